@@ -1,0 +1,288 @@
+"""``config.toml``: the planning settings of a dataset, parsed into frozen dataclasses.
+
+Every key is optional; a missing key takes the default below, an unknown key or a value of the
+wrong type or out of bounds is reported as a :class:`~salesflow.data.errors.Problem` naming the
+file, the key and the value. :func:`default_config_toml` writes a commented file with all keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import typing
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.schema import WEEKDAYS
+
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def parse_iso_week(text: str) -> dt.date:
+    """Return the Monday of an ISO week written ``YYYY-Www``.
+
+    Raises
+    ------
+    ValueError
+        If the text is not an ISO week.
+    """
+    match = _ISO_WEEK.match(text.strip())
+    if not match:
+        raise ValueError(f"must be an ISO week like 2026-W48; got {text!r}")
+    year, week = int(match.group(1)), int(match.group(2))
+    try:
+        return dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a week of {year}") from None
+
+
+def iso_week(day: dt.date) -> str:
+    """``YYYY-Www`` of the ISO week containing ``day``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _spec(default: Any, doc: str, **bounds: Any) -> Any:
+    return field(default=default, metadata={"doc": doc, **bounds})
+
+
+@dataclass(frozen=True)
+class PlanningSection:
+    week: str = _spec("", "ISO week to plan (YYYY-Www); empty = the week after the last sale")
+    horizon_weeks: int = _spec(8, "weeks forecast and planned ahead", min=1, max=104)
+    seed: int = _spec(0, "random seed of every solver and model", min=0)
+
+
+@dataclass(frozen=True)
+class ForecastSection:
+    season_length: int = _spec(52, "weeks in one season of the weekly demand", min=1, max=104)
+    quantiles: tuple[float, ...] = _spec((0.1, 0.5, 0.9), "forecast quantile levels",
+                                         min=0, max=1, exclusive=True)
+
+
+@dataclass(frozen=True)
+class PurchasingSection:
+    holding_rate: float = _spec(0.25, "yearly holding cost / unit cost for SKUs without one",
+                                min=0, max=10)
+    shortage_penalty: float = _spec(5.0, "cost per unit short per week (backorder)", min=0)
+
+
+@dataclass(frozen=True)
+class ServiceLevelSection:
+    A: float = _spec(0.98, "target fill rate of A items", min=0, max=1, exclusive=True)
+    B: float = _spec(0.95, "target fill rate of B items", min=0, max=1, exclusive=True)
+    C: float = _spec(0.90, "target fill rate of C items", min=0, max=1, exclusive=True)
+    abc_cutoffs: tuple[float, ...] = _spec((0.8, 0.95),
+                                           "cumulative revenue shares closing classes A and B",
+                                           min=0, max=1, exclusive=True)
+
+
+@dataclass(frozen=True)
+class RoutingSection:
+    circuity_factor: float = _spec(1.3, "road km / straight-line km", min=1, max=5)
+    average_speed_kmh: float = _spec(30.0, "average road speed", min=1, max=200)
+    delivery_weekdays: tuple[str, ...] = _spec(("Mon", "Tue", "Wed", "Thu", "Fri"),
+                                               "weekdays with deliveries", choices=WEEKDAYS)
+    max_route_minutes: int = _spec(0, "longest route in minutes (0 = the vehicle's shift)",
+                                   min=0, max=1440)
+
+
+@dataclass(frozen=True)
+class StaffingSection:
+    productivity: float = _spec(0.85, "share of paid time spent on order handling",
+                                min=0, max=1, exclusive_min=True)
+    order_hours: tuple[int, ...] = _spec((8, 18),
+                                         "opening hours [first, last) when sales has no order_time",
+                                         min=0, max=24)
+    receiving_minutes_per_line: float = _spec(15.0, "minutes to receive one purchase line", min=0)
+
+
+@dataclass(frozen=True)
+class SolverSection:
+    time_limit_seconds: float = _spec(60.0, "time limit of each solver call", min=0.1,
+                                      max=86400)
+    workers: int = _spec(2, "solver threads / processes", min=1, max=64)
+
+
+@dataclass(frozen=True)
+class TargetsSection:
+    procurement_cost_change: float = _spec(-0.05, "purchase+order+holding cost vs baseline",
+                                           min=-1, max=1)
+    inventory_turnover_per_month: float = _spec(4.0, "cost of goods sold / average stock value",
+                                                min=0)
+    order_cycle_days: float = _spec(1.0, "order received to shipped", min=0)
+    on_time_delivery_rate: float = _spec(0.95, "deliveries inside their window", min=0, max=1)
+
+
+@dataclass(frozen=True)
+class PlanningConfig:
+    """All settings of ``config.toml``."""
+
+    planning: PlanningSection = field(default_factory=PlanningSection)
+    forecast: ForecastSection = field(default_factory=ForecastSection)
+    purchasing: PurchasingSection = field(default_factory=PurchasingSection)
+    service_levels: ServiceLevelSection = field(default_factory=ServiceLevelSection)
+    routing: RoutingSection = field(default_factory=RoutingSection)
+    staffing: StaffingSection = field(default_factory=StaffingSection)
+    solver: SolverSection = field(default_factory=SolverSection)
+    targets: TargetsSection = field(default_factory=TargetsSection)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for section in fields(self):
+            values = getattr(self, section.name)
+            out[section.name] = {
+                f.name: list(v) if isinstance(v := getattr(values, f.name), tuple) else v
+                for f in fields(values)
+            }
+        return out
+
+
+def _section_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _check_value(value: Any, kind: Any, meta: dict[str, Any]) -> tuple[Any, str | None]:
+    """Convert ``value`` to ``kind``; return (converted, None) or (None, rule broken)."""
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        item_kind = typing.get_args(kind)[0]
+        if not isinstance(value, list):
+            return None, f"must be a list of {item_kind.__name__}"
+        items = []
+        for item in value:
+            converted, rule = _check_value(item, item_kind, meta)
+            if rule:
+                return None, f"every item {rule}"
+            items.append(converted)
+        return tuple(items), None
+    if kind is bool:
+        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, "must be an integer"
+    elif kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, "must be a number"
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            return None, "must be a finite number"
+    elif kind is str:
+        if not isinstance(value, str):
+            return None, "must be a string"
+        choices = meta.get("choices")
+        if choices and value not in choices:
+            return None, f"must be one of {', '.join(choices)}"
+        return value, None
+    lo, hi = meta.get("min"), meta.get("max")
+    exclusive = meta.get("exclusive", False)
+    exclusive_low = exclusive or meta.get("exclusive_min", False)
+    if lo is not None and (value < lo or (value == lo and exclusive_low)):
+        return None, f"must be {'>' if exclusive_low else '>='} {lo}"
+    if hi is not None and (value > hi or (value == hi and exclusive)):
+        return None, f"must be {'<' if exclusive else '<='} {hi}"
+    return value, None
+
+
+def parse_config(raw: dict[str, Any], file: str) -> tuple[PlanningConfig, list[Problem]]:
+    """Build a :class:`PlanningConfig` from parsed TOML; collect every problem."""
+    problems: list[Problem] = []
+    sections: dict[str, Any] = {}
+    known = {f.name: f for f in fields(PlanningConfig)}
+    for name, body in raw.items():
+        if name not in known:
+            problems.append(Problem(file, None, name, None,
+                                    f"unknown section [{name}]; known: {', '.join(known)}"))
+            continue
+        if not isinstance(body, dict):
+            problems.append(Problem(file, None, name, repr(body), "must be a [section] table"))
+            continue
+        cls = known[name].default_factory  # type: ignore[misc]
+        hints = _section_types(cls)
+        meta = {f.name: dict(f.metadata) for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in body.items():
+            if key not in meta:
+                problems.append(Problem(file, None, f"{name}.{key}", repr(value),
+                                        f"unknown key; known keys of [{name}]: {', '.join(meta)}"))
+                continue
+            converted, rule = _check_value(value, hints[key], meta[key])
+            if rule:
+                problems.append(Problem(file, None, f"{name}.{key}", repr(value), rule))
+            else:
+                values[key] = converted
+        sections[name] = cls(**values)
+    config = PlanningConfig(**sections)
+    problems.extend(_cross_checks(config, file))
+    return config, problems
+
+
+def _cross_checks(config: PlanningConfig, file: str) -> list[Problem]:
+    problems = []
+    if config.planning.week:
+        try:
+            parse_iso_week(config.planning.week)
+        except ValueError as exc:
+            problems.append(Problem(file, None, "planning.week", config.planning.week, str(exc)))
+    cut = config.service_levels.abc_cutoffs
+    if len(cut) != 2 or not cut[0] < cut[1]:
+        problems.append(Problem(file, None, "service_levels.abc_cutoffs", repr(list(cut)),
+                                "must be two increasing shares, e.g. [0.8, 0.95]"))
+    hours = config.staffing.order_hours
+    if len(hours) != 2 or not hours[0] < hours[1]:
+        problems.append(Problem(file, None, "staffing.order_hours", repr(list(hours)),
+                                "must be [first hour, end hour) with first < end, e.g. [8, 18]"))
+    if not config.routing.delivery_weekdays:
+        problems.append(Problem(file, None, "routing.delivery_weekdays", "[]",
+                                "must list at least one weekday"))
+    if len(set(config.forecast.quantiles)) != len(config.forecast.quantiles):
+        problems.append(Problem(file, None, "forecast.quantiles",
+                                repr(list(config.forecast.quantiles)), "must not repeat a level"))
+    return problems
+
+
+def read_config(text: str, file: str) -> PlanningConfig:
+    """Parse the text of a ``config.toml``.
+
+    Raises
+    ------
+    InvalidInputError
+        If the TOML does not parse or any key is unknown, mistyped or out of bounds.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        problem = Problem(file, line, None, None, f"not valid TOML: {exc}")
+        raise InvalidInputError([problem]) from None
+    config, problems = parse_config(raw, file)
+    if problems:
+        raise InvalidInputError(problems)
+    return config
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def default_config_toml(config: PlanningConfig | None = None) -> str:
+    """A ``config.toml`` text with every key, its value and what it means."""
+    config = config or PlanningConfig()
+    lines = ["# salesflow planning settings; every key is optional (defaults shown).", ""]
+    for section in fields(config):
+        values = getattr(config, section.name)
+        lines.append(f"[{section.name}]")
+        for f in fields(values):
+            lines.append(f"{f.name} = {_toml_value(getattr(values, f.name))}"
+                         f"  # {f.metadata['doc']}")
+        lines.append("")
+    return "\n".join(lines)
+

@@ -1,0 +1,210 @@
+"""The planning dataset: load a folder of tables plus ``config.toml``, validated once.
+
+>>> from salesflow.data.dataset import load_dataset, sample_data_dir
+>>> ds = load_dataset(sample_data_dir())          # doctest: +SKIP
+>>> ds.sales.head()                               # doctest: +SKIP
+
+After :func:`load_dataset` returns, the tables are typed and trusted (DESIGN §3, STYLE
+"validate once, at the boundary"); treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from salesflow.data.config import PlanningConfig, parse_iso_week, read_config
+from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.readers import RawTable, find_table_file, read_table
+from salesflow.data.schema import MANUAL_PROCESS_STEPS, TABLES, ColumnType, Table
+from salesflow.data.validation import (
+    ProblemCollector,
+    check_references,
+    check_table_rules,
+    parse_table,
+)
+
+CONFIG_FILE = "config.toml"
+
+
+def sample_data_dir() -> Path:
+    """The bundled sample dataset (``small`` size), the default ``--data``."""
+    return Path(str(resources.files("salesflow.data") / "sample"))
+
+
+_EMPTY_DTYPES = {
+    ColumnType.STRING: "str",
+    ColumnType.INTEGER: "Int64",
+    ColumnType.FLOAT: "float64",
+    ColumnType.DATE: "datetime64[ns]",
+    ColumnType.TIME: "Int64",
+    ColumnType.BOOL: "bool",
+    ColumnType.STRING_LIST: "object",
+    ColumnType.DATE_LIST: "object",
+    ColumnType.WEEKDAY_LIST: "object",
+}
+
+
+def empty_table(spec: Table) -> pd.DataFrame:
+    """A typed table of ``spec`` with no rows."""
+    return pd.DataFrame({c.name: pd.Series(dtype=_EMPTY_DTYPES[c.type]) for c in spec.columns})
+
+
+def _finalize(spec: Table, typed: pd.DataFrame) -> pd.DataFrame:
+    """Trusted form of a validated table: concrete dtypes, 0..n-1 index."""
+    frame = typed.reset_index(drop=True)
+    for col in spec.columns:
+        if col.type in (ColumnType.INTEGER, ColumnType.TIME) and (
+            col.required or frame[col.name].notna().all()
+        ):
+            frame[col.name] = frame[col.name].astype("int64")
+        elif col.type is ColumnType.FLOAT:
+            frame[col.name] = frame[col.name].astype("float64")
+        elif col.type in (ColumnType.STRING_LIST, ColumnType.DATE_LIST,
+                          ColumnType.WEEKDAY_LIST):
+            frame[col.name] = frame[col.name].map(lambda v: v if isinstance(v, tuple) else ())
+    return frame
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated planning dataset.
+
+    Attributes
+    ----------
+    root:
+        The folder it was read from.
+    config:
+        Settings from ``config.toml`` (defaults where absent).
+    tables:
+        Typed table per name (every table of the schema; optional ones may be empty).
+    files:
+        The file each table came from (``""`` for an absent optional table).
+    fingerprint:
+        SHA-256 over every input file's bytes: equal fingerprints, equal inputs.
+    """
+
+    root: Path
+    config: PlanningConfig
+    tables: Mapping[str, pd.DataFrame]
+    files: Mapping[str, str]
+    fingerprint: str
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def sales(self) -> pd.DataFrame:
+        return self.tables["sales"]
+
+    @property
+    def skus(self) -> pd.DataFrame:
+        return self.tables["skus"]
+
+    @property
+    def suppliers(self) -> pd.DataFrame:
+        return self.tables["suppliers"]
+
+    @property
+    def history_start(self) -> dt.date:
+        return pd.Timestamp(self.sales["order_date"].min()).date()
+
+    @property
+    def history_end(self) -> dt.date:
+        """Date of the last order line."""
+        return pd.Timestamp(self.sales["order_date"].max()).date()
+
+    def plan_week_start(self, week: str | None = None) -> dt.date:
+        """Monday of the week to plan: ``week`` if given, else the config's, else the week
+        after the last sale.
+
+        Raises
+        ------
+        InvalidInputError
+            If ``week`` is not an ISO week (``YYYY-Www``).
+        """
+        chosen = week or self.config.planning.week
+        if chosen:
+            try:
+                return parse_iso_week(chosen)
+            except ValueError as exc:
+                raise InvalidInputError([Problem("--week", None, None, chosen, str(exc))]) from None
+        last = self.history_end
+        return last + dt.timedelta(days=7 - last.weekday())
+
+
+def load_dataset(folder: str | Path) -> Dataset:
+    """Read and validate every table of a dataset folder and its ``config.toml``.
+
+    Each table is read from ``<name>.csv``, ``<name>.parquet`` or ``<name>.xlsx``.
+
+    Raises
+    ------
+    InvalidInputError
+        With every problem found: missing folder, file or column, unparsable cells, values
+        out of bounds, duplicated keys, unknown references and broken table rules.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        rule = "is a file, not a dataset folder" if root.exists() else "no such dataset folder"
+        raise InvalidInputError([Problem(str(root), None, None, None, rule)])
+    out = ProblemCollector()
+    digest = hashlib.sha256()
+
+    config = PlanningConfig()
+    config_path = root / CONFIG_FILE
+    if config_path.is_file():
+        data = config_path.read_bytes()
+        digest.update(b"config.toml\0" + hashlib.sha256(data).digest())
+        try:
+            config = read_config(data.decode("utf-8-sig"), str(config_path))
+        except UnicodeDecodeError:
+            out.add(Problem(str(config_path), None, None, None, "not UTF-8 text"))
+        except InvalidInputError as exc:
+            for problem in exc.problems:
+                out.add(problem)
+
+    raws: dict[str, RawTable] = {}
+    for name, spec in TABLES.items():
+        path, problems = find_table_file(root, name)
+        for problem in problems:
+            out.add(problem)
+        if path is None:
+            if spec.required and not problems:
+                out.add(Problem(str(root / f"{name}.csv"), None, None, None,
+                                f"missing file: the {name} table is required "
+                                f"({name}.csv, {name}.parquet or {name}.xlsx)"))
+            continue
+        raw, problems = read_table(path, name)
+        for problem in problems:
+            out.add(problem)
+        if raw is not None:
+            raws[name] = raw
+            digest.update(f"{path.name}\0".encode() + bytes.fromhex(raw.sha256))
+
+    typed: dict[str, pd.DataFrame] = {}
+    for name, raw in raws.items():
+        typed[name] = parse_table(raw, TABLES[name], out)
+    files = {name: raw.file for name, raw in raws.items()}
+    for name, frame in typed.items():
+        check_table_rules(name, files[name], frame, typed, out)
+        check_references(name, files[name], frame, typed, files, out)
+
+    if out:
+        raise InvalidInputError(out.problems,
+                                summary=f"the dataset in {root} has problems")
+
+    tables: dict[str, pd.DataFrame] = {}
+    for name, spec in TABLES.items():
+        tables[name] = _finalize(spec, typed[name]) if name in typed else empty_table(spec)
+    if "process_steps" not in typed:
+        tables["process_steps"] = pd.DataFrame(MANUAL_PROCESS_STEPS,
+                                               columns=["step", "minutes_per_order", "skill"])
+    files = {name: files.get(name, "") for name in TABLES}
+    return Dataset(root, config, tables, files, digest.hexdigest())

@@ -1,0 +1,174 @@
+"""Read one table file (CSV, Parquet or XLSX) into a frame of text cells.
+
+Every cell becomes a ``str`` with surrounding whitespace removed (blank = ``""``); typing is
+left to :mod:`salesflow.data.parsing` so that the three formats are checked by the same rules
+and every bad cell can be reported with the text the user sees. Header names are stripped and
+lower-cased. Each frame keeps the row number the user sees in its index: the line (CSV) or
+sheet row (XLSX), where the header is row 1, or the 1-based record number (Parquet).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from salesflow.data.errors import Problem
+
+FORMATS = ("csv", "parquet", "xlsx")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table file read as text: the frame, where it came from and a digest of its bytes."""
+
+    name: str
+    file: str
+    format: str
+    frame: pd.DataFrame
+    sha256: str
+
+
+def _cell_text(value: object) -> str:
+    """Text of one Parquet/XLSX cell as a user would type it in a CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return ""
+        if math.isfinite(value) and float(value).is_integer():
+            return str(int(value))
+        return repr(float(value))
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        if pd.isna(value):
+            return ""
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.strftime("%Y-%m-%d")
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M") if value.second == 0 else value.strftime("%H:%M:%S")
+    if value is pd.NaT or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _header_problems(header: list[str], file: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for position, name in enumerate(header, start=1):
+        if name == "":
+            continue
+        if name in seen:
+            problems.append(Problem(
+                file, 1, name, None,
+                f"column appears twice (positions {seen[name]} and {position})"))
+        else:
+            seen[name] = position
+    return problems
+
+
+def _from_grid(grid: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Split a header-less grid of text cells into header and rows (row numbers from 2)."""
+    if grid.shape[0] == 0:
+        return None, [Problem(file, None, None, None, "file is empty: a header row is required")]
+    header = [str(h).strip().lower() for h in grid.iloc[0].tolist()]
+    problems = _header_problems(header, file)
+    if problems:
+        return None, problems
+    body = grid.iloc[1:]
+    body.columns = header
+    body = body.loc[:, [h != "" for h in header]]
+    body.index = pd.RangeIndex(2, 2 + len(body))
+    if len(body.columns):
+        body = body[(body != "").any(axis=1)]  # blank lines carry no data
+    return body, []
+
+
+def _read_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(file, None, None, None,
+                              f"not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV")]
+    try:
+        dialect_sep = ","
+        first_line = text.split("\n", 1)[0]
+        if first_line.count(";") > first_line.count(",") and first_line.count(",") == 0:
+            dialect_sep = ";"
+        grid = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False, sep=dialect_sep,
+                           engine="c")
+    except pd.errors.EmptyDataError:
+        return None, [Problem(file, None, None, None, "file is empty: a header row is required")]
+    except (pd.errors.ParserError, csv.Error) as exc:
+        return None, [Problem(file, None, None, None, f"cannot be read as CSV: {exc}")]
+    grid = grid.apply(lambda col: col.str.strip())
+    grid.index = pd.RangeIndex(1, 1 + len(grid))
+    return _from_grid(grid, file)
+
+
+def _read_parquet(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    try:
+        frame = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        return None, [Problem(file, None, None, None, f"cannot be read as Parquet: {exc}")]
+    header = [str(c).strip().lower() for c in frame.columns]
+    problems = _header_problems(header, file)
+    if problems:
+        return None, problems
+    text = pd.DataFrame({h: frame.iloc[:, i].map(_cell_text).astype(object)
+                         for i, h in enumerate(header) if h},
+                        index=pd.RangeIndex(1, 1 + len(frame)))
+    return text, []
+
+
+def _read_xlsx(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    try:
+        grid = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object,
+                             engine="openpyxl")
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        return None, [Problem(file, None, None, None, f"cannot be read as an XLSX workbook: {exc}")]
+    grid = grid.map(_cell_text)
+    grid.index = pd.RangeIndex(1, 1 + len(grid))
+    return _from_grid(grid, file)
+
+
+_READERS = {"csv": _read_csv, "parquet": _read_parquet, "xlsx": _read_xlsx}
+
+
+def find_table_file(folder: Path, name: str) -> tuple[Path | None, list[Problem]]:
+    """The one file holding table ``name`` in ``folder``, if any."""
+    found = [folder / f"{name}.{fmt}" for fmt in FORMATS if (folder / f"{name}.{fmt}").is_file()]
+    if len(found) > 1:
+        names = " and ".join(p.name for p in found)
+        return None, [Problem(str(found[0]), None, None, None,
+                              f"table {name} is given in more than one file ({names}); keep one")]
+    return (found[0] if found else None), []
+
+
+def read_table(path: Path, name: str) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` (its suffix gives the format) as table ``name``."""
+    file = str(path)
+    fmt = path.suffix.lower().lstrip(".")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(file, None, None, None, f"cannot be read: {exc.strerror}")]
+    frame, problems = _READERS[fmt](data, file)
+    if frame is None:
+        return None, problems
+    return RawTable(name, file, fmt, frame, hashlib.sha256(data).hexdigest()), problems

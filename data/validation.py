@@ -1,0 +1,266 @@
+"""Check raw tables against the schema and the dataset's rules, collecting every problem.
+
+Three passes: each column of each table (presence, type, blanks, bounds), each table (keys and
+table rules such as price breaks or time windows), then the references between tables. A check
+only looks at cells that passed the earlier passes, so one bad cell is reported once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from salesflow.data.errors import Problem
+from salesflow.data.parsing import PARSERS, format_minutes
+from salesflow.data.readers import RawTable
+from salesflow.data.schema import TABLES, ColumnType, Table
+
+MAX_ROWS_PER_RULE = 50
+"""Rows listed for one rule of one column of one file; the rest are counted in one line."""
+
+
+class ProblemCollector:
+    """Collects problems, listing at most ``cap`` rows per (file, column, rule)."""
+
+    def __init__(self, cap: int = MAX_ROWS_PER_RULE) -> None:
+        self.cap = cap
+        self._problems: list[Problem] = []
+        self._counts: dict[tuple[str, str | None, str], int] = defaultdict(int)
+
+    def add(self, problem: Problem) -> None:
+        key = (problem.file, problem.column, problem.rule)
+        self._counts[key] += 1
+        if self._counts[key] <= self.cap:
+            self._problems.append(problem)
+
+    def add_rows(self, file: str, rows: Iterable[int], column: str | None,
+                 values: Iterable[object], rule: str) -> None:
+        for row, value in zip(rows, values, strict=True):
+            self.add(Problem(file, int(row), column,
+                             None if value is None else str(value), rule))
+
+    @property
+    def problems(self) -> list[Problem]:
+        out = list(self._problems)
+        for (file, column, rule), count in self._counts.items():
+            if count > self.cap:
+                out.append(Problem(file, None, column, None,
+                                   f"... and {count - self.cap} more rows: {rule}"))
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self._counts)
+
+
+def _mask_rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.Index:
+    return frame.index[mask]
+
+
+def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFrame:
+    """Typed frame of ``raw``; bad cells become missing and are reported to ``out``.
+
+    The returned frame keeps the user's row numbers as its index and has every column of the
+    spec (absent optional columns filled with their default).
+    """
+    text = raw.frame
+    missing = [c.name for c in spec.columns if c.required and c.name not in text.columns]
+    for name in missing:
+        out.add(Problem(raw.file, None, name, None,
+                        f"missing column {name} (required in {spec.name}; "
+                        f"found: {', '.join(text.columns) or 'no columns'})"))
+    typed = pd.DataFrame(index=text.index)
+    for col in spec.columns:
+        if col.name not in text.columns:
+            typed[col.name] = pd.Series([col.default] * len(text), index=text.index, dtype=object)
+            continue
+        cells = text[col.name].astype(str)
+        parsed = PARSERS[col.type](cells)
+        if parsed.bad.any():
+            rows = _mask_rows(text, parsed.bad)
+            out.add_rows(raw.file, rows, col.name, cells[parsed.bad], parsed.rule)
+        values = parsed.values
+        blank = (cells == "").to_numpy(dtype=bool)
+        if col.type in (ColumnType.STRING_LIST,):
+            blank = values.map(len).eq(0).to_numpy(dtype=bool)
+        if col.required and blank.any():
+            out.add_rows(raw.file, _mask_rows(text, blank), col.name, [""] * int(blank.sum()),
+                         "missing value (the column is required)")
+        if col.min is not None or col.max is not None:
+            numbers = values.astype("float64").to_numpy()
+            with np.errstate(invalid="ignore"):
+                low = np.zeros(len(numbers), dtype=bool)
+                if col.min is not None:
+                    low = numbers < col.min if col.min_inclusive else numbers <= col.min
+                high = np.zeros(len(numbers), dtype=bool)
+                if col.max is not None:
+                    high = numbers > col.max if col.max_inclusive else numbers >= col.max
+            outside = (low | high) & ~np.isnan(numbers)
+            if outside.any():
+                out.add_rows(raw.file, _mask_rows(text, outside), col.name, cells[outside],
+                             f"must be {col.bound_text()}")
+                values = values.where(~pd.Series(outside, index=text.index))
+        if col.default is not None and not col.required:
+            values = values.where(~pd.Series(blank, index=text.index), col.default)
+            if col.type is ColumnType.BOOL:
+                values = values.astype(bool)
+        typed[col.name] = values
+    _check_key(raw, spec, typed, out)
+    return typed
+
+
+def _check_key(raw: RawTable, spec: Table, typed: pd.DataFrame, out: ProblemCollector) -> None:
+    if not spec.key or any(k not in raw.frame.columns for k in spec.key):
+        return
+    keys = typed[list(spec.key)]
+    complete = keys.notna().all(axis=1)
+    keys = keys[complete]
+    dup = keys.duplicated(keep=False)
+    if not dup.any():
+        return
+    grouped = keys[dup].reset_index().groupby(list(spec.key), sort=False)
+    first_row = grouped["index"].transform("min")
+    later = keys[dup].duplicated(keep="first")
+    key_text = ", ".join(spec.key)
+    for (row, values), first in zip(keys[dup][later].iterrows(), first_row[later.to_numpy()],
+                                    strict=True):
+        shown = ", ".join(str(v) for v in values.tolist())
+        out.add(Problem(raw.file, int(row), key_text, shown,
+                        f"duplicate key ({key_text}); first seen at row {int(first)}"))
+
+
+# ---------------------------------------------------------------------------- table rules
+
+
+def _rows_where(typed: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    return typed[mask.fillna(False).astype(bool)]
+
+
+def _check_sales(file: str, sales: pd.DataFrame, out: ProblemCollector) -> None:
+    if sales.empty:
+        out.add(Problem(file, None, None, None,
+                        "the sales history is empty: at least one order line is needed"))
+        return
+    for column in ("order_date", "customer_id"):
+        frame = sales[["order_id", column]].dropna()
+        first = frame.groupby("order_id", sort=False)[column].transform("first")
+        first_row = frame.reset_index().groupby("order_id", sort=False)["index"].transform("first")
+        differ = (frame[column] != first).to_numpy()
+        if differ.any():
+            for row, value, other, other_row in zip(
+                    frame.index[differ], frame[column][differ], first[differ],
+                    first_row.to_numpy()[differ], strict=True):
+                shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else value
+                other = other.strftime("%Y-%m-%d") if isinstance(other, pd.Timestamp) else other
+                out.add(Problem(file, int(row), column, str(shown),
+                                f"every line of an order must have the same {column}; "
+                                f"row {int(other_row)} of this order has {other}"))
+
+
+def _check_price_breaks(file: str, breaks: pd.DataFrame, skus: pd.DataFrame | None,
+                        out: ProblemCollector) -> None:
+    frame = breaks.dropna(subset=["sku", "min_qty", "unit_price"])
+    previous_row: dict[str, tuple[int, float, float]] = {}
+    for row, sku, qty, price in zip(frame.index, frame["sku"], frame["min_qty"],
+                                    frame["unit_price"], strict=True):
+        if sku in previous_row:
+            prow, pqty, pprice = previous_row[sku]
+            if qty <= pqty:
+                out.add(Problem(file, int(row), "min_qty", f"{qty:g}",
+                                f"price breaks of SKU {sku} must increase in min_qty; "
+                                f"row {prow} already has min_qty {pqty:g}"))
+                continue
+            if price > pprice:
+                out.add(Problem(file, int(row), "unit_price", f"{price:g}",
+                                f"price of SKU {sku} must not rise with quantity; "
+                                f"row {prow} (min_qty {pqty:g}) has {pprice:g}"))
+                continue
+        previous_row[sku] = (int(row), float(qty), float(price))
+    if skus is None:
+        return
+    cost = skus.dropna(subset=["sku", "unit_cost"]).set_index("sku")["unit_cost"]
+    cost = cost[~cost.index.duplicated()]
+    base = frame["sku"].map(cost)
+    above = (frame["unit_price"] > base).to_numpy()
+    for row, sku, price, unit in zip(frame.index[above], frame["sku"][above],
+                                     frame["unit_price"][above], base[above], strict=True):
+        out.add(Problem(file, int(row), "unit_price", f"{price:g}",
+                        f"price break of SKU {sku} above its unit_cost {unit:g} in skus"))
+
+
+def _check_order(file: str, typed: pd.DataFrame, first: str, second: str, out: ProblemCollector,
+                 rule: str, allow_equal: bool = False) -> None:
+    """Rows where time ``second`` is not after ``first``."""
+    a, b = typed[first], typed[second]
+    both = a.notna() & b.notna()
+    bad = both & ((b < a) if allow_equal else (b <= a))
+    for row, start, end in zip(typed.index[bad], a[bad], b[bad], strict=True):
+        out.add(Problem(file, int(row), second, format_minutes(end),
+                        f"{rule} ({first} is {format_minutes(start)})"))
+
+
+def _check_employees(file: str, employees: pd.DataFrame, out: ProblemCollector) -> None:
+    lo, hi = employees["min_hours_week"], employees["max_hours_week"]
+    bad = (lo.notna() & hi.notna() & (lo > hi)).to_numpy()
+    for row, low, high in zip(employees.index[bad], lo[bad], hi[bad], strict=True):
+        out.add(Problem(file, int(row), "min_hours_week", f"{low:g}",
+                        f"min_hours_week is above max_hours_week ({high:g})"))
+
+
+def _check_shifts(file: str, shifts: pd.DataFrame, out: ProblemCollector) -> None:
+    start, end = shifts["start"], shifts["end"]
+    both = start.notna() & end.notna()
+    same = both & (start % 1440 == end % 1440)
+    for row, value in zip(shifts.index[same], end[same], strict=True):
+        out.add(Problem(file, int(row), "end", format_minutes(value),
+                        "a shift must not end where it starts"))
+    length = ((end - start) % 1440).where(both & ~same)
+    brk = shifts["break_minutes"]
+    long_break = (length.notna() & brk.notna() & (brk >= length)).to_numpy()
+    for row, value, minutes in zip(shifts.index[long_break], brk[long_break],
+                                   length[long_break], strict=True):
+        out.add(Problem(file, int(row), "break_minutes", f"{value:g}",
+                        f"break must be shorter than the shift ({int(minutes)} minutes)"))
+
+
+def check_table_rules(name: str, file: str, typed: pd.DataFrame,
+                      tables: dict[str, pd.DataFrame], out: ProblemCollector) -> None:
+    """Rules within one table (beyond types and keys)."""
+    if name == "sales":
+        _check_sales(file, typed, out)
+    elif name == "price_breaks":
+        _check_price_breaks(file, typed, tables.get("skus"), out)
+    elif name == "customers":
+        _check_order(file, typed, "window_start", "window_end", out,
+                     "window_end must be after window_start")
+    elif name == "depots":
+        _check_order(file, typed, "open", "close", out, "close must be after open")
+    elif name == "vehicles":
+        _check_order(file, typed, "shift_start", "shift_end", out,
+                     "shift_end must be after shift_start")
+    elif name == "employees":
+        _check_employees(file, typed, out)
+    elif name == "shifts":
+        _check_shifts(file, typed, out)
+
+
+def check_references(name: str, file: str, typed: pd.DataFrame,
+                     tables: dict[str, pd.DataFrame], files: dict[str, str],
+                     out: ProblemCollector) -> None:
+    """Every value of a referencing column must exist in the referenced table."""
+    for col in TABLES[name].columns:
+        if col.references is None:
+            continue
+        target_table, target_column = col.references
+        target = tables.get(target_table)
+        if target is None:  # the referenced table could not be read; reported already
+            continue
+        known = pd.Index(target[target_column].dropna().unique())
+        values = typed[col.name]
+        unknown = (values.notna() & ~values.isin(known)).to_numpy()
+        if unknown.any():
+            where = files.get(target_table, target_table)
+            out.add_rows(file, typed.index[unknown], col.name, values[unknown],
+                         f"unknown {target_column}: not in {where}")
