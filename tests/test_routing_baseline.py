@@ -220,16 +220,32 @@ def test_largest_vehicle_goes_first_and_unused_vehicles_cost_nothing() -> None:
     assert plan.cost_breakdown(problem)["fixed"] == 50.0
 
 
-def test_window_forces_waiting() -> None:
+def test_departure_is_delayed_instead_of_waiting_at_the_first_stop() -> None:
     problem = make_problem([stop("A", 0.1, ws=600, we=700)], [vehicle("V1")])
     plan = solve_nearest_neighbour(problem)
     assert check_route_plan(problem, plan) == []
-    (visit,) = plan.routes[0].visits
-    assert visit.arrival == pytest.approx(480 + 0.1 * DEG_KM, rel=1e-4)
-    assert visit.start_service == 600
-    assert visit.departure == 610
+    route = plan.routes[0]
+    (visit,) = route.visits
+    travel = problem.minutes[0, 1]
+    assert route.start == pytest.approx(600 - travel)
+    assert visit.arrival == pytest.approx(600) and visit.start_service == pytest.approx(600)
+    assert visit.departure == pytest.approx(610)
+    assert route.end == pytest.approx(610 + travel)
+
+
+def test_window_forces_waiting_when_an_earlier_window_limits_the_delay() -> None:
+    # A is tight and early, B opens much later: leaving later is limited by A's window end.
+    problem = make_problem([stop("A", 0.1, ws=480, we=500), stop("B", 0.2, ws=700, we=800)],
+                           [vehicle("V1")])
+    plan = solve_nearest_neighbour(problem)
+    assert check_route_plan(problem, plan) == []
+    first, second = plan.routes[0].visits
+    assert first.start_service == pytest.approx(500)  # delayed exactly to A's window end
+    assert plan.routes[0].start == pytest.approx(500 - problem.minutes[0, 1])
+    assert second.arrival < 700 and second.start_service == 700
     frame = routes_frame([(problem, plan)])
-    assert frame.loc[frame["stop_type"] == "customer", "note"].item() == "waits until 10:00"
+    notes = frame.loc[frame["stop_type"] == "customer", "note"].tolist()
+    assert notes == ["", "waits until 11:40"]
 
 
 def test_stop_heavier_than_every_vehicle_is_unserved() -> None:

@@ -6,7 +6,8 @@ its depot at ``max(shift_start, depot open)`` and keeps driving to the nearest u
 what is left of both capacities, it arrives no later than the window end (waiting for the
 window start if early), and after the service it can still be back at its depot by
 ``min(shift_end, depot close)`` and within ``max_route_minutes`` of leaving (when > 0). When no
-stop qualifies it drives home. A vehicle that serves nobody is not used.
+stop qualifies it drives home. A vehicle that serves nobody is not used. Finally the departure
+is delayed by as much of the route's waiting as the windows allow, as a dispatcher would.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def _build_route(problem: RoutingProblem, vehicle: Vehicle, arrays: _StopArrays,
         here, now = int(arrays.matrix_index[best]), float(leave[best])
     if not chosen:
         return None
+    chosen, start = _leave_later(problem, depot, arrays, chosen, float(start))
+    now = chosen[-1][3]
 
     on_kg = float(sum(arrays.kg[i] for i, *_ in chosen))
     on_m3 = float(sum(arrays.m3[i] for i, *_ in chosen))
@@ -104,8 +107,37 @@ def _build_route(problem: RoutingProblem, vehicle: Vehicle, arrays: _StopArrays,
         prev = node
     total_km += float(km[prev, depot])
     end = now + float(minutes[prev, depot])
-    return Route(vehicle_id=vehicle.vehicle_id, depot_id=vehicle.depot_id, start=float(start),
+    return Route(vehicle_id=vehicle.vehicle_id, depot_id=vehicle.depot_id, start=start,
                  end=end, visits=tuple(visits), km=total_km, minutes=end - float(start))
+
+
+def _leave_later(problem: RoutingProblem, depot: int, arrays: _StopArrays,
+                 chosen: list[tuple[int, float, float, float]], start: float,
+                 ) -> tuple[list[tuple[int, float, float, float]], float]:
+    """Delay the departure by as much waiting as the windows allow (forward time slack).
+
+    A dispatcher would not send a driver out only to wait at the first customer: the
+    departure moves later by ``min(total waiting, slack of every window)``, which shortens
+    the route's paid time and leaves its end where it was.
+    """
+    waited = slack = 0.0
+    slack = np.inf
+    for i, arrival, begin, _leave in chosen:
+        waited += begin - arrival
+        slack = min(slack, arrays.close[i] - begin + waited)
+    delay = max(0.0, min(waited, slack))
+    if delay <= 0.0:
+        return chosen, start
+    start += delay
+    here, now, moved = depot, start, []
+    for i, *_ in chosen:
+        node = int(arrays.matrix_index[i])
+        arrival = now + float(problem.minutes[here, node])
+        begin = max(arrival, float(arrays.open[i]))
+        leave = begin + float(arrays.service[i])
+        moved.append((i, arrival, begin, leave))
+        here, now = node, leave
+    return moved, start
 
 
 def unserved_reason(problem: RoutingProblem, position: int) -> str:
