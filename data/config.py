@@ -254,7 +254,9 @@ def read_config(text: str, file: str) -> PlanningConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None)  # Python 3.14+; earlier ones say it in the text
+        if line is None and (found := re.search(r"at line (\d+)", str(exc))):
+            line = int(found.group(1))
         problem = Problem(file, line, None, None, f"not valid TOML: {exc}")
         raise InvalidInputError([problem]) from None
     config, problems = parse_config(raw, file)

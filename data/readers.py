@@ -130,7 +130,7 @@ def _read_parquet(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Pro
     problems = _header_problems(header, file)
     if problems:
         return None, problems
-    text = pd.DataFrame({h: frame.iloc[:, i].map(_cell_text).astype(object)
+    text = pd.DataFrame({h: frame.iloc[:, i].map(_cell_text).to_numpy(dtype=object)
                          for i, h in enumerate(header) if h},
                         index=pd.RangeIndex(1, 1 + len(frame)))
     return text, []

@@ -1,0 +1,45 @@
+"""The ``salesflow`` command line: a thin layer over data, forecasting and optimizer.
+
+Heavy libraries are imported inside the commands so that ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from salesflow import __version__
+from salesflow.cli.common import SalesflowGroup
+from salesflow.cli.dataset_cmds import init_command, validate_command
+from salesflow.cli.plan_cmds import plans_group, weekly_command
+
+EPILOG = """\b
+Examples:
+  salesflow weekly                       plan next week on the bundled sample
+  salesflow init shop --size medium --seed 7
+  salesflow validate --data shop
+  salesflow weekly --data shop --week 2026-W48 --store plans.db
+  salesflow plans list --json
+"""
+
+
+@click.group(cls=SalesflowGroup, epilog=EPILOG, context_settings={"help_option_names":
+                                                                  ["-h", "--help"]})
+@click.version_option(__version__, prog_name="salesflow")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def cli(verbose: int) -> None:
+    """salesflow: weekly forecasts, purchase batches, delivery routes and rosters."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+cli.add_command(init_command)
+cli.add_command(validate_command)
+cli.add_command(weekly_command)
+cli.add_command(plans_group)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="salesflow")

@@ -1,0 +1,191 @@
+"""``salesflow weekly`` and ``salesflow plans list|show``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salesflow.cli.common import common_options, emit, json_option, store_option, wants_json
+
+PLAN_FILES = ("forecast.csv", "purchase_orders.csv", "routes.csv", "roster.csv", "kpis.json")
+
+
+def _headline(kpis: dict[str, Any]) -> dict[str, Any]:
+    """The few figures `plans list` shows for a plan."""
+    return {
+        "purchase_lines_this_week": kpis["purchasing"]["lines_this_week"],
+        "purchase_value_this_week": kpis["purchasing"]["value_this_week"],
+        "procurement_cost_horizon": kpis["purchasing"]["cost"]["total"],
+        "route_km": kpis["routing"]["km"],
+        "route_cost": kpis["routing"]["cost"]["total"],
+        "labour_cost": kpis["staffing"]["labour_cost"],
+        "targets_met": sum(1 for t in kpis["targets"] if t["met"]),
+        "targets": len(kpis["targets"]),
+    }
+
+
+class _StageProgress:
+    """A rich progress bar over the weekly stages, on stderr, only for a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _StageProgress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("{task.description:<22}"), BarColumn(),
+                                      TextColumn("{task.completed}/{task.total}"),
+                                      TimeElapsedColumn(), console=Console(stderr=True),
+                                      transient=True)
+            self._progress.__enter__()
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task("weekly", total=total)
+        label = "done" if stage == "done" else f"{stage} ({done + 1}/{total})"
+        self._progress.update(self._task, completed=done, description=label)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
+    purchase, routes, staff = kpis["purchasing"], kpis["routing"], kpis["staffing"]
+    cost = purchase["cost"]
+    lines = [
+        f"  forecast    {kpis['forecast']['skus']} SKUs x {kpis['forecast']['horizon_weeks']} "
+        f"weeks, {kpis['forecast']['units_plan_week']:,} units and "
+        f"{kpis['forecast']['orders_plan_week']:,} orders in the plan week",
+        f"  purchasing  {purchase['lines_this_week']} lines to order this week "
+        f"({purchase['value_this_week']:,.2f}); horizon cost {cost['total']:,.2f} = purchase "
+        f"{cost['purchase']:,.2f} + ordering {cost['ordering']:,.2f} + holding "
+        f"{cost['holding']:,.2f} + shortage {cost['shortage']:,.2f}",
+        f"  staffing    {staff['shifts']} shifts, {staff['employees_rostered']} people, labour "
+        f"{staff['labour_cost']:,.2f}, coverage {staff['coverage_rate']:.1%}",
+        f"  routing     {routes['served']}/{routes['stops']} stops served on "
+        f"{len(routes['days'])} days, {routes['km']:,} km, cost {routes['cost']['total']:,.2f}",
+        "",
+        "  | KPI | plan | target | status |",
+        "  | --- | --- | --- | --- |",
+    ]
+    for target in kpis["targets"]:
+        status = {True: "met", False: "missed", None: "n/a"}[target["met"]]
+        value = "n/a" if target["value"] is None else f"{target['value']:.3g}"
+        goal = "n/a" if target["target"] is None else f"{target['target']:.3g}"
+        lines.append(f"  | {target['kpi']} | {value} | {goal} | {status} |")
+    return lines
+
+
+@click.command("weekly", epilog="""\b
+Examples:
+  salesflow weekly                          next week on the bundled sample
+  salesflow weekly --data shop --week 2026-W40
+  salesflow weekly --json | jq .plan.id
+""")
+@click.option("--week", default=None, metavar="YYYY-Www",
+              help="Week to plan (ISO week); only sales before its Monday are used. "
+                   "Default: config.toml's planning.week, else the week after the last sale.")
+@common_options
+def weekly_command(week: str | None, data_dir: Path | None, store: str, as_json: bool) -> None:
+    """Run the weekly cycle (forecast, purchasing, staffing, routing) and store the plan.
+
+    Writes forecast.csv, purchase_orders.csv, routes.csv, roster.csv and kpis.json into the
+    store's plans/<id>/ folder, all at once: a failed or interrupted run stores nothing.
+    """
+    from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.store import PlanStore
+    from salesflow.data.writers import csv_bytes, json_bytes
+    from salesflow.optimizer.weekly import run_weekly
+
+    dataset = load_dataset(data_dir or sample_data_dir())
+    plan_store = PlanStore(store)
+    with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
+        plan = run_weekly(dataset, week, progress=progress)
+    files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
+    files["kpis.json"] = json_bytes(plan.kpis)
+    record = plan_store.save_plan(
+        week=plan.week, fingerprint=dataset.fingerprint, config=dataset.config.to_dict(),
+        summary=_headline(plan.kpis), data_dir=str(dataset.root.resolve()), files=files)
+    folder = plan_store.plan_path(record.id)
+
+    def human() -> None:
+        click.echo(f"Plan {record.id} for {plan.week} (week of {plan.week_start}) stored; "
+                   f"files in {folder}")
+        click.echo("\n".join(_kpi_lines(plan.kpis)))
+
+    emit({"ok": True, "plan": record.to_dict(), "folder": str(folder), "kpis": plan.kpis}, human)
+
+
+@click.group("plans", epilog="""\b
+Examples:
+  salesflow plans list
+  salesflow plans show 3 --json
+""")
+def plans_group() -> None:
+    """List and inspect stored plans."""
+
+
+@plans_group.command("list")
+@store_option
+@json_option
+def plans_list(store: str, as_json: bool) -> None:
+    """List the plans in the store, oldest first."""
+    from salesflow.data.store import PlanStore
+
+    plan_store = PlanStore(store)
+    records = plan_store.list_plans()
+
+    def human() -> None:
+        if not records:
+            click.echo(f"No plans in {store} yet. Run: salesflow weekly")
+            return
+        click.echo(f"{'id':>4}  {'week':<8}  {'created (UTC)':<20}  {'status':<10}  "
+                   f"{'lines':>5}  {'route km':>9}  targets")
+        for r in records:
+            s = r.summary
+            click.echo(f"{r.id:>4}  {r.week:<8}  {r.created_at:<20}  {r.status:<10}  "
+                       f"{s.get('purchase_lines_this_week', ''):>5}  "
+                       f"{s.get('route_km', ''):>9}  "
+                       f"{s.get('targets_met', '?')}/{s.get('targets', '?')} met")
+
+    emit({"ok": True, "store": store,
+          "plans": [dict(r.to_dict(), folder=str(plan_store.plan_path(r.id))) for r in records]},
+         human)
+
+
+@plans_group.command("show")
+@click.argument("plan_id", type=int, metavar="ID")
+@store_option
+@json_option
+def plans_show(plan_id: int, store: str, as_json: bool) -> None:
+    """Show one plan: its metadata, files and KPIs."""
+    import json
+
+    from salesflow.data.store import PlanStore
+
+    plan_store = PlanStore(store)
+    record = plan_store.get_plan(plan_id)
+    kpis = json.loads(plan_store.read_file(plan_id, "kpis.json"))
+    folder = plan_store.plan_path(plan_id)
+
+    def human() -> None:
+        click.echo(f"Plan {record.id}  week {record.week}  status {record.status}  "
+                   f"created {record.created_at}")
+        click.echo(f"  data {record.data_dir}  fingerprint {record.fingerprint[:16]}")
+        click.echo(f"  files in {folder}:")
+        for f in record.files:
+            click.echo(f"    {f.name:<22} {f.size:>10,} bytes")
+        click.echo("\n".join(_kpi_lines(kpis)))
+
+    emit({"ok": True, "plan": record.to_dict(), "folder": str(folder), "kpis": kpis}, human)

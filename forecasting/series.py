@@ -1,0 +1,66 @@
+"""Demand series from the sales history, in the long frame ``unique_id, ds, y``.
+
+Weeks start on Monday (ISO weeks); every SKU of the catalogue gets every week, zero-filled, so
+that an SKU with no sale in a week shows a 0 rather than a gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+
+def week_monday(dates: pd.Series) -> pd.Series:
+    """Monday of the ISO week of each date (datetime64, midnight)."""
+    days = pd.to_datetime(dates).dt.normalize()
+    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+
+
+def weekly_demand(sales: pd.DataFrame, skus: pd.Series | list[str], end: dt.date) -> pd.DataFrame:
+    """Units sold per SKU and week before ``end`` (a Monday), zero-filled.
+
+    Parameters
+    ----------
+    sales:
+        The typed ``sales`` table.
+    skus:
+        Every SKU to produce a series for (the catalogue), in output order.
+    end:
+        Monday of the first week *not* included (the planning week).
+
+    Returns
+    -------
+    DataFrame with columns ``unique_id`` (the SKU), ``ds`` (Monday, datetime64) and ``y``,
+    sorted by SKU and week; weeks run from the first week with a sale to the week before
+    ``end``.
+    """
+    end_ts = pd.Timestamp(end)
+    lines = sales.loc[sales["order_date"] < end_ts, ["order_date", "sku", "quantity"]]
+    sku_index = pd.Index(list(skus), name="unique_id")
+    if lines.empty:
+        return pd.DataFrame({"unique_id": pd.Series(dtype=object),
+                             "ds": pd.Series(dtype="datetime64[ns]"),
+                             "y": pd.Series(dtype="float64")})
+    weeks = week_monday(lines["order_date"])
+    totals = lines.groupby([lines["sku"], weeks])["quantity"].sum()
+    all_weeks = pd.date_range(weeks.min(), end_ts - pd.Timedelta(days=7), freq="7D", name="ds")
+    grid = pd.MultiIndex.from_product([sku_index, all_weeks])
+    totals.index = totals.index.set_names(["unique_id", "ds"])
+    frame = totals.reindex(grid, fill_value=0.0).rename("y").reset_index()
+    frame["y"] = frame["y"].astype("float64")
+    return frame
+
+
+def daily_orders(sales: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+    """Distinct orders per calendar day before ``end``, zero-filled, as one long series
+    (``unique_id`` = ``"orders"``)."""
+    end_ts = pd.Timestamp(end)
+    orders = sales.loc[sales["order_date"] < end_ts, ["order_id", "order_date"]]
+    counts = orders.drop_duplicates("order_id").groupby("order_date").size()
+    if counts.empty:
+        return pd.DataFrame({"unique_id": [], "ds": pd.Series(dtype="datetime64[ns]"), "y": []})
+    days = pd.date_range(counts.index.min(), end_ts - pd.Timedelta(days=1), freq="D", name="ds")
+    series = counts.reindex(days, fill_value=0).astype("float64")
+    return pd.DataFrame({"unique_id": "orders", "ds": days, "y": series.to_numpy(np.float64)})

@@ -1,0 +1,115 @@
+"""A purchase plan (order lines) and its evaluation by the one cost formula of every policy.
+
+Plan cost (issue 4): purchase (quantity × all-units price) + ordering (the supplier's
+``order_cost`` once per supplier and order date) + holding (``max(0, I[t]) × unit_cost ×
+holding_rate × 7/365`` per SKU and week) + shortage (``max(0, -I[t]) × shortage_penalty``,
+backorders), with ``I[t] = I[t-1] + arrivals[t] - demand[t]`` from ``on_hand``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from salesflow.optimizer.purchasing.problem import PurchaseProblem
+
+
+@dataclass(frozen=True)
+class PurchaseLine:
+    sku: str
+    supplier_id: str
+    order_date: dt.date
+    arrival_date: dt.date
+    quantity: int
+    unit_price: float
+    reason: str
+
+    @property
+    def line_cost(self) -> float:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True)
+class PurchasePlan:
+    lines: tuple[PurchaseLine, ...]
+    policy: str
+
+
+@dataclass(frozen=True)
+class PlanEvaluation:
+    """Costs and service of a plan, recomputed from the problem and the lines only."""
+
+    purchase: float
+    ordering: float
+    holding: float
+    shortage: float
+    inventory: np.ndarray  # items × weeks, end-of-week stock (negative = backorder)
+    fill_rate: float
+    inventory_turnover_per_month: float | None
+    supplier_orders: int
+
+    @property
+    def total(self) -> float:
+        return self.purchase + self.ordering + self.holding + self.shortage
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        return {"purchase": round(self.purchase, 2), "ordering": round(self.ordering, 2),
+                "holding": round(self.holding, 2), "shortage": round(self.shortage, 2),
+                "total": round(self.total, 2), "fill_rate": round(self.fill_rate, 4),
+                "inventory_turnover_per_month": None if self.inventory_turnover_per_month is None
+                else round(self.inventory_turnover_per_month, 3),
+                "supplier_orders": self.supplier_orders}
+
+
+def evaluate_plan(problem: PurchaseProblem, plan: PurchasePlan) -> PlanEvaluation:
+    """Cost, projected stock, fill rate and turnover of ``plan`` on ``problem``."""
+    index = {item.sku: i for i, item in enumerate(problem.items)}
+    arrivals = problem.open_arrivals.copy()
+    purchase = 0.0
+    for line in plan.lines:
+        purchase += line.quantity * problem.items[index[line.sku]].unit_price(line.quantity)
+        week = problem.week_of(line.arrival_date)
+        if 0 <= week < problem.weeks:
+            arrivals[index[line.sku], week] += line.quantity
+        elif week < 0:
+            arrivals[index[line.sku], 0] += line.quantity
+    orders = {(line.supplier_id, line.order_date) for line in plan.lines}
+    ordering = sum(problem.suppliers[s].order_cost for s, _ in orders)
+
+    on_hand = np.array([item.on_hand for item in problem.items])
+    unit_cost = np.array([item.unit_cost for item in problem.items])
+    holding_rate = np.array([item.holding_cost_per_week for item in problem.items])
+    inventory = on_hand[:, None] + np.cumsum(arrivals - problem.demand, axis=1)
+    before = np.concatenate([on_hand[:, None], inventory[:, :-1]], axis=1)
+    available = np.maximum(before + arrivals, 0.0)
+    served = np.minimum(problem.demand, available)
+    holding = float((np.maximum(inventory, 0.0) * holding_rate[:, None]).sum())
+    shortage = float(np.maximum(-inventory, 0.0).sum() * problem.shortage_penalty)
+    total_demand = problem.demand.sum()
+    fill_rate = float(served.sum() / total_demand) if total_demand > 0 else 1.0
+    stock_value = (np.maximum(inventory, 0.0) * unit_cost[:, None]).sum(axis=0).mean()
+    cogs = float((served * unit_cost[:, None]).sum())
+    months = problem.weeks * 7 / 30.4375
+    turnover = cogs / stock_value / months if stock_value > 0 else None
+    return PlanEvaluation(purchase, float(ordering), holding, shortage, inventory, fill_rate,
+                          turnover, len(orders))
+
+
+def purchase_orders_frame(problem: PurchaseProblem, plan: PurchasePlan) -> pd.DataFrame:
+    """``purchase_orders.csv``: one row per line, by order date, supplier and SKU."""
+    pack = {item.sku: item.pack_size for item in problem.items}
+    rows = [{"supplier_id": line.supplier_id, "sku": line.sku,
+             "order_date": line.order_date.isoformat(),
+             "arrival_date": line.arrival_date.isoformat(),
+             "packs": line.quantity // pack[line.sku], "quantity": line.quantity,
+             "unit_price": round(line.unit_price, 4), "line_cost": round(line.line_cost, 2),
+             "reason": line.reason}
+            for line in plan.lines]
+    columns = ["supplier_id", "sku", "order_date", "arrival_date", "packs", "quantity",
+               "unit_price", "line_cost", "reason"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["order_date", "supplier_id", "sku"], kind="stable",
+                             ignore_index=True)

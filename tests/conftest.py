@@ -1,0 +1,41 @@
+"""Shared fixtures: a generated tiny dataset, copied per test, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from salesflow.cli.main import cli
+
+
+@pytest.fixture(scope="session")
+def tiny_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny generated dataset (seed 0); never modify it, copy it with ``tiny_dir``."""
+    from salesflow.data.generator import generate_dataset, write_dataset
+
+    folder = tmp_path_factory.mktemp("tiny-master")
+    write_dataset(generate_dataset("tiny", 0), folder, "csv")
+    return folder
+
+
+@pytest.fixture
+def tiny_dir(tiny_master: Path, tmp_path: Path) -> Path:
+    """A private copy of the tiny dataset that the test may edit."""
+    folder = tmp_path / "data"
+    shutil.copytree(tiny_master, folder)
+    return folder
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., object]:
+    """Invoke the CLI in-process; returns click's Result (stdout and stderr separate)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, **kwargs: object) -> object:
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, **kwargs)
+
+    return invoke

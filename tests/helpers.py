@@ -1,0 +1,30 @@
+"""Helpers shared by the tests (not fixtures)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+
+def read_csv_text(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def edit_table(folder: Path, name: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    """Rewrite ``folder/name.csv`` with ``change`` applied to its text frame."""
+    path = folder / f"{name}.csv"
+    change(read_csv_text(path)).to_csv(path, index=False, lineterminator="\n")
+
+
+def tree_snapshot(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``folder`` (directories as ``dir``)."""
+    if not folder.exists():
+        return {}
+    snap = {}
+    for path in sorted(folder.rglob("*")):
+        rel = str(path.relative_to(folder))
+        snap[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return snap

@@ -1,0 +1,90 @@
+"""Seasonal naive baseline and the demand series it runs on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from salesflow.data.errors import NotFittedError
+from salesflow.forecasting.baseline import quantile_column, seasonal_naive_forecast
+from salesflow.forecasting.naive import SeasonalNaive
+from salesflow.forecasting.series import daily_orders, weekly_demand
+
+
+def test_estimator_rules() -> None:
+    model = SeasonalNaive(season_length=4)
+    assert model.get_params() == {"season_length": 4}
+    with pytest.raises(NotFittedError):
+        model.predict(3)
+    assert model.fit(np.arange(10.0)) is model
+    learned = [name for name in vars(model) if name != "season_length"]
+    assert learned and all(name.endswith("_") for name in learned)
+
+
+def test_repeats_the_last_season() -> None:
+    y = np.array([1, 2, 3, 4, 10, 20, 30, 40], dtype=float)
+    pred = SeasonalNaive(4).fit(y).predict(6)
+    assert pred["mean"].tolist() == [10, 20, 30, 40, 10, 20]
+
+
+def test_short_series_falls_back_to_naive() -> None:
+    model = SeasonalNaive(52).fit([3.0, 5.0])
+    assert model.model_name_ == "naive"
+    assert model.predict(3)["mean"].tolist() == [5.0, 5.0, 5.0]
+
+
+def test_bad_input_is_rejected() -> None:
+    with pytest.raises(ValueError, match="non-empty"):
+        SeasonalNaive(4).fit([])
+    with pytest.raises(ValueError, match="finite"):
+        SeasonalNaive(4).fit([1.0, np.nan])
+    with pytest.raises(ValueError, match="season_length"):
+        SeasonalNaive(0).fit([1.0])
+
+
+@given(st.lists(st.floats(0, 1e6), min_size=1, max_size=60), st.integers(1, 13),
+       st.integers(1, 30))
+def test_quantiles_bracket_the_median_and_never_cross(values: list[float], m: int,
+                                                      h: int) -> None:
+    series = pd.DataFrame({"unique_id": "a",
+                           "ds": pd.date_range("2024-01-01", periods=len(values), freq="7D"),
+                           "y": values})
+    out = seasonal_naive_forecast(series, h, m, "7D", (0.9, 0.1, 0.5))
+    assert len(out) == h
+    assert (out["p10"] <= out["p50"]).all() and (out["p50"] <= out["p90"]).all()
+    assert (out[["forecast", "p10", "p50", "p90"]] >= 0).all().all()
+    assert out["ds"].iloc[0] == series["ds"].iloc[-1] + pd.Timedelta(days=7)
+
+
+def test_quantile_column_names() -> None:
+    assert [quantile_column(q) for q in (0.1, 0.5, 0.9, 0.025)] == ["p10", "p50", "p90", "p2.5"]
+
+
+def _sales(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["order_id", "order_date", "sku", "quantity"])
+    frame["order_date"] = pd.to_datetime(frame["order_date"])
+    return frame
+
+
+def test_weekly_demand_is_monday_based_and_zero_filled() -> None:
+    sales = _sales([("o1", "2026-01-05", "A", 2), ("o2", "2026-01-11", "A", 3),  # Mon, Sun
+                    ("o3", "2026-01-19", "A", 1), ("o4", "2026-01-26", "B", 5)])
+    frame = weekly_demand(sales, ["A", "B", "C"], dt.date(2026, 1, 26))
+    wide = frame.pivot(index="ds", columns="unique_id", values="y")
+    assert wide.index.tolist() == list(pd.to_datetime(["2026-01-05", "2026-01-12",
+                                                        "2026-01-19"]))
+    assert wide["A"].tolist() == [5, 0, 1]
+    assert wide["B"].tolist() == [0, 0, 0]  # its sale is in the planning week: excluded
+    assert wide["C"].tolist() == [0, 0, 0]
+
+
+def test_daily_orders_counts_distinct_orders() -> None:
+    sales = _sales([("o1", "2026-01-05", "A", 2), ("o1", "2026-01-05", "B", 1),
+                    ("o2", "2026-01-07", "A", 3)])
+    frame = daily_orders(sales, dt.date(2026, 1, 8))
+    assert frame["y"].tolist() == [1, 0, 1]

@@ -1,0 +1,169 @@
+"""The weekly run end to end: files, store, determinism, and failures that leave no trace."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesflow.data.dataset import load_dataset
+from salesflow.data.store import PlanStore
+from salesflow.optimizer import weekly
+from salesflow.optimizer.purchasing.plan import evaluate_plan
+from salesflow.optimizer.routing.check import check_route_plan
+from salesflow.optimizer.staffing.check import check_roster
+from tests.helpers import tree_snapshot
+
+FILES = ("forecast.csv", "purchase_orders.csv", "routes.csv", "roster.csv", "kpis.json")
+
+
+def _weekly(run_cli: Callable[..., object], data: Path, store: Path, *extra: str) -> dict:
+    result = run_cli("weekly", "--data", data, "--store", store, "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_weekly_stores_one_plan_with_five_parsable_files(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    store = tmp_path / "store"
+    out = _weekly(run_cli, tiny_dir, store)
+
+    listing = run_cli("plans", "list", "--store", store, "--json")
+    assert listing.exit_code == 0
+    plans = json.loads(listing.stdout)["plans"]
+    assert [p["id"] for p in plans] == [out["plan"]["id"]]
+    folder = Path(plans[0]["folder"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    for name in FILES:
+        content = (folder / name).read_bytes()
+        assert content == PlanStore(store).read_file(plans[0]["id"], name)
+        if name.endswith(".csv"):
+            assert len(pd.read_csv(io.BytesIO(content))) > 0, name
+        else:
+            assert json.loads(content)["week"] == plans[0]["week"]
+
+    shown = run_cli("plans", "show", str(plans[0]["id"]), "--store", store, "--json")
+    assert json.loads(shown.stdout)["kpis"] == json.loads((folder / "kpis.json").read_text())
+
+
+def test_weekly_outputs_follow_the_contract(tiny_dir: Path, tmp_path: Path,
+                                            run_cli: Callable[..., object]) -> None:
+    store = tmp_path / "store"
+    out = _weekly(run_cli, tiny_dir, store)
+    folder = Path(out["folder"])
+    forecast = pd.read_csv(folder / "forecast.csv")
+    assert list(forecast.columns) == ["sku", "week_start", "forecast", "model", "p10", "p50",
+                                      "p90"]
+    assert (forecast["p10"] <= forecast["p90"]).all()
+    orders = pd.read_csv(folder / "purchase_orders.csv")
+    assert list(orders.columns) == ["supplier_id", "sku", "order_date", "arrival_date", "packs",
+                                    "quantity", "unit_price", "line_cost", "reason"]
+    skus = pd.read_csv(tiny_dir / "skus.csv").set_index("sku")
+    assert (orders["quantity"] % orders["sku"].map(skus["pack_size"]) == 0).all()
+    assert (orders["quantity"] >= orders["sku"].map(skus["moq"])).all()
+    assert (pd.to_datetime(orders["order_date"]) >= pd.Timestamp(out["kpis"]["week_start"])).all()
+    roster = pd.read_csv(folder / "roster.csv")
+    assert list(roster.columns) == ["employee_id", "date", "shift_id", "start", "end", "role"]
+    routes = pd.read_csv(folder / "routes.csv")
+    assert {"day", "vehicle_id", "sequence", "customer_id", "arrival", "departure", "load_kg",
+            "load_m3", "leg_km", "cumulative_km"} <= set(routes.columns)
+
+
+def test_the_plan_is_feasible_under_the_independent_checkers(tiny_dir: Path) -> None:
+    dataset = load_dataset(tiny_dir)
+    plan = weekly.run_weekly(dataset)
+    for problem, day_plan in plan.routing.days:
+        assert check_route_plan(problem, day_plan) == []
+    days = sorted({a.day for a in plan.staffing.roster.assignments})
+    week_days = [plan.week_start + pd.Timedelta(days=i) for i in range(7)]
+    assert set(days) <= set(week_days)
+    assert check_roster(plan.staffing.roster, dataset["employees"], dataset["shifts"],
+                        week_days) == []
+    again = evaluate_plan(plan.purchasing.problem, plan.purchasing.plan)
+    assert plan.kpis["purchasing"]["cost"]["total"] == pytest.approx(again.total, abs=0.01)
+
+
+def test_same_inputs_same_plan(tiny_dir: Path, tmp_path: Path,
+                               run_cli: Callable[..., object]) -> None:
+    first = _weekly(run_cli, tiny_dir, tmp_path / "a")
+    second = _weekly(run_cli, tiny_dir, tmp_path / "b")
+    for name in FILES:
+        a = (Path(first["folder"]) / name).read_bytes()
+        b = (Path(second["folder"]) / name).read_bytes()
+        assert a == b, name
+
+
+def test_week_option_uses_only_earlier_history(tiny_dir: Path, tmp_path: Path,
+                                               run_cli: Callable[..., object]) -> None:
+    out = _weekly(run_cli, tiny_dir, tmp_path / "s", "--week", "2026-W30")
+    assert out["plan"]["week"] == "2026-W30"
+    forecast = pd.read_csv(Path(out["folder"]) / "forecast.csv")
+    assert forecast["week_start"].min() == "2026-07-20"
+    bad = run_cli("weekly", "--data", tiny_dir, "--store", tmp_path / "s", "--week", "2026-30")
+    assert bad.exit_code == 2 and "ISO week" in bad.stderr
+    early = run_cli("weekly", "--data", tiny_dir, "--store", tmp_path / "s", "--week", "2020-W01")
+    assert early.exit_code == 2 and "no sales before" in early.stderr
+
+
+@pytest.mark.parametrize("stage", ["purchasing_stage", "staffing_stage", "routing_stage"])
+@pytest.mark.parametrize("error", [RuntimeError("boom"), KeyboardInterrupt()])
+def test_a_run_failing_after_its_first_stage_leaves_the_store_as_it_was(
+        stage: str, error: BaseException, tiny_dir: Path, tmp_path: Path,
+        run_cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "store"
+    _weekly(run_cli, tiny_dir, store)
+    before = tree_snapshot(store)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(weekly, stage, fail)
+    if isinstance(error, KeyboardInterrupt):  # click turns Ctrl-C into "Aborted!", exit 1
+        result = run_cli("weekly", "--data", tiny_dir, "--store", store)
+        assert result.exit_code == 1 and "Aborted" in result.output
+    else:
+        with pytest.raises(RuntimeError):
+            run_cli("weekly", "--data", tiny_dir, "--store", store)
+
+    assert tree_snapshot(store) == before
+    assert len(PlanStore(store).list_plans()) == 1
+
+
+def test_a_failure_while_storing_leaves_the_store_as_it_was(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "store"
+    _weekly(run_cli, tiny_dir, store)
+    before = tree_snapshot(store)
+
+    def crash(path: Path) -> None:
+        assert path.is_dir()  # the plan folder is in place, the transaction not committed
+        raise KeyboardInterrupt
+
+    original_init = PlanStore.__init__
+
+    def init_with_crash(self: PlanStore, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        self._after_rename = crash
+
+    monkeypatch.setattr(PlanStore, "__init__", init_with_crash)
+    result = run_cli("weekly", "--data", tiny_dir, "--store", store)
+    assert result.exit_code == 1 and "Aborted" in result.output
+    assert tree_snapshot(store) == before
+
+
+def test_plans_list_on_an_empty_store_creates_nothing(tmp_path: Path,
+                                                      run_cli: Callable[..., object]) -> None:
+    result = run_cli("plans", "list", "--store", tmp_path / "none")
+    assert result.exit_code == 0 and "No plans" in result.stdout
+    assert not (tmp_path / "none").exists()
+
+
+def test_plans_show_unknown_id(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    result = run_cli("plans", "show", "42", "--store", tmp_path / "none")
+    assert result.exit_code == 2
+    assert "no plan with id 42" in result.stderr

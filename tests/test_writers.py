@@ -1,0 +1,37 @@
+"""Output files: spreadsheet formula neutralization and JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import pandas as pd
+
+from salesflow.data.writers import csv_bytes, json_bytes, neutralize_cell
+
+
+def test_formula_cells_are_neutralized_numbers_are_not() -> None:
+    assert neutralize_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert neutralize_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert neutralize_cell("+1+2") == "'+1+2"
+    assert neutralize_cell("-3.5") == "-3.5"
+    assert neutralize_cell("+7") == "+7"
+    assert neutralize_cell("Bolt M8") == "Bolt M8"
+    assert neutralize_cell(-3) == -3
+
+
+def test_csv_bytes_round_trip() -> None:
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "ok"], "qty": [1.5, -2.0]})
+    back = pd.read_csv(io.BytesIO(csv_bytes(frame)))
+    assert back["name"].tolist() == ["'=cmd|' /C calc'!A0", "ok"]
+    assert back["qty"].tolist() == [1.5, -2.0]
+
+
+def test_json_bytes_handles_nan_and_numpy() -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    payload = {"a": math.nan, "b": np.int64(3), "c": dt.date(2026, 1, 5), "d": (1, 2)}
+    assert json.loads(json_bytes(payload)) == {"a": None, "b": 3, "c": "2026-01-05", "d": [1, 2]}
