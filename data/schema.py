@@ -2,8 +2,8 @@
 
 Every table lists its columns with type, whether the column must be present, whether a value
 may be blank, bounds, keys and references to other tables. The loader
-(:func:`salesflow.data.dataset.load_dataset`) reads and checks a dataset against these specifications; nothing
-else in salesflow re-checks input.
+(:func:`salesflow.data.dataset.load_dataset`) reads and checks a dataset against these
+specifications; nothing else in salesflow re-checks input.
 
 Parsed representations
 ----------------------
