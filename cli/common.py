@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 import click
 
 from salesflow.data.errors import InvalidInputError, SalesflowError, UserError
-from salesflow.data.writers import json_bytes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +61,8 @@ def wants_json(ctx: click.Context | None = None) -> bool:
 def emit(payload: Any, human: str | Callable[[], None]) -> None:
     """Print ``payload`` as JSON with --json, else the human text (or call the printer)."""
     if wants_json():
+        from salesflow.data.writers import json_bytes
+
         sys.stdout.write(json_bytes(payload).decode("utf-8"))
     elif callable(human):
         human()

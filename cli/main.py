@@ -19,7 +19,7 @@ Examples:
   salesflow weekly                       plan next week on the bundled sample
   salesflow init shop --size medium --seed 7
   salesflow validate --data shop
-  salesflow weekly --data shop --week 2026-W48 --store plans.db
+  salesflow weekly --data shop --week 2026-W48 --store sqlite:///plans.db
   salesflow plans list --json
 """
 
