@@ -19,7 +19,9 @@ Examples:
   salesflow init shop                      a small dataset (200 SKUs) in ./shop
   salesflow init big --size large --seed 3 --format parquet
 """)
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="The folder to write (instead of the FOLDER argument).")
 @click.option("--size", type=click.Choice(SIZES), default="small", show_default=True,
               help="tiny 20 SKUs / 15 customers, small 200 / 60, medium 2,000 / 300, "
                    "large 20,000 / 1,500; two years of history each.")
@@ -29,8 +31,8 @@ Examples:
               show_default=True, help="File format of the tables.")
 @click.option("--force", is_flag=True, help="Write into FOLDER even if it is not empty.")
 @json_option
-def init_command(folder: Path, size: str, seed: int, fmt: str, force: bool,
-                 as_json: bool) -> None:
+def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: int, fmt: str,
+                 force: bool, as_json: bool) -> None:
     """Write a synthetic planning dataset into FOLDER.
 
     The data is realistic: trend, yearly and weekly seasonality, promotions, ABC skew, a long
@@ -39,6 +41,10 @@ def init_command(folder: Path, size: str, seed: int, fmt: str, force: bool,
     """
     from salesflow.data.generator import generate_dataset, write_dataset
 
+    if (folder is None) == (data_dir is None):
+        raise click.UsageError("give the folder to write, as FOLDER or as --data (not both)")
+    folder = folder or data_dir
+    assert folder is not None
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} exists and is not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
@@ -67,11 +73,17 @@ Examples:
 """)
 @common_options
 def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
-    """Check a dataset and report every problem (file, row, column, value, rule)."""
+    """Check a dataset and report every problem (file, row, column, value, rule).
+
+    Also lists the plans in --store that were made from exactly these inputs.
+    """
     from salesflow.data.config import iso_week
     from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.store import PlanStore
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    planned = [r.id for r in PlanStore(store).list_plans()
+               if r.fingerprint == dataset.fingerprint]
     tables = {name: {"file": dataset.files[name], "rows": len(frame)}
               for name, frame in dataset.tables.items()}
     payload = {
@@ -82,6 +94,7 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
                     "last": dataset.history_end.isoformat()},
         "plan_week": iso_week(dataset.plan_week_start()),
         "tables": tables,
+        "plans_from_these_inputs": planned,
     }
 
     def human() -> None:
@@ -91,5 +104,8 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
             click.echo(f"  {name:<14} {info['rows']:>9,} rows  {source}")
         click.echo(f"History {payload['history']['first']} to {payload['history']['last']}; "
                    f"next plan week {payload['plan_week']}.")
+        if planned:
+            click.echo(f"Plans in {store} made from exactly these inputs: "
+                       + ", ".join(map(str, planned)))
 
     emit(payload, human)

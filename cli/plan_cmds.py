@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import common_options, emit, json_option, store_option, wants_json
+from salesflow.cli.common import (
+    common_options,
+    data_option,
+    emit,
+    json_option,
+    store_option,
+    wants_json,
+)
 
 PLAN_FILES = ("forecast.csv", "purchase_orders.csv", "routes.csv", "roster.csv", "kpis.json")
 
@@ -137,18 +144,24 @@ def plans_group() -> None:
 
 
 @plans_group.command("list")
+@data_option
 @store_option
 @json_option
-def plans_list(store: str, as_json: bool) -> None:
-    """List the plans in the store, oldest first."""
+def plans_list(data_dir: Path | None, store: str, as_json: bool) -> None:
+    """List the plans in the store, oldest first (with --data, only those made from that
+    dataset folder)."""
     from salesflow.data.store import PlanStore
 
     plan_store = PlanStore(store)
     records = plan_store.list_plans()
+    if data_dir is not None:
+        wanted = str(data_dir.resolve())
+        records = [r for r in records if r.data_dir == wanted]
 
     def human() -> None:
         if not records:
-            click.echo(f"No plans in {store} yet. Run: salesflow weekly")
+            source = f" made from {data_dir}" if data_dir is not None else ""
+            click.echo(f"No plans{source} in {store} yet. Run: salesflow weekly")
             return
         click.echo(f"{'id':>4}  {'week':<8}  {'created (UTC)':<20}  {'status':<10}  "
                    f"{'lines':>5}  {'route km':>9}  targets")
@@ -166,10 +179,12 @@ def plans_list(store: str, as_json: bool) -> None:
 
 @plans_group.command("show")
 @click.argument("plan_id", type=int, metavar="ID")
+@data_option
 @store_option
 @json_option
-def plans_show(plan_id: int, store: str, as_json: bool) -> None:
-    """Show one plan: its metadata, files and KPIs."""
+def plans_show(plan_id: int, data_dir: Path | None, store: str, as_json: bool) -> None:
+    """Show one plan: its metadata, files and KPIs. With --data, also whether that dataset
+    still holds the inputs the plan was made from."""
     import json
 
     from salesflow.data.store import PlanStore
@@ -178,14 +193,23 @@ def plans_show(plan_id: int, store: str, as_json: bool) -> None:
     record = plan_store.get_plan(plan_id)
     kpis = json.loads(plan_store.read_file(plan_id, "kpis.json"))
     folder = plan_store.plan_path(plan_id)
+    unchanged = None
+    if data_dir is not None:
+        from salesflow.data.dataset import load_dataset
+
+        unchanged = load_dataset(data_dir).fingerprint == record.fingerprint
 
     def human() -> None:
         click.echo(f"Plan {record.id}  week {record.week}  status {record.status}  "
                    f"created {record.created_at}")
         click.echo(f"  data {record.data_dir}  fingerprint {record.fingerprint[:16]}")
+        if unchanged is not None:
+            click.echo(f"  inputs in {data_dir}: "
+                       + ("unchanged since this plan" if unchanged else "changed since this plan"))
         click.echo(f"  files in {folder}:")
         for f in record.files:
             click.echo(f"    {f.name:<22} {f.size:>10,} bytes")
         click.echo("\n".join(_kpi_lines(kpis)))
 
-    emit({"ok": True, "plan": record.to_dict(), "folder": str(folder), "kpis": kpis}, human)
+    emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
+          "inputs_unchanged": unchanged, "kpis": kpis}, human)

@@ -167,3 +167,24 @@ def test_plans_show_unknown_id(tmp_path: Path, run_cli: Callable[..., object]) -
     result = run_cli("plans", "show", "42", "--store", tmp_path / "none")
     assert result.exit_code == 2
     assert "no plan with id 42" in result.stderr
+
+
+def test_plans_know_their_inputs(tiny_dir: Path, tmp_path: Path,
+                                 run_cli: Callable[..., object]) -> None:
+    store = tmp_path / "store"
+    out = _weekly(run_cli, tiny_dir, store)
+    plan_id = str(out["plan"]["id"])
+    validated = json.loads(run_cli("validate", "--data", tiny_dir, "--store", store,
+                                   "--json").stdout)
+    assert validated["plans_from_these_inputs"] == [out["plan"]["id"]]
+    shown = json.loads(run_cli("plans", "show", plan_id, "--store", store, "--data", tiny_dir,
+                               "--json").stdout)
+    assert shown["inputs_unchanged"] is True
+    listed = json.loads(run_cli("plans", "list", "--store", store, "--data", tmp_path / "other",
+                                "--json").stdout)
+    assert listed["plans"] == []
+
+    (tiny_dir / "inventory.csv").write_text((tiny_dir / "inventory.csv").read_text() + "\n")
+    shown = json.loads(run_cli("plans", "show", plan_id, "--store", store, "--data", tiny_dir,
+                               "--json").stdout)
+    assert shown["inputs_unchanged"] is False
