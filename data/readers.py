@@ -24,6 +24,7 @@ import pandas as pd
 from salesflow.data.errors import Problem
 
 FORMATS = ("csv", "parquet", "xlsx")
+_EXACT_INT = 2.0**53  # whole floats below this are written as integers ("12", not "12.0")
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float | np.floating):
         if math.isnan(value):
             return ""
-        if math.isfinite(value) and float(value).is_integer():
+        if math.isfinite(value) and float(value).is_integer() and abs(value) < _EXACT_INT:
             return str(int(value))
         return repr(float(value))
     if isinstance(value, pd.Timestamp | dt.datetime):
@@ -121,6 +122,29 @@ def _read_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     return _from_grid(grid, file)
 
 
+def _column_text(column: pd.Series) -> np.ndarray:
+    """Text of a typed Parquet column, vectorised where the type allows (as ``_cell_text``)."""
+    if pd.api.types.is_bool_dtype(column) and not column.hasnans:
+        return np.where(column.to_numpy(dtype=bool), "true", "false").astype(object)
+    if pd.api.types.is_integer_dtype(column) and not column.hasnans:
+        return column.to_numpy().astype(str).astype(object)
+    if pd.api.types.is_float_dtype(column):
+        values = column.to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(values) & (np.floor(values) == values) & (abs(values) < _EXACT_INT)
+        text = np.where(whole, np.where(whole, values, 0).astype(np.int64).astype(str),
+                        values.astype(str))
+        return np.where(np.isnan(values), "", text).astype(object)
+    if pd.api.types.is_datetime64_any_dtype(column):
+        stamps = pd.to_datetime(column)
+        at_midnight = (stamps.isna() | (stamps == stamps.dt.normalize())).all()
+        text = stamps.dt.strftime("%Y-%m-%d" if at_midnight else "%Y-%m-%d %H:%M:%S")
+        return text.fillna("").to_numpy(dtype=object)
+    if pd.api.types.is_string_dtype(column) and not pd.api.types.is_object_dtype(column):
+        return column.fillna("").str.strip().to_numpy(dtype=object)
+    return column.map(_cell_text).to_numpy(dtype=object)
+
+
 def _read_parquet(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     try:
         frame = pd.read_parquet(io.BytesIO(data))
@@ -130,8 +154,7 @@ def _read_parquet(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Pro
     problems = _header_problems(header, file)
     if problems:
         return None, problems
-    text = pd.DataFrame({h: frame.iloc[:, i].map(_cell_text).to_numpy(dtype=object)
-                         for i, h in enumerate(header) if h},
+    text = pd.DataFrame({h: _column_text(frame.iloc[:, i]) for i, h in enumerate(header) if h},
                         index=pd.RangeIndex(1, 1 + len(frame)))
     return text, []
 

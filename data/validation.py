@@ -103,7 +103,8 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
                              f"must be {col.bound_text()}")
                 values = values.where(~pd.Series(outside, index=text.index))
         if col.default is not None and not col.required:
-            values = values.where(~pd.Series(blank, index=text.index), col.default)
+            # Blank cells take the default; so do bad cells, which are reported already.
+            values = values.where(values.notna(), col.default)
             if col.type is ColumnType.BOOL:
                 values = values.astype(bool)
         typed[col.name] = values

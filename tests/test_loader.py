@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -227,3 +228,28 @@ def test_fingerprint_changes_with_any_input_byte(tiny_dir: Path) -> None:
     path = tiny_dir / "inventory.csv"
     path.write_text(path.read_text() + "\n")
     assert load_dataset(tiny_dir).fingerprint != first
+
+
+def test_bad_value_in_an_optional_column_is_reported_not_crashed(tiny_dir: Path) -> None:
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        frame.loc[4, "promo"] = "maybe"
+        return frame
+
+    edit_table(tiny_dir, "sales", change)
+    with pytest.raises(InvalidInputError) as info:
+        load_dataset(tiny_dir)
+    assert [(p.row, p.column, p.value) for p in info.value.problems] == [(6, "promo", "maybe")]
+
+
+def test_parquet_cells_read_like_csv_cells(tmp_path: Path) -> None:
+    from salesflow.data.readers import _cell_text, _column_text
+
+    frame = pd.DataFrame({
+        "f": [1.0, 2.5, np.nan, -0.1, 1e20], "i": [1, 2, 3, 4, 5],
+        "d": pd.to_datetime(["2026-01-05", None, "2026-01-07", "2026-01-08", "2026-01-09"]),
+        "s": [" a ", None, "b", "", "c"], "b": [True, False, True, True, False],
+        "o": [1, "x", None, 2.0, dt.date(2026, 1, 5)]})
+    for name in frame.columns:
+        expected = [_cell_text(v) for v in frame[name].astype(object)]
+        assert _column_text(frame[name]).tolist() == expected, name
