@@ -60,15 +60,19 @@ def parse_date(text: pd.Series) -> Parsed:
 
 def parse_time(text: pd.Series) -> Parsed:
     blank = _blank(text)
-    parts = text.astype(str).str.extract(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+    # A day has few distinct times: parse each distinct text once.
+    codes, uniques = pd.factorize(text.astype(str))
+    parts = pd.Series(uniques).str.extract(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
     hours = pd.to_numeric(parts[0], errors="coerce")
     minutes = pd.to_numeric(parts[1], errors="coerce")
     seconds = pd.to_numeric(parts[2], errors="coerce").fillna(0)
-    total = hours * 60 + minutes
-    ok = (hours.notna() & (minutes < 60) & (seconds == 0)
-          & ((hours < 24) | ((hours == 24) & (minutes == 0)))).to_numpy(dtype=bool)
+    valid = (hours.notna() & (minutes < 60) & (seconds == 0)
+             & ((hours < 24) | ((hours == 24) & (minutes == 0)))).to_numpy(dtype=bool)
+    total = (hours * 60 + minutes).to_numpy(dtype=np.float64)
+    ok = valid[codes] if len(codes) else np.zeros(0, dtype=bool)
+    values = pd.Series(np.where(ok, total[codes] if len(codes) else 0.0, np.nan),
+                       index=text.index).astype("Int64")
     bad = ~blank & ~ok
-    values = total.where(pd.Series(ok, index=text.index)).astype("Int64")
     return Parsed(values, bad, "must be a time written HH:MM (00:00 to 24:00)")
 
 
