@@ -86,8 +86,9 @@ class NotFittedError(SalesflowError, AttributeError):
     """A model was asked to predict before it was fitted."""
 
 
-class StoreError(SalesflowError):
-    """The plan store cannot be opened or written (wrong schema version, not a store, ...)."""
+class StoreError(UserError):
+    """The plan store given cannot be opened or written (wrong schema version, not a store,
+    a file where a folder is expected, ...). Exit code 2, like other bad input."""
 
 
 class PlanNotFoundError(UserError, KeyError):

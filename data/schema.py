@@ -81,6 +81,7 @@ class Table:
     required: bool = True
     non_empty: bool = False
     doc: str = ""
+    row_noun: str = "row"
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -111,6 +112,7 @@ SALES = Table(
         Column("promo", B, required=False, default=False, doc="line sold under a promotion"),
     ),
     non_empty=True,
+    row_noun="order line",
     doc="order lines of the sales history",
 )
 
@@ -133,6 +135,7 @@ SKUS = Table(
     ),
     key=("sku",),
     non_empty=True,
+    row_noun="SKU",
 )
 
 SUPPLIERS = Table(
@@ -148,6 +151,7 @@ SUPPLIERS = Table(
     ),
     key=("supplier_id",),
     non_empty=True,
+    row_noun="supplier",
 )
 
 PRICE_BREAKS = Table(
@@ -197,6 +201,7 @@ CUSTOMERS = Table(
     ),
     key=("customer_id",),
     non_empty=True,
+    row_noun="customer",
 )
 
 DELIVERIES = Table(
@@ -225,6 +230,7 @@ DEPOTS = Table(
     ),
     key=("depot_id",),
     non_empty=True,
+    row_noun="depot",
 )
 
 VEHICLES = Table(
@@ -242,6 +248,7 @@ VEHICLES = Table(
     ),
     key=("vehicle_id",),
     non_empty=True,
+    row_noun="vehicle",
 )
 
 EMPLOYEES = Table(
@@ -257,6 +264,7 @@ EMPLOYEES = Table(
     ),
     key=("employee_id",),
     non_empty=True,
+    row_noun="employee",
 )
 
 SHIFTS = Table(
@@ -269,6 +277,7 @@ SHIFTS = Table(
     ),
     key=("shift_id",),
     non_empty=True,
+    row_noun="shift type",
 )
 
 PROCESS_STEPS = Table(

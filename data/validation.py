@@ -140,10 +140,6 @@ def _rows_where(typed: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
 
 
 def _check_sales(file: str, sales: pd.DataFrame, out: ProblemCollector) -> None:
-    if sales.empty:
-        out.add(Problem(file, None, None, None,
-                        "the sales history is empty: at least one order line is needed"))
-        return
     for column in ("order_date", "customer_id"):
         frame = sales[["order_id", column]].dropna()
         first = frame.groupby("order_id", sort=False)[column].transform("first")
@@ -229,6 +225,12 @@ def _check_shifts(file: str, shifts: pd.DataFrame, out: ProblemCollector) -> Non
 def check_table_rules(name: str, file: str, typed: pd.DataFrame,
                       tables: dict[str, pd.DataFrame], out: ProblemCollector) -> None:
     """Rules within one table (beyond types and keys)."""
+    spec = TABLES[name]
+    if spec.non_empty and typed.empty:
+        what = "the sales history is empty" if name == "sales" else f"{name} has no rows"
+        out.add(Problem(file, None, None, None,
+                        f"{what}: at least one {spec.row_noun} is needed"))
+        return
     if name == "sales":
         _check_sales(file, typed, out)
     elif name == "price_breaks":

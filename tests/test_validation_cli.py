@@ -181,3 +181,38 @@ def test_missing_data_folder(tmp_path: Path, run_cli: Callable[..., object]) -> 
     result = run_cli("validate", "--data", tmp_path / "nope")
     assert result.exit_code == 2
     assert "no such dataset folder" in result.stderr
+
+
+@pytest.mark.parametrize("table", ["skus", "suppliers", "customers", "depots", "vehicles",
+                                   "employees", "shifts"])
+def test_a_required_table_without_rows_is_reported(table: str, tiny_dir: Path,
+                                                   run_cli: Callable[..., object]) -> None:
+    edit_table(tiny_dir, table, lambda frame: frame.iloc[0:0])
+    result = run_cli("validate", "--data", tiny_dir)
+    assert result.exit_code == 2
+    assert f"{table}.csv: {table} has no rows" in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01garbage\xff", b"a,b\n1,2,3,4\n"])
+def test_unreadable_files_are_reported(content: bytes, tiny_dir: Path,
+                                       run_cli: Callable[..., object]) -> None:
+    (tiny_dir / "depots.csv").write_bytes(content)
+    (tiny_dir / "shifts.csv").unlink()
+    (tiny_dir / "shifts.parquet").write_bytes(content)
+    result = run_cli("validate", "--data", tiny_dir)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert "depots.csv" in result.stderr and "shifts.parquet" in result.stderr
+
+
+def test_a_store_that_is_not_a_store(tiny_dir: Path, tmp_path: Path,
+                                     run_cli: Callable[..., object]) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    result = run_cli("weekly", "--data", tiny_dir, "--store", not_a_folder)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    garbage = tmp_path / "garbage"
+    garbage.mkdir()
+    (garbage / "salesflow.db").write_bytes(b"not a database" * 100)
+    result = run_cli("plans", "list", "--store", garbage)
+    assert result.exit_code == 2 and "salesflow.db" in result.stderr
