@@ -16,6 +16,7 @@ import pandas as pd
 
 from salesflow.data.schema import WEEKDAYS, ColumnType
 
+_FIRST_DATE, _LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-12-31")
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -53,9 +54,10 @@ def parse_integer(text: pd.Series) -> Parsed:
 def parse_date(text: pd.Series) -> Parsed:
     blank = _blank(text)
     values = pd.to_datetime(text.where(~blank, None), format="%Y-%m-%d", errors="coerce")
-    values = values.astype("datetime64[ns]")
+    in_range = (values >= _FIRST_DATE) & (values <= _LAST_DATE)
+    values = values.where(in_range).astype("datetime64[ns]")
     bad = ~blank & values.isna().to_numpy()
-    return Parsed(values, bad, "must be a date written YYYY-MM-DD")
+    return Parsed(values, bad, "must be a date written YYYY-MM-DD, years 1900 to 2200")
 
 
 def parse_time(text: pd.Series) -> Parsed:
@@ -97,9 +99,11 @@ def parse_string_list(text: pd.Series) -> Parsed:
 
 def _date_items(cell: str) -> tuple[dt.date, ...] | None:
     try:
-        return tuple(dt.date.fromisoformat(item) for item in _split(cell))
+        days = tuple(dt.date.fromisoformat(item) for item in _split(cell))
     except ValueError:
         return None
+    ok = all(_FIRST_DATE.date() <= day <= _LAST_DATE.date() for day in days)
+    return days if ok else None
 
 
 def parse_date_list(text: pd.Series) -> Parsed:

@@ -18,6 +18,7 @@ from salesflow.data.errors import InvalidInputError
 from salesflow.data.parsing import (
     parse_bool,
     parse_date,
+    parse_date_list,
     parse_float,
     parse_integer,
     parse_time,
@@ -49,9 +50,10 @@ def test_parse_float_rejects_non_finite_and_commas() -> None:
 
 
 def test_parse_date_is_strict() -> None:
-    parsed = parse_date(_text("2026-01-05", "2026-02-30", "05/01/2026", ""))
+    parsed = parse_date(_text("2026-01-05", "2026-02-30", "05/01/2026", "", "3000-01-01",
+                              "1600-06-01"))
     assert parsed.values.iloc[0] == pd.Timestamp("2026-01-05")
-    assert parsed.bad.tolist() == [False, True, True, False]
+    assert parsed.bad.tolist() == [False, True, True, False, True, True]
 
 
 def test_parse_bool_and_weekdays() -> None:
@@ -73,7 +75,7 @@ def test_parse_float_round_trips_any_finite_number(value: float) -> None:
 def test_parsers_never_raise_on_any_text(cells: list[str]) -> None:
     text = _text(*[c.strip() for c in cells])
     for parser in (parse_float, parse_integer, parse_date, parse_time, parse_bool,
-                   parse_weekday_list):
+                   parse_weekday_list, parse_date_list):
         parsed = parser(text)
         assert len(parsed.bad) == len(cells)
         assert not parsed.bad[(text == "").to_numpy()].any()
