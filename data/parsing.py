@@ -17,6 +17,7 @@ import pandas as pd
 from salesflow.data.schema import WEEKDAYS, ColumnType
 
 _FIRST_DATE, _LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-12-31")
+_MAX_INTEGER = 2.0**53  # larger whole numbers are not exact as numbers
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -45,7 +46,7 @@ def parse_integer(text: pd.Series) -> Parsed:
     number = parse_float(text)
     arr = number.values.to_numpy()
     with np.errstate(invalid="ignore"):
-        fractional = np.isfinite(arr) & (np.floor(arr) != arr)
+        fractional = np.isfinite(arr) & ((np.floor(arr) != arr) | (np.abs(arr) > _MAX_INTEGER))
     bad = number.bad | fractional
     values = number.values.where(~pd.Series(bad, index=text.index)).astype("Int64")
     return Parsed(values, bad, "must be a whole number")

@@ -39,9 +39,9 @@ def test_parse_time_accepts_hh_mm_and_rejects_the_rest() -> None:
 
 
 def test_parse_integer_accepts_integral_floats_only() -> None:
-    parsed = parse_integer(_text("12", "12.0", "1e2", "12.5", "x", ""))
+    parsed = parse_integer(_text("12", "12.0", "1e2", "12.5", "x", "", "9.3e18"))
     assert parsed.values.iloc[:3].tolist() == [12, 12, 100]
-    assert parsed.bad.tolist() == [False, False, False, True, True, False]
+    assert parsed.bad.tolist() == [False, False, False, True, True, False, True]
 
 
 def test_parse_float_rejects_non_finite_and_commas() -> None:
