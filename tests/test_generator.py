@@ -547,3 +547,16 @@ def test_medium_generates_and_validates(tmp_path: Path) -> None:
     revenue = (sales["quantity"] * sales["unit_price"]).groupby(sales["sku"]).sum()
     top = revenue.sort_values(ascending=False).iloc[:400]
     assert 0.72 <= top.sum() / revenue.sum() <= 0.88
+
+
+def test_bundled_sample_is_the_small_dataset_of_seed_0(tmp_path: Path) -> None:
+    """data/sample is `salesflow init data/sample --size small --seed 0`; regenerate it with
+    that command whenever the generator changes."""
+    from salesflow.data.dataset import sample_data_dir
+
+    written = write_dataset(generate_dataset("small", 0), tmp_path, "csv")
+    sample = sample_data_dir()
+    assert sorted(p.name for p in sample.iterdir() if p.is_file()) == \
+        sorted(p.name for p in written)
+    for path in written:
+        assert (sample / path.name).read_bytes() == path.read_bytes(), path.name
