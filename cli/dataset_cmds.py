@@ -40,6 +40,8 @@ def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: in
     customers around a city with delivery windows, a mixed fleet and warehouse staff.
     """
     from salesflow.data.generator import generate_dataset, write_dataset
+    from salesflow.data.readers import FORMATS
+    from salesflow.data.schema import TABLES
 
     if (folder is None) == (data_dir is None):
         raise click.UsageError("give the folder to write, as FOLDER or as --data (not both)")
@@ -51,12 +53,17 @@ def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: in
         raise UserError(f"{folder} is not empty; choose another folder or pass --force")
     dataset = generate_dataset(size, seed)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target, then move in: the folder never holds a half-written dataset.
+    # Write beside the target, then move in: a new folder appears complete or not at all.
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.tmp-") as tmp:
-        written = write_dataset(dataset, Path(tmp), fmt)
-        folder.mkdir(exist_ok=True)
-        for path in written:
-            shutil.move(str(path), folder / path.name)
+        written = write_dataset(dataset, Path(tmp) / "data", fmt)
+        if not folder.exists():
+            (Path(tmp) / "data").replace(folder)
+        else:
+            for name in TABLES:  # --force: no table may stay behind in another format
+                for other in FORMATS:
+                    (folder / f"{name}.{other}").unlink(missing_ok=True)
+            for path in written:
+                shutil.move(str(path), folder / path.name)
     files = sorted(p.name for p in written)
     rows = {name: len(frame) for name, frame in dataset.tables.items()}
     emit({"ok": True, "folder": str(folder), "size": size, "seed": seed, "format": fmt,

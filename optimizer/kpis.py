@@ -103,6 +103,19 @@ def routing_kpis(days: list[tuple[RoutingProblem, RoutePlan]]) -> dict[str, Any]
     }
 
 
+def _plan_week_costs(problem: PurchaseProblem, plan: PurchasePlan,
+                     evaluation: PlanEvaluation) -> dict[str, float]:
+    """Ordering and holding cost that fall in the plan week, and SKUs short at its end."""
+    week_end = problem.week_date(1)
+    orders = {(x.supplier_id, x.order_date) for x in plan.lines if x.order_date < week_end}
+    ordering = sum(problem.suppliers[s].order_cost for s, _ in orders)
+    stock = evaluation.inventory[:, 0] if problem.weeks else np.zeros(len(problem.items))
+    rate = np.array([item.holding_cost_per_week for item in problem.items])
+    return {"ordering": float(ordering),
+            "holding": float((np.maximum(stock, 0.0) * rate).sum()),
+            "skus_short": int((stock < 0).sum())}
+
+
 def _target(kpi: str, value: float | None, target: float | None, higher_is_better: bool,
             note: str) -> dict[str, Any]:
     met = None
@@ -121,12 +134,10 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: p
     purchase = purchasing_kpis(*purchasing)
     staff = staffing_kpis(*staffing)
     routes = routing_kpis(routing)
-    labour = staff["labour_cost"] or 0.0
     orders = orders_per_day.sum()
-    first_week = purchasing[2].inventory[:, 0] if purchasing[0].weeks else np.zeros(0)
-    operating = (labour + (routes["cost"]["total"] or 0.0)
-                 + purchase["cost"]["ordering"] / max(purchasing[0].weeks, 1)
-                 + purchase["cost"]["holding"] / max(purchasing[0].weeks, 1))
+    week_one = _plan_week_costs(*purchasing)
+    operating = ((staff["labour_cost"] or 0.0) + (routes["cost"]["total"] or 0.0)
+                 + week_one["ordering"] + week_one["holding"])
     return {
         "week": week,
         "week_start": week_start.isoformat(),
@@ -136,7 +147,10 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: p
         "staffing": staff,
         "routing": routes,
         "unit_order_operating_cost": _round(operating / orders) if orders > 0 else None,
-        "skus_short_end_of_week_1": int((first_week < 0).sum()),
+        "unit_order_operating_cost_note": "plan week's labour + route cost + ordering cost of "
+                                          "the week's supplier orders + week-1 holding cost, "
+                                          "per forecast order",
+        "skus_short_end_of_week_1": week_one["skus_short"],
         "targets": [
             _target("inventory_turnover_per_month",
                     purchase["cost"]["inventory_turnover_per_month"],

@@ -188,3 +188,34 @@ def test_plans_know_their_inputs(tiny_dir: Path, tmp_path: Path,
     shown = json.loads(run_cli("plans", "show", plan_id, "--store", store, "--data", tiny_dir,
                                "--json").stdout)
     assert shown["inputs_unchanged"] is False
+
+
+def test_kpis_agree_with_the_files(tiny_dir: Path, tmp_path: Path,
+                                   run_cli: Callable[..., object]) -> None:
+    out = _weekly(run_cli, tiny_dir, tmp_path / "store")
+    folder, kpis = Path(out["folder"]), out["kpis"]
+    orders = pd.read_csv(folder / "purchase_orders.csv")
+    this_week = orders[pd.to_datetime(orders["order_date"])
+                       < pd.Timestamp(kpis["week_start"]) + pd.Timedelta(days=7)]
+    assert kpis["purchasing"]["lines_this_week"] == len(this_week)
+    assert kpis["purchasing"]["value_this_week"] == pytest.approx(this_week["line_cost"].sum(),
+                                                                  abs=0.05)
+    routes = pd.read_csv(folder / "routes.csv")
+    ends = routes[routes["stop_type"] == "depot_end"]
+    assert kpis["routing"]["km"] == pytest.approx(ends["cumulative_km"].sum(), abs=0.1)
+    assert kpis["routing"]["served"] == (routes["stop_type"] == "customer").sum()
+    assert kpis["routing"]["unserved"] == (routes["stop_type"] == "unserved").sum()
+    roster = pd.read_csv(folder / "roster.csv")
+    assert kpis["staffing"]["shifts"] == len(roster)
+    employees = pd.read_csv(tiny_dir / "employees.csv").set_index("employee_id")
+    shifts = pd.read_csv(tiny_dir / "shifts.csv").set_index("shift_id")
+
+    def minutes(text: str) -> int:
+        hours, mins = text.split(":")
+        return int(hours) * 60 + int(mins)
+
+    length = (roster["shift_id"].map(shifts["end"]).map(minutes)
+              - roster["shift_id"].map(shifts["start"]).map(minutes)) % 1440
+    paid = (length - roster["shift_id"].map(shifts["break_minutes"])) / 60
+    cost = (paid * roster["employee_id"].map(employees["hourly_cost"])).sum()
+    assert kpis["staffing"]["labour_cost"] == pytest.approx(cost, abs=0.05)
