@@ -28,3 +28,12 @@ def tree_snapshot(folder: Path) -> dict[str, str]:
         rel = str(path.relative_to(folder))
         snap[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
     return snap
+
+
+def set_cell(column: str, value: str, row: int = 0) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A change for :func:`edit_table` that sets one cell (``row`` counts data rows from 0)."""
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        frame.loc[row, column] = value
+        return frame
+    return change

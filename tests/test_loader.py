@@ -25,7 +25,7 @@ from salesflow.data.parsing import (
     parse_weekday_list,
 )
 from salesflow.data.validation import ProblemCollector
-from tests.helpers import edit_table, read_csv_text
+from tests.helpers import edit_table, read_csv_text, set_cell
 
 
 def _text(*values: str) -> pd.Series:
@@ -178,12 +178,7 @@ def test_order_lines_must_agree_on_date_and_customer(tiny_dir: Path) -> None:
 
 
 def test_price_break_above_unit_cost(tiny_dir: Path) -> None:
-    def change(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        frame.loc[0, "unit_price"] = "99999"
-        return frame
-
-    edit_table(tiny_dir, "price_breaks", change)
+    edit_table(tiny_dir, "price_breaks", set_cell("unit_price", "99999", 0))
     with pytest.raises(InvalidInputError) as info:
         load_dataset(tiny_dir)
     assert any("above its unit_cost" in p.rule and p.row == 2 for p in info.value.problems)
@@ -233,12 +228,7 @@ def test_fingerprint_changes_with_any_input_byte(tiny_dir: Path) -> None:
 
 
 def test_bad_value_in_an_optional_column_is_reported_not_crashed(tiny_dir: Path) -> None:
-    def change(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        frame.loc[4, "promo"] = "maybe"
-        return frame
-
-    edit_table(tiny_dir, "sales", change)
+    edit_table(tiny_dir, "sales", set_cell("promo", "maybe", 4))
     with pytest.raises(InvalidInputError) as info:
         load_dataset(tiny_dir)
     assert [(p.row, p.column, p.value) for p in info.value.problems] == [(6, "promo", "maybe")]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from salesflow.data.store import PlanStore
-from tests.helpers import edit_table, tree_snapshot
+from tests.helpers import edit_table, set_cell, tree_snapshot
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,6 @@ class BadCase:
     row: int | None  # CSV line number of the bad cell (header is line 1)
     rule: str        # a fragment of the rule text
     file: str | None = None
-
-
-def _set(column: str, value: str, row: int = 0) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    def change(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        frame.loc[row, column] = value
-        return frame
-    return change
 
 
 def _drop_column(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
@@ -84,32 +76,33 @@ CASES: dict[str, BadCase] = {
     "missing file": BadCase("skus", None, None, None, "missing file"),
     "missing column": BadCase("skus", _drop_column("unit_cost"), "unit_cost", None,
                               "missing column"),
-    "unparsable number": BadCase("sales", _set("quantity", "three", 4), "quantity", 6,
+    "unparsable number": BadCase("sales", set_cell("quantity", "three", 4), "quantity", 6,
                                  "must be a number"),
-    "unparsable date": BadCase("sales", _set("order_date", "2026-02-30", 3), "order_date", 5,
+    "unparsable date": BadCase("sales", set_cell("order_date", "2026-02-30", 3), "order_date", 5,
                                "YYYY-MM-DD"),
-    "unparsable time": BadCase("customers", _set("window_start", "8h30", 2), "window_start", 4,
+    "unparsable time": BadCase("customers", set_cell("window_start", "8h30", 2), "window_start", 4,
                                "HH:MM"),
-    "negative quantity": BadCase("sales", _set("quantity", "-3", 7), "quantity", 9, ">= 0"),
-    "negative cost": BadCase("skus", _set("unit_cost", "-1.5", 1), "unit_cost", 3, ">= 0"),
+    "negative quantity": BadCase("sales", set_cell("quantity", "-3", 7), "quantity", 9, ">= 0"),
+    "negative cost": BadCase("skus", set_cell("unit_cost", "-1.5", 1), "unit_cost", 3, ">= 0"),
     "duplicated key": BadCase("skus", _duplicate_first_row, "sku", None, "duplicate key"),
-    "sku in sales not in skus": BadCase("sales", _set("sku", "NO-SUCH-SKU", 2), "sku", 4,
+    "sku in sales not in skus": BadCase("sales", set_cell("sku", "NO-SUCH-SKU", 2), "sku", 4,
                                         "unknown sku"),
-    "sku whose supplier is unknown": BadCase("skus", _set("supplier_id", "SUP-X", 0),
+    "sku whose supplier is unknown": BadCase("skus", set_cell("supplier_id", "SUP-X", 0),
                                              "supplier_id", 2, "unknown supplier_id"),
-    "vehicle whose depot is unknown": BadCase("vehicles", _set("depot_id", "D-X", 1), "depot_id",
-                                              3, "unknown depot_id"),
+    "vehicle whose depot is unknown": BadCase("vehicles", set_cell("depot_id", "D-X", 1),
+                                              "depot_id", 3, "unknown depot_id"),
     "price breaks not increasing in min_qty": BadCase("price_breaks", _swap_breaks("min_qty"),
                                                       "min_qty", -1, "increase in min_qty"),
     "price breaks rising in price": BadCase("price_breaks", _swap_breaks("price"), "unit_price",
                                             -1, "must not rise"),
     "window_end before window_start": BadCase("customers", _window_end_before_start,
                                               "window_end", 2, "after window_start"),
-    "latitude out of range": BadCase("customers", _set("lat", "91.5", 3), "lat", 5, "<= 90"),
-    "longitude out of range": BadCase("depots", _set("lon", "-190", 0), "lon", 2, ">= -180"),
-    "pack_size not positive": BadCase("skus", _set("pack_size", "0", 4), "pack_size", 6, ">= 1"),
-    "lead time negative": BadCase("suppliers", _set("lead_time_days", "-2", 1), "lead_time_days",
-                                  3, ">= 0"),
+    "latitude out of range": BadCase("customers", set_cell("lat", "91.5", 3), "lat", 5, "<= 90"),
+    "longitude out of range": BadCase("depots", set_cell("lon", "-190", 0), "lon", 2, ">= -180"),
+    "pack_size not positive": BadCase("skus", set_cell("pack_size", "0", 4), "pack_size", 6,
+                                      ">= 1"),
+    "lead time negative": BadCase("suppliers", set_cell("lead_time_days", "-2", 1),
+                                  "lead_time_days", 3, ">= 0"),
     "min_hours_week above max_hours_week": BadCase("employees", _min_above_max, "min_hours_week",
                                                    2, "above max_hours_week"),
     "shift ends where it starts": BadCase("shifts", _same_start_end, "end", 2,
@@ -155,8 +148,8 @@ def test_bad_input_is_reported_with_location_and_exit_2(
 
 
 def test_validate_json_lists_every_problem(tiny_dir: Path, run_cli: Callable[..., object]) -> None:
-    edit_table(tiny_dir, "sales", _set("quantity", "-1", 0))
-    edit_table(tiny_dir, "customers", _set("lat", "abc", 1))
+    edit_table(tiny_dir, "sales", set_cell("quantity", "-1", 0))
+    edit_table(tiny_dir, "customers", set_cell("lat", "abc", 1))
     edit_table(tiny_dir, "shifts", _same_start_end)
 
     result = run_cli("validate", "--data", tiny_dir, "--json")
