@@ -10,6 +10,7 @@ import logging
 import click
 
 from salesflow import __version__
+from salesflow.cli.bench import bench_group
 from salesflow.cli.common import SalesflowGroup
 from salesflow.cli.dataset_cmds import init_command, validate_command
 from salesflow.cli.plan_cmds import plans_group, weekly_command
@@ -38,6 +39,7 @@ cli.add_command(init_command)
 cli.add_command(validate_command)
 cli.add_command(weekly_command)
 cli.add_command(plans_group)
+cli.add_command(bench_group)
 
 
 def main() -> None:

@@ -34,12 +34,24 @@ def _blank(text: pd.Series) -> np.ndarray:
     return (text == "").to_numpy(dtype=bool)
 
 
+def _to_float(cell: object) -> float:
+    try:
+        return float(cell)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return np.nan
+
+
 def parse_float(text: pd.Series) -> Parsed:
     blank = _blank(text)
-    values = pd.to_numeric(text.where(~blank, None), errors="coerce").astype("float64")
-    arr = values.to_numpy()
+    cells = text.to_numpy(dtype=object).copy()
+    cells[blank] = "nan"
+    try:  # exact decimal conversion (pandas' own parser may round the last digit)
+        arr = cells.astype(np.float64)
+    except (TypeError, ValueError):
+        arr = np.array([_to_float(cell) for cell in cells], dtype=np.float64)
     bad = ~blank & ~np.isfinite(arr)
-    return Parsed(values.where(~pd.Series(bad, index=text.index)), bad, "must be a number")
+    arr[bad] = np.nan
+    return Parsed(pd.Series(arr, index=text.index), bad, "must be a number")
 
 
 def parse_integer(text: pd.Series) -> Parsed:

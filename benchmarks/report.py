@@ -1,0 +1,35 @@
+"""Write one section of BENCHMARKS.md (between its BEGIN/END markers), leaving the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from pathlib import Path
+
+BENCHMARKS_MD = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+
+
+def machine_line() -> str:
+    """When and where the figures were measured."""
+    import os
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"Measured {stamp} on {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}.")
+
+
+def write_section(name: str, body: str, path: Path = BENCHMARKS_MD) -> None:
+    """Replace the text between ``<!-- BEGIN name -->`` and ``<!-- END name -->``.
+
+    Raises
+    ------
+    ValueError
+        If the markers are missing.
+    """
+    text = path.read_text(encoding="utf-8")
+    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    if begin not in text or end not in text:
+        raise ValueError(f"{path} has no {begin} ... {end} section")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{body.strip()}\n{end}{tail}", encoding="utf-8")
