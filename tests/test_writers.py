@@ -35,3 +35,24 @@ def test_json_bytes_handles_nan_and_numpy() -> None:
 
     payload = {"a": math.nan, "b": np.int64(3), "c": dt.date(2026, 1, 5), "d": (1, 2)}
     assert json.loads(json_bytes(payload)) == {"a": None, "b": 3, "c": "2026-01-05", "d": [1, 2]}
+
+
+def test_write_atomic_replaces_whole_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from salesflow.data.writers import write_atomic, write_files_atomically
+
+    target = write_atomic(tmp_path / "a" / "x.csv", b"one")
+    assert target.read_bytes() == b"one"
+    write_files_atomically(tmp_path / "a", {"x.csv": b"two", "y.json": b"{}"})
+    assert (tmp_path / "a" / "x.csv").read_bytes() == b"two"
+
+    class Boom(dict):  # type: ignore[type-arg]
+        def items(self):  # type: ignore[no-untyped-def]
+            yield "x.csv", b"three"
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_files_atomically(tmp_path / "a", Boom())
+    assert (tmp_path / "a" / "x.csv").read_bytes() == b"two"
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["x.csv", "y.json"]
