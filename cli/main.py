@@ -10,6 +10,7 @@ import logging
 import click
 
 from salesflow import __version__
+from salesflow.cli.apply_cmds import apply_command, export_command
 from salesflow.cli.bench import bench_group
 from salesflow.cli.common import SalesflowGroup
 from salesflow.cli.dataset_cmds import init_command, validate_command
@@ -39,6 +40,8 @@ cli.add_command(init_command)
 cli.add_command(validate_command)
 cli.add_command(weekly_command)
 cli.add_command(plans_group)
+cli.add_command(apply_command)
+cli.add_command(export_command)
 cli.add_command(bench_group)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -110,13 +111,15 @@ def weekly_command(week: str | None, data_dir: Path | None, store: str, as_json:
     Writes forecast.csv, purchase_orders.csv, routes.csv, roster.csv and kpis.json into the
     store's plans/<id>/ folder, all at once: a failed or interrupted run stores nothing.
     """
-    from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.dataset import load_dataset, sample_data_dir, with_applied_orders
     from salesflow.data.store import PlanStore
     from salesflow.data.writers import csv_bytes, json_bytes
     from salesflow.optimizer.weekly import run_weekly
 
     dataset = load_dataset(data_dir or sample_data_dir())
     plan_store = PlanStore(store)
+    dataset = with_applied_orders(dataset, plan_store.applied_orders(),
+                                  dataset.plan_week_start(week))
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
         plan = run_weekly(dataset, week, progress=progress)
     files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
@@ -213,3 +216,42 @@ def plans_show(plan_id: int, data_dir: Path | None, store: str, as_json: bool) -
 
     emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
           "inputs_unchanged": unchanged, "kpis": kpis}, human)
+
+
+@plans_group.command("diff", epilog="""\b
+Examples:
+  salesflow plans diff 3 4
+  salesflow plans diff 3 4 --json | jq .purchase
+""")
+@click.argument("first", type=int, metavar="ID1")
+@click.argument("second", type=int, metavar="ID2")
+@store_option
+@json_option
+def plans_diff(first: int, second: int, store: str, as_json: bool) -> None:
+    """What changed from plan ID1 to plan ID2: purchase lines, routes, roster, KPIs."""
+    from salesflow.data.plan_diff import diff_plans
+    from salesflow.data.store import PlanStore
+
+    plan_store = PlanStore(store)
+    files = []
+    for plan_id in (first, second):
+        record = plan_store.get_plan(plan_id)
+        files.append({f.name: plan_store.read_file(plan_id, f.name) for f in record.files
+                      if f.name.endswith((".csv", ".json"))})
+    diff = diff_plans(files[0], files[1])
+
+    def human() -> None:
+        if not any(diff.values()):
+            click.echo(f"Plans {first} and {second} are the same.")
+            return
+        click.echo(f"From plan {first} to plan {second}:")
+        for part, rows in diff.items():
+            counts = Counter(row.get("change", "changed") for row in rows)
+            summary = ", ".join(f"{n} {c}" for c, n in sorted(counts.items())) or "no change"
+            click.echo(f"  {part:<9} {summary}")
+            for row in rows[:10]:
+                click.echo("    " + ", ".join(f"{k}={v}" for k, v in row.items()))
+            if len(rows) > 10:
+                click.echo(f"    ... {len(rows) - 10} more (use --json)")
+
+    emit({"ok": True, "from": first, "to": second, **diff}, human)

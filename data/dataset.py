@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -208,3 +208,33 @@ def load_dataset(folder: str | Path) -> Dataset:
                                                columns=["step", "minutes_per_order", "skill"])
     files = {name: files.get(name, "") for name in TABLES}
     return Dataset(root, config, tables, files, digest.hexdigest())
+
+
+def with_applied_orders(dataset: Dataset, orders: list[dict[str, object]],
+                        week_start: dt.date) -> Dataset:
+    """``dataset`` with the purchase lines of applied plans added to its open orders.
+
+    Only lines arriving on or after ``week_start`` count (earlier ones are received and belong
+    in ``inventory``), only for SKUs of the dataset, and a ``po_id``/``sku`` the dataset's
+    ``open_orders`` already holds (an ERP import) is not added twice. The fingerprint stays the
+    one of the dataset's files.
+    """
+    if not orders:
+        return dataset
+    current = dataset["open_orders"]
+    have = set(zip(current["po_id"].astype(str), current["sku"].astype(str), strict=True))
+    skus = set(dataset.skus["sku"])
+    start = pd.Timestamp(week_start)
+    rows = [o for o in orders
+            if pd.Timestamp(str(o["arrival_date"])) >= start and str(o["sku"]) in skus
+            and (str(o["po_id"]), str(o["sku"])) not in have]
+    if not rows:
+        return dataset
+    extra = pd.DataFrame({
+        "po_id": [str(o["po_id"]) for o in rows],
+        "sku": [str(o["sku"]) for o in rows],
+        "quantity": [float(o["quantity"]) for o in rows],  # type: ignore[arg-type]
+        "arrival_date": pd.to_datetime([str(o["arrival_date"]) for o in rows]),
+    })
+    merged = pd.concat([current, extra], ignore_index=True) if len(current) else extra
+    return replace(dataset, tables=dict(dataset.tables, open_orders=merged))

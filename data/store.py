@@ -12,6 +12,7 @@ folder is renamed to ``plans/<id>`` and only then is the transaction committed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -37,11 +38,8 @@ from salesflow.data.errors import PlanNotFoundError, StoreError, UserError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-"""Version of the database schema this code writes and reads."""
-
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
-"""``MIGRATIONS[n]`` upgrades a store at schema ``n - 1`` to schema ``n`` (inside a transaction)."""
+SCHEMA_VERSION = 2
+"""Version of the database schema this code writes and reads (2: applied purchase orders)."""
 
 STATUSES = ("draft", "applied", "superseded")
 DB_FILE_NAME = "salesflow.db"
@@ -99,6 +97,45 @@ files_table = sa.Table(
     sa.Column("content", sa.LargeBinary, nullable=False),
     sa.PrimaryKeyConstraint("plan_id", "name"),
 )
+
+
+applied_orders_table = sa.Table(
+    "applied_orders",
+    metadata,
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False),
+    sa.Column("week", sa.Text, nullable=False),
+    sa.Column("po_id", sa.Text, nullable=False),
+    sa.Column("supplier_id", sa.Text, nullable=False),
+    sa.Column("sku", sa.Text, nullable=False),
+    sa.Column("quantity", sa.Float, nullable=False),
+    sa.Column("order_date", sa.Text, nullable=False),
+    sa.Column("arrival_date", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("po_id", "sku"),
+)
+"""Purchase order lines of applied plans: the open orders that later runs see."""
+
+
+def _migrate_to_2(conn: Connection) -> None:
+    applied_orders_table.create(conn)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2}
+"""``MIGRATIONS[n]`` upgrades a store at schema ``n - 1`` to schema ``n`` (inside a transaction)."""
+
+ORDER_FIELDS = ("po_id", "supplier_id", "sku", "quantity", "order_date", "arrival_date")
+
+
+@dataclass(frozen=True)
+class ApplyOutcome:
+    """What :meth:`PlanStore.apply_plan` did.
+
+    ``changed`` is False when the plan was already applied (nothing was touched then).
+    """
+
+    plan: PlanRecord
+    changed: bool
+    superseded: tuple[int, ...]
+    export_dir: Path
 
 
 @dataclass(frozen=True)
@@ -376,6 +413,100 @@ class PlanStore:
                 raise self._not_found(plan_id)
             return self._records(conn, plan_id)[0]
 
+    def export_path(self, plan_id: int) -> Path:
+        """Folder where :meth:`apply_plan` writes the exports of plan ``plan_id``."""
+        return self._plans_dir.parent / "exports" / str(plan_id)
+
+    def apply_plan(self, plan_id: int, *, orders: list[Mapping[str, Any]],
+                   exports: Mapping[str, bytes], force: bool = False,
+                   now: datetime | None = None) -> ApplyOutcome:
+        """Make plan ``plan_id`` the one in force, atomically and idempotently.
+
+        Its purchase order lines (``orders``: dicts with :data:`ORDER_FIELDS`) become the
+        applied orders of its week, replacing those of any other plan for the same week; the
+        plan applied before becomes ``superseded``; ``exports`` are written to
+        :meth:`export_path`. Applying an applied plan changes nothing. Applying a plan older
+        (earlier week, or same week and created earlier) than the applied one needs ``force``.
+
+        Raises
+        ------
+        PlanNotFoundError
+            No such plan.
+        UserError
+            A newer plan is applied and ``force`` is not set, or an order line is malformed.
+        StoreError
+            The store cannot be written; nothing changed then.
+        """
+        plan = self.get_plan(plan_id)
+        if plan.status == "applied":
+            return ApplyOutcome(plan, False, (), self.export_path(plan_id))
+        rows = [_order_row(plan, order) for order in orders]
+        applied_at = _utc_text(now)
+        final = self.export_path(plan_id)
+        tmp = final.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
+        backup = final.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}"
+        renamed = backed_up = committed = False
+        new_parent = not final.parent.exists()
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self._write_files(tmp, ((_check_file_name(n), exports[n]) for n in exports),
+                              parent=final.parent)
+            with self._connect(write=True) as conn, conn.begin():
+                self._prepare(conn)
+                current = conn.execute(
+                    sa.select(plans_table.c.id, plans_table.c.week)
+                    .where(plans_table.c.status == "applied")).all()
+                newer = [r for r in current if (r.week, r.id) > (plan.week, plan.id)]
+                if newer and not force:
+                    raise UserError(
+                        f"plan {newer[0].id} (week {newer[0].week}) is applied and newer than "
+                        f"plan {plan.id} (week {plan.week}); use --force to apply the older "
+                        "plan over it")
+                superseded = tuple(r.id for r in current)
+                if superseded:
+                    conn.execute(sa.update(plans_table)
+                                 .where(plans_table.c.id.in_(superseded))
+                                 .values(status="superseded"))
+                conn.execute(sa.update(plans_table).where(plans_table.c.id == plan.id)
+                             .values(status="applied", applied_at=applied_at))
+                conn.execute(sa.delete(applied_orders_table)
+                             .where(applied_orders_table.c.week == plan.week))
+                if rows:
+                    conn.execute(sa.insert(applied_orders_table), rows)
+                if final.exists() or final.is_symlink():  # exports of an earlier apply
+                    final.replace(backup)
+                    backed_up = True
+                tmp.replace(final)
+                renamed = True
+                self._after_rename(final)
+                record = self._records(conn, plan.id)[0]
+            committed = True
+        except BaseException as exc:
+            if not committed:
+                _remove(final if renamed else tmp)
+                if backed_up:
+                    backup.replace(final)
+                if new_parent:
+                    with contextlib.suppress(OSError):
+                        final.parent.rmdir()
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot write plan exports under {final}: {exc}") from exc
+            raise
+        if backed_up:
+            _remove(backup)
+        logger.info("applied plan %d (superseded %s)", plan.id, superseded)
+        return ApplyOutcome(record, True, superseded, final)
+
+    def applied_orders(self) -> list[dict[str, Any]]:
+        """Every purchase order line of applied plans, by arrival date, po_id and SKU."""
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            query = (sa.select(applied_orders_table)
+                     .order_by(applied_orders_table.c.arrival_date,
+                               applied_orders_table.c.po_id, applied_orders_table.c.sku))
+            return [dict(row._mapping) for row in conn.execute(query)]
+
     def restore_files(self, plan_id: int) -> Path:
         """Re-materialize ``plans/<id>/`` from the database, atomically; return the folder."""
         stored = self._file_rows(plan_id)
@@ -552,10 +683,10 @@ class PlanStore:
         ]
 
     def _write_files(
-        self, folder: Path, items: Iterator[tuple[str, bytes]]
+        self, folder: Path, items: Iterator[tuple[str, bytes]], parent: Path | None = None
     ) -> list[dict[str, Any]]:
         """Write files durably into a new ``folder``; return their ``plan_files`` rows."""
-        self._plans_dir.mkdir(parents=True, exist_ok=True)
+        (parent or self._plans_dir).mkdir(parents=True, exist_ok=True)
         folder.mkdir()
         rows = []
         for name, value in items:
@@ -636,6 +767,19 @@ def _remove(path: Path) -> None:
             path.unlink()
     except OSError as exc:
         logger.warning("could not remove %s: %s", path, exc)
+
+
+def _order_row(plan: PlanRecord, order: Mapping[str, Any]) -> dict[str, Any]:
+    """A row of ``applied_orders`` from a purchase line of ``plan``."""
+    missing = [f for f in ORDER_FIELDS if f not in order]
+    if missing:
+        raise UserError(f"purchase line of plan {plan.id} lacks {', '.join(missing)}")
+    row = {f: order[f] for f in ORDER_FIELDS}
+    row["quantity"] = float(row["quantity"])
+    for key in ("order_date", "arrival_date"):
+        value = row[key]
+        row[key] = value.isoformat() if isinstance(value, date) else str(value)
+    return {"plan_id": plan.id, "week": plan.week, **row}
 
 
 def _check_id(plan_id: int) -> None:

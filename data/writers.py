@@ -6,6 +6,7 @@ tab or carriage return, and not a number) get a leading apostrophe.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -114,3 +115,30 @@ def write_files_atomically(folder: str | os.PathLike[str],
             tmp.unlink(missing_ok=True)
         raise
     return [final for _, final in staged]
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """An XLSX workbook with one sheet per frame (formula cells neutralized, header bold,
+    columns sized to their content, the header row frozen)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in sheets.items():
+        sheet = book.create_sheet(title=str(title)[:31])
+        safe = neutralize_frame(frame)
+        sheet.append([str(c) for c in safe.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in safe.itertuples(index=False):
+            sheet.append([None if (isinstance(v, float) and math.isnan(v)) else
+                          (v.item() if isinstance(v, np.generic) else v) for v in row])
+        for i, column in enumerate(safe.columns, start=1):
+            width = max([len(str(column))] + [len(str(v)) for v in safe[column].head(500)])
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -352,7 +352,8 @@ def test_newer_schema_refused(store: PlanStore, tmp_path: Path) -> None:
     save(store)
     with closing(sqlite3.connect(tmp_path / "store" / "salesflow.db")) as con, con:
         con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
-    expected = r"newer salesflow \(schema 7, this version reads up to 1\)"
+    version = store_module.SCHEMA_VERSION
+    expected = rf"newer salesflow \(schema 7, this version reads up to {version}\)"
     with pytest.raises(StoreError, match=expected):
         store.list_plans()
 
@@ -366,16 +367,18 @@ def test_migration(store: PlanStore, tmp_path: Path, monkeypatch: pytest.MonkeyP
         calls.append(2)
         conn.exec_driver_sql("ALTER TABLE plans ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    current = store_module.SCHEMA_VERSION
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
     monkeypatch.setattr(store_module, "MIGRATIONS", {})
-    with pytest.raises(StoreError, match="no migration from schema 1 to 2"):
+    with pytest.raises(StoreError, match=f"no migration from schema {current} to {current + 1}"):
         PlanStore(tmp_path / "store").list_plans()
-    monkeypatch.setattr(store_module, "MIGRATIONS", {2: add_note})
+    monkeypatch.setattr(store_module, "MIGRATIONS", {current + 1: add_note})
     upgraded = PlanStore(tmp_path / "store")
     assert [p.id for p in upgraded.list_plans()] == [1]
     assert calls == [2]
     with closing(sqlite3.connect(db)) as con:
-        assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+        version = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        assert version == (str(current + 1),)
         assert "note" in [r[1] for r in con.execute("PRAGMA table_info(plans)")]
     assert save(upgraded).id == 2
     assert calls == [2]  # migrated once

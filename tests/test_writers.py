@@ -56,3 +56,13 @@ def test_write_atomic_replaces_whole_files(tmp_path) -> None:  # type: ignore[no
         write_files_atomically(tmp_path / "a", Boom())
     assert (tmp_path / "a" / "x.csv").read_bytes() == b"two"
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["x.csv", "y.json"]
+
+
+def test_xlsx_bytes_neutralizes_and_round_trips() -> None:
+    from salesflow.data.writers import xlsx_bytes
+
+    frame = pd.DataFrame({"name": ["=SUM(A1)", "Bolt"], "qty": [3, 4], "price": [1.5, math.nan]})
+    back = pd.read_excel(io.BytesIO(xlsx_bytes({"lines": frame})), sheet_name="lines")
+    assert back["name"].tolist() == ["'=SUM(A1)", "Bolt"]
+    assert back["qty"].tolist() == [3, 4]
+    assert back["price"].iloc[0] == 1.5 and math.isnan(back["price"].iloc[1])

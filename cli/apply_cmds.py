@@ -1,0 +1,138 @@
+"""``salesflow apply ID`` and ``salesflow export ID``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salesflow.cli.common import emit, json_option, store_option
+from salesflow.data.errors import UserError
+
+EXPORTS = {
+    "purchase": "purchase_orders",
+    "routes": "routes",
+    "roster": "roster",
+}
+FORMATS = ("csv", "xlsx", "json", "geojson", "gpx", "html")
+
+
+def _week_lines(plan_id: int, week: str, purchase_csv: bytes) -> list[dict[str, Any]]:
+    """The purchase lines ordered in the plan's week: the orders applying the plan places."""
+    import pandas as pd
+
+    from salesflow.data.config import parse_iso_week
+
+    lines = pd.read_csv(io.BytesIO(purchase_csv), dtype={"supplier_id": str, "sku": str})
+    start = parse_iso_week(week)
+    order_dates = pd.to_datetime(lines["order_date"]).dt.date
+    lines = lines[(order_dates >= start) & (order_dates < start + dt.timedelta(days=7))]
+    # One purchase order per supplier and order date, one line per SKU on it.
+    lines = (lines.groupby(["supplier_id", "order_date", "arrival_date", "sku"], sort=True)
+             [["quantity", "line_cost"]].sum().reset_index())
+    return [{"po_id": f"SF{plan_id}-{row.supplier_id}-{row.order_date.replace('-', '')}",
+             "supplier_id": row.supplier_id, "sku": row.sku, "quantity": row.quantity,
+             "unit_price": round(row.line_cost / row.quantity, 4) if row.quantity else 0.0,
+             "order_date": row.order_date, "arrival_date": row.arrival_date}
+            for row in lines.itertuples(index=False)]
+
+
+@click.command("apply", epilog="""\b
+Examples:
+  salesflow apply 3                make plan 3 the plan in force
+  salesflow apply 2 --force        go back to an older plan over a newer applied one
+""")
+@click.argument("plan_id", type=int, metavar="ID")
+@click.option("--force", is_flag=True, help="Apply an older plan over a newer applied one.")
+@store_option
+@json_option
+def apply_command(plan_id: int, force: bool, store: str, as_json: bool) -> None:
+    """Make a stored plan the one in force.
+
+    Its purchase orders of the plan week become open orders that the next `salesflow weekly`
+    with this store sees, and are exported for the ERP together with the routes and the
+    roster (into the store's exports/<ID>/ folder). The plan applied before becomes
+    superseded. Applying an applied plan changes nothing.
+    """
+    import pandas as pd
+
+    from salesflow.data.store import PlanStore
+    from salesflow.data.writers import csv_bytes
+
+    plan_store = PlanStore(store)
+    record = plan_store.get_plan(plan_id)
+    names = {f.name for f in record.files}
+    if "purchase_orders.csv" not in names:
+        raise UserError(f"plan {plan_id} has no purchase_orders.csv; it cannot be applied")
+    lines = _week_lines(plan_id, record.week, plan_store.read_file(plan_id, "purchase_orders.csv"))
+    exports = {"purchase_orders_erp.csv": csv_bytes(pd.DataFrame(
+        lines, columns=["po_id", "supplier_id", "sku", "quantity", "unit_price", "order_date",
+                        "arrival_date"]))}
+    for name in sorted(names):
+        if name.startswith(("routes.", "roster.")):
+            exports[name] = plan_store.read_file(plan_id, name)
+    outcome = plan_store.apply_plan(plan_id, orders=lines, exports=exports, force=force)
+    suppliers = len({line["po_id"] for line in lines})
+    if outcome.changed:
+        text = (f"Plan {plan_id} ({record.week}) applied: {len(lines)} purchase lines in "
+                f"{suppliers} supplier orders are open orders now; exports in "
+                f"{outcome.export_dir}.")
+        if outcome.superseded:
+            text += f"\nSuperseded: plan {', '.join(map(str, outcome.superseded))}."
+    else:
+        text = f"Plan {plan_id} is already applied; nothing changed."
+    emit({"ok": True, "changed": outcome.changed, "plan": outcome.plan.to_dict(),
+          "superseded": list(outcome.superseded), "orders": len(lines),
+          "export_dir": str(outcome.export_dir)}, text)
+
+
+def _convert(csv_data: bytes, fmt: str, what: str) -> bytes:
+    import pandas as pd
+
+    from salesflow.data.writers import json_bytes, xlsx_bytes
+
+    frame = pd.read_csv(io.BytesIO(csv_data), dtype=str, keep_default_na=False)
+    if fmt == "xlsx":
+        return xlsx_bytes({what: frame})
+    return json_bytes(frame.to_dict(orient="records"))
+
+
+@click.command("export", epilog="""\b
+Examples:
+  salesflow export 3 --what purchase --format xlsx --out po.xlsx
+  salesflow export 3 --what routes --format gpx --out routes.gpx
+""")
+@click.argument("plan_id", type=int, metavar="ID")
+@click.option("--what", type=click.Choice(sorted(EXPORTS)), required=True,
+              help="Which part of the plan.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv, xlsx and json for every part; geojson, gpx and html for routes when "
+                   "the plan holds them.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output file (default: plan<ID>_<what>.<format> here).")
+@store_option
+@json_option
+def export_command(plan_id: int, what: str, fmt: str, out: Path | None, store: str,
+                   as_json: bool) -> None:
+    """Export one part of a stored plan to a file."""
+    from salesflow.data.store import PlanStore
+    from salesflow.data.writers import write_atomic
+
+    plan_store = PlanStore(store)
+    record = plan_store.get_plan(plan_id)
+    names = {f.name for f in record.files}
+    base = EXPORTS[what]
+    stored = f"{base}.{fmt}"
+    if stored in names:
+        data = plan_store.read_file(plan_id, stored)
+    elif fmt in ("xlsx", "json") and f"{base}.csv" in names:
+        data = _convert(plan_store.read_file(plan_id, f"{base}.csv"), fmt, what)
+    else:
+        have = ", ".join(sorted(n for n in names if n.startswith(base + "."))) or "none"
+        raise UserError(f"plan {plan_id} has no {what} as {fmt} (it holds: {have})")
+    target = write_atomic(out or Path(f"plan{plan_id}_{what}.{fmt}"), data)
+    emit({"ok": True, "plan": plan_id, "what": what, "format": fmt, "file": str(target),
+          "bytes": len(data)}, f"Wrote {target} ({len(data):,} bytes).")
