@@ -15,6 +15,7 @@ from salesflow.cli.bench import bench_group
 from salesflow.cli.common import SalesflowGroup
 from salesflow.cli.dataset_cmds import init_command, validate_command
 from salesflow.cli.plan_cmds import plans_group, weekly_command
+from salesflow.cli.replay_cmd import replay_command
 
 EPILOG = """\b
 Examples:
@@ -40,6 +41,7 @@ cli.add_command(init_command)
 cli.add_command(validate_command)
 cli.add_command(weekly_command)
 cli.add_command(plans_group)
+cli.add_command(replay_command)
 cli.add_command(apply_command)
 cli.add_command(export_command)
 cli.add_command(bench_group)
