@@ -112,8 +112,10 @@ def weekly_command(week: str | None, data_dir: Path | None, store: str, as_json:
     store's plans/<id>/ folder, all at once: a failed or interrupted run stores nothing.
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir, with_applied_orders
+    from salesflow.data.report import render_report
     from salesflow.data.store import PlanStore
     from salesflow.data.writers import csv_bytes, json_bytes
+    from salesflow.optimizer.report_data import report_data
     from salesflow.optimizer.weekly import run_weekly
 
     dataset = load_dataset(data_dir or sample_data_dir())
@@ -124,6 +126,7 @@ def weekly_command(week: str | None, data_dir: Path | None, store: str, as_json:
         plan = run_weekly(dataset, week, progress=progress)
     files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
     files["kpis.json"] = json_bytes(plan.kpis)
+    files["report.html"] = render_report(report_data(dataset, plan)).encode("utf-8")
     record = plan_store.save_plan(
         week=plan.week, fingerprint=dataset.fingerprint, config=dataset.config.to_dict(),
         summary=_headline(plan.kpis), data_dir=str(dataset.root.resolve()), files=files)

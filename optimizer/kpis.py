@@ -105,14 +105,17 @@ def routing_kpis(days: list[tuple[RoutingProblem, RoutePlan]]) -> dict[str, Any]
 
 def _plan_week_costs(problem: PurchaseProblem, plan: PurchasePlan,
                      evaluation: PlanEvaluation) -> dict[str, float]:
-    """Ordering and holding cost that fall in the plan week, and SKUs short at its end."""
+    """Costs that fall in the plan week (orders placed, stock held and short at its end)."""
     week_end = problem.week_date(1)
-    orders = {(x.supplier_id, x.order_date) for x in plan.lines if x.order_date < week_end}
+    lines = [x for x in plan.lines if x.order_date < week_end]
+    orders = {(x.supplier_id, x.order_date) for x in lines}
     ordering = sum(problem.suppliers[s].order_cost for s, _ in orders)
     stock = evaluation.inventory[:, 0] if problem.weeks else np.zeros(len(problem.items))
     rate = np.array([item.holding_cost_per_week for item in problem.items])
-    return {"ordering": float(ordering),
+    return {"purchase": float(sum(x.line_cost for x in lines)),
+            "ordering": float(ordering),
             "holding": float((np.maximum(stock, 0.0) * rate).sum()),
+            "shortage": float(np.maximum(-stock, 0.0).sum() * problem.shortage_penalty),
             "skus_short": int((stock < 0).sum())}
 
 
@@ -146,6 +149,10 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: p
         "purchasing": purchase,
         "staffing": staff,
         "routing": routes,
+        "week_costs": {"plan": {
+            "purchase": _round(week_one["purchase"]), "ordering": _round(week_one["ordering"]),
+            "holding": _round(week_one["holding"]), "shortage": _round(week_one["shortage"]),
+            "transport": routes["cost"]["total"], "labour": staff["labour_cost"]}},
         "unit_order_operating_cost": _round(operating / orders) if orders > 0 else None,
         "unit_order_operating_cost_note": "plan week's labour + route cost + ordering cost of "
                                           "the week's supplier orders + week-1 holding cost, "
