@@ -1,0 +1,111 @@
+"""The weekly cycle's figures for BENCHMARKS.md (section ``weekly``).
+
+1. Replay of the last 12 weeks of a dataset (default: the bundled sample): realized
+   purchase + ordering + holding + shortage cost (net of the change in stock value), fill rate
+   and inventory turnover for salesflow and every baseline, in one run.
+2. `salesflow weekly` end to end on a generated `medium` dataset: wall time of every stage.
+
+Usage (from the repository root)::
+
+    python benchmarks/weekly_cycle.py [--data DIR] [--medium DIR] [--weeks 12]
+
+``--medium`` defaults to generating ``medium`` seed 7 into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report import machine_line, write_section
+
+from salesflow.data.config import iso_week
+from salesflow.data.dataset import load_dataset, sample_data_dir
+from salesflow.optimizer.replay import run_replay
+from salesflow.optimizer.replay_policies import replay_policies
+from salesflow.optimizer.weekly import STAGES, run_weekly
+
+
+def replay_table(data: Path, weeks: int) -> tuple[str, list[str]]:
+    dataset = load_dataset(data)
+    last = dataset.plan_week_start() - dt.timedelta(days=7)
+    first = last - dt.timedelta(days=7 * (weeks - 1))
+    started = time.perf_counter()
+    result = run_replay(dataset, first, last, replay_policies(dataset),
+                        lambda done, total, label: print(f"  replay {label}", file=sys.stderr))
+    seconds = time.perf_counter() - started
+    best = result.best_baseline()
+    lines = [
+        f"Replay of {weeks} weeks, {iso_week(first)} to {iso_week(last)}, on `{data}` "
+        f"({len(dataset.skus)} SKUs); every policy starts from the dataset's stock, sees only "
+        f"the past each week and serves the actual demand; {seconds:.0f} s for all policies.",
+        "",
+        "| policy | purchase | ordering | holding | shortage | stock change | cost | vs best "
+        "baseline | fill rate | turnover / month |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    checks = []
+    for outcome in result.outcomes:
+        row = outcome.to_dict()
+        versus = (outcome.procurement_cost / best.procurement_cost - 1) if best else 0.0
+        turnover = row["inventory_turnover_per_month"]
+        lines.append(
+            f"| {row['policy']} | {row['purchase']:,.0f} | {row['ordering']:,.0f} | "
+            f"{row['holding']:,.0f} | {row['shortage']:,.0f} | {row['stock_change']:+,.0f} | "
+            f"{row['cost']:,.0f} | {versus:+.1%} | {row['fill_rate']:.1%} | "
+            f"{'n/a' if turnover is None else f'{turnover:.2f}'} |")
+        if not outcome.is_baseline and best is not None:
+            checks.append(
+                f"{outcome.policy}: cost {versus:+.1%} vs the best baseline ({best.policy}; "
+                f"target <= -5 %), fill rate {outcome.fill_rate:.1%} vs {best.fill_rate:.1%}")
+    return "\n".join(lines), checks
+
+
+def weekly_timing(medium: Path | None) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        if medium is None:
+            from salesflow.data.generator import generate_dataset, write_dataset
+
+            medium = Path(tmp) / "medium"
+            write_dataset(generate_dataset("medium", 7), medium, "csv")
+        started = time.perf_counter()
+        dataset = load_dataset(medium)
+        loaded = time.perf_counter()
+        marks: dict[str, float] = {}
+        run_weekly(dataset, progress=lambda stage, done, total: marks.setdefault(
+            stage, time.perf_counter()))
+        end = time.perf_counter()
+    order = [*STAGES, "done"]
+    spans = [f"{stage} {marks[nxt] - marks[stage]:.0f} s" for stage, nxt in
+             itertools.pairwise(order) if stage in marks and nxt in marks]
+    return (f"`salesflow weekly` on a generated medium dataset (2,000 SKUs, 300 customers, "
+            f"80 employees; seed 7): load and validate {loaded - started:.0f} s, "
+            f"{', '.join(spans)}; total {end - started:.0f} s (target: under 15 minutes).")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=sample_data_dir())
+    parser.add_argument("--medium", type=Path, default=None)
+    parser.add_argument("--weeks", type=int, default=12)
+    args = parser.parse_args()
+    table, checks = replay_table(args.data, args.weeks)
+    timing = weekly_timing(args.medium)
+    command = "python benchmarks/weekly_cycle.py" + (
+        f" --data {args.data}" if args.data != sample_data_dir() else "")
+    body = "\n".join([
+        "## Weekly cycle", "", machine_line(), f"Command: `{command}`", "", table, "",
+        *[f"- {line}" for line in checks], "", timing])
+    write_section("weekly", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
