@@ -42,9 +42,9 @@ def seasonal_naive_forecast(series: pd.DataFrame, horizon: int, season_length: i
         start = group["ds"].iloc[-1] + pd.tseries.frequencies.to_offset(freq)
         out = {"unique_id": uid,
                "ds": pd.date_range(start, periods=horizon, freq=freq),
-               "forecast": pred["mean"],
+               "forecast": pred.mean,
                "model": model.model_name_}
-        stacked = np.sort(np.vstack([pred[str(q)] for q in levels]), axis=0) if levels else []
+        stacked = np.sort(np.vstack([pred.quantile(q) for q in levels]), axis=0) if levels else []
         for level, values in zip(levels, stacked, strict=True):
             out[quantile_column(level)] = values
         frames.append(pd.DataFrame(out))

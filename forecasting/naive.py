@@ -1,8 +1,8 @@
-"""Seasonal naive forecasting: the value one season ago, with empirical quantiles.
+"""Naive and seasonal naive forecasting: the last value, or the value one season ago.
 
-The baseline every other forecaster must beat. Follows scikit-learn's estimator rules:
-``__init__`` stores arguments, ``fit`` returns ``self`` and learns attributes ending in ``_``,
-``predict`` before ``fit`` raises :class:`~salesflow.data.errors.NotFittedError`.
+The baselines every other forecaster must beat. Quantiles add the empirical quantile of the
+one-season-ahead errors to the point forecast, widened by the square root of the number of
+seasons ahead (the seasonal-naive "before" of the weekly plan).
 """
 
 from __future__ import annotations
@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
-from salesflow.data.errors import NotFittedError
+from salesflow.forecasting.base import (
+    LocalForecaster,
+    as_series,
+    check_season_length,
+    residual_sd,
+)
 
 
-class SeasonalNaive(BaseEstimator):
+class SeasonalNaive(LocalForecaster):
     """Forecast ``y[t+h] = y[t+h-m]``; with fewer than ``m`` observations, the last value.
 
     Parameters
@@ -24,6 +28,8 @@ class SeasonalNaive(BaseEstimator):
         Observations per season ``m`` (52 for weekly data with a yearly cycle, 7 for daily
         data with a weekly cycle, 1 for the plain naive forecast).
     """
+
+    name = "seasonal_naive"
 
     def __init__(self, season_length: int = 1) -> None:
         self.season_length = season_length
@@ -36,39 +42,41 @@ class SeasonalNaive(BaseEstimator):
         ValueError
             If ``y`` is empty or not finite, or ``season_length`` is not a positive integer.
         """
-        if not isinstance(self.season_length, int | np.integer) or self.season_length < 1:
-            raise ValueError(
-                f"season_length must be a positive integer; got {self.season_length!r}")
-        values = np.asarray(y, dtype=np.float64)
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError("y must be a non-empty one-dimensional series")
-        if not np.isfinite(values).all():
-            raise ValueError("y must hold finite numbers only")
-        m = int(self.season_length) if values.size >= self.season_length else 1
+        m = check_season_length(self.season_length)
+        values = as_series(y)
+        m = m if values.size >= m else 1
         self.season_length_ = m
         self.last_season_ = values[-m:].copy()
         self.residuals_ = values[m:] - values[:-m]
         self.model_name_ = "seasonal_naive" if m > 1 else "naive"
+        self.n_obs_ = values.size
         return self
 
-    def predict(self, horizon: int, quantiles: Sequence[float] = ()) -> dict[str, np.ndarray]:
-        """Point forecast (``"mean"``) and one array per quantile level (key: the level).
+    def _seasons_ahead(self, horizon: int) -> np.ndarray:
+        return np.sqrt(np.arange(horizon) // self.season_length_ + 1.0)
 
-        Quantiles add the empirical quantile of the one-season-ahead errors to the point
-        forecast, widened by the square root of the number of seasons ahead.
-        """
-        if not hasattr(self, "last_season_"):
-            raise NotFittedError("SeasonalNaive is not fitted yet; call fit(y) first")
-        if horizon < 1:
-            raise ValueError(f"horizon must be >= 1; got {horizon}")
-        m = self.season_length_
-        steps = np.arange(horizon)
-        mean = self.last_season_[steps % m]
-        out: dict[str, np.ndarray] = {"mean": mean}
-        seasons_ahead = np.sqrt(steps // m + 1.0)
-        for level in quantiles:
-            if not 0 < level < 1:
-                raise ValueError(f"quantile levels must lie in (0, 1); got {level}")
+    def _predict(self, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+        mean = self.last_season_[np.arange(horizon) % self.season_length_]
+        return mean, residual_sd(self.residuals_) * self._seasons_ahead(horizon)
+
+    def _quantiles(self, mean: np.ndarray, levels: list[float]) -> dict[float, np.ndarray]:
+        widen = self._seasons_ahead(mean.size)
+        out = {}
+        for level in levels:
             shift = float(np.quantile(self.residuals_, level)) if self.residuals_.size else 0.0
-            out[str(level)] = mean + shift * seasons_ahead
+            out[level] = mean + shift * widen
         return out
+
+
+class Naive(SeasonalNaive):
+    """The last value, repeated (seasonal naive with a season of one)."""
+
+    name = "naive"
+
+    def __init__(self) -> None:
+        pass
+
+    @property
+    def season_length(self) -> int:  # type: ignore[override]
+        """Always 1."""
+        return 1

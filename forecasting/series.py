@@ -64,3 +64,42 @@ def daily_orders(sales: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     days = pd.date_range(counts.index.min(), end_ts - pd.Timedelta(days=1), freq="D", name="ds")
     series = counts.reindex(days, fill_value=0).astype("float64")
     return pd.DataFrame({"unique_id": "orders", "ds": days, "y": series.to_numpy(np.float64)})
+
+
+def weekly_features(sales: pd.DataFrame, skus: pd.Series | list[str], end: dt.date,
+                    weeks: pd.DatetimeIndex) -> pd.DataFrame:
+    """Price and promotion per SKU and week, on the grid of :func:`weekly_demand`.
+
+    ``price`` is the quantity-weighted mean ``unit_price`` of the week's lines, carried
+    forward (and back, before the first sale) over weeks without a sale; ``promo`` is the
+    share of the week's units sold under a promotion (0 without sales). Columns missing from
+    the sales table give a constant 0.
+
+    Returns
+    -------
+    DataFrame ``unique_id, ds, price, promo`` in the order of ``weekly_demand``.
+    """
+    end_ts = pd.Timestamp(end)
+    columns = [c for c in ("unit_price", "promo") if c in sales.columns]
+    lines = sales.loc[sales["order_date"] < end_ts, ["order_date", "sku", "quantity", *columns]]
+    grid = pd.MultiIndex.from_product([pd.Index(list(skus), name="unique_id"),
+                                       pd.DatetimeIndex(weeks, name="ds")])
+    out = pd.DataFrame(index=grid)
+    keys = [lines["sku"].rename("unique_id"), week_monday(lines["order_date"]).rename("ds")]
+    units = lines["quantity"].astype("float64")
+    if "unit_price" in columns and lines["unit_price"].notna().any():
+        priced = lines["unit_price"].notna()
+        value = (lines["unit_price"].fillna(0.0) * units).groupby(keys).sum()
+        weight = units.where(priced, 0.0).groupby(keys).sum()
+        price = (value / weight.where(weight > 0)).reindex(grid)
+        out["price"] = price.groupby(level=0).ffill().groupby(level=0).bfill().fillna(0.0)
+    else:
+        out["price"] = 0.0
+    if "promo" in columns:
+        promo_units = units.where(lines["promo"].fillna(False).astype(bool), 0.0)
+        share = promo_units.groupby(keys).sum() / units.groupby(keys).sum().where(
+            lambda s: s > 0)
+        out["promo"] = share.reindex(grid).fillna(0.0)
+    else:
+        out["promo"] = 0.0
+    return out.reset_index()

@@ -29,13 +29,13 @@ def test_estimator_rules() -> None:
 def test_repeats_the_last_season() -> None:
     y = np.array([1, 2, 3, 4, 10, 20, 30, 40], dtype=float)
     pred = SeasonalNaive(4).fit(y).predict(6)
-    assert pred["mean"].tolist() == [10, 20, 30, 40, 10, 20]
+    assert pred.mean.tolist() == [10, 20, 30, 40, 10, 20]
 
 
 def test_short_series_falls_back_to_naive() -> None:
     model = SeasonalNaive(52).fit([3.0, 5.0])
     assert model.model_name_ == "naive"
-    assert model.predict(3)["mean"].tolist() == [5.0, 5.0, 5.0]
+    assert model.predict(3).mean.tolist() == [5.0, 5.0, 5.0]
 
 
 def test_bad_input_is_rejected() -> None:

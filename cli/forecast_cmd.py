@@ -1,0 +1,198 @@
+"""``salesflow forecast``: demand per SKU and week of a dataset, or any long table."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salesflow.cli.common import common_options, emit, wants_json
+
+
+def parse_quantiles(text: str | None) -> tuple[float, ...] | None:
+    """``"0.1,0.5,0.9"`` as levels in (0, 1).
+
+    Raises
+    ------
+    click.BadParameter
+        If a level is not a number in (0, 1).
+    """
+    if text is None:
+        return None
+    levels = []
+    for part in text.split(","):
+        try:
+            level = float(part)
+        except ValueError:
+            raise click.BadParameter(f"must be numbers in (0, 1) separated by commas; got "
+                                     f"{part.strip()!r}", param_hint="--quantiles") from None
+        if not 0 < level < 1:
+            raise click.BadParameter(f"levels must lie in (0, 1); got {level}",
+                                     param_hint="--quantiles")
+        levels.append(level)
+    return tuple(sorted(set(levels)))
+
+
+class SeriesProgress:
+    """A rich progress bar over series, on stderr, only for a terminal and not with --json."""
+
+    def __init__(self, label: str) -> None:
+        self.enabled = not wants_json() and sys.stderr.isatty()
+        self.label = label
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> SeriesProgress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._progress = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=Console(stderr=True),
+                                      transient=True)
+            self._progress.__enter__()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task(self.label, total=total)
+        self._progress.update(self._task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def _summary(series: Any) -> dict[str, Any]:
+    mase = series["backtest_mase"].dropna()
+    return {"series": len(series),
+            "classes": {str(k): int(v) for k, v in
+                        series["demand_class"].value_counts().items()},
+            "models": {str(k): int(v) for k, v in series["model"].value_counts().items()},
+            "backtest_mase_median": float(mase.median()) if len(mase) else None}
+
+
+def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
+                    quantiles: tuple[float, ...] | None, windows: int, workers: int | None,
+                    out: Path) -> dict[str, Any]:
+    from salesflow.data.long_table import read_long_table
+    from salesflow.data.writers import csv_bytes, write_atomic
+    from salesflow.forecasting.engine import Forecaster
+
+    if horizon is None:
+        raise click.UsageError("--series needs --horizon (and --season-length for seasonal "
+                               "data)")
+    table = read_long_table(series_file)
+    with SeriesProgress("forecast") as progress:
+        engine = Forecaster(horizon=horizon, season_length=season_length,
+                            quantiles=quantiles or (0.1, 0.5, 0.9), n_windows=windows,
+                            freq=table.freq, n_jobs=workers or 2, progress=progress,
+                            source=table.file)
+        frame = engine.forecast(table.frame)
+    if table.freq is not None:
+        frame["ds"] = frame["ds"].dt.strftime("%Y-%m-%d")
+    write_atomic(out, csv_bytes(frame))
+    return {"input": table.file, "horizon": horizon, "season_length": season_length,
+            **_summary(engine.series_)}
+
+
+def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | None,
+                      quantiles: tuple[float, ...] | None, workers: int | None,
+                      out: Path) -> dict[str, Any]:
+    import pandas as pd
+
+    from salesflow.data.config import iso_week
+    from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.writers import csv_bytes, write_atomic
+    from salesflow.forecasting.stage import demand_forecast
+
+    dataset = load_dataset(data_dir or sample_data_dir())
+    week_start = dataset.plan_week_start(week)
+    history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
+    with SeriesProgress("forecast") as progress:
+        demand, series = demand_forecast(dataset, history, week_start, horizon=horizon,
+                                         quantiles=quantiles, n_jobs=workers,
+                                         progress=progress)
+    table = demand.merge(series.drop(columns="model"), on="unique_id", how="left")
+    table = table.rename(columns={"unique_id": "sku", "ds": "week_start"})
+    table["week_start"] = table["week_start"].dt.strftime("%Y-%m-%d")
+    write_atomic(out, csv_bytes(table))
+    return {"data": str(dataset.root), "week": iso_week(week_start),
+            "week_start": week_start.isoformat(),
+            "horizon": int(demand["ds"].nunique()), **_summary(series)}
+
+
+@click.command("forecast", epilog="""\b
+Examples:
+  salesflow forecast                              the bundled sample, next 8 weeks
+  salesflow forecast --data shop --week 2026-W40 --out shop-forecast.csv
+  salesflow forecast --series sales.csv --horizon 12 --season-length 12 --out fc.csv
+  salesflow forecast --series m3.csv.gz --horizon 18 --season-length 12 --quantiles 0.05,0.95
+\b
+Dataset mode writes one row per SKU and week: sku, week_start, forecast, model, p10, p50,
+p90, demand_class, backtest_mase, backtest_wape. --series mode reads any long table
+unique_id, ds, y (whole-number or YYYY-MM-DD ds) and writes unique_id, ds, forecast, model
+and the quantile columns.
+""")
+@click.option("--series", "series_file", type=click.Path(path_type=Path), default=None,
+              help="Forecast this long table (CSV, CSV.GZ, Parquet or XLSX with unique_id, "
+                   "ds, y) instead of the dataset's sales.")
+@click.option("--horizon", type=click.IntRange(min=1), default=None,
+              help="Periods ahead. Dataset default: config.toml's planning.horizon_weeks; "
+                   "required with --series.")
+@click.option("--season-length", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Observations per season of the --series data (12 monthly, 52 weekly, "
+                   "7 daily). Dataset mode uses config.toml's forecast.season_length.")
+@click.option("--quantiles", default=None, metavar="LEVELS",
+              help="Quantile levels, comma-separated (default 0.1,0.5,0.9 or config.toml's).")
+@click.option("--week", default=None, metavar="YYYY-Www",
+              help="Dataset mode: forecast from this ISO week on, using only earlier sales.")
+@click.option("--windows", type=click.IntRange(min=0), default=1, show_default=True,
+              help="--series mode: rolling-origin backtest windows per series (model choice, "
+                   "quantile calibration, backtest error).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: config.toml's solver.workers, or 2).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("forecast.csv"),
+              show_default=True, help="CSV file to write.")
+@common_options
+def forecast_command(series_file: Path | None, horizon: int | None, season_length: int,
+                     quantiles: str | None, week: str | None, windows: int,
+                     workers: int | None, out: Path, data_dir: Path | None, store: str,
+                     as_json: bool) -> None:
+    """Forecast demand with quantiles, the chosen model and its backtest error.
+
+    Per series: classify the demand (smooth, erratic, intermittent, lumpy), backtest the
+    candidate models of that class (Theta variants and ETS for regular demand, plus a global
+    gradient-boosting model on datasets; Croston, SBA and TSB for intermittent demand),
+    combine or select the best, and calibrate the quantiles on the backtest errors.
+    """
+    levels = parse_quantiles(quantiles)
+    started = time.perf_counter()
+    if series_file is not None:
+        result = _forecast_table(series_file, horizon, season_length, levels, windows,
+                                 workers, out)
+    else:
+        result = _forecast_dataset(data_dir, week, horizon, levels, workers, out)
+    seconds = round(time.perf_counter() - started, 1)
+    payload = {"ok": True, "out": str(out), "seconds": seconds, **result}
+    classes = ", ".join(f"{v} {k}" for k, v in result["classes"].items())
+    models = ", ".join(f"{v} {k}" for k, v in list(result["models"].items())[:4])
+    mase = result["backtest_mase_median"]
+    emit(payload, "\n".join([
+        f"Forecast {result['series']} series x {result['horizon']} periods in {seconds} s; "
+        f"wrote {out}",
+        f"  demand classes: {classes}",
+        f"  models: {models}" + (" ..." if len(result["models"]) > 4 else ""),
+        f"  median backtest MASE: {'n/a' if mase is None else f'{mase:.3f}'}",
+    ]))

@@ -1,0 +1,194 @@
+"""Check the long frame ``unique_id, ds, y`` the engine works on and split it into series.
+
+Problems are reported as :class:`~salesflow.data.errors.InvalidInputError` naming the series
+(and the frame row, 1-based, where one row is at fault), never as a traceback from deeper down.
+``ds`` is either whole numbers (a period index) or dates; every series must be regular: whole
+numbers one ``step`` apart, dates one ``freq`` apart (inferred when not given), without gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.long_table import infer_date_freq
+
+REQUIRED = ("unique_id", "ds", "y")
+MAX_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class SeriesSet:
+    """The series of a checked long frame, in ``unique_id`` order.
+
+    Attributes
+    ----------
+    ids:
+        Series ids.
+    values:
+        One float array per series, in time order.
+    first:
+        First ``ds`` of each series.
+    freq:
+        pandas offset alias between dates, or ``None`` for whole-number ``ds``.
+    step:
+        Distance between whole-number ``ds`` values (1 for dates).
+    """
+
+    ids: tuple[object, ...]
+    values: tuple[np.ndarray, ...]
+    first: tuple[object, ...]
+    freq: str | None
+    step: int
+    exog: dict[str, tuple[np.ndarray, ...]] = field(default_factory=dict)
+
+    def truncated(self, offset: int) -> SeriesSet:
+        """The same series without their last ``offset`` values."""
+        if offset == 0:
+            return self
+        return SeriesSet(self.ids, tuple(v[:-offset] for v in self.values), self.first,
+                         self.freq, self.step,
+                         {k: tuple(a[:-offset] for a in arrays) for k, arrays in
+                          self.exog.items()})
+
+    def ds_at(self, index: int, positions: np.ndarray) -> pd.Index:
+        """``ds`` of series ``index`` at 0-based ``positions`` (past the end: the future)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if self.freq is None:
+            return pd.Index(int(self.first[index]) + self.step * positions, dtype="int64")
+        dates = pd.date_range(self.first[index], periods=int(positions.max()) + 1,
+                              freq=self.freq)
+        return dates[positions]
+
+    def future(self, index: int, horizon: int) -> pd.Index:
+        """``ds`` of the ``horizon`` periods after the end of series ``index``."""
+        n = self.values[index].size
+        return self.ds_at(index, np.arange(n, n + horizon))
+
+
+def _problem(source: str, row: int | None, column: str | None, value: object,
+             rule: str) -> Problem:
+    return Problem(source, row, column, None if value is None else str(value), rule)
+
+
+def _ds_kind(ds: pd.Series) -> tuple[str | None, pd.Series]:
+    if pd.api.types.is_datetime64_any_dtype(ds):
+        return "date", ds
+    if pd.api.types.is_integer_dtype(ds):
+        return "int", ds.astype("int64")
+    if pd.api.types.is_float_dtype(ds) and ds.notna().all() and np.all(ds == np.round(ds)):
+        return "int", ds.astype("int64")
+    return None, ds
+
+
+def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None = None,
+                 exog: Sequence[str] = ()) -> SeriesSet:
+    """Check ``frame`` and return its series.
+
+    Parameters
+    ----------
+    source:
+        What to call the input in messages (a file name, or ``series``).
+    freq:
+        pandas offset between dates; inferred from the data when ``None``.
+    exog:
+        Extra numeric columns to carry along per series (those present; missing or
+        non-numeric values are filled forward, then with 0).
+
+    Raises
+    ------
+    InvalidInputError
+        Missing columns, an empty frame, ``y`` missing or not a number, ``ds`` neither whole
+        numbers nor dates, duplicated ``(unique_id, ds)``, or a series with gaps or uneven
+        steps; every problem names its series.
+    """
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise InvalidInputError([_problem(source, None, c, None, "required column is missing")
+                                 for c in missing])
+    if frame.empty:
+        raise InvalidInputError([_problem(source, None, None, None, "the frame has no rows")])
+    extra = [c for c in exog if c in frame.columns]
+    data = frame[[*REQUIRED, *extra]].reset_index(drop=True)
+    problems: list[Problem] = []
+    if data["unique_id"].isna().any():
+        for row in np.flatnonzero(data["unique_id"].isna().to_numpy())[:MAX_PROBLEMS]:
+            problems.append(_problem(source, int(row) + 1, "unique_id", None,
+                                     "unique_id must not be missing"))
+    y = pd.to_numeric(data["y"], errors="coerce") if not pd.api.types.is_bool_dtype(
+        data["y"]) else pd.Series(np.nan, index=data.index)
+    bad_y = ~np.isfinite(y.to_numpy(dtype=np.float64, na_value=np.nan))
+    for row in np.flatnonzero(bad_y)[:MAX_PROBLEMS]:
+        value = data["y"].iloc[row]
+        rule = "y is missing" if pd.isna(value) else "y must be a finite number"
+        problems.append(_problem(source, int(row) + 1, "y", None if pd.isna(value) else value,
+                                 f"{rule} (series {data['unique_id'].iloc[row]!r})"))
+    kind, ds = _ds_kind(data["ds"])
+    if kind is None:
+        problems.append(_problem(source, None, "ds", data["ds"].iloc[0],
+                                 "ds must be whole numbers (a period index) or dates"))
+    if problems:
+        raise InvalidInputError(problems)
+    data = data.assign(ds=ds, y=y.astype(np.float64))
+    duplicated = data.duplicated(["unique_id", "ds"], keep="first")
+    for row in np.flatnonzero(duplicated.to_numpy())[:MAX_PROBLEMS]:
+        problems.append(_problem(
+            source, int(row) + 1, "ds", data["ds"].iloc[row],
+            f"series {data['unique_id'].iloc[row]!r} has this ds twice; each (unique_id, ds) "
+            "must appear once"))
+    if problems:
+        raise InvalidInputError(problems)
+    data = data.sort_values(["unique_id", "ds"], kind="stable")
+    step = 1
+    if kind == "date" and freq is None:
+        freq = infer_date_freq(data)
+        if freq is None:
+            raise InvalidInputError([_problem(
+                source, None, "ds", None,
+                "cannot infer the frequency of the dates (no series has three evenly spaced "
+                "dates); give the frequency explicitly")])
+    if kind == "int":
+        diffs = data.groupby("unique_id", sort=False)["ds"].diff().dropna()
+        step = int(diffs.mode().iloc[0]) if not diffs.empty else 1
+    ids, values, first = [], [], []
+    carried: dict[str, list[np.ndarray]] = {c: [] for c in extra}
+    for uid, group in data.groupby("unique_id", sort=False):
+        ds_values = group["ds"]
+        if kind == "int":
+            gaps = np.flatnonzero(np.diff(ds_values.to_numpy()) != step)
+            if gaps.size:
+                i = int(gaps[0])
+                problems.append(_problem(
+                    source, None, "ds", ds_values.iloc[i + 1],
+                    f"series {uid!r} is irregular: ds goes from {ds_values.iloc[i]} to "
+                    f"{ds_values.iloc[i + 1]}, expected steps of {step}; fill the gap"))
+        else:
+            expected = pd.date_range(ds_values.iloc[0], periods=len(ds_values), freq=freq)
+            actual = pd.DatetimeIndex(ds_values)
+            if len(expected) and expected[0] != actual[0]:
+                expected = None
+            mismatch = np.flatnonzero(expected != actual) if expected is not None \
+                else np.array([0])
+            if mismatch.size:
+                i = max(int(mismatch[0]), 1)
+                problems.append(_problem(
+                    source, None, "ds", actual[i].date() if i < len(actual) else None,
+                    f"series {uid!r} is irregular: {actual[i - 1].date()} is followed by "
+                    f"{actual[i].date()}, expected one {freq} step; fill the gap (with 0 "
+                    "for no demand)"))
+        ids.append(uid)
+        values.append(group["y"].to_numpy(dtype=np.float64))
+        first.append(ds_values.iloc[0])
+        for column in extra:
+            numbers = pd.to_numeric(group[column], errors="coerce").ffill().fillna(0.0)
+            carried[column].append(numbers.to_numpy(dtype=np.float64))
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if problems:
+        raise InvalidInputError(problems, f"{len(problems)} irregular series in {source}")
+    return SeriesSet(tuple(ids), tuple(values), tuple(first), freq if kind == "date" else None,
+                     step, {c: tuple(a) for c, a in carried.items()})

@@ -1,0 +1,198 @@
+"""A global gradient-boosting model: one scikit-learn regressor trained across all series.
+
+Each training row is one (series, period): the target is the value divided by the series'
+scale (its mean absolute value), the features are scaled lags, rolling means, standard
+deviation and share of zero periods over the recent past, the position in the season (the
+calendar week or month when the engine knows the dates) and, where given, the price relative
+to the series' median price and the promotion share. Forecasts are recursive: each step's
+prediction becomes the next step's lag. In the future the price stays at its last value and
+there is no promotion. Training uses one thread (OpenMP threads spin on a busy machine; the
+engine's parallelism is over series).
+
+The spread per step is the series' in-sample residual root mean square times the square root
+of the step; the engine calibrates it on backtest errors like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
+
+from salesflow.data.errors import NotFittedError
+from salesflow.forecasting.base import check_horizon, check_season_length
+
+EXOG_COLUMNS = ("price", "promo")
+
+
+def _right_aligned(values: Sequence[np.ndarray], width: int) -> np.ndarray:
+    out = np.full((len(values), width), np.nan)
+    for i, v in enumerate(values):
+        out[i, width - v.size:] = v
+    return out
+
+
+class GlobalGBM(BaseEstimator):
+    """Gradient boosting across series (see the module docstring).
+
+    Parameters
+    ----------
+    season_length:
+        Observations per season (the calendar feature's period).
+    lags:
+        Lags used as features (scaled by the series' scale).
+    windows:
+        Window lengths of the rolling mean, and of the standard deviation and zero share
+        (the longest only).
+    max_iter, learning_rate, min_samples_leaf:
+        Passed to :class:`~sklearn.ensemble.HistGradientBoostingRegressor`.
+    max_rows:
+        Training rows kept (the most recent ones) when there are more.
+    random_state:
+        Seed of the regressor.
+    """
+
+    def __init__(self, season_length: int = 1,
+                 lags: Sequence[int] = (1, 2, 3, 4, 6, 8, 13, 26, 52),
+                 windows: Sequence[int] = (4, 13), max_iter: int = 100,
+                 learning_rate: float = 0.1, min_samples_leaf: int = 40,
+                 max_rows: int = 400_000, random_state: int = 0) -> None:
+        self.season_length = season_length
+        self.lags = lags
+        self.windows = windows
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.min_samples_leaf = min_samples_leaf
+        self.max_rows = max_rows
+        self.random_state = random_state
+
+    def _features(self, scaled: np.ndarray, column: int, phase: np.ndarray,
+                  price: np.ndarray | None, promo: np.ndarray | None) -> np.ndarray:
+        """Features of every series for predicting ``scaled[:, column]``."""
+        parts = []
+        for lag in self.lags:
+            parts.append(scaled[:, column - lag] if column - lag >= 0
+                         else np.full(scaled.shape[0], np.nan))
+        for w in self.windows:
+            past = scaled[:, max(column - w, 0):column]
+            with np.errstate(all="ignore"):
+                parts.append(np.nanmean(past, axis=1) if past.shape[1] else
+                             np.full(scaled.shape[0], np.nan))
+        longest = scaled[:, max(column - max(self.windows), 0):column]
+        with np.errstate(all="ignore"):
+            if longest.shape[1]:
+                parts.append(np.nanstd(longest, axis=1))
+                counted = np.sum(np.isfinite(longest), axis=1)
+                zeros = np.sum(longest == 0, axis=1)
+                parts.append(np.where(counted > 0, zeros / np.maximum(counted, 1), np.nan))
+            else:
+                parts.extend([np.full(scaled.shape[0], np.nan)] * 2)
+        parts.append(((phase + column) % self.season_length_).astype(np.float64))
+        if price is not None:
+            parts.append(price[:, column])
+        if promo is not None:
+            parts.append(promo[:, column])
+        return np.column_stack(parts)
+
+    def fit(self, values: Sequence[np.ndarray], phases: Sequence[int] | None = None,
+            exog: Mapping[str, Sequence[np.ndarray]] | None = None) -> GlobalGBM:
+        """Train on every series at once.
+
+        Parameters
+        ----------
+        values:
+            The series (any lengths; aligned at their ends).
+        phases:
+            Position in the season of each series' first value (default 0).
+        exog:
+            Optional ``price`` and ``promo`` per series, aligned with ``values``.
+
+        Raises
+        ------
+        ValueError
+            If there are no series or no training rows, or settings are invalid.
+        """
+        self.season_length_ = check_season_length(self.season_length)
+        if not values:
+            raise ValueError("GlobalGBM needs at least one series")
+        lengths = np.array([v.size for v in values])
+        width = int(lengths.max())
+        y = _right_aligned(values, width)
+        scale = np.nanmean(np.abs(y), axis=1)
+        scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        scaled = y / scale[:, None]
+        start = width - lengths
+        phase = (np.zeros(len(values), dtype=np.int64) if phases is None
+                 else np.asarray(phases, dtype=np.int64)) - start
+        exog = exog or {}
+        price = promo = None
+        if "price" in exog:
+            raw = _right_aligned(list(exog["price"]), width)
+            median = np.nanmedian(np.where(raw > 0, raw, np.nan), axis=1)
+            median = np.where(np.isfinite(median) & (median > 0), median, 1.0)
+            price = raw / median[:, None]
+        if "promo" in exog:
+            promo = _right_aligned(list(exog["promo"]), width)
+        rows, targets, owners = [], [], []
+        for column in range(1, width):
+            target = scaled[:, column]
+            ok = np.isfinite(target) & np.isfinite(scaled[:, column - 1])
+            if ok.any():
+                rows.append(self._features(scaled, column, phase, price, promo)[ok])
+                targets.append(target[ok])
+                owners.append(np.flatnonzero(ok))
+        if not rows:
+            raise ValueError("GlobalGBM needs series of at least two observations")
+        features, target = np.vstack(rows), np.concatenate(targets)
+        owner = np.concatenate(owners)
+        keep = slice(max(target.size - int(self.max_rows), 0), None)
+        regressor = HistGradientBoostingRegressor(
+            loss="squared_error", max_iter=self.max_iter, learning_rate=self.learning_rate,
+            min_samples_leaf=self.min_samples_leaf, early_stopping=False,
+            random_state=self.random_state)
+        with threadpool_limits(1):  # OpenMP threads spin badly on a shared machine
+            regressor.fit(features[keep], target[keep])
+            residual = (target - regressor.predict(features)) * scale[owner]
+        sums = np.bincount(owner, weights=residual ** 2, minlength=len(values))
+        counts = np.bincount(owner, minlength=len(values))
+        self.regressor_ = regressor
+        self.scale_ = scale
+        self.sigma_ = np.sqrt(np.where(counts > 0, sums / np.maximum(counts, 1), 0.0))
+        self.scaled_ = scaled
+        self.phase_ = phase
+        self.price_ = price
+        self.promo_ = promo
+        self.n_series_ = len(values)
+        return self
+
+    def predict(self, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+        """Recursive forecasts: ``(mean, sd)``, each ``n_series x horizon``.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        """
+        if not hasattr(self, "regressor_"):
+            raise NotFittedError("GlobalGBM is not fitted yet; call fit(values) first")
+        steps = check_horizon(horizon)
+        width = self.scaled_.shape[1]
+        scaled = np.hstack([self.scaled_, np.full((self.n_series_, steps), np.nan)])
+
+        def extend(matrix: np.ndarray | None, future: float | None) -> np.ndarray | None:
+            if matrix is None:
+                return None
+            fill = matrix[:, -1:] if future is None else np.full((matrix.shape[0], 1), future)
+            return np.hstack([matrix, np.repeat(fill, steps, axis=1)])
+
+        price, promo = extend(self.price_, None), extend(self.promo_, 0.0)
+        for k in range(steps):
+            features = self._features(scaled, width + k, self.phase_, price, promo)
+            with threadpool_limits(1):
+                scaled[:, width + k] = self.regressor_.predict(features)
+        mean = scaled[:, width:] * self.scale_[:, None]
+        sd = self.sigma_[:, None] * np.sqrt(np.arange(1, steps + 1))[None, :]
+        return mean, sd

@@ -1,0 +1,247 @@
+"""One series from history to forecast: classify, backtest the candidates, choose, refit.
+
+This is the unit of work the engine maps over series in parallel. It is a pure function of
+the series and the settings, so the result does not depend on which process runs it.
+
+Backtest: rolling origin with ``n_windows`` cut-offs ``step`` apart, the last one ``horizon``
+before the end; every candidate is refitted at each cut-off and forecasts ``horizon`` steps.
+Ranking: mean absolute error for regular demand, mean squared error for intermittent demand
+(the absolute error would favour forecasting zero). Choice: the best candidate (``select``) or
+the median of the ``top_k`` best (``combine``); ``auto`` selects for intermittent and lumpy
+series and combines for the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from salesflow.forecasting.base import LocalForecaster, Prediction
+from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
+from salesflow.forecasting.classify import DemandClass, classify_demand
+from salesflow.forecasting.metrics import mase_scale
+
+STRATEGIES = ("auto", "select", "combine")
+_MODEL_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """How every series is fitted (validated by the engine)."""
+
+    horizon: int
+    season_length: int
+    levels: tuple[float, ...]
+    candidates: Mapping[str, tuple[str, ...]]
+    strategy: str = "auto"
+    top_k: int | None = None
+    n_windows: int = 1
+    step: int = 1
+    nonnegative: bool = False
+    keep_models: bool = False
+    min_train: int = 4
+
+
+@dataclass(frozen=True)
+class ExternalForecast:
+    """A global model's forecasts for one series: ``(mean, sd)`` per backtest window (in
+    cut-off order) and for the final forecast."""
+
+    windows: tuple[tuple[np.ndarray, np.ndarray], ...]
+    final: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class SeriesTask:
+    """One series to fit: its id, values and any global models' forecasts."""
+
+    unique_id: object
+    y: np.ndarray
+    external: Mapping[str, ExternalForecast] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """The chosen forecast at every cut-off (rows) and step (columns)."""
+
+    cutoffs: tuple[int, ...]
+    actual: np.ndarray
+    forecast: np.ndarray
+    sd: np.ndarray
+
+
+@dataclass(frozen=True)
+class SeriesFit:
+    """What the engine keeps of one series.
+
+    Attributes
+    ----------
+    model:
+        The chosen model, or ``median(a,b,...)`` for a combination.
+    prediction:
+        The final forecast ``horizon`` steps ahead (quantiles only for models with their own
+        distribution; the engine calibrates the others).
+    backtest:
+        The chosen forecast at each cut-off, ``None`` if the series is too short for one.
+    scores:
+        Backtest error per candidate (MAE, or MSE for intermittent demand).
+    failed:
+        Candidates that could not be fitted to this series.
+    fitted:
+        The fitted members (only with ``keep_models``).
+    """
+
+    unique_id: object
+    n_obs: int
+    demand: DemandClass
+    model: str
+    members: tuple[str, ...]
+    prediction: Prediction
+    backtest: Backtest | None
+    backtest_mase: float
+    backtest_wape: float
+    scores: Mapping[str, float]
+    failed: tuple[str, ...]
+    fitted: tuple[LocalForecaster, ...] | None = None
+
+
+def cutoffs_for(n_obs: int, settings: FitSettings) -> list[int]:
+    """Training lengths of the backtest windows that leave at least ``min_train`` points."""
+    h, step = settings.horizon, settings.step
+    ends = [n_obs - h - step * (settings.n_windows - 1 - w) for w in range(settings.n_windows)]
+    return [c for c in ends if c >= settings.min_train]
+
+
+def combine(predictions: Sequence[Prediction]) -> Prediction:
+    """Median of the members' means and standard deviations (and own quantiles, if every
+    member has them)."""
+    if len(predictions) == 1:
+        return predictions[0]
+    mean = np.median(np.vstack([p.mean for p in predictions]), axis=0)
+    sd = np.median(np.vstack([p.sd for p in predictions]), axis=0)
+    quantiles: dict[float, np.ndarray] = {}
+    if all(p.quantiles for p in predictions):
+        for level in predictions[0].quantiles:
+            quantiles[level] = np.median(np.vstack([p.quantiles[level] for p in predictions]),
+                                         axis=0)
+    return Prediction(mean, sd, quantiles)
+
+
+def clip_at_zero(prediction: Prediction) -> Prediction:
+    """The prediction with its mean and quantiles clipped at zero."""
+    return Prediction(np.maximum(prediction.mean, 0.0), prediction.sd,
+                      {q: np.maximum(v, 0.0) for q, v in prediction.quantiles.items()})
+
+
+def _fit_predict(name: str, y: np.ndarray, horizon: int, levels: Sequence[float],
+                 season_length: int) -> tuple[LocalForecaster, Prediction]:
+    model = make_model(name, season_length).fit(y)
+    return model, model.predict(horizon, levels)
+
+
+def _label(members: Sequence[str]) -> str:
+    return members[0] if len(members) == 1 else f"median({','.join(members)})"
+
+
+def _backtest_candidates(task: SeriesTask, names: Sequence[str], cutoffs: list[int],
+                         settings: FitSettings) -> tuple[dict[str, list[Prediction]], list[str]]:
+    """Each candidate's forecast at each cut-off; candidates that fail anywhere are dropped."""
+    out: dict[str, list[Prediction]] = {}
+    failed = []
+    for name in names:
+        if name in GLOBAL_MODELS:
+            external = task.external.get(name)
+            if external is None or len(external.windows) != len(cutoffs):
+                failed.append(name)
+                continue
+            out[name] = [Prediction(mean, sd) for mean, sd in external.windows]
+            continue
+        try:
+            out[name] = [_fit_predict(name, task.y[:c], settings.horizon, (),
+                                      settings.season_length)[1] for c in cutoffs]
+        except _MODEL_ERRORS:
+            failed.append(name)
+    return out, failed
+
+
+def _choose(names: Sequence[str], scores: Mapping[str, float], demand: DemandClass,
+            settings: FitSettings) -> list[str]:
+    strategy = settings.strategy
+    if strategy == "auto":
+        strategy = "select" if demand.intermittent else "combine"
+    usable = [n for n in names if n in scores] or list(names)
+    ranked = sorted(usable, key=lambda n: (scores.get(n, np.inf), usable.index(n)))
+    if strategy == "select":
+        return ranked[:1]
+    keep = set(ranked[:settings.top_k] if settings.top_k else ranked)
+    return [n for n in usable if n in keep]
+
+
+def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
+    """Classify, backtest, choose and refit one series (see the module docstring)."""
+    y = np.asarray(task.y, dtype=np.float64)
+    demand = classify_demand(y)
+    names = settings.candidates[demand.label]
+    cutoffs = cutoffs_for(y.size, settings)
+    backtests, failed = _backtest_candidates(task, names, cutoffs, settings) if cutoffs \
+        else ({}, [])
+    squared = demand.intermittent
+    scores: dict[str, float] = {}
+    for name, predictions in backtests.items():
+        errors = np.concatenate([
+            y[c:c + settings.horizon] - (np.maximum(p.mean, 0.0) if settings.nonnegative
+                                         else p.mean)
+            for c, p in zip(cutoffs, predictions, strict=True)])
+        scores[name] = float(np.mean(errors ** 2 if squared else np.abs(errors)))
+    candidates = [n for n in names if n not in failed]
+    members = _choose(candidates or ["naive"], scores, demand, settings)
+
+    final: list[Prediction] = []
+    fitted: list[LocalForecaster] = []
+    used: list[str] = []
+    for name in members:
+        if name in GLOBAL_MODELS:
+            external = task.external.get(name)
+            if external is not None:
+                final.append(Prediction(*external.final))
+                used.append(name)
+            continue
+        try:
+            model, prediction = _fit_predict(name, y, settings.horizon, settings.levels,
+                                             settings.season_length)
+        except _MODEL_ERRORS:
+            failed.append(name)
+            continue
+        final.append(prediction)
+        fitted.append(model)
+        used.append(name)
+    if not final:
+        model, prediction = _fit_predict("naive", y, settings.horizon, settings.levels, 1)
+        final, fitted, used = [prediction], [model], ["naive"]
+    prediction = combine(final)
+    if settings.nonnegative:
+        prediction = clip_at_zero(prediction)
+
+    backtest, b_mase, b_wape = None, float("nan"), float("nan")
+    if all(n in backtests for n in used) and cutoffs:
+        rows = [combine([backtests[n][w] for n in used]) for w in range(len(cutoffs))]
+        rows = [clip_at_zero(r) if settings.nonnegative else r for r in rows]
+        actual = np.vstack([y[c:c + settings.horizon] for c in cutoffs])
+        forecast = np.vstack([r.mean for r in rows])
+        backtest = Backtest(tuple(cutoffs), actual, forecast, np.vstack([r.sd for r in rows]))
+        abs_error = np.abs(actual - forecast)
+        scale = mase_scale(y[:cutoffs[0]], settings.season_length)
+        b_mase = float(abs_error.mean() / scale) if np.isfinite(scale) and scale > 0 \
+            else float("nan")
+        total = float(np.abs(actual).sum())
+        b_wape = float(abs_error.sum() / total) if total > 0 else float("nan")
+    return SeriesFit(task.unique_id, y.size, demand, _label(used), tuple(used), prediction,
+                     backtest, b_mase, b_wape, scores, tuple(failed),
+                     tuple(fitted) if settings.keep_models else None)
+
+
+def fit_many(tasks: Sequence[SeriesTask], settings: FitSettings) -> list[SeriesFit]:
+    """:func:`fit_series` over ``tasks``, in order (one chunk of the parallel map)."""
+    return [fit_series(task, settings) for task in tasks]
