@@ -114,3 +114,62 @@ def test_lot_for_lot_invariants(demand: list[int], lead: int, pack: int, moq: in
         assert inventory[-1] < lot + max(on_hand - sum(demand), 0) + 1e-9
     else:
         assert (inventory[first_arrival:] >= 0).all()
+
+
+def test_eoq_with_price_breaks_by_hand() -> None:
+    from salesflow.optimizer.purchasing.baselines import eoq_with_breaks
+
+    # D = 52.14 * 10 a year, K 50, h = 0.365 * price: plain EOQ sqrt(2*521.4*50/3.65) ~ 120
+    item = _item()
+    assert eoq_with_breaks(item, 10.0, 50.0) == 120
+    # a break at 200 units for 8 % off: the yearly saving (~417) beats the extra holding
+    cheap = _item(breaks=((200.0, 9.2),))
+    assert eoq_with_breaks(cheap, 10.0, 50.0) == 200
+    packed = _item(pack_size=24, moq=48)
+    assert eoq_with_breaks(packed, 10.0, 50.0) % 24 == 0
+
+
+def test_eoq_reorder_point_orders_whole_lots_below_the_safety_stock() -> None:
+    from dataclasses import replace
+
+    from salesflow.optimizer.purchasing.baselines import eoq_reorder_point
+
+    problem = replace(_problem([10.0] * 8, _item(on_hand=25.0)),
+                      safety_stock=np.full((1, 8), 5.0))
+    plan = eoq_reorder_point(problem)
+    inventory = evaluate_plan(problem, plan).inventory[0]
+    assert (inventory >= 5.0 - 1e-9).all()
+    assert len({line.quantity for line in plan.lines}) == 1  # always the same lot
+    assert all("safety stock" in line.reason for line in plan.lines)
+
+
+def test_min_max_orders_up_to_the_maximum() -> None:
+    from salesflow.optimizer.purchasing.baselines import min_max
+
+    problem = _problem([10.0] * 6, _item(on_hand=5.0))
+    plan = min_max(problem)
+    first = plan.lines[0]
+    # below the minimum (0) in week 0: up to min + plain EOQ (120) from -5
+    assert first.order_date == MONDAY and first.quantity == 125
+    assert evaluate_plan(problem, plan).shortage == 0
+
+
+def test_baselines_top_up_to_the_minimum_order_value() -> None:
+    from salesflow.optimizer.purchasing.baselines import BASELINES
+
+    problem = PurchaseProblem(
+        MONDAY, 3, (_item(pack_size=5),),
+        {"S": SupplierTerms("S", 0, 50.0, 300.0, ())}, np.array([[8.0, 8.0, 8.0]]),
+        np.zeros((1, 3)), shortage_penalty=3.0)
+    for name, policy in BASELINES.items():
+        evaluation = evaluate_plan(problem, policy(problem))
+        assert not evaluation.violations, name
+        assert all(line.quantity % 5 == 0 for line in policy(problem).lines)
+
+
+def test_top_up_leaves_an_absurd_minimum_to_the_surcharge() -> None:
+    problem = PurchaseProblem(
+        MONDAY, 2, (_item(),), {"S": SupplierTerms("S", 0, 50.0, 1e9, ())},
+        np.array([[8.0, 8.0]]), np.zeros((1, 2)), shortage_penalty=3.0)
+    evaluation = evaluate_plan(problem, lot_for_lot(problem))
+    assert [v.constraint for v in evaluation.violations] == ["minimum order value"] * 2

@@ -1,52 +1,185 @@
-"""Purchasing baselines that ERPs ship. Each respects pack size and MOQ.
+"""Purchasing baselines that ERPs ship. Each respects pack size, MOQ and the supplier's minimum
+order value, and decides one SKU at a time.
 
-``lot_for_lot``: order exactly the net requirement of each week (rounded up to whole packs and
-to the MOQ), as late as the lead time allows, no safety stock.
+All three review every SKU on each of its supplier's order days and look at the projected stock
+at the end of the week the order would arrive (stock + open and earlier orders − forecast
+demand up to then; a time-phased order point):
+
+* ``lot_for_lot``: order exactly the shortfall below zero (whole packs, MOQ), as late as the
+  lead time allows, no safety stock;
+* ``eoq_reorder_point``: when the projection falls below the safety stock, order whole
+  economic order quantities (EOQ with all-units price breaks) until it is back above;
+* ``min_max``: when the projection falls below the minimum (the safety stock), order up to the
+  maximum (minimum + the plain EOQ).
+
+A supplier order below the minimum order value is topped up on its largest line, in whole
+packs (what a buyer does to get the order accepted), unless that would more than triple it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Callable
 
 import numpy as np
 
 from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem
 
+WEEKS_PER_YEAR = 365.0 / 7.0
+MAX_TOP_UP = 3.0
 
-def _lot_for_lot_item(problem: PurchaseProblem, i: int, item: PurchaseItem) -> list[PurchaseLine]:
-    supplier = problem.suppliers[item.supplier_id]
-    lead = dt.timedelta(days=supplier.lead_time_days)
-    order_days = problem.order_days(item.supplier_id)
-    arrival_weeks = [problem.week_of(day + lead) for day in order_days]
-    if arrival_weeks[0] >= problem.weeks:
-        return []  # nothing ordered now can arrive within the horizon
-    # Cumulative net requirement: demand not covered by stock and open orders by week t.
-    requirement = np.cumsum(problem.demand[i] - problem.open_arrivals[i]) - item.on_hand
-    committed = 0.0
-    lines = []
-    for t in range(problem.weeks):
-        need = requirement[t] - committed
-        if need <= 1e-9:
-            continue
-        in_time = [w for w in range(problem.weeks) if arrival_weeks[w] <= t]
-        week = in_time[-1] if in_time else 0
-        quantity = item.order_quantity(need)
-        reasons = ["lot-for-lot"]
-        if quantity >= item.moq > need:
-            reasons.append(f"MOQ {item.moq}")
-        if not in_time:
-            reasons.append("late: lead time longer than the time to need")
-        committed += quantity
-        lines.append(PurchaseLine(item.sku, item.supplier_id, order_days[week],
-                                  order_days[week] + lead, quantity,
-                                  item.unit_price(quantity), "; ".join(reasons)))
-    return lines
+Rule = Callable[[PurchaseProblem, int, int, float], float]
+"""``rule(problem, item, arrival_week, projected_stock) -> units to order (0 = none)``."""
+
+
+def eoq_with_breaks(item: PurchaseItem, weekly_demand: float, order_cost: float) -> int:
+    """Economic order quantity under all-units price breaks, in whole packs and >= MOQ.
+
+    For each price level the classic EOQ at that level's holding cost, moved into the level's
+    quantity range; the quantity with the lowest yearly purchase + ordering + holding cost wins.
+    """
+    annual = weekly_demand * WEEKS_PER_YEAR
+    if annual <= 0:
+        return item.order_quantity(0.0)
+    levels = [(0.0, item.unit_cost), *item.breaks]
+    best_q, best_cost = 0.0, math.inf
+    for k, (min_qty, price) in enumerate(levels):
+        upper = levels[k + 1][0] if k + 1 < len(levels) else math.inf
+        holding = price * item.holding_rate
+        q = math.sqrt(2 * annual * order_cost / holding) if holding > 0 else upper
+        q = max(q, min_qty, 1.0)
+        if math.isfinite(upper):
+            q = min(q, upper - 1)
+        q = item.order_quantity(q)
+        cost = (annual * item.unit_price(q) + annual * order_cost / q
+                + q / 2 * item.unit_price(q) * item.holding_rate)
+        if cost < best_cost - 1e-9:
+            best_q, best_cost = q, cost
+    return int(best_q)
+
+
+def _plain_eoq(item: PurchaseItem, weekly_demand: float, order_cost: float) -> int:
+    """EOQ at the list price, in whole packs and >= MOQ."""
+    annual = weekly_demand * WEEKS_PER_YEAR
+    holding = item.unit_cost * item.holding_rate
+    if annual <= 0 or holding <= 0:
+        return item.order_quantity(0.0)
+    return item.order_quantity(math.sqrt(2 * annual * order_cost / holding))
+
+
+def top_up(problem: PurchaseProblem, supplier: str, lines: list[list[float]]) -> None:
+    """Raise ``[item, quantity]`` lines to the supplier's minimum order value: the missing
+    value goes to the line of the largest value, in whole packs. An order that would have to
+    grow more than ``MAX_TOP_UP`` times its own value is left below the minimum (a buyer would
+    not triple an order for it; the surcharge is cheaper)."""
+    floor = problem.suppliers[supplier].min_order_value
+
+    def value() -> float:
+        return sum(q * problem.items[int(i)].unit_price(q) for i, q in lines)
+
+    if not lines or floor <= 0 or floor > MAX_TOP_UP * value():
+        return
+    for _ in range(100):  # all-units prices can dip past a break: a few rounds at most
+        missing = floor - value()
+        if missing <= 1e-9:
+            return
+        k = max(range(len(lines)),
+                key=lambda j: lines[j][1] * problem.items[int(lines[j][0])].unit_cost)
+        item = problem.items[int(lines[k][0])]
+        lines[k][1] += max(1, math.ceil(missing / (item.unit_cost * item.pack_size) - 1e-9)) \
+            * item.pack_size
+
+
+def simulate(problem: PurchaseProblem, rule: Rule, policy: str) -> PurchasePlan:
+    """Apply ``rule`` to every SKU on every order day, week by week (see the module doc)."""
+    out: list[PurchaseLine] = []
+    target = problem.safety_stock_matrix
+    for supplier, positions in problem.supplier_groups().items():
+        terms = problem.suppliers[supplier]
+        lead = dt.timedelta(days=terms.lead_time_days)
+        days = problem.order_days(supplier)
+        arrival_weeks = problem.arrival_weeks(supplier)
+        arrivals = {i: problem.open_arrivals[i].copy() for i in positions}
+        for w, a in enumerate(arrival_weeks):
+            if a >= problem.weeks:
+                break
+            lines: list[list[float]] = []
+            for i in positions:
+                item = problem.items[i]
+                stock = item.on_hand + np.cumsum(arrivals[i] - problem.demand[i])
+                quantity = rule(problem, i, a, float(stock[a]))
+                if quantity > 0:
+                    lines.append([i, quantity])
+            top_up(problem, supplier, lines)
+            for i, quantity in lines:
+                i, quantity = int(i), int(quantity)
+                item = problem.items[i]
+                arrivals[i][a] += quantity
+                reasons = [policy.replace("_", "-")]
+                stock = item.on_hand + np.cumsum(arrivals[i] - problem.demand[i])
+                if item.moq > item.pack_size and quantity == item.min_packs * item.pack_size:
+                    reasons.append(f"MOQ {item.moq}")
+                if w == 0 and a > 0 and (stock[:a] < -1e-9).any():
+                    reasons.append("late: lead time longer than the time to need")
+                if target[i, a] > 0 and policy != "lot_for_lot":
+                    reasons.append("safety stock")
+                out.append(PurchaseLine(item.sku, supplier, days[w], days[w] + lead, quantity,
+                                        item.unit_price(quantity), "; ".join(reasons)))
+    out.sort(key=lambda x: (x.order_date, x.supplier_id, x.sku))
+    return PurchasePlan(tuple(out), policy=policy)
+
+
+def _lot_for_lot_rule(problem: PurchaseProblem, i: int, a: int, stock: float) -> float:
+    if stock >= -1e-9:
+        return 0.0
+    return problem.items[i].order_quantity(-stock)
 
 
 def lot_for_lot(problem: PurchaseProblem) -> PurchasePlan:
     """Lot-for-lot plan for every SKU of ``problem``."""
-    lines: list[PurchaseLine] = []
-    for i, item in enumerate(problem.items):
-        lines.extend(_lot_for_lot_item(problem, i, item))
-    return PurchasePlan(tuple(lines), policy="lot_for_lot")
+    return simulate(problem, _lot_for_lot_rule, "lot_for_lot")
+
+
+def _mean_demand(problem: PurchaseProblem) -> np.ndarray:
+    return problem.demand.mean(axis=1) if problem.weeks else np.zeros(len(problem.items))
+
+
+def eoq_reorder_point(problem: PurchaseProblem) -> PurchasePlan:
+    """EOQ (with price breaks) + time-phased reorder point at the safety stock."""
+    mean = _mean_demand(problem)
+    lots = [eoq_with_breaks(item, mean[i], problem.suppliers[item.supplier_id].order_cost)
+            for i, item in enumerate(problem.items)]
+    target = problem.safety_stock_matrix
+
+    def rule(problem: PurchaseProblem, i: int, a: int, stock: float) -> float:
+        short = target[i, a] - stock
+        if short <= 1e-9 or (stock >= -1e-9 and mean[i] <= 0):
+            return 0.0
+        return math.ceil(short / lots[i] - 1e-9) * lots[i]
+
+    return simulate(problem, rule, "eoq_reorder_point")
+
+
+def min_max(problem: PurchaseProblem) -> PurchasePlan:
+    """(s, S): below the minimum (safety stock), order up to minimum + plain EOQ."""
+    mean = _mean_demand(problem)
+    lots = [_plain_eoq(item, mean[i], problem.suppliers[item.supplier_id].order_cost)
+            for i, item in enumerate(problem.items)]
+    target = problem.safety_stock_matrix
+
+    def rule(problem: PurchaseProblem, i: int, a: int, stock: float) -> float:
+        if target[i, a] - stock <= 1e-9 or (stock >= -1e-9 and mean[i] <= 0):
+            return 0.0
+        return problem.items[i].order_quantity(target[i, a] + lots[i] - stock)
+
+    return simulate(problem, rule, "min_max")
+
+
+BASELINES: dict[str, Callable[[PurchaseProblem], PurchasePlan]] = {
+    "lot_for_lot": lot_for_lot,
+    "eoq_reorder_point": eoq_reorder_point,
+    "min_max": min_max,
+}
+"""Every baseline by name, in report order."""

@@ -4,6 +4,11 @@ Plan cost (issue 4): purchase (quantity × all-units price) + ordering (the supp
 ``order_cost`` once per supplier and order date) + holding (``max(0, I[t]) × unit_cost ×
 holding_rate × 7/365`` per SKU and week) + shortage (``max(0, -I[t]) × shortage_penalty``,
 backorders), with ``I[t] = I[t-1] + arrivals[t] - demand[t]`` from ``on_hand``.
+
+The same pass checks the plan's rules (:mod:`~salesflow.optimizer.purchasing.checks`): broken
+capacities, budget and minimum order values are listed and priced separately (``penalties``),
+so that ``total`` stays the issue's procurement cost and ``total_with_penalties`` is what a
+plan for infeasible data really costs.
 """
 
 from __future__ import annotations
@@ -14,6 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from salesflow.optimizer.purchasing.checks import (
+    Violation,
+    line_violations,
+    order_violations,
+    stock_violations,
+)
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 
 
@@ -50,10 +61,27 @@ class PlanEvaluation:
     fill_rate: float
     inventory_turnover_per_month: float | None
     supplier_orders: int
+    violations: tuple[Violation, ...] = ()
+    safety_stock_shortfall: float = 0.0  # unit-weeks of end stock below a positive target
 
     @property
     def total(self) -> float:
+        """Purchase + ordering + holding + shortage: the issue's cost of a plan."""
         return self.purchase + self.ordering + self.holding + self.shortage
+
+    @property
+    def penalties(self) -> float:
+        """Price of the capacity, budget and minimum-order-value violations."""
+        return float(sum(v.cost for v in self.violations))
+
+    @property
+    def total_with_penalties(self) -> float:
+        return self.total + self.penalties
+
+    @property
+    def shortage_units(self) -> float:
+        """Unit-weeks backordered (shortage cost / penalty, independent of the penalty)."""
+        return float(np.maximum(-self.inventory, 0.0).sum())
 
     def to_dict(self) -> dict[str, float | int | None]:
         return {"purchase": round(self.purchase, 2), "ordering": round(self.ordering, 2),
@@ -61,17 +89,29 @@ class PlanEvaluation:
                 "total": round(self.total, 2), "fill_rate": round(self.fill_rate, 4),
                 "inventory_turnover_per_month": None if self.inventory_turnover_per_month is None
                 else round(self.inventory_turnover_per_month, 3),
-                "supplier_orders": self.supplier_orders}
+                "supplier_orders": self.supplier_orders,
+                "shortage_unit_weeks": round(self.shortage_units, 2),
+                "safety_stock_shortfall": round(self.safety_stock_shortfall, 2),
+                "penalties": round(self.penalties, 2),
+                "violations": len(self.violations)}
 
 
 def evaluate_plan(problem: PurchaseProblem, plan: PurchasePlan) -> PlanEvaluation:
-    """Cost, projected stock, fill rate and turnover of ``plan`` on ``problem``."""
+    """Cost, projected stock, fill rate, turnover and broken rules of ``plan`` on ``problem``.
+
+    Raises
+    ------
+    KeyError
+        If a line names a SKU or supplier that is not in the problem.
+    """
     index = {item.sku: i for i, item in enumerate(problem.items)}
     arrivals = problem.open_arrivals.copy()
     purchase = 0.0
-    for line in plan.lines:
+    line_weeks = np.empty(len(plan.lines), dtype=int)
+    for k, line in enumerate(plan.lines):
         purchase += line.quantity * problem.items[index[line.sku]].unit_price(line.quantity)
         week = problem.week_of(line.arrival_date)
+        line_weeks[k] = max(week, 0)
         if 0 <= week < problem.weeks:
             arrivals[index[line.sku], week] += line.quantity
         elif week < 0:
@@ -94,8 +134,12 @@ def evaluate_plan(problem: PurchaseProblem, plan: PurchasePlan) -> PlanEvaluatio
     cogs = float((served * unit_cost[:, None]).sum())
     months = problem.weeks * 7 / 30.4375
     turnover = cogs / stock_value / months if stock_value > 0 else None
+    violations = (line_violations(problem, plan.lines) + order_violations(problem, plan.lines)
+                  + stock_violations(problem, plan.lines, available, line_weeks))
+    target = problem.safety_stock_matrix
+    below = np.where(target > 0, np.maximum(target - inventory, 0.0), 0.0)
     return PlanEvaluation(purchase, float(ordering), holding, shortage, inventory, fill_rate,
-                          turnover, len(orders))
+                          turnover, len(orders), tuple(violations), float(below.sum()))
 
 
 def purchase_orders_frame(problem: PurchaseProblem, plan: PurchasePlan) -> pd.DataFrame:

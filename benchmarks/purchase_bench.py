@@ -1,0 +1,89 @@
+"""The purchase benchmark: (a) Wagner–Whitin, (b) Trigeiro, (c) generated datasets.
+
+Run as ``python benchmarks/purchase_bench.py [--part all|ww|trigeiro|datasets] [--write]``
+or ``salesflow bench purchase ...``; with ``--write`` the tables go into the ``purchase``
+section of BENCHMARKS.md with the command and the machine. Heavy: run it under
+``flock /tmp/salesflow-bench.lock``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("ww", "trigeiro", "datasets")
+
+
+def run(parts: tuple[str, ...], lotsizing_dir: Path, time_limit: float, ww_count: int,
+        medium_dir: Path | None, solvers: tuple[str, ...], command: str,
+        say: Callable[[str], None] = print) -> str:
+    """Run the chosen parts and return the markdown of the section."""
+    from salesflow.benchmarks import purchase_datasets, purchase_trigeiro, purchase_ww
+    from salesflow.benchmarks.report import machine_line
+
+    body = [f"Command: `{command}`", "", machine_line(), ""]
+    if "ww" in parts:
+        say(f"(a) Wagner-Whitin: {ww_count} random single-SKU instances")
+        rows = purchase_ww.run_wagner_whitin(ww_count)
+        body += ["### (a) Single SKU, uncapacitated: plan vs Wagner-Whitin (exact DP)", "",
+                 purchase_ww.markdown(rows)]
+    if "trigeiro" in parts:
+        body += ["### (b) Trigeiro CLST instances with proven optima "
+                 f"(`{lotsizing_dir}/known_values.csv`), {time_limit:g} s each", "",
+                 "Read as purchasing: one SKU per supplier (order cost = setup cost), shared "
+                 "weekly receiving capacity used per unit and per order line (setup time). "
+                 "Cost = ordering + holding, checked by the instance's own model.", ""]
+        for solver in solvers:
+            say(f"(b) Trigeiro with {solver}")
+            rows = purchase_trigeiro.run_trigeiro(lotsizing_dir, time_limit, solver)
+            body += [purchase_trigeiro.markdown(rows)]
+    if "datasets" in parts:
+        with tempfile.TemporaryDirectory(prefix="salesflow-bench-") as tmp:
+            work = Path(tmp)
+            from salesflow.data.dataset import sample_data_dir
+
+            medium = medium_dir or purchase_datasets.generate(work / "medium", "medium", 7)
+            rows = []
+            for name, folder in (("sample (small, seed 0)", sample_data_dir()),
+                                 ("medium (seed 7)", medium)):
+                say(f"(c) {name}")
+                rows.append(purchase_datasets.run_dataset(name.split()[0], folder, work, 12,
+                                                          time_limit))
+        body += ["### (c) Generated datasets, 12 weeks of demand from their own history "
+                 "(`--demand`), plan vs the ERP baselines", "",
+                 "Demand: each SKU's sales of the same weeks a year earlier. Costs by the one "
+                 "evaluator (purchase + ordering + holding + shortage). Target: plan <= 0.95 x "
+                 "the best baseline with no more shortage.", "",
+                 purchase_datasets.markdown(rows)]
+    return "\n".join(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("all", *PARTS), default="all")
+    parser.add_argument("--lotsizing-dir", type=Path,
+                        default=ROOT.parent / "shared" / "benchmarks" / "lotsizing")
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--ww-count", type=int, default=200)
+    parser.add_argument("--medium-dir", type=Path, default=None)
+    parser.add_argument("--solvers", default="highs")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args(argv)
+    parts = PARTS if args.part == "all" else (args.part,)
+    command = "python benchmarks/purchase_bench.py " + " ".join(argv or sys.argv[1:])
+    text = run(parts, args.lotsizing_dir, args.time_limit, args.ww_count, args.medium_dir,
+               tuple(args.solvers.split(",")), command.strip())
+    print(text)
+    if args.write:
+        from salesflow.benchmarks.report import write_section
+
+        write_section("purchase", text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

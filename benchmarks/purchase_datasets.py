@@ -1,0 +1,89 @@
+"""Benchmark (c): generated datasets, the plan against the three baselines.
+
+For each dataset a demand file is made from its own history (each SKU's sales of the same
+weeks a year before the planned weeks, ``data.demand_input.demand_from_history``), and
+``salesflow purchase --demand`` is run on it in a fresh process, so the figures include
+loading and are what a user sees.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from salesflow.data.dataset import load_dataset
+from salesflow.data.demand_input import demand_from_history
+from salesflow.data.writers import csv_bytes, write_atomic
+
+CLI = [sys.executable, "-c", "from salesflow.cli.main import main; main()"]
+
+
+@dataclass(frozen=True)
+class DatasetRow:
+    name: str
+    summary: dict
+    wall: float
+
+    @property
+    def best(self) -> tuple[str, dict]:
+        name = self.summary["best_baseline"]
+        return name, self.summary["baselines"][name]
+
+    @property
+    def ratio(self) -> float:
+        return self.summary["plan"]["total"] / self.best[1]["total"]
+
+
+def make_demand(folder: Path, target: Path, weeks: int) -> Path:
+    """Write the demand file of dataset ``folder`` for ``weeks`` weeks from its plan week."""
+    dataset = load_dataset(folder)
+    frame = demand_from_history(dataset.sales, dataset.plan_week_start(), weeks)
+    write_atomic(target, csv_bytes(frame))
+    return target
+
+
+def generate(folder: Path, size: str, seed: int) -> Path:
+    """``salesflow init folder --size size --seed seed`` (reused if already there)."""
+    if not (folder / "skus.csv").exists():
+        subprocess.run([*CLI, "init", str(folder),
+                        "--size", size, "--seed", str(seed), "--force"], check=True,
+                       capture_output=True)
+    return folder
+
+
+def run_dataset(name: str, folder: Path, work: Path, weeks: int = 12,
+                time_limit: float = 60.0) -> DatasetRow:
+    """Plan ``folder`` against its own history; the purchase command's JSON summary."""
+    demand = make_demand(folder, work / f"{name}-demand.csv", weeks)
+    command = [*CLI, "purchase", "--data", str(folder),
+               "--demand", str(demand), "--time-limit", str(time_limit), "--json"]
+    started = time.perf_counter()
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return DatasetRow(name, json.loads(done.stdout), time.perf_counter() - started)
+
+
+def markdown(rows: list[DatasetRow]) -> str:
+    lines = ["| dataset | SKUs x weeks | plan cost | best baseline | plan / best | "
+             "plan / lot-for-lot, EOQ+ROP, min/max | shortage unit-weeks plan / best | "
+             "solver | bound | gap | solve time | planning time (limit) | command time |",
+             "| --- | --- | ---: | --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: "
+             "| ---: |"]
+    for r in rows:
+        s = r.summary
+        plan = s["plan"]
+        best_name, best = r.best
+        others = ", ".join(f"{plan['total'] / b['total']:.3f}" for b in s["baselines"].values())
+        solve = s["solve"]
+        gap = "n/a" if solve["gap"] is None else f"{solve['gap']:.2%}"
+        bound = "n/a" if solve["bound"] is None else f"{solve['bound']:,.0f}"
+        lines.append(
+            f"| {r.name} | {s['skus']} x {s['weeks']} | {plan['total']:,.0f} | {best_name} "
+            f"{best['total']:,.0f} | **{r.ratio:.3f}** | {others} | "
+            f"{plan['shortage_unit_weeks']:,.0f} / {best['shortage_unit_weeks']:,.0f} | "
+            f"{solve['status']} | {bound} | {gap} | {solve['runtime_s']:.1f} s | "
+            f"{s['planning_time_s']:.1f} s ({s['time_limit_s']:g} s) | {r.wall:.1f} s |")
+    return "\n".join(lines) + "\n"

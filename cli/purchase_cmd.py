@@ -1,0 +1,255 @@
+"""``salesflow purchase``: batch recommendations with the baselines beside them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salesflow.cli.common import common_options, emit, wants_json
+
+SOLVER_CHOICES = ("highs", "scip", "cp-sat")
+
+
+class _SolveProgress:
+    """A rich progress bar over the solver's parts, on stderr, only for a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _SolveProgress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("purchasing {task.description:<12}"),
+                                      BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                                      TimeElapsedColumn(), console=Console(stderr=True),
+                                      transient=True)
+            self._progress.__enter__()
+        return self
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task(label, total=total)
+        self._progress.update(self._task, completed=done, description=label)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def solver_seconds(limit: float, elapsed: float, problem: Any) -> float:
+    """What the solver may use of the command's ``limit``: what loading and building the
+    problem (``elapsed``) left, less a reserve for the baselines, the evaluation and the
+    files (about a second, plus a little per SKU-week), but at least a tenth of the limit."""
+    reserve = 1.0 + 5e-5 * len(problem.items) * problem.weeks
+    return max(limit - elapsed - reserve, 0.1 * limit)
+
+
+def _money(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.2f}"
+
+
+def _summary(result: Any, target: float, week_start: Any, weeks: int) -> dict[str, Any]:
+    """The JSON summary (and what the text summary prints)."""
+    evaluation = result.evaluation
+    best = result.best_baseline()
+    base = result.baselines[best][1] if best else None
+    change = (evaluation.total - base.total) / base.total if base and base.total > 0 else None
+    week_end = result.problem.week_date(1)
+    this_week = [x for x in result.plan.lines if x.order_date < week_end]
+    return {
+        "ok": True, "week_start": week_start.isoformat(), "weeks": weeks,
+        "skus": len(result.problem.items), "lines": len(result.plan.lines),
+        "lines_this_week": len(this_week),
+        "value_this_week": round(sum(x.line_cost for x in this_week), 2),
+        "solve": result.solution.to_dict() if result.solution else None,
+        "plan": evaluation.to_dict(),
+        "baselines": {name: e.to_dict() for name, (_, e) in result.baselines.items()},
+        "best_baseline": best,
+        "procurement_cost_change": None if change is None else round(change, 4),
+        "target": target,
+        "target_met": None if change is None else bool(change <= target),
+        "more_shortage_than_best_baseline": None if base is None
+        else bool(evaluation.shortage_units > base.shortage_units + 1e-6),
+        "infeasibilities": [x.to_dict() for x in result.infeasibilities],
+        "violations": [v.to_dict() for v in evaluation.violations],
+    }
+
+
+def _print_summary(summary: dict[str, Any], folder: Path | None) -> None:
+    plan, solve = summary["plan"], summary["solve"]
+    click.echo(f"Purchase plan for the {summary['weeks']} weeks from {summary['week_start']}: "
+               f"{summary['lines_this_week']} lines to order this week "
+               f"({_money(summary['value_this_week'])}), {summary['lines']} over the horizon.")
+    if solve:
+        gap = "n/a" if solve["gap"] is None else f"{solve['gap']:.2%}"
+        click.echo(f"  solver      {solve['status']}, cost {_money(solve['objective'])}, bound "
+                   f"{_money(solve['bound'])}, gap {gap}, {solve['runtime_s']:.1f} s")
+    click.echo("")
+    click.echo("  | policy | purchase | ordering | holding | shortage | total | change |")
+    click.echo("  | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rows = [("optimized", plan), *summary["baselines"].items()]
+    for name, cost in rows:
+        change = "" if name == "optimized" or not cost["total"] else \
+            f"{(plan['total'] - cost['total']) / cost['total']:+.1%}"
+        click.echo(f"  | {name} | {_money(cost['purchase'])} | {_money(cost['ordering'])} | "
+                   f"{_money(cost['holding'])} | {_money(cost['shortage'])} | "
+                   f"{_money(cost['total'])} | {change} |")
+    if summary["procurement_cost_change"] is not None:
+        met = "met" if summary["target_met"] else "missed"
+        click.echo(f"\n  procurement cost change vs the best baseline ({summary['best_baseline']})"
+                   f": {summary['procurement_cost_change']:+.1%} (target "
+                   f"{summary['target']:+.0%}: {met})")
+    for item in summary["infeasibilities"]:
+        click.echo(f"  cannot be met: {item['constraint']} (week of {item['week']}, "
+                   f"SKU {item['sku']}, supplier {item['supplier_id']}): {item['detail']}")
+    for v in summary["violations"][:20]:
+        click.echo(f"  plan breaks {v['constraint']} in the week of {v['week']}"
+                   + (f" (SKU {v['sku']})" if v["sku"] else "")
+                   + (f" (supplier {v['supplier_id']})" if v["supplier_id"] else "")
+                   + f": {v['amount']:g} over {v['limit']:g}, priced {_money(v['cost'])}")
+    if folder is not None:
+        click.echo(f"\nFiles in {folder}: purchase_orders.csv, supplier_summary.csv, "
+                   "purchase_comparison.csv, purchase_issues.csv, purchase_plan.xlsx")
+
+
+@click.command("purchase", epilog="""\b
+Examples:
+  salesflow purchase                              plan next week's orders on the sample
+  salesflow purchase --out po/                    write the orders, summary and workbook
+  salesflow purchase --data shop --demand demand.csv --out po/ --json
+  salesflow purchase --time-limit 10 --solver scip
+  salesflow purchase --weekly-budget 250000 --receiving-lines 150 --truck-m3 40
+""")
+@click.option("--demand", "demand_file", type=click.Path(path_type=Path), default=None,
+              help="Plan against this demand instead of the forecast: columns sku, "
+                   "week_start (a Monday, YYYY-MM-DD), quantity [, p10, p90 ...]; its weeks "
+                   "are the horizon and its first week is the week planned.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Write purchase_orders.csv, supplier_summary.csv, purchase_comparison.csv, "
+                   "purchase_issues.csv and purchase_plan.xlsx into this folder.")
+@click.option("--week", default=None, metavar="YYYY-Www",
+              help="Week to plan when planning on the forecast (default: as `weekly`).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Time limit in seconds for loading, planning and writing (a forecast comes on "
+                   "top); the solver gets what the rest leaves (default: config.toml "
+                   "solver.time_limit_seconds).")
+@click.option("--solver", type=click.Choice(SOLVER_CHOICES), default="highs", show_default=True,
+              help="MIP solver behind OR-Tools MathOpt.")
+@click.option("--weekly-budget", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Purchase value that may be ordered per week (default: no limit).")
+@click.option("--receiving-lines", type=click.IntRange(min=1), default=None,
+              help="Purchase lines the warehouse can receive per week (default: no limit).")
+@click.option("--truck-m3", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Volume of one supplier delivery in m³ (default: no limit).")
+@common_options
+def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str | None,
+                     time_limit: float | None, solver: str, weekly_budget: float | None,
+                     receiving_lines: int | None, truck_m3: float | None,
+                     data_dir: Path | None, store: str, as_json: bool) -> None:
+    """Recommend purchase batches (lot sizes with price breaks, MOQ, packs, lead times and
+    capacities) and compare them with lot-for-lot, EOQ + reorder point and min/max.
+
+    Lines ordered in the first week are the recommendation; later ones are the outlook.
+    Infeasible data (an MOQ above the warehouse capacity, a budget below what safety stock
+    needs) is reported with SKU, supplier, week and rule, and the plan is still made with the
+    violation priced.
+    """
+    import time
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.demand_input import read_demand
+    from salesflow.data.errors import InvalidInputError, Problem
+    from salesflow.optimizer.purchasing.problem import build_purchase_problem
+    from salesflow.optimizer.purchasing.stage import plan_purchases, solve_limits
+
+    started = time.perf_counter()
+    dataset = load_dataset(data_dir or sample_data_dir())
+    if demand_file is not None:
+        if week is not None:
+            raise InvalidInputError([Problem("--week", None, None, week,
+                                             "not with --demand: its first week is planned")])
+        given = read_demand(demand_file, dataset.skus["sku"])
+        week_start, weeks, demand = given.week_start, given.weeks, given.frame
+        history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
+        if history.empty:
+            history = dataset.sales
+    else:
+        from salesflow.forecasting.stage import forecast_stage
+
+        week_start = dataset.plan_week_start(week)
+        history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
+        if history.empty:
+            raise InvalidInputError([Problem(
+                dataset.files["sales"], None, "order_date", None,
+                f"no sales before the planning week starting {week_start}; the forecast "
+                f"needs history (or give --demand)")])
+        weeks = dataset.config.planning.horizon_weeks
+        forecasting = time.perf_counter()
+        demand = forecast_stage(dataset, history, week_start).demand.rename(
+            columns={"unique_id": "sku", "ds": "week_start", "forecast": "quantity"})
+        started += time.perf_counter() - forecasting  # the limit is the planning's only
+    import numpy as np
+
+    problem = build_purchase_problem(
+        dataset, demand, week_start, weeks, history=history,
+        budget=None if weekly_budget is None else np.full(weeks, weekly_budget),
+        receiving_capacity=None if receiving_lines is None else np.full(weeks,
+                                                                         float(receiving_lines)))
+    if truck_m3 is not None:
+        problem = replace(problem, suppliers={
+            s: replace(t, truck_capacity_m3=truck_m3) for s, t in problem.suppliers.items()})
+    limits = solve_limits(dataset.config, time_limit)
+    limits = replace(limits, solver=solver, time_limit_seconds=solver_seconds(
+        limits.time_limit_seconds, time.perf_counter() - started, problem))
+    with _SolveProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
+        result = plan_purchases(problem, limits, progress)
+    target = dataset.config.targets.procurement_cost_change
+    summary = _summary(result, target, week_start, weeks)
+    summary["time_limit_s"] = time_limit or dataset.config.solver.time_limit_seconds
+    summary["planning_time_s"] = round(time.perf_counter() - started, 2)
+    if out_dir is not None:
+        _write_outputs(out_dir, result, target)
+        summary["folder"] = str(out_dir)
+        summary["planning_time_s"] = round(time.perf_counter() - started, 2)
+    emit(summary, lambda: _print_summary(summary, out_dir))
+
+
+def _write_outputs(folder: Path, result: Any, target: float) -> None:
+    import pandas as pd
+
+    from salesflow.data.purchase_workbook import workbook_bytes
+    from salesflow.data.writers import csv_bytes, write_files_atomically
+    from salesflow.optimizer.purchasing.plan import purchase_orders_frame
+    from salesflow.optimizer.purchasing.report import supplier_summary_frame, violations_frame
+
+    orders = purchase_orders_frame(result.problem, result.plan)
+    suppliers = supplier_summary_frame(result.problem, result.plan)
+    comparison = result.comparison(target)
+    found = [dict(x.to_dict(), kind="cannot be met") for x in result.infeasibilities]
+    broken = [dict(v, kind="plan breaks") for v in violations_frame(result.evaluation)
+              .to_dict("records")]
+    issues = pd.DataFrame(found + broken, columns=["kind", "constraint", "sku", "supplier_id",
+                                                   "week", "amount", "limit", "cost", "detail"])
+    this_week = orders[orders["order_date"] < result.problem.week_date(1).isoformat()]
+    files = {
+        "purchase_orders.csv": csv_bytes(orders),
+        "supplier_summary.csv": csv_bytes(suppliers),
+        "purchase_comparison.csv": csv_bytes(comparison),
+        "purchase_issues.csv": csv_bytes(issues),
+        "purchase_plan.xlsx": workbook_bytes({
+            "Order this week": this_week, "All lines": orders, "Suppliers": suppliers,
+            "Comparison": comparison, "Issues": issues}),
+    }
+    write_files_atomically(folder, files)

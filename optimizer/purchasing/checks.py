@@ -1,0 +1,161 @@
+"""The rules a purchase plan must keep, checked from the lines alone (no solver).
+
+Line rules (whole packs, MOQ, the supplier's order weekdays, lead time) are reported without a
+price: no salesflow policy breaks them. Capacity rules (minimum order value, truck, warehouse,
+receiving, budget) are reported with the amount over the limit and priced with the problem's
+:class:`~salesflow.optimizer.purchasing.problem.ViolationRates`, so that a plan for infeasible
+data still has a cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from salesflow.optimizer.purchasing.plan import PurchaseLine
+    from salesflow.optimizer.purchasing.problem import PurchaseProblem
+
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One rule a plan breaks.
+
+    Attributes
+    ----------
+    constraint:
+        ``pack size``, ``MOQ``, ``order weekday``, ``lead time``, ``minimum order value``,
+        ``truck capacity``, ``warehouse capacity``, ``receiving capacity`` or ``budget``.
+    sku, supplier_id:
+        Whom it concerns (``None`` for a whole-warehouse rule).
+    week:
+        Monday of the week concerned (order week for orders and budget, else stock week).
+    amount, limit:
+        How much the plan needs and what the rule allows (units of the rule).
+    cost:
+        The price of the excess in the plan's cost (0 for line rules).
+    """
+
+    constraint: str
+    sku: str | None
+    supplier_id: str | None
+    week: dt.date
+    amount: float
+    limit: float
+    cost: float
+
+    def to_dict(self) -> dict[str, object]:
+        out = asdict(self)
+        out["week"] = self.week.isoformat()
+        out["amount"], out["limit"], out["cost"] = (round(self.amount, 4),
+                                                    round(self.limit, 4), round(self.cost, 2))
+        return out
+
+
+def _monday(problem: PurchaseProblem, day: dt.date) -> dt.date:
+    return problem.week_date(problem.week_of(day))
+
+
+def line_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine]) -> list[Violation]:
+    """Pack size, MOQ, order weekday and lead time of every line."""
+    index = {item.sku: item for item in problem.items}
+    found = []
+    for line in lines:
+        item = index[line.sku]
+        terms = problem.suppliers[line.supplier_id]
+        week = _monday(problem, line.order_date)
+        if line.quantity % item.pack_size:
+            found.append(Violation("pack size", line.sku, line.supplier_id, week,
+                                   line.quantity, item.pack_size, 0.0))
+        if line.quantity < max(item.moq, 1):
+            found.append(Violation("MOQ", line.sku, line.supplier_id, week, line.quantity,
+                                   max(item.moq, 1), 0.0))
+        if terms.order_weekdays and line.order_date.weekday() not in terms.order_weekdays:
+            found.append(Violation("order weekday", line.sku, line.supplier_id, week,
+                                   line.order_date.weekday(), terms.order_weekdays[0], 0.0))
+        lead = (line.arrival_date - line.order_date).days
+        if lead < terms.lead_time_days:
+            found.append(Violation("lead time", line.sku, line.supplier_id, week, lead,
+                                   terms.lead_time_days, 0.0))
+    return found
+
+
+def order_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine]) -> list[Violation]:
+    """Minimum order value and truck capacity of every supplier order."""
+    index = {item.sku: item for item in problem.items}
+    value: dict[tuple[str, dt.date], float] = defaultdict(float)
+    volume: dict[tuple[str, dt.date], float] = defaultdict(float)
+    for line in lines:
+        item = index[line.sku]
+        value[line.supplier_id, line.order_date] += line.quantity * item.unit_price(line.quantity)
+        volume[line.supplier_id, line.order_date] += line.quantity * item.unit_volume_m3
+    rates = problem.rates
+    found = []
+    for (supplier, day), total in sorted(value.items()):
+        terms = problem.suppliers[supplier]
+        week = _monday(problem, day)
+        short = terms.min_order_value - total
+        if short > TOLERANCE:
+            found.append(Violation("minimum order value", None, supplier, week, total,
+                                   terms.min_order_value,
+                                   short * rates.min_order_value_per_currency))
+        cap = terms.truck_capacity_m3
+        if cap is not None and volume[supplier, day] - cap > TOLERANCE:
+            over = volume[supplier, day] - cap
+            found.append(Violation("truck capacity", None, supplier, week,
+                                   volume[supplier, day], cap, over * rates.truck_per_m3))
+    return found
+
+
+def stock_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine],
+                     peak_stock: np.ndarray, line_weeks: np.ndarray) -> list[Violation]:
+    """Warehouse volume, receiving capacity and budget per week.
+
+    Parameters
+    ----------
+    peak_stock:
+        items × weeks stock after each week's receipts (``max(0, I[t-1] + arrivals[t])``).
+    line_weeks:
+        Per line, the horizon week of its arrival.
+    """
+    rates = problem.rates
+    found = []
+    if problem.warehouse_m3 is not None:
+        volume = np.array([item.unit_volume_m3 for item in problem.items])
+        used = (peak_stock * volume[:, None]).sum(axis=0)
+        for t in np.flatnonzero(used - problem.warehouse_m3 > TOLERANCE):
+            over = used[t] - problem.warehouse_m3
+            found.append(Violation("warehouse capacity", None, None, problem.week_date(int(t)),
+                                   float(used[t]), problem.warehouse_m3,
+                                   float(over * rates.warehouse_per_m3_week)))
+    index = {item.sku: item for item in problem.items}
+    if problem.receiving_capacity is not None:
+        used = np.zeros(problem.weeks)
+        for line, t in zip(lines, line_weeks, strict=True):
+            if 0 <= t < problem.weeks:
+                item = index[line.sku]
+                used[t] += item.receiving_per_unit * line.quantity + item.receiving_per_line
+        for t in np.flatnonzero(used - problem.receiving_capacity > TOLERANCE):
+            limit = float(problem.receiving_capacity[t])
+            found.append(Violation("receiving capacity", None, None, problem.week_date(int(t)),
+                                   float(used[t]), limit,
+                                   float((used[t] - limit) * rates.receiving_per_unit_week)))
+    if problem.budget is not None:
+        spend = np.zeros(problem.weeks)
+        for line in lines:
+            w = problem.week_of(line.order_date)
+            if 0 <= w < problem.weeks:
+                spend[w] += line.quantity * index[line.sku].unit_price(line.quantity)
+        for w in np.flatnonzero(spend - problem.budget > TOLERANCE):
+            limit = float(problem.budget[w])
+            found.append(Violation("budget", None, None, problem.week_date(int(w)),
+                                   float(spend[w]), limit,
+                                   float((spend[w] - limit) * rates.budget_per_currency)))
+    return found

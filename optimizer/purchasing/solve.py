@@ -1,0 +1,310 @@
+"""``solve_purchasing(problem, limits) -> PurchaseSolution``: the optimizing purchase policy.
+
+Nothing but capacities and the budget ties one supplier's orders to another's, so the problem
+is first solved supplier by supplier, the independent MIPs in parallel threads (the solvers
+release the GIL) with the time limit shared out among them. If the combined plan keeps every
+warehouse, receiving and budget limit, it is the plan, and the sum of the suppliers' bounds is
+a bound for the whole. If it breaks one, the whole problem is solved jointly in the time left
+(the decomposed plan stays the fallback, and its bounds stay valid: dropping the coupling rows
+relaxes the problem).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from salesflow.optimizer.purchasing.baselines import BASELINES
+from salesflow.optimizer.purchasing.bounds import lower_bound
+from salesflow.optimizer.purchasing.heuristic import pattern_plan
+from salesflow.optimizer.purchasing.mip import SOLVERS, solve_mip
+from salesflow.optimizer.purchasing.model import (
+    PurchaseModel,
+    build_model,
+    integer_hint,
+    safety_stock_penalty,
+)
+from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, evaluate_plan
+from salesflow.optimizer.purchasing.problem import PurchaseProblem
+from salesflow.optimizer.purchasing.reasons import explain
+
+POLICY = "optimized"
+JOINT_CELLS = 1_500  # SKUs × weeks up to which a binding coupling is solved jointly at once
+MIN_PART_SECONDS = 0.3
+COUPLINGS = ("warehouse capacity", "receiving capacity", "budget")
+
+ProgressCallback = Callable[[int, int, str], None]
+"""``progress(done, total, label)`` after each subproblem."""
+
+
+@dataclass(frozen=True)
+class SolveLimits:
+    """Time limit (whole solve, seconds), relative gap, parallel workers, seed and MIP
+    solver (``highs``, ``scip`` or ``cp-sat``)."""
+
+    time_limit_seconds: float = 60.0
+    relative_gap: float = 1e-2
+    workers: int = 2
+    seed: int = 0
+    solver: str = "highs"
+
+    def __post_init__(self) -> None:
+        if not self.time_limit_seconds > 0:
+            raise ValueError(f"time_limit_seconds must be > 0; got {self.time_limit_seconds}")
+        if not 0 <= self.relative_gap < 1:
+            raise ValueError(f"relative_gap must be in [0, 1); got {self.relative_gap}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be >= 1; got {self.workers}")
+        if self.seed < 0:
+            raise ValueError(f"seed must be >= 0; got {self.seed}")
+        if self.solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {', '.join(SOLVERS)}; got {self.solver!r}")
+
+
+@dataclass(frozen=True)
+class PartOutcome:
+    """How one MIP (a supplier's, or the joint one) went."""
+
+    name: str
+    skus: int
+    status: str
+    objective: float | None
+    bound: float | None
+    runtime: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "skus": self.skus, "status": self.status,
+                "objective": None if self.objective is None else round(self.objective, 2),
+                "bound": None if self.bound is None else round(self.bound, 2),
+                "runtime_s": round(self.runtime, 2)}
+
+
+@dataclass(frozen=True)
+class PurchaseSolution:
+    """The optimized plan and how the solve went.
+
+    ``objective`` and ``bound`` are in the model's terms: the plan's cost plus the prices of
+    broken limits, safety stock shortfall and avoidable lateness (zero for a plan that keeps
+    every rule and target). ``status`` is ``optimal`` when every part was solved to the gap,
+    ``feasible`` when a limit stopped one, ``fallback`` when a part found no plan in time and
+    lot-for-lot stands in for it.
+    """
+
+    plan: PurchasePlan
+    status: str
+    objective: float | None
+    bound: float | None
+    runtime: float
+    decomposed: bool
+    parts: tuple[PartOutcome, ...]
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"status": self.status,
+                "objective": None if self.objective is None else round(self.objective, 2),
+                "bound": None if self.bound is None else round(self.bound, 2),
+                "gap": None if self.gap is None else round(self.gap, 6),
+                "runtime_s": round(self.runtime, 2), "decomposed": self.decomposed,
+                "parts": len(self.parts),
+                "parts_optimal": sum(p.status == "optimal" for p in self.parts)}
+
+
+def plan_lines(model: PurchaseModel, values: np.ndarray) -> list[PurchaseLine]:
+    """The lines a solution orders (quantity > 0), reasons not yet written."""
+    problem = model.problem
+    lines = []
+    packs = model.line_packs(values)
+    order_days = {s: problem.order_days(s) for s in problem.suppliers}
+    for column, count in zip(model.lines, packs, strict=True):
+        if count <= 0:
+            continue
+        item = problem.items[column.item]
+        terms = problem.suppliers[item.supplier_id]
+        day = order_days[item.supplier_id][column.week]
+        quantity = int(count) * item.pack_size
+        lines.append(PurchaseLine(item.sku, item.supplier_id, day,
+                                  day + dt.timedelta(days=terms.lead_time_days), quantity,
+                                  item.unit_price(quantity), ""))
+    return lines
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    problem: PurchaseProblem
+    lines: tuple[PurchaseLine, ...]
+    outcome: PartOutcome
+    solved: bool
+
+
+def _model_score(problem: PurchaseProblem, lines: list[PurchaseLine]) -> float:
+    """What the model minimises, recomputed by the evaluator (without the service term)."""
+    evaluation = evaluate_plan(problem, PurchasePlan(tuple(lines), POLICY))
+    score = evaluation.total_with_penalties
+    if problem.safety_stock is not None:
+        target = problem.safety_stock
+        below = np.where(target > 0, np.maximum(target - evaluation.inventory, 0.0), 0.0)
+        price = [safety_stock_penalty(problem, i) for i in range(len(problem.items))]
+        score += float((below.sum(axis=1) * np.array(price)).sum())
+    return score
+
+
+def best_start(problem: PurchaseProblem,
+               candidates: list[list[PurchaseLine]] | None = None) -> list[PurchaseLine]:
+    """The cheapest (by the model's score) of the baselines' plans, the order-pattern
+    heuristic's and ``candidates``."""
+    plans = [list(policy(problem).lines) for policy in BASELINES.values()]
+    plans.append(pattern_plan(problem))
+    plans += candidates or []
+    return min(plans, key=lambda lines: _model_score(problem, lines))
+
+
+def _packs(problem: PurchaseProblem, lines: list[PurchaseLine]) -> dict[tuple[int, int], int]:
+    index = {item.sku: i for i, item in enumerate(problem.items)}
+    packs: dict[tuple[int, int], int] = {}
+    for line in lines:
+        i = index[line.sku]
+        key = (i, problem.week_of(line.order_date))
+        packs[key] = packs.get(key, 0) + line.quantity // problem.items[i].pack_size
+    return packs
+
+
+def _solve_part(name: str, problem: PurchaseProblem, limits: SolveLimits,
+                time_limit: float, candidates: list[list[PurchaseLine]]) -> _Part:
+    """Solve one MIP, started from the best of ``candidates`` (which stands in if nothing is
+    found)."""
+    start = min(candidates, key=lambda lines: _model_score(problem, lines))
+    model = build_model(problem)
+    # A start that breaks a capacity misleads the search more than it helps: none then.
+    hint = None if problem.coupled and _coupling_broken(problem, start) \
+        else integer_hint(model, _packs(problem, start))
+    outcome = solve_mip(model.builder, solver=limits.solver, time_limit=time_limit,
+                        seed=limits.seed, relative_gap=limits.relative_gap, hint=hint)
+    part = PartOutcome(name, len(problem.items), outcome.status, outcome.objective,
+                       outcome.bound, outcome.runtime)
+    if outcome.values is None:
+        return _Part(name, problem, tuple(start), part, False)
+    return _Part(name, problem, tuple(plan_lines(model, outcome.values)), part, True)
+
+
+def _coupling_broken(problem: PurchaseProblem, lines: list[PurchaseLine]) -> bool:
+    evaluation = evaluate_plan(problem, PurchasePlan(tuple(lines), POLICY))
+    return any(v.constraint in COUPLINGS for v in evaluation.violations)
+
+
+@dataclass
+class _Piece:
+    """One supplier's share of the decomposed solve."""
+
+    name: str
+    problem: PurchaseProblem
+    lines: list[PurchaseLine]
+    score: float
+    bound: float
+    size: int
+    outcome: PartOutcome | None = None
+
+
+def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None,
+                     progress: ProgressCallback | None = None) -> PurchaseSolution:
+    """The cheapest plan the solver finds within ``limits``.
+
+    1. Per supplier, a start: the cheapest of the baselines and the order-pattern heuristic,
+       and a closed-form lower bound. Together they are already a plan and a bound.
+    2. If a warehouse, receiving or budget limit binds the start of a small problem, the
+       joint MIP gets the whole time. Otherwise each supplier's MIP, started from its start,
+       gets a share of the time by its size, largest gap first, in parallel threads; a part
+       keeps its start when the MIP finds nothing better, and the better of the two bounds.
+    3. If the combined plan then breaks a coupling limit, the joint MIP gets the time left.
+
+    Raises
+    ------
+    ValueError
+        If ``limits`` names an unknown solver.
+    """
+    limits = limits or SolveLimits()
+    started = time.perf_counter()
+    deadline = started + limits.time_limit_seconds * 0.95
+    groups = problem.supplier_groups()
+    pieces = []
+    for supplier, positions in groups.items():
+        sub = problem.restricted(positions, couplings=False)
+        start = best_start(sub)
+        pieces.append(_Piece(supplier, sub, start, _model_score(sub, start), lower_bound(sub),
+                             len(positions) * problem.weeks))
+    lines = [line for piece in pieces for line in piece.lines]
+    total_parts = len(pieces) + (1 if problem.coupled else 0)
+    binds = problem.coupled and _coupling_broken(problem, lines)
+    outcomes: list[PartOutcome] = []
+    statuses: list[str] = []
+    if binds and len(problem.items) * problem.weeks <= JOINT_CELLS:
+        joint_budget = deadline - time.perf_counter()
+    else:
+        reserve = 0.1 if problem.coupled else 0.0
+        _improve(pieces, limits, started + (deadline - started) * (1 - reserve), progress,
+                 total_parts)
+        outcomes = [p.outcome for p in pieces if p.outcome is not None]
+        statuses = [p.outcome.status if p.outcome is not None else "feasible" for p in pieces]
+        lines = [line for piece in pieces for line in piece.lines]
+        joint_budget = deadline - time.perf_counter() if problem.coupled and \
+            _coupling_broken(problem, lines) else 0.0
+    bound: float | None = sum(piece.bound for piece in pieces)
+    decomposed = True
+    if joint_budget > 0:
+        joint = _solve_part("joint", problem, limits, max(joint_budget, 0.5), [lines])
+        outcomes.append(joint.outcome)
+        if joint.solved and _model_score(problem, list(joint.lines)) \
+                < _model_score(problem, lines):
+            lines, decomposed = list(joint.lines), False
+        statuses = [joint.outcome.status if joint.solved else "feasible"]
+        if joint.outcome.bound is not None:
+            bound = max(bound or 0.0, joint.outcome.bound)
+        if progress is not None:
+            progress(total_parts, total_parts, "joint")
+    objective = _model_score(problem, lines)
+    status = "optimal" if statuses and all(s == "optimal" for s in statuses) else "feasible"
+    if bound is not None and objective - bound <= limits.relative_gap * max(abs(objective), 1):
+        status = "optimal"
+    lines.sort(key=lambda x: (x.order_date, x.supplier_id, x.sku))
+    plan = PurchasePlan(tuple(explain(problem, lines)), POLICY)
+    return PurchaseSolution(plan, status, objective, bound, time.perf_counter() - started,
+                            decomposed, tuple(outcomes))
+
+
+def _improve(pieces: list[_Piece], limits: SolveLimits, deadline: float,
+             progress: ProgressCallback | None, total: int) -> None:
+    """Run each piece's MIP from its start, sharing the time until ``deadline`` by size."""
+    order = sorted(range(len(pieces)), key=lambda k: -(pieces[k].score - pieces[k].bound))
+    waiting = [sum(pieces[k].size for k in order[n:]) for n in range(len(order))]
+
+    def run(n: int) -> None:
+        piece = pieces[order[n]]
+        left = deadline - time.perf_counter()
+        share = min(1.0, limits.workers * piece.size / max(waiting[n], 1))
+        if left * share < MIN_PART_SECONDS:
+            return
+        part = _solve_part(piece.name, piece.problem, limits, left * share, [piece.lines])
+        piece.outcome = part.outcome
+        score = _model_score(piece.problem, list(part.lines))
+        if part.solved and score < piece.score:
+            piece.lines, piece.score = list(part.lines), score
+        if part.outcome.bound is not None:
+            piece.bound = max(piece.bound, part.outcome.bound)
+
+    done = 0
+    with ThreadPoolExecutor(max_workers=limits.workers) as pool:
+        for future in [pool.submit(run, n) for n in range(len(order))]:
+            future.result()
+            done += 1
+            if progress is not None:
+                progress(done, total, "suppliers")

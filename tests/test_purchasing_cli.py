@@ -1,0 +1,123 @@
+"""``salesflow purchase``: files, JSON, errors and infeasible data, end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from tests.helpers import edit_table, read_csv_text
+
+ORDER_COLUMNS = ["supplier_id", "sku", "order_date", "arrival_date", "packs", "quantity",
+                 "unit_price", "line_cost", "reason"]
+
+
+def _demand_file(folder: Path, target: Path) -> Path:
+    from salesflow.data.dataset import load_dataset
+    from salesflow.data.demand_input import demand_from_history
+
+    dataset = load_dataset(folder)
+    demand = demand_from_history(dataset.sales, dataset.plan_week_start(), 6)
+    demand.to_csv(target, index=False)
+    return target
+
+
+def test_purchase_with_demand_writes_orders_comparison_and_workbook(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    demand = _demand_file(tiny_dir, tmp_path / "demand.csv")
+    out = tmp_path / "po"
+    result = run_cli("purchase", "--data", tiny_dir, "--demand", demand, "--out", out,
+                     "--time-limit", "10", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["weeks"] == 6 and summary["solve"]["bound"] is not None
+    assert summary["time_limit_s"] == 10 and summary["planning_time_s"] > 0
+    assert set(summary["baselines"]) == {"lot_for_lot", "eoq_reorder_point", "min_max"}
+    best = min(b["total"] for b in summary["baselines"].values())
+    assert summary["plan"]["total"] <= best + 1e-6  # never worse than the best baseline
+    orders = read_csv_text(out / "purchase_orders.csv")
+    assert list(orders.columns) == ORDER_COLUMNS
+    assert len(orders) == summary["lines"] and (orders["reason"] != "").all()
+    skus = pd.read_csv(tiny_dir / "skus.csv").set_index("sku")["pack_size"]
+    assert all(int(r.packs) * skus[r.sku] == int(r.quantity) for r in orders.itertuples())
+    comparison = read_csv_text(out / "purchase_comparison.csv")
+    assert comparison["policy"].tolist() == ["optimized", "lot_for_lot", "eoq_reorder_point",
+                                             "min_max"]
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "purchase_plan.xlsx")
+    assert book.sheetnames == ["Order this week", "All lines", "Suppliers", "Comparison",
+                               "Issues"]
+    assert {"supplier_summary.csv", "purchase_issues.csv"} <= {p.name for p in out.iterdir()}
+
+
+def test_purchase_on_the_forecast_prints_the_comparison(
+        tiny_dir: Path, run_cli: Callable[..., object]) -> None:
+    result = run_cli("purchase", "--data", tiny_dir, "--time-limit", "10")
+    assert result.exit_code == 0, result.output
+    assert "| lot_for_lot |" in result.stdout
+    assert "procurement cost change vs the best baseline" in result.stdout
+
+
+def test_bad_demand_file_exits_2_naming_file_row_and_column(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    sku = pd.read_csv(tiny_dir / "skus.csv")["sku"].iloc[0]
+    bad = tmp_path / "demand.csv"
+    bad.write_text(f"sku,week_start,quantity\n{sku},2026-11-25,4\n", encoding="utf-8")
+    result = run_cli("purchase", "--data", tiny_dir, "--demand", bad)
+    assert result.exit_code == 2
+    assert f"{bad}, row 2, column week_start: value '2026-11-25': must be a Monday" \
+        in result.stderr
+    week = run_cli("purchase", "--data", tiny_dir, "--demand", bad, "--week", "2026-W48")
+    assert week.exit_code == 2
+
+
+def test_infeasible_data_is_reported_and_a_plan_still_made(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    demand = _demand_file(tiny_dir, tmp_path / "demand.csv")
+    first = pd.read_csv(demand)["sku"].iloc[0]
+
+    def huge_moq(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[frame["sku"] == first, ["moq", "unit_volume_m3"]] = ["5000", "1.0"]
+        return frame
+
+    edit_table(tiny_dir, "skus", huge_moq)
+    result = run_cli("purchase", "--data", tiny_dir, "--demand", demand, "--time-limit", "10",
+                     "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    found = [x for x in summary["infeasibilities"] if x["constraint"] == "warehouse capacity"]
+    assert found and found[0]["sku"] == first and found[0]["supplier_id"]
+    assert found[0]["week"] == summary["week_start"]
+    assert summary["lines"] > 0
+    text = run_cli("purchase", "--data", tiny_dir, "--demand", demand, "--time-limit", "10")
+    assert f"cannot be met: warehouse capacity (week of {summary['week_start']}, SKU {first}" \
+        in text.stdout
+
+
+def test_budget_below_what_is_needed_is_reported(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    demand = _demand_file(tiny_dir, tmp_path / "demand.csv")
+    result = run_cli("purchase", "--data", tiny_dir, "--demand", demand, "--time-limit", "10",
+                     "--weekly-budget", "10", "--receiving-lines", "3", "--truck-m3", "0.5",
+                     "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    budget = [x for x in summary["infeasibilities"] if x["constraint"] == "budget"]
+    assert budget and budget[0]["sku"] and budget[0]["supplier_id"] and budget[0]["week"]
+    broken = {v["constraint"] for v in summary["violations"]}
+    assert "budget" in broken or summary["plan"]["shortage"] > 0
+    priced = sum(v["cost"] for v in summary["violations"])  # each rounded to cents
+    assert abs(summary["plan"]["penalties"] - priced) <= 0.01 * len(summary["violations"]) + 0.01
+
+
+def test_solver_gets_what_loading_leaves_of_the_limit() -> None:
+    from types import SimpleNamespace
+
+    from salesflow.cli.purchase_cmd import solver_seconds
+
+    problem = SimpleNamespace(items=[None] * 2000, weeks=12)
+    assert solver_seconds(60.0, 8.0, problem) == 60.0 - 8.0 - 1.0 - 5e-5 * 24000
+    assert solver_seconds(60.0, 59.0, problem) == 6.0  # never less than a tenth of the limit
