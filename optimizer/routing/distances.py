@@ -12,8 +12,9 @@ driven at a constant average speed. Both factors come from ``config.toml`` ``[ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -120,6 +121,11 @@ class DistanceModel:
         return cls(circuity_factor=float(routing.circuity_factor),
                    average_speed_kmh=float(routing.average_speed_kmh))
 
+    def location_matrices(self, ids: Sequence[str], lats: ArrayLike,
+                          lons: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """:meth:`matrices` of the coordinates; the ids are not needed (DistanceSource)."""
+        return self.matrices(lats, lons)
+
     def matrices(self, lats: ArrayLike,
                  lons: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Road km and driving minutes between every pair of points.
@@ -142,3 +148,71 @@ class DistanceModel:
         km = pairwise_haversine_km(lats, lons) * self.circuity_factor
         minutes = km / self.average_speed_kmh * 60.0
         return km, minutes
+
+
+class DistanceSource(Protocol):
+    """Anything that gives road km and minutes between locations named by id."""
+
+    def location_matrices(self, ids: Sequence[str], lats: ArrayLike,
+                          lons: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(km, minutes)``, both ``(n, n)``, for the locations in this order.
+
+        Raises
+        ------
+        KeyError
+            If the source has no figures for one of the ids.
+        """
+        ...
+
+
+@dataclass(frozen=True, eq=False)
+class TableDistances:
+    """Distances looked up in a fixed table (a user matrix file, an OSRM answer).
+
+    Parameters
+    ----------
+    ids:
+        Location ids (depot ids and customer ids), one per row and column.
+    km, minutes:
+        ``(n, n)`` road km and driving minutes, finite and >= 0.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, ids repeat or a value is negative or not finite.
+    """
+
+    ids: tuple[str, ...]
+    km: NDArray[np.float64] = field(repr=False)
+    minutes: NDArray[np.float64] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        ids = tuple(str(i) for i in self.ids)
+        object.__setattr__(self, "ids", ids)
+        if len(set(ids)) != len(ids):
+            raise ValueError("location ids must be unique")
+        for name in ("km", "minutes"):
+            matrix = np.array(getattr(self, name), dtype=np.float64, copy=True)
+            if matrix.shape != (len(ids), len(ids)):
+                raise ValueError(f"{name} must be ({len(ids)}, {len(ids)}); got {matrix.shape}")
+            if not np.all(np.isfinite(matrix)) or np.any(matrix < 0):
+                raise ValueError(f"{name} must hold finite values >= 0")
+            matrix.setflags(write=False)
+            object.__setattr__(self, name, matrix)
+
+    def location_matrices(self, ids: Sequence[str], lats: ArrayLike,
+                          lons: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The rows and columns of ``ids``, in that order (coordinates unused).
+
+        Raises
+        ------
+        KeyError
+            If an id is not in the table.
+        """
+        where = {loc: k for k, loc in enumerate(self.ids)}
+        missing = [i for i in ids if i not in where]
+        if missing:
+            raise KeyError(f"no distances for location(s) {', '.join(missing[:10])}")
+        index = np.array([where[i] for i in ids], dtype=np.int64)
+        return (self.km[np.ix_(index, index)].copy(),
+                self.minutes[np.ix_(index, index)].copy())

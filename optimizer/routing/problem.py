@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from salesflow.data.dataset import Dataset
+    from salesflow.optimizer.routing.distances import DistanceSource
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,7 @@ def delivery_stops(dataset: Dataset, week_start: dt.date) -> dict[dt.date, tuple
 
 
 def build_day_problem(dataset: Dataset, day: dt.date, stops: tuple[Stop, ...],
-                      distance_model: DistanceModel | None = None) -> RoutingProblem:
+                      distance_model: DistanceSource | None = None) -> RoutingProblem:
     """The routing problem of ``day``: every depot and vehicle of the dataset, these stops.
 
     Depots and vehicles are sorted by id; stops keep their order (as from
@@ -397,7 +398,9 @@ def build_day_problem(dataset: Dataset, day: dt.date, stops: tuple[Stop, ...],
     stops:
         The customers to visit.
     distance_model:
-        Distances and times; default from the config's ``[routing]`` section.
+        Distances and times (any :class:`~salesflow.optimizer.routing.distances.
+        DistanceSource`: the haversine model, a user matrix, an OSRM table); default the
+        haversine model of the config's ``[routing]`` section.
 
     Returns
     -------
@@ -407,6 +410,8 @@ def build_day_problem(dataset: Dataset, day: dt.date, stops: tuple[Stop, ...],
     ------
     ValueError
         If a customer appears in two stops.
+    KeyError
+        If ``distance_model`` is a table without some depot or customer of the day.
     """
     routing = dataset.config.routing
     model = distance_model or DistanceModel.from_config(routing)
@@ -426,6 +431,7 @@ def build_day_problem(dataset: Dataset, day: dt.date, stops: tuple[Stop, ...],
     stops = tuple(stops)
     lats = np.array([d.lat for d in depots] + [s.lat for s in stops], dtype=np.float64)
     lons = np.array([d.lon for d in depots] + [s.lon for s in stops], dtype=np.float64)
-    km, minutes = model.matrices(lats, lons)
+    ids = [d.depot_id for d in depots] + [s.customer_id for s in stops]
+    km, minutes = model.location_matrices(ids, lats, lons)
     return RoutingProblem(day=day, depots=depots, vehicles=vehicles, stops=stops, km=km,
                           minutes=minutes, max_route_minutes=int(routing.max_route_minutes))

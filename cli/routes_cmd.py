@@ -1,0 +1,272 @@
+"""``salesflow routes``: the week's delivery routes, or a public benchmark instance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salesflow.cli.common import common_options, emit, wants_json
+from salesflow.data.errors import UserError
+
+FORMATS = ("csv", "geojson", "gpx", "html")
+
+EPILOG = """\b
+Examples:
+  salesflow routes                               all delivery days of the plan week -> ./routes/
+  salesflow routes --day 2026-11-24 --format csv,gpx --out out/
+  salesflow routes --data shop --time-limit 20 --seed 3 --json
+  salesflow routes --matrix roads.csv            distances from a matrix file
+  salesflow routes --osrm http://localhost:5000  distances from an OSRM server
+  salesflow routes --instance R101.txt --time-limit 30 --out R101.sol
+"""
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"must be a comma-separated list of {', '.join(FORMATS)}; "
+                                 f"got {value!r}", param_hint="--format")
+    return chosen
+
+
+class ProgressBar:
+    """A rich progress bar on stderr, only on a terminal and not with --json."""
+
+    def __init__(self, total: float, label: str) -> None:
+        self.enabled = sys.stderr.isatty() and not wants_json()
+        self.total, self.label = total, label
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> ProgressBar:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("{task.description:<24}"), BarColumn(),
+                                      TimeElapsedColumn(), console=Console(stderr=True),
+                                      transient=True)
+            self._progress.__enter__()
+            self._task = self._progress.add_task(self.label, total=self.total)
+        return self
+
+    def update(self, completed: float, label: str | None = None) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=completed,
+                                  description=label or self.label)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def _limits(dataset_config: Any, time_limit: float | None, seed: int | None,
+            workers: int | None) -> Any:
+    from salesflow.optimizer.routing.portfolio import RoutingLimits
+
+    try:
+        return RoutingLimits(
+            time_limit=float(time_limit if time_limit is not None
+                             else dataset_config.solver.time_limit_seconds),
+            seed=int(seed if seed is not None else dataset_config.planning.seed),
+            workers=int(workers if workers is not None else dataset_config.solver.workers))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _solve_instance(instance_path: Path, time_limit: float | None, seed: int | None,
+                    workers: int | None, out: Path | None) -> None:
+    from salesflow.data.config import PlanningConfig
+    from salesflow.data.vrp_formats import read_instance
+    from salesflow.data.vrp_solutions import vrplib_solution_text
+    from salesflow.data.writers import write_atomic
+    from salesflow.optimizer.routing.instance_check import check_instance_solution
+    from salesflow.optimizer.routing.instances import solve_instance
+
+    instance = read_instance(instance_path)
+    limits = _limits(PlanningConfig(), time_limit, seed, workers)
+    with ProgressBar(1.0, f"routing {instance.name}") as bar:
+        try:
+            solution = solve_instance(instance, limits, progress=bar.update)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    check = check_instance_solution(instance, solution.routes)
+    written = None
+    if out is not None and solution.cost is not None:
+        written = str(write_atomic(out, vrplib_solution_text(solution.routes, check.cost)
+                                   .encode("utf-8")))
+    payload = {"ok": check.feasible, "instance": instance.name, "customers":
+               instance.num_customers, "vehicles": solution.vehicles,
+               "cost": None if solution.cost is None else check.cost,
+               "feasible": check.feasible, "problems": list(check.problems),
+               "seconds": round(solution.runtime, 2), "strategy": solution.strategy,
+               "solution_file": written}
+
+    def human() -> None:
+        state = "feasible" if check.feasible else "NOT feasible: " + "; ".join(check.problems)
+        click.echo(f"{instance.name}: {solution.vehicles} routes, cost {payload['cost']}, "
+                   f"{state} ({payload['seconds']} s)")
+        if written:
+            click.echo(f"solution written to {written}")
+
+    emit(payload, human)
+    if not check.feasible:
+        sys.exit(1)
+
+
+def _distances(dataset: Any, matrix: Path | None, osrm: str | None) -> Any:
+    if matrix is None and osrm is None:
+        return None
+    from salesflow.optimizer.routing.distances import TableDistances
+
+    depots = dataset["depots"].sort_values("depot_id")
+    customers = dataset["customers"].sort_values("customer_id")
+    ids = [str(i) for i in depots["depot_id"]] + [str(i) for i in customers["customer_id"]]
+    lats = [float(x) for x in depots["lat"]] + [float(x) for x in customers["lat"]]
+    lons = [float(x) for x in depots["lon"]] + [float(x) for x in customers["lon"]]
+    if matrix is not None:
+        from salesflow.data.distance_matrix import read_distance_matrix
+
+        table = read_distance_matrix(matrix, ids, dataset.config.routing.average_speed_kmh)
+        return TableDistances(table.ids, table.km, table.minutes)
+    from salesflow.data.osrm import osrm_table
+
+    assert osrm is not None
+    km, minutes = osrm_table(osrm, lats, lons)
+    return TableDistances(tuple(ids), km, minutes)
+
+
+def _day_summary(problem: Any, result: Any) -> dict[str, Any]:
+    plan, baseline = result.plan, result.baseline
+    cost = plan.cost_breakdown(problem)["total"]
+    base = baseline.cost_breakdown(problem)["total"]
+    return {
+        "day": problem.day.isoformat(), "stops": len(problem.stops),
+        "served": plan.served_count, "vehicles": len(plan.routes),
+        "km": round(sum(r.km for r in plan.routes), 1), "cost": round(cost, 2),
+        "on_time_rate": round(plan.on_time_rate(problem), 4),
+        "baseline_served": baseline.served_count, "baseline_cost": round(base, 2),
+        "policy": plan.policy, "seconds": round(result.runtime, 2),
+        "unserved": [{"customer_id": u.customer_id, "reason": u.reason} for u in plan.unserved],
+    }
+
+
+def _parse_days(values: tuple[str, ...]) -> tuple[dt.date, ...]:
+    days = []
+    for value in values:
+        try:
+            days.append(dt.date.fromisoformat(value))
+        except ValueError:
+            raise click.BadParameter(f"must be a date YYYY-MM-DD; got {value!r}",
+                                     param_hint="--day") from None
+    return tuple(days)
+
+
+@click.command("routes", epilog=EPILOG)
+@click.option("--week", default=None, metavar="YYYY-Www",
+              help="Plan week (default: config.toml's, else the week after the last sale).")
+@click.option("--day", "day_values", multiple=True, metavar="YYYY-MM-DD",
+              help="Only this delivery day (repeatable); its week is the plan week.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default ./routes); with --instance the .sol file.")
+@click.option("--format", "format_value", default=",".join(FORMATS), show_default=True,
+              help="Comma-separated exports: csv, geojson, gpx, html.")
+@click.option("--time-limit", type=float, default=None,
+              help="Seconds per day (or per instance); default config solver.time_limit_seconds.")
+@click.option("--seed", type=int, default=None, help="Seed (default config planning.seed).")
+@click.option("--workers", type=int, default=None,
+              help="Parallel searches (default config solver.workers).")
+@click.option("--matrix", type=click.Path(path_type=Path), default=None,
+              help="Road distance matrix file: from_id,to_id,km[,minutes] (CSV/Parquet/XLSX).")
+@click.option("--osrm", default=None, metavar="URL",
+              help="Take road distances and times from this OSRM server's table service.")
+@click.option("--instance", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Solve a Solomon or VRPLIB CVRP instance file instead of the dataset.")
+@common_options
+def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | None,
+                   format_value: str, time_limit: float | None, seed: int | None,
+                   workers: int | None, matrix: Path | None, osrm: str | None,
+                   instance: Path | None, data_dir: Path | None, store: str,
+                   as_json: bool) -> None:
+    """Plan delivery routes with OR-Tools and export them (CSV, GeoJSON, GPX, HTML map).
+
+    For every delivery day of the plan week (or each --day): routes per vehicle within
+    capacities, time windows and shifts, unserved stops with their reason, and the
+    nearest-neighbour baseline's cost beside it. With --instance, solves a public benchmark
+    instance and writes the VRPLIB solution format (customers numbered as in the file).
+    """
+    if instance is not None:
+        _solve_instance(instance, time_limit, seed, workers, out)
+        return
+    if matrix is not None and osrm is not None:
+        raise click.BadParameter("give either --matrix or --osrm, not both",
+                                 param_hint="--matrix")
+    formats = _formats(format_value)
+    days = _parse_days(day_values)
+
+    from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.route_exports import geojson_bytes, gpx_bytes
+    from salesflow.data.route_map import html_bytes
+    from salesflow.data.writers import csv_bytes, write_files_atomically
+    from salesflow.optimizer.routing.exports import route_export
+    from salesflow.optimizer.routing.solution import routes_frame
+    from salesflow.optimizer.routing.stage import routing_stage
+
+    dataset = load_dataset(data_dir or sample_data_dir())
+    limits = _limits(dataset.config, time_limit, seed, workers)
+    if days and week is None:
+        week_start = days[0] - dt.timedelta(days=days[0].weekday())
+    else:
+        week_start = dataset.plan_week_start(week)
+    distances = _distances(dataset, matrix, osrm)
+    from salesflow.optimizer.routing.problem import delivery_stops
+
+    available = sorted(delivery_stops(dataset, week_start))
+    wrong = [d for d in days if d not in available]
+    if wrong:
+        raise UserError(f"{', '.join(map(str, wrong))} is not a delivery day of the week of "
+                        f"{week_start}; delivery days: {', '.join(map(str, available))}")
+    with ProgressBar(float(len(days) or len(available)), "routing") as bar:
+        result = routing_stage(dataset, week_start, limits=limits, distances=distances,
+                               days=days or None,
+                               progress=lambda day, done, _total: bar.update(done, str(day)))
+    pairs = list(result.days)
+    export = route_export(pairs, title=f"salesflow routes, week of {week_start}")
+    files: dict[str, bytes] = {}
+    if "csv" in formats:
+        files["routes.csv"] = csv_bytes(routes_frame(pairs))
+    if "geojson" in formats:
+        files["routes.geojson"] = geojson_bytes(export)
+    if "gpx" in formats:
+        files["routes.gpx"] = gpx_bytes(export)
+    if "html" in formats:
+        files["routes.html"] = html_bytes(export)
+    folder = out or Path("routes")
+    written = [str(p) for p in write_files_atomically(folder, files)]
+    summaries = [_day_summary(problem, solve)
+                 for (problem, _), solve in zip(pairs, result.solves, strict=True)]
+    total = sum(s["cost"] for s in summaries)
+    base = sum(s["baseline_cost"] for s in summaries)
+    payload = {"ok": True, "week_start": week_start.isoformat(), "days": summaries,
+               "cost": round(total, 2), "baseline_cost": round(base, 2),
+               "cost_vs_baseline": round(total / base, 4) if base else None, "files": written}
+
+    def human() -> None:
+        click.echo(f"Routes for the week of {week_start} ({len(summaries)} day(s)):")
+        for s in summaries:
+            click.echo(f"  {s['day']}  {s['served']}/{s['stops']} stops, {s['vehicles']} "
+                       f"vehicles, {s['km']} km, cost {s['cost']:,.2f} (baseline "
+                       f"{s['baseline_cost']:,.2f}, {s['baseline_served']} served)")
+            for item in s["unserved"]:
+                click.echo(f"      unserved {item['customer_id']}: {item['reason']}")
+        if base:
+            click.echo(f"  week cost {total:,.2f} = {total / base:.1%} of the nearest-neighbour "
+                       f"baseline ({base:,.2f})")
+        click.echo(f"Files: {', '.join(written)}")
+
+    emit(payload, human)

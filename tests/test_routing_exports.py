@@ -1,0 +1,157 @@
+"""Tests for the route exports: GeoJSON (parsed and schema-validated with geojson-pydantic),
+GPX 1.1 (parsed with gpxpy, validated against the GPX 1.1 XSD with xmlschema) and the offline
+HTML map (salesflow.data.route_exports, salesflow.data.route_map,
+salesflow.optimizer.routing.exports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import gpxpy
+import numpy as np
+import pytest
+import xmlschema
+from geojson_pydantic import FeatureCollection
+
+from salesflow.data.route_exports import geojson_bytes, gpx_bytes
+from salesflow.data.route_map import PALETTE, html_bytes
+from salesflow.optimizer.routing.distances import DistanceModel
+from salesflow.optimizer.routing.exports import route_export
+from salesflow.optimizer.routing.nearest_neighbour import REASON_TOO_LARGE
+from salesflow.optimizer.routing.portfolio import RoutingLimits
+from salesflow.optimizer.routing.problem import Depot, RoutingProblem, Stop, Vehicle
+from salesflow.optimizer.routing.solution import RoutePlan
+from salesflow.optimizer.routing.solver import solve_routing
+
+XSD = Path(__file__).parent / "data" / "gpx-1.1.xsd"
+EVIL = '<script>alert("x")</script> & Co'
+
+
+def _problem(day: dt.date) -> RoutingProblem:
+    depot = Depot("D1", "Main <depot>", 53.55, 10.0, 360, 1200)
+    stops = (
+        Stop("C1", EVIL, 53.60, 10.05, 50, 0.5, 480, 720, 10, 1),
+        Stop("C2", "Müller & Söhne", 53.52, 10.10, 60, 0.4, 480, 900, 15, 2),
+        Stop("C3", "=cmd|' /C calc'!A0", 53.58, 9.95, 40, 0.2, 600, 800, 10, 1),
+        Stop("HEAVY", "Heavy goods", 53.50, 9.90, 9000, 1.0, 480, 900, 10, 1),
+    )
+    vehicles = (Vehicle("V1", "D1", 1000, 8, 50, 0.5, 25, 420, 1020),
+                Vehicle("V2", "D1", 100, 2, 40, 0.4, 20, 420, 1020))
+    lats = np.array([depot.lat] + [s.lat for s in stops])
+    lons = np.array([depot.lon] + [s.lon for s in stops])
+    km, minutes = DistanceModel(1.3, 30.0).matrices(lats, lons)
+    return RoutingProblem(day, (depot,), vehicles, stops, km, minutes)
+
+
+@pytest.fixture(scope="module")
+def plans() -> list[tuple[RoutingProblem, RoutePlan]]:
+    out = []
+    for day in (dt.date(2026, 11, 23), dt.date(2026, 11, 24)):
+        problem = _problem(day)
+        result = solve_routing(problem, RoutingLimits(time_limit=20, workers=1,
+                                                      solution_limit=200))
+        out.append((problem, result.plan))
+    return out
+
+
+def test_geojson_parses_and_matches_the_schema(plans: list) -> None:
+    export = route_export(plans)
+    data = json.loads(geojson_bytes(export))
+    collection = FeatureCollection.model_validate(data)  # RFC 7946 structure and types
+    kinds = [f.properties["kind"] for f in collection.features]
+    routes = [f for f in collection.features if f.properties["kind"] == "route"]
+    assert len(routes) == sum(len(p.routes) for _, p in plans)
+    assert kinds.count("depot") == 1 and kinds.count("unserved") == 2
+    for feature in routes:
+        coords = feature.geometry.coordinates
+        assert feature.geometry.type == "LineString"
+        assert coords[0] == coords[-1]  # depot to depot
+        assert len(coords) == feature.properties["stops"] + 2
+        assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in coords)
+    stop = next(f for f in collection.features if f.properties["kind"] == "stop"
+                and f.properties["customer_id"] == "C1")
+    assert stop.geometry.coordinates == pytest.approx([10.05, 53.60])  # lon, lat
+    assert stop.properties["name"] == EVIL
+    assert re.fullmatch(r"\d\d:\d\d", stop.properties["arrival"])
+    unserved = [f for f in collection.features if f.properties["kind"] == "unserved"]
+    assert {f.properties["reason"] for f in unserved} == {REASON_TOO_LARGE}
+
+
+def test_gpx_is_valid_gpx_11_and_lists_routes_with_their_stops(plans: list) -> None:
+    export = route_export(plans)
+    data = gpx_bytes(export)
+    xmlschema.XMLSchema(str(XSD)).validate(data.decode("utf-8"))
+    gpx = gpxpy.parse(data.decode("utf-8"))
+    assert gpx.version == "1.1" and gpx.creator == "salesflow"
+    assert len(gpx.routes) == len(export.routes)
+    for route, exported in zip(gpx.routes, export.routes, strict=True):
+        assert route.name == f"{exported.day} {exported.vehicle_id}"
+        assert len(route.points) == len(exported.stops)
+        customers = [p for p in route.points if p.type == "customer"]
+        assert [p.comment for p in customers] == [f"customer {s.location_id}"
+                                                   for s in exported.customers]
+        assert all("arrival" in p.description for p in customers)
+    names = {p.name for r in gpx.routes for p in r.points}
+    assert any(EVIL in n for n in names)  # escaped in XML, intact once parsed
+    assert {w.type for w in gpx.waypoints} == {"depot", "unserved"}
+
+
+def test_gpx_schema_check_can_fail() -> None:
+    schema = xmlschema.XMLSchema(str(XSD))
+    broken = ('<?xml version="1.0"?><gpx xmlns="http://www.topografix.com/GPX/1/1" '
+              'version="1.1" creator="x"><rte><rtept lat="95" lon="10"/></rte></gpx>')
+    assert not schema.is_valid(broken)
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_html_map_is_offline_escaped_and_complete(plans: list) -> None:
+    export = route_export(plans)
+    page = html_bytes(export).decode("utf-8")
+    parser = _Collector()
+    parser.feed(page)
+    tags = [t for t, _ in parser.tags]
+    # Nothing loaded from elsewhere: no src/href attributes, no link tags, no URLs at all.
+    assert not any("src" in a or "href" in a for _, a in parser.tags)
+    assert "link" not in tags and "http" not in page.lower()
+    assert tags.count("script") == 1
+    # The customer name cannot open a tag: it is escaped everywhere.
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "Main &lt;depot&gt;" in page
+    # One polyline per route, one colour per vehicle, popups with arrival times.
+    polylines = [a for t, a in parser.tags if t == "polyline"]
+    assert len(polylines) == len(export.routes)
+    colours = {a["stroke"] for a in polylines}
+    assert colours <= set(PALETTE) and len(colours) == len(export.vehicles)
+    infos = [a["data-info"] for t, a in parser.tags if a.get("data-info")]
+    assert any("arrival" in i for i in infos)
+    assert all(d in page for d in export.days)
+
+
+def test_exports_of_an_empty_plan_are_still_valid() -> None:
+    export = route_export([])
+    FeatureCollection.model_validate(json.loads(geojson_bytes(export)))
+    xmlschema.XMLSchema(str(XSD)).validate(gpx_bytes(export).decode("utf-8"))
+    assert b"<svg" in html_bytes(export)
