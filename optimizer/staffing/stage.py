@@ -1,4 +1,12 @@
-"""The weekly cycle's staffing stage."""
+"""The weekly cycle's staffing stage: requirements, the CP-SAT roster, the service desk and the
+order processing cycle, with the fixed-pattern baseline beside them.
+
+Requirements per date, hour and skill: forecast orders x the process steps' minutes (spread by
+the intraday profile, divided by productivity), plus receiving for the purchase lines arriving,
+plus the customer-service desk sized by Erlang C. The roster comes from
+:func:`~salesflow.optimizer.staffing.planner.plan_roster`; the cycle time of both rosters from
+:func:`~salesflow.optimizer.staffing.cycle.cycle_time`.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +16,53 @@ from dataclasses import dataclass
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
-from salesflow.optimizer.staffing.coverage import coverage
-from salesflow.optimizer.staffing.fixed_pattern import fixed_pattern_roster
+from salesflow.optimizer.staffing.cycle import CycleTime, cycle_time
+from salesflow.optimizer.staffing.planner import RosterPlan, plan_roster
+from salesflow.optimizer.staffing.problem import SolveLimits
 from salesflow.optimizer.staffing.requirements import intraday_profile, workload_requirements
-from salesflow.optimizer.staffing.roster import Roster, labour_cost
+from salesflow.optimizer.staffing.roster import Roster
+from salesflow.optimizer.staffing.service_desk import (
+    ServiceDesk,
+    desk_requirements,
+    service_desk_plan,
+)
+from salesflow.optimizer.staffing.solve import Progress
 
 RECEIVING_SKILL = "receiving"
 
 
 @dataclass(frozen=True)
 class StaffingResult:
+    """What the staffing stage produced.
+
+    Attributes
+    ----------
+    requirements:
+        ``date, hour, skill, required`` (persons).
+    roster, labour_cost, coverage:
+        The roster in force (CP-SAT), its labour cost and coverage table.
+    plan:
+        The full outcome: costs with penalties, solver status and bound, the fixed-pattern
+        baseline and its cost, shortfalls, checker verdicts.
+    service_desk:
+        Contacts, Erlang C agents and queue figures per date and hour.
+    cycle, baseline_cycle:
+        Order processing cycle under the roster and under the baseline (``None`` when there
+        are no forecast orders, e.g. for a requirements file).
+    """
+
     requirements: pd.DataFrame
     roster: Roster
     labour_cost: float
     coverage: pd.DataFrame
+    plan: RosterPlan | None = None
+    service_desk: pd.DataFrame | None = None
+    cycle: CycleTime | None = None
+    baseline_cycle: CycleTime | None = None
+
+    @property
+    def baseline(self) -> Roster | None:
+        return self.plan.baseline if self.plan else None
 
 
 def receiving_requirements(dataset: Dataset, arrivals: list[dt.date],
@@ -41,9 +82,28 @@ def receiving_requirements(dataset: Dataset, arrivals: list[dt.date],
     return pd.DataFrame(rows, columns=["date", "hour", "skill", "required"])
 
 
+def solve_limits(dataset: Dataset) -> SolveLimits:
+    """Time limit and workers from ``[solver]``, seed from ``[planning]``."""
+    config = dataset.config
+    return SolveLimits(config.solver.time_limit_seconds, config.solver.workers,
+                       config.planning.seed)
+
+
+def roster_stage(dataset: Dataset, requirements: pd.DataFrame, days: list[dt.date] | None = None,
+                 progress: Progress | None = None,
+                 limits: SolveLimits | None = None) -> RosterPlan:
+    """The CP-SAT roster (and baseline) of the dataset's staff for ``requirements``
+    (limits default to the dataset's :func:`solve_limits`)."""
+    return plan_roster(dataset["employees"], dataset["shifts"], requirements, days,
+                       limits=limits or solve_limits(dataset), progress=progress)
+
+
 def staffing_stage(dataset: Dataset, history: pd.DataFrame, orders_per_day: pd.Series,
-                   arrivals: list[dt.date], week_start: dt.date) -> StaffingResult:
-    """Requirements from forecast orders and receiving; the fixed-pattern roster.
+                   arrivals: list[dt.date], week_start: dt.date,
+                   progress: Progress | None = None, desk: ServiceDesk | None = None,
+                   limits: SolveLimits | None = None) -> StaffingResult:
+    """Requirements from forecast orders, receiving and the service desk; the CP-SAT roster
+    against the fixed pattern; the order processing cycle of both.
 
     Parameters
     ----------
@@ -53,13 +113,27 @@ def staffing_stage(dataset: Dataset, history: pd.DataFrame, orders_per_day: pd.S
         Expected orders on each day of the plan week.
     arrivals:
         Arrival date of every purchase line (plan and open orders) to receive.
+    progress:
+        Called on every improving roster.
+    desk:
+        Service-desk settings (default :class:`ServiceDesk`).
+    limits:
+        Solver limits (default: the dataset's :func:`solve_limits`).
     """
     config = dataset.config.staffing
     days = [week_start + dt.timedelta(days=i) for i in range(7)]
     profile = intraday_profile(history, tuple(config.order_hours))
-    requirements = workload_requirements(
-        orders_per_day, profile, dataset["process_steps"], config.productivity,
-        extra=receiving_requirements(dataset, arrivals, days))
-    roster = fixed_pattern_roster(dataset["employees"], dataset["shifts"], days, requirements)
-    return StaffingResult(requirements, roster, labour_cost(roster, dataset["employees"]),
-                          coverage(roster, requirements))
+    desk_plan = service_desk_plan(orders_per_day, profile, desk)
+    parts = [receiving_requirements(dataset, arrivals, days), desk_requirements(desk_plan, desk)]
+    extra = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
+    requirements = workload_requirements(orders_per_day, profile, dataset["process_steps"],
+                                         config.productivity, extra=extra)
+    plan = roster_stage(dataset, requirements, days, progress, limits)
+    target = dataset.config.targets.order_cycle_days * 24
+
+    def cycle(cov: pd.DataFrame) -> CycleTime:
+        return cycle_time(orders_per_day, profile, dataset["process_steps"], cov,
+                          config.productivity, target)
+
+    return StaffingResult(requirements, plan.roster, plan.cost.labour, plan.coverage, plan,
+                          desk_plan, cycle(plan.coverage), cycle(plan.baseline_coverage))

@@ -1,0 +1,249 @@
+"""``salesflow staff``: the week's roster (CP-SAT) against the fixed-pattern baseline."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salesflow.cli.common import common_options, emit, wants_json
+from salesflow.data.errors import UserError
+
+EPILOG = """\b
+Examples:
+  salesflow staff                                  next week on the bundled sample
+  salesflow staff --data shop --week 2026-W48 --out roster/
+  salesflow staff --requirements need.csv --out roster/ --time-limit 20
+  salesflow staff --json | jq .cost_ratio_to_baseline
+\b
+--requirements takes a CSV (or Parquet/XLSX) with columns date, hour (0-23), skill,
+required (persons on that skill for the whole hour) instead of deriving them from the
+forecast. --out writes roster.csv, baseline_roster.csv, coverage.csv, coverage.png,
+shortfalls.csv, service_desk.csv (forecast mode) and staffing.json.
+"""
+
+
+class _SolveProgress:
+    """A rich bar over the time limit, on stderr, only on a terminal and not with --json."""
+
+    def __init__(self, seconds: float) -> None:
+        self.enabled = sys.stderr.isatty() and not wants_json()
+        self.seconds = seconds
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _SolveProgress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("{task.description:<40}"), BarColumn(),
+                                      TimeElapsedColumn(), console=Console(stderr=True),
+                                      transient=True)
+            self._progress.__enter__()
+            self._task = self._progress.add_task("forecast and requirements",
+                                                 total=self.seconds)
+        return self
+
+    def stage(self, label: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description=label)
+
+    def __call__(self, seconds: float, objective: float, bound: float) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=min(seconds, self.seconds),
+                                  description=f"roster cost {objective:,.0f} (bound {bound:,.0f})")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def _files(result: Any) -> dict[str, bytes]:
+    """Every output file but ``staffing.json``."""
+    import pandas as pd
+
+    from salesflow.data.staffing_outputs import coverage_chart_png, coverage_csv
+    from salesflow.data.writers import csv_bytes
+    from salesflow.optimizer.staffing.roster import roster_frame
+
+    plan = result.plan
+    short = pd.DataFrame(
+        [(f.date.isoformat(), f.hour, f.skill, round(f.required, 3), round(f.staffed, 3),
+          round(f.missing, 3), f.reason) for f in plan.shortfalls],
+        columns=["day", "hour", "skill", "required", "staffed", "missing", "reason"])
+    files = {
+        "roster.csv": csv_bytes(roster_frame(plan.roster)),
+        "baseline_roster.csv": csv_bytes(roster_frame(plan.baseline)),
+        "coverage.csv": coverage_csv(plan.coverage),
+        "coverage.png": coverage_chart_png(plan.coverage, plan.baseline_coverage,
+                                           "Required vs staffed persons per hour"),
+        "shortfalls.csv": csv_bytes(short),
+    }
+    if result.service_desk is not None:
+        desk = result.service_desk.assign(date=result.service_desk["date"].dt.strftime("%Y-%m-%d"))
+        files["service_desk.csv"] = csv_bytes(desk.round(4))
+    return files
+
+
+def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
+    s, cost, base = summary["solver"], summary["cost"], summary["baseline"]
+    bound = "" if s["bound"] is None else f", bound {s['bound']:,.2f} (gap {s['gap']:.1%})"
+    lines = [
+        f"Roster for {summary['first_day']}..{summary['last_day']}: "
+        f"{summary['roster']['shifts']} shifts, {summary['roster']['employees_rostered']} people",
+        f"  CP-SAT ({s['status']}, stopped by {s['stopped_by']}, {s['runtime_seconds']:g} s): "
+        f"labour {cost['labour']:,.2f} + "
+        f"penalties {cost['penalty']:,.2f} = {cost['total']:,.2f}{bound}",
+        f"  fixed pattern: labour {base['cost']['labour']:,.2f} + penalties "
+        f"{base['cost']['penalty']:,.2f} = {base['cost']['total']:,.2f}"
+        + (f"  (CP-SAT / fixed = {summary['cost_ratio_to_baseline']:.3f})"
+           if summary["cost_ratio_to_baseline"] is not None else ""),
+        f"  coverage {summary['coverage']['coverage_rate']:.1%} of "
+        f"{summary['coverage']['required_person_hours']:,.1f} required person-hours "
+        f"(fixed pattern {base['coverage']['coverage_rate']:.1%})",
+    ]
+    if s["stopped_by"] == "time limit":
+        lines.append("  the wall-clock limit ended the search: a rerun with the same seed may "
+                     "give another roster (raise --time-limit for a repeatable one)")
+    if s["conflicts"]:
+        lines.append("  rules that make the roster infeasible: " + "; ".join(s["conflicts"]))
+    desk = summary.get("service_desk")
+    if desk:
+        lines.append(f"  service desk: {desk['contacts']:,.1f} contacts, {desk['agent_hours']} "
+                     f"agent-hours for {desk['target_level']:.0%} answered in "
+                     f"{desk['answer_seconds']:g} s")
+    cycle = summary.get("cycle")
+    if cycle:
+        verdict = "met" if cycle["met"] else "missed"
+        lines.append(f"  order cycle: mean {cycle['mean_hours']} h, p90 {cycle['p90_hours']} h, "
+                     f"{cycle['within_target']:.1%} within {cycle['target_hours']:g} h: "
+                     f"target {verdict}")
+        if cycle["bottleneck_step"]:
+            hours = ", ".join(cycle["bottleneck_hours"][:6])
+            more = len(cycle["bottleneck_hours"]) - 6
+            lines.append(f"  bottleneck: step {cycle['bottleneck_step']} "
+                         f"({cycle['bottleneck_skill']}) at {hours}"
+                         + (f" and {more} more" if more > 0 else ""))
+    if summary["impossible_count"]:
+        lines.append(f"  {summary['impossible_count']} requirements cannot be met "
+                     "(priced as shortfall):")
+        for f in summary["impossible_requirements"][:10]:
+            lines.append(f"    {f['date']} {f['hour']:02d}:00 {f['skill']}: {f['reason']}")
+    if summary["violations"]:
+        lines.append(f"  CHECKER: {len(summary['violations'])} rule violations: "
+                     + "; ".join(summary["violations"][:3]))
+    if folder is not None:
+        lines.append(f"Files in {folder}: " + ", ".join(summary["files"]))
+    return lines
+
+
+@click.command("staff", epilog=EPILOG)
+@click.option("--requirements", "requirements_file", type=click.Path(path_type=Path),
+              default=None, help="Requirement table (date, hour, skill, required) to staff "
+                                 "instead of the forecast's.")
+@click.option("--week", default=None, metavar="YYYY-Www",
+              help="Week to staff (forecast mode). Default: config's planning.week, else the "
+                   "week after the last sale.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the roster, coverage, chart and summary files.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="CP-SAT time limit in seconds (default: config solver.time_limit_seconds).")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Solver seed (default: config planning.seed). Same seed, same roster.")
+@common_options
+def staff_command(requirements_file: Path | None, week: str | None, out_dir: Path | None,
+                  time_limit: float | None, seed: int | None, data_dir: Path | None,
+                  store: str, as_json: bool) -> None:
+    """Roster the warehouse staff at least labour + under/over-staffing cost (CP-SAT) and
+    compare it with the fixed-pattern roster under the same penalties.
+
+    In forecast mode the requirements come from the forecast orders per day times the
+    process steps' minutes, receiving of the purchase plan's arrivals and the service desk
+    (Erlang C); the order processing cycle of the roster is reported with its bottleneck.
+    """
+    from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.writers import write_files_atomically
+    from salesflow.optimizer.staffing.problem import SolveLimits
+    from salesflow.optimizer.staffing.stage import solve_limits
+
+    dataset = load_dataset(data_dir or sample_data_dir())
+    base = solve_limits(dataset)
+    limits = SolveLimits(time_limit if time_limit is not None else base.time_limit_seconds,
+                         base.workers, seed if seed is not None else base.seed)
+    with _SolveProgress(limits.time_limit_seconds) as progress:
+        if requirements_file is not None:
+            if week is not None:
+                raise UserError("give --week or --requirements, not both (the requirement "
+                                "dates set the days)")
+            result = _from_file(dataset, requirements_file, limits, progress)
+        else:
+            result = _from_forecast(dataset, week, limits, progress)
+    summary = _summary(result)
+    if out_dir is not None:
+        from salesflow.data.writers import json_bytes
+
+        files = _files(result)
+        summary["files"] = sorted([*files, "staffing.json"])
+        files["staffing.json"] = json_bytes(summary)
+        write_files_atomically(out_dir, files)
+    emit({"ok": True, **summary, "folder": str(out_dir) if out_dir else None},
+         lambda: click.echo("\n".join(_human(summary, out_dir))))
+
+
+def _from_file(dataset: Any, path: Path, limits: Any, progress: _SolveProgress) -> Any:
+    from salesflow.data.requirements_input import read_requirements
+    from salesflow.optimizer.staffing.stage import StaffingResult, roster_stage
+
+    requirements = read_requirements(path)
+    progress.stage("solving the roster")
+    plan = roster_stage(dataset, requirements, None, progress, limits)
+    return StaffingResult(requirements, plan.roster, plan.cost.labour, plan.coverage, plan)
+
+
+def _from_forecast(dataset: Any, week: str | None, limits: Any,
+                   progress: _SolveProgress) -> Any:
+    import pandas as pd
+
+    from salesflow.data.errors import InvalidInputError, Problem
+    from salesflow.forecasting.stage import forecast_stage
+    from salesflow.optimizer.purchasing.stage import purchasing_stage
+    from salesflow.optimizer.staffing.stage import staffing_stage
+
+    week_start = dataset.plan_week_start(week)
+    history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
+    if history.empty:
+        raise InvalidInputError([Problem(
+            dataset.files["sales"], None, "order_date", None,
+            f"no sales before the week starting {week_start}; the history starts "
+            f"{dataset.history_start}")])
+    forecast = forecast_stage(dataset, history, week_start)
+    progress.stage("purchase plan (receiving work)")
+    purchasing = purchasing_stage(dataset, history, forecast.demand, week_start)
+    arrivals = purchasing.arrival_dates() + [
+        d.date() for d in dataset["open_orders"]["arrival_date"]]
+    progress.stage("solving the roster")
+    return staffing_stage(dataset, history, forecast.orders_per_day, arrivals, week_start,
+                          progress=progress, limits=limits)
+
+
+def _summary(result: Any) -> dict[str, Any]:
+    from salesflow.optimizer.staffing.report import cycle_figures, plan_figures
+    from salesflow.optimizer.staffing.service_desk import ServiceDesk
+
+    plan = result.plan
+    summary: dict[str, Any] = {"first_day": plan.days[0].isoformat(),
+                               "last_day": plan.days[-1].isoformat(), **plan_figures(plan)}
+    if result.service_desk is not None:
+        desk, settings = result.service_desk, ServiceDesk()
+        summary["service_desk"] = {
+            "skill": settings.skill, "contacts": round(float(desk["contacts"].sum()), 1),
+            "agent_hours": int(desk["agents"].sum()), "target_level": settings.target_level,
+            "answer_seconds": settings.answer_seconds,
+            "contacts_per_order": settings.contacts_per_order,
+            "handle_seconds": settings.handle_seconds}
+        summary["cycle"] = cycle_figures(result.cycle)
+        summary["baseline_cycle"] = cycle_figures(result.baseline_cycle)
+    return summary

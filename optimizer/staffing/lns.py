@@ -1,0 +1,206 @@
+"""Large neighbourhood search over the roster model: re-optimise a few employees, or every
+employee over a window of days, with CP-SAT while the rest of the roster stays fixed.
+
+Each round draws ``workers`` neighbourhoods from a seeded generator and solves them in
+parallel threads, one CP-SAT worker each, every sub-solve bounded by deterministic time; the
+best result (ties: the first) becomes the roster when it is no worse. Neighbourhood sizes adapt:
+a sub-problem solved to optimality grows the next one, a timed-out one shrinks it. Everything
+but the wall clock is deterministic, so the same seed gives the same roster unless the wall
+clock stops the search first.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from salesflow.optimizer.staffing.objective import cover_links
+from salesflow.optimizer.staffing.problem import RosterProblem, Shift
+from salesflow.optimizer.staffing.variables import RosterVars
+
+EMPLOYEES, WINDOW, BOTH, TYPES = "employees", "window", "both", "types"
+KINDS = (EMPLOYEES, WINDOW, BOTH, TYPES)
+STEP_DTIME = 0.5
+"""Deterministic-time limit of one sub-solve."""
+MIN_CHARGE = 1e-3
+"""Least deterministic time a sub-solve is charged (a trivial one may report none)."""
+TARGETED = 0.5
+"""Share of day windows centred on a day with uncovered demand."""
+
+
+@dataclass
+class _Sizes:
+    employees: int
+    window: int
+
+
+@dataclass(frozen=True)
+class LnsOutcome:
+    """The best roster found, its objective (cost units x scale), rounds and improvements."""
+
+    shifts: tuple[Shift, ...]
+    objective: int
+    rounds: int
+    improvements: int
+    dtime: float
+
+
+def _values(v: RosterVars, shifts: tuple[Shift, ...]) -> dict[int, int]:
+    chosen = {(a.employee, a.day, a.shift, a.role) for a in shifts}
+    working = {(a.employee, a.day) for a in shifts}
+    values = {var.index: int(key in chosen) for key, var in v.x.items()}
+    values.update({var.index: int(key in working) for key, var in v.on.items()})
+    return values
+
+
+def _shifts(v: RosterVars, values: dict[int, int]) -> tuple[Shift, ...]:
+    out = [Shift(e, d, s, r) for (e, d, s, r), var in v.x.items() if values[var.index]]
+    return tuple(sorted(out, key=lambda a: (a.day, a.employee, a.shift, a.role)))
+
+
+class _Neighbourhoods:
+    def __init__(self, problem: RosterProblem, v: RosterVars, seed: int) -> None:
+        self.problem, self.v = problem, v
+        self.rng = random.Random(seed)
+        n_staff, n_days = len(problem.staff), problem.n_days
+        self.sizes = _Sizes(min(3, n_staff), min(7, n_days))
+        self.owner = {var.index: (e, d, True) for (e, d, _s, _r), var in v.x.items()}
+        self.owner.update({var.index: (e, d, False) for (e, d), var in v.on.items()})
+        links = cover_links(problem)
+        self.cover = [(need.day, need.required,
+                       [(units, v.x[e, d, s, need.skill].index)
+                        for d, s, units in links.get((need.day, need.slot), ())
+                        for e in range(n_staff)])
+                      for need in problem.demands if need.required > 0]
+        self.short: list[int] = []
+
+    def observe(self, values: dict[int, int]) -> None:
+        """Remember the days with uncovered demand in the current roster."""
+        self.short = sorted({day for day, required, terms in self.cover
+                             if sum(units * values[i] for units, i in terms) < required})
+
+    def _first_day(self, width: int) -> int:
+        n_days = self.problem.n_days
+        if self.short and self.rng.random() < TARGETED:
+            centre = self.rng.choice(self.short)
+            return max(0, min(n_days - width, centre - width // 2))
+        return self.rng.randrange(0, n_days - width + 1)
+
+    def draw(self) -> tuple[str, Callable[[int, int, bool], bool]]:
+        """A neighbourhood: its kind and ``free(employee, day, is_x)``, whether that
+        employee's ``x`` (``is_x``) or ``on`` variables of that day are re-optimised."""
+        n_staff, n_days = len(self.problem.staff), self.problem.n_days
+        kind = self.rng.choice(KINDS)
+        if kind == EMPLOYEES:
+            chosen = set(self.rng.sample(range(n_staff), self.sizes.employees))
+            return kind, lambda e, d, _x: e in chosen
+        if kind == TYPES:  # who works which day stays; shift types and roles change
+            return kind, lambda e, d, is_x: is_x
+        first = self._first_day(self.sizes.window)
+        last = first + self.sizes.window
+        if kind == WINDOW:
+            return kind, lambda e, d, _x: first <= d < last
+        chosen = set(self.rng.sample(range(n_staff), max(1, (n_staff + 1) // 2)))
+        wide = min(n_days, 2 * self.sizes.window)
+        first = self._first_day(wide)
+        return kind, lambda e, d, _x: e in chosen and first <= d < first + wide
+
+    def adapt(self, kind: str, optimal: bool) -> None:
+        n_staff, n_days = len(self.problem.staff), self.problem.n_days
+        step = 1 if optimal else -1
+        if kind == EMPLOYEES:
+            self.sizes.employees = max(1, min(n_staff, self.sizes.employees + step))
+        elif kind != TYPES:
+            self.sizes.window = max(2, min(n_days, self.sizes.window + step))
+
+
+def _sub_solve(base: cp_model.CpModel, owner: dict[int, tuple[int, int, bool]],
+               values: dict[int, int], free: Callable[[int, int, bool], bool], seed: int,
+               dtime: float, seconds: float) -> tuple[int, int | None, dict[int, int] | None,
+                                                      float]:
+    sub = cp_model.CpModel()
+    sub.proto.copy_from(base.proto)
+    sub.clear_hints()  # the base model may carry the caller's hint; ours replaces it
+    hint = sub.proto.solution_hint
+    for index, value in values.items():
+        if free(*owner[index]):
+            hint.vars.append(index)
+            hint.values.append(value)
+        else:
+            domain = sub.proto.variables[index].domain
+            domain.clear()
+            domain.extend([value, value])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = dtime
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.linearization_level = 2
+    solver.parameters.symmetry_level = 0  # small sub-problems: presolve lighter, solve more
+    solver.parameters.cp_model_probing_level = 0
+    status = solver.solve(sub)
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"a neighbourhood model is invalid: {sub.validate()}")
+    spent = solver.deterministic_time
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, None, None, spent
+    found = {index: int(solver.value(sub.get_int_var_from_proto_index(index)))
+             for index in values}
+    return status, round(solver.objective_value), found, spent
+
+
+def improve(model: cp_model.CpModel, v: RosterVars, problem: RosterProblem,
+            start: tuple[Shift, ...], start_objective: int, *, seed: int, workers: int,
+            dtime_budget: float, deadline: float,
+            on_improve: Callable[[int], None] | None = None) -> LnsOutcome:
+    """Improve ``start`` by large neighbourhood search until the deterministic budget or the
+    wall-clock ``deadline`` (``time.perf_counter()`` value) runs out.
+
+    Parameters
+    ----------
+    model, v:
+        The full model (:func:`~salesflow.optimizer.staffing.solve.build_model`) and its
+        variables; not modified.
+    start, start_objective:
+        A feasible roster and its objective in the model's integer units.
+    seed, workers:
+        Seed of the neighbourhood generator; parallel sub-solves per round.
+    dtime_budget:
+        Deterministic time all sub-solves may spend together.
+    on_improve:
+        Called with the new objective after every improvement.
+    """
+    hoods = _Neighbourhoods(problem, v, seed)
+    values = _values(v, start)
+    best = start_objective
+    spent, rounds, improvements = 0.0, 0, 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while spent < dtime_budget and time.perf_counter() < deadline - 0.05 and best > 0:
+            rounds += 1
+            hoods.observe(values)
+            draws = [hoods.draw() for _ in range(workers)]
+            left = deadline - time.perf_counter()
+            step = min(STEP_DTIME, max(0.05, dtime_budget - spent))
+            jobs = [pool.submit(_sub_solve, model, hoods.owner, values, free,
+                                seed * 100_003 + rounds * 31 + k, step, left)
+                    for k, (_kind, free) in enumerate(draws)]
+            results = [job.result() for job in jobs]
+            # Charge every sub-solve at least MIN_CHARGE so the budget always runs out.
+            spent += sum(max(r[3], MIN_CHARGE) for r in results)
+            for (kind, _), (status, _, _, _) in zip(draws, results, strict=True):
+                hoods.adapt(kind, status == cp_model.OPTIMAL)
+            found = [(obj, k, sol) for k, (_, obj, sol, _) in enumerate(results)
+                     if sol is not None and obj is not None and obj <= best]
+            if found:
+                obj, _, sol = min(found, key=lambda t: (t[0], t[1]))
+                if obj < best:
+                    improvements += 1
+                    if on_improve is not None:
+                        on_improve(obj)
+                best, values = obj, sol
+    return LnsOutcome(_shifts(v, values), best, rounds, improvements, spent)

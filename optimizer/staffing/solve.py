@@ -1,0 +1,271 @@
+"""Solve a :class:`~salesflow.optimizer.staffing.problem.RosterProblem` with CP-SAT.
+
+:func:`solve_roster` is a pure function: problem, limits and an optional hint in, a
+:class:`RosterSolution` out (status, shifts, objective, bound, runtime). An infeasible model is a
+result too; its ``conflicts`` name the rules (and employees) that make it so, found by
+:func:`explain_infeasible` with one assumption literal per (rule, employee).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from salesflow.optimizer.staffing.lns import improve
+from salesflow.optimizer.staffing.objective import (
+    coverage_terms,
+    labour_terms,
+    objective,
+    request_terms,
+)
+from salesflow.optimizer.staffing.problem import RosterProblem, Shift, SolveLimits
+from salesflow.optimizer.staffing.rules import HARD_RULES, add_sequence_automaton, no_guard
+from salesflow.optimizer.staffing.variables import RosterVars, make_vars
+
+OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
+OPEN_SHARE, LNS_SHARE = 0.15, 0.6
+"""Shares of the time limit (and deterministic budget) for the opening search and the
+neighbourhood search; the closing search gets the rest."""
+
+Progress = Callable[[float, float, float], None]
+"""Called as ``progress(seconds, objective, bound)`` on every improving solution."""
+
+
+@dataclass(frozen=True)
+class RosterSolution:
+    """The outcome of a solve.
+
+    Attributes
+    ----------
+    status:
+        ``"optimal"``, ``"feasible"`` (stopped at the time limit with a roster),
+        ``"infeasible"`` or ``"unknown"`` (no roster found in time).
+    shifts:
+        The assignments (empty unless optimal or feasible).
+    objective, bound:
+        Objective value and the solver's lower bound, in cost units (``inf`` / ``-inf``
+        without a roster).
+    runtime:
+        Wall seconds.
+    conflicts:
+        For an infeasible model, rules that together make it infeasible, as
+        ``"rule (employee ...)"``.
+    stopped_by:
+        ``"proof"`` (optimal or infeasible), ``"deterministic limit"`` (the same seed gives
+        the same result) or ``"time limit"`` (the wall clock ended the search: the result may
+        differ between runs).
+    """
+
+    status: str
+    shifts: tuple[Shift, ...]
+    objective: float
+    bound: float
+    runtime: float
+    conflicts: tuple[str, ...] = ()
+    stopped_by: str = "proof"
+
+    @property
+    def has_roster(self) -> bool:
+        return self.status in (OPTIMAL, FEASIBLE)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap ``(objective - bound) / objective`` (0 when both are 0)."""
+        if not self.has_roster:
+            return math.inf
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+
+@dataclass(frozen=True)
+class _Built:
+    model: cp_model.CpModel
+    vars: RosterVars
+
+
+def build_model(problem: RosterProblem, sequence_automaton: bool = False) -> _Built:
+    """The CP-SAT model: variables, every hard rule, and the objective."""
+    model = cp_model.CpModel()
+    v = make_vars(model, problem)
+    for _name, unit in HARD_RULES:
+        unit(model, v, problem, no_guard)
+    if sequence_automaton:
+        add_sequence_automaton(model, v, problem)
+    terms = coverage_terms(model, v, problem) + request_terms(model, v, problem)
+    terms += labour_terms(v, problem)
+    model.minimize(objective(terms))
+    return _Built(model, v)
+
+
+def _add_hint(built: _Built, problem: RosterProblem, hint: tuple[Shift, ...]) -> None:
+    chosen = {(h.employee, h.day, h.shift, h.role) for h in hint}
+    working = {(h.employee, h.day) for h in hint}
+    for key, var in built.vars.x.items():
+        built.model.add_hint(var, key in chosen)
+    for key, var in built.vars.on.items():
+        built.model.add_hint(var, key in working)
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: Progress, scale: int, offset: float) -> None:
+        super().__init__()
+        self._progress = progress
+        self._scale = scale
+        self._offset = offset
+
+    def on_solution_callback(self) -> None:
+        self._progress(self._offset + self.wall_time, self.objective_value / self._scale,
+                       self.best_objective_bound / self._scale)
+
+
+def _shifts(solver: cp_model.CpSolver, v: RosterVars) -> tuple[Shift, ...]:
+    chosen = [Shift(e, d, s, r) for (e, d, s, r), var in v.x.items() if solver.boolean_value(var)]
+    return tuple(sorted(chosen, key=lambda a: (a.day, a.employee, a.shift, a.role)))
+
+
+def _cp_sat(built: _Built, problem: RosterProblem, limits: SolveLimits, hint: tuple[Shift, ...],
+            seconds: float, dtime: float | None, workers: int, interleave: bool,
+            progress: Progress | None, offset: float) -> tuple[int, cp_model.CpSolver]:
+    """One CP-SAT call on the full model (hint replaced), limited by ``seconds`` of wall time
+    and, when given, ``dtime`` of deterministic time."""
+    built.model.clear_hints()
+    if hint:
+        _add_hint(built, problem, hint)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = limits.seed
+    solver.parameters.relative_gap_limit = limits.relative_gap
+    solver.parameters.interleave_search = interleave
+    if dtime is not None:
+        solver.parameters.max_deterministic_time = max(0.01, dtime)
+    callback = _Callback(progress, problem.cost_scale, offset) if progress else None
+    return solver.solve(built.model, callback), solver
+
+
+def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
+                 hint: tuple[Shift, ...] | None = None,
+                 progress: Progress | None = None) -> RosterSolution:
+    """Find a least-cost roster obeying every hard rule.
+
+    Three phases share the time limit (and, in deterministic mode, the deterministic budget):
+    an opening CP-SAT search from ``hint`` (or, without one, a single-worker search for a first
+    roster), large neighbourhood search (:func:`~salesflow.optimizer.staffing.lns.improve`),
+    and a closing CP-SAT search from the best roster, which proves optimality or tightens the
+    bound. A model proven optimal or infeasible in the opening ends there.
+
+    Parameters
+    ----------
+    problem:
+        The roster problem.
+    limits:
+        Time limit, workers, seed, gap, determinism (default :class:`SolveLimits`).
+    hint:
+        A roster to start from (need not be feasible).
+    progress:
+        Called on every improving roster.
+
+    Returns
+    -------
+    RosterSolution
+        Status, shifts, objective, bound and runtime; ``conflicts`` when infeasible.
+    """
+    limits = limits or SolveLimits()
+    started = time.perf_counter()
+    budget = limits.deterministic_seconds if limits.deterministic else None
+    built = build_model(problem)
+    scale = problem.cost_scale
+
+    def share(fraction: float) -> float | None:
+        return None if budget is None else budget * fraction
+
+    def wall_left(until: float) -> float:
+        return started + limits.time_limit_seconds * until - time.perf_counter()
+
+    interleave_open = bool(hint) and limits.deterministic
+    # Deterministic without a hint: one worker (deterministic without interleaving, which
+    # is slow to find a first roster).
+    open_workers = 1 if limits.deterministic and not hint else limits.workers
+    status, solver = _cp_sat(built, problem, limits, hint or (), wall_left(OPEN_SHARE),
+                             share(OPEN_SHARE), open_workers, interleave_open, progress, 0.0)
+    timed_out = solver.wall_time >= 0.98 * limits.time_limit_seconds * OPEN_SHARE
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"the roster model is invalid: {built.model.validate()}")
+    if status == cp_model.INFEASIBLE:
+        remaining = max(1.0, limits.time_limit_seconds - (time.perf_counter() - started))
+        conflicts = explain_infeasible(problem, SolveLimits(remaining, 1, limits.seed,
+                                                            deterministic=False))
+        return RosterSolution(INFEASIBLE, (), math.inf, math.inf,
+                              time.perf_counter() - started, conflicts)
+    bound = solver.best_objective_bound
+    if status == cp_model.OPTIMAL:
+        return RosterSolution(OPTIMAL, _shifts(solver, built.vars), solver.objective_value / scale,
+                              bound / scale, time.perf_counter() - started)
+    best: tuple[Shift, ...] = ()
+    objective_value: float = math.inf
+    spent = solver.deterministic_time
+    if status == cp_model.FEASIBLE:
+        best, objective_value = _shifts(solver, built.vars), round(solver.objective_value)
+        outcome = improve(
+            built.model, built.vars, problem, best, int(objective_value), seed=limits.seed,
+            workers=limits.workers, dtime_budget=share(LNS_SHARE) or math.inf,
+            deadline=started + limits.time_limit_seconds * (OPEN_SHARE + LNS_SHARE),
+            on_improve=None if progress is None else lambda obj: progress(
+                time.perf_counter() - started, obj / scale, bound / scale))
+        best, objective_value = outcome.shifts, outcome.objective
+        spent += outcome.dtime
+        lns_budget = share(LNS_SHARE)
+        timed_out = timed_out or (lns_budget is not None and outcome.objective > 0
+                                  and outcome.dtime < 0.98 * lns_budget)
+    status, solver = _cp_sat(built, problem, limits, best, wall_left(1.0),
+                             None if budget is None else budget - spent, limits.workers,
+                             limits.deterministic, progress, time.perf_counter() - started)
+    runtime = time.perf_counter() - started
+    timed_out = timed_out or runtime >= 0.98 * limits.time_limit_seconds
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and \
+            round(solver.objective_value) <= objective_value:
+        best, objective_value = _shifts(solver, built.vars), round(solver.objective_value)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        bound = max(bound, solver.best_objective_bound)
+    stopped = "time limit" if timed_out or budget is None else "deterministic limit"
+    if math.isinf(objective_value):
+        return RosterSolution(UNKNOWN, (), math.inf, bound / scale, runtime, stopped_by=stopped)
+    proven = status == cp_model.OPTIMAL or objective_value <= bound
+    return RosterSolution(OPTIMAL if proven else FEASIBLE, best, objective_value / scale,
+                          min(bound, objective_value) / scale, runtime,
+                          stopped_by="proof" if proven else stopped)
+
+
+def explain_infeasible(problem: RosterProblem, limits: SolveLimits) -> tuple[str, ...]:
+    """Rules that together make the roster infeasible, as ``"rule (employee id)"``.
+
+    Each (rule, employee) gets an assumption literal enforcing its constraints; CP-SAT's
+    sufficient assumptions for infeasibility name the conflicting ones. Empty when the model
+    is not proven infeasible within the limits.
+    """
+    model = cp_model.CpModel()
+    v = make_vars(model, problem)
+    names: dict[int, str] = {}
+    assumptions = []
+    for name, unit in HARD_RULES:
+        literals = {}
+        for e, member in enumerate(problem.staff):
+            lit = model.new_bool_var(f"assume_{name}_{e}")
+            literals[e] = lit
+            names[lit.index] = f"{name} ({member.employee_id})"
+            assumptions.append(lit)
+        unit(model, v, problem, lambda e, lits=literals: [lits[e]])
+    model.add_assumptions(assumptions)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limits.time_limit_seconds
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = limits.seed
+    if solver.solve(model) != cp_model.INFEASIBLE:
+        return ()
+    core = solver.sufficient_assumptions_for_infeasibility()
+    return tuple(sorted(names[i] for i in core if i in names))
