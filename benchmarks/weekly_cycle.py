@@ -48,8 +48,8 @@ def replay_table(data: Path, weeks: int) -> tuple[str, list[str]]:
         f"the past each week and serves the actual demand; {seconds:.0f} s for all policies.",
         "",
         "| policy | purchase | ordering | holding | shortage | stock change | cost | vs best "
-        "baseline | fill rate | turnover / month |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "baseline | fill rate | turnover / month | peak stock m³ | weeks over capacity |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     checks = []
     for outcome in result.outcomes:
@@ -60,7 +60,8 @@ def replay_table(data: Path, weeks: int) -> tuple[str, list[str]]:
             f"| {row['policy']} | {row['purchase']:,.0f} | {row['ordering']:,.0f} | "
             f"{row['holding']:,.0f} | {row['shortage']:,.0f} | {row['stock_change']:+,.0f} | "
             f"{row['cost']:,.0f} | {versus:+.1%} | {row['fill_rate']:.1%} | "
-            f"{'n/a' if turnover is None else f'{turnover:.2f}'} |")
+            f"{'n/a' if turnover is None else f'{turnover:.2f}'} | "
+            f"{row['peak_stock_m3']:,.1f} | {row['weeks_over_capacity']} |")
         if not outcome.is_baseline and best is not None:
             checks.append(
                 f"{outcome.policy}: cost {versus:+.1%} vs the best baseline ({best.policy}; "

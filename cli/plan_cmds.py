@@ -84,14 +84,17 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
         f"  routing     {routes['served']}/{routes['stops']} stops served on "
         f"{len(routes['days'])} days, {routes['km']:,} km, cost {routes['cost']['total']:,.2f}",
         "",
-        "  | KPI | plan | target | status |",
-        "  | --- | --- | --- | --- |",
+        "  | KPI | baseline | plan | target | status |",
+        "  | --- | --- | --- | --- | --- |",
     ]
+
+    def show(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3g}"
+
     for target in kpis["targets"]:
         status = {True: "met", False: "missed", None: "n/a"}[target["met"]]
-        value = "n/a" if target["value"] is None else f"{target['value']:.3g}"
-        goal = "n/a" if target["target"] is None else f"{target['target']:.3g}"
-        lines.append(f"  | {target['kpi']} | {value} | {goal} | {status} |")
+        lines.append(f"  | {target['kpi']} | {show(target.get('baseline'))} | "
+                     f"{show(target['value'])} | {show(target['target'])} | {status} |")
     return lines
 
 

@@ -13,15 +13,18 @@ from salesflow.cli.common import common_options, emit, wants_json
 @click.command("replay", epilog="""\b
 Examples:
   salesflow replay --from 2026-W36 --to 2026-W47     the last 12 weeks of the sample
-  salesflow replay --from 2026-W44 --to 2026-W47 --json
+  salesflow replay --from 2026-W44 --to 2026-W47 --time-limit 20 --json
 """)
 @click.option("--from", "first", required=True, metavar="YYYY-Www",
               help="First week to replay (ISO week).")
 @click.option("--to", "last", required=True, metavar="YYYY-Www",
               help="Last week to replay (ISO week, inclusive).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), default=None,
+              metavar="SECONDS", help="Time limit of each week's purchase solve "
+                                      "(default: config.toml's solver.time_limit_seconds).")
 @common_options
-def replay_command(first: str, last: str, data_dir: Path | None, store: str,
-                   as_json: bool) -> None:
+def replay_command(first: str, last: str, time_limit: float | None, data_dir: Path | None,
+                   store: str, as_json: bool) -> None:
     """Run the weekly purchasing cycle week after week over past data, as if live.
 
     Each week every policy sees only the sales before that week, forecasts, plans and places
@@ -42,7 +45,7 @@ def replay_command(first: str, last: str, data_dir: Path | None, store: str,
         except ValueError as exc:
             raise InvalidInputError([Problem(option, None, None, text, str(exc))]) from None
     dataset = load_dataset(data_dir or sample_data_dir())
-    policies = replay_policies(dataset)
+    policies = replay_policies(dataset, time_limit)
     show = not wants_json() and sys.stderr.isatty()
     if show:
         from rich.console import Console
@@ -68,8 +71,9 @@ def replay_command(first: str, last: str, data_dir: Path | None, store: str,
         click.echo(f"Replay of {result.weeks} weeks from {first} to {last} "
                    f"({len(dataset.skus)} SKUs, actual demand):")
         click.echo("| policy | purchase | ordering | holding | shortage | stock change | cost "
-                   "| vs best baseline | fill rate | turnover/month |")
-        click.echo("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+                   "| vs best baseline | fill rate | turnover/month | peak m3 | weeks over "
+                   "capacity |")
+        click.echo("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for row in rows:
             versus = "" if row["vs_best_baseline"] is None else f"{row['vs_best_baseline']:+.1%}"
             turnover = row["inventory_turnover_per_month"]
@@ -77,7 +81,11 @@ def replay_command(first: str, last: str, data_dir: Path | None, store: str,
                        f"{row['holding']:,.0f} | {row['shortage']:,.0f} | "
                        f"{row['stock_change']:+,.0f} | {row['cost']:,.0f} | "
                        f"{versus} | {row['fill_rate']:.1%} | "
-                       f"{'n/a' if turnover is None else f'{turnover:.2f}'} |")
+                       f"{'n/a' if turnover is None else f'{turnover:.2f}'} | "
+                       f"{row['peak_stock_m3']:,.1f} | {row['weeks_over_capacity']} |")
+        if best is not None:
+            click.echo(f"Best baseline: {best.policy} (the cheapest whose stock always fit the "
+                       "warehouse, if any did). Costs are net of the change in stock value.")
 
     emit({"ok": True, "from": first, "to": last, "weeks": result.weeks,
           "best_baseline": None if best is None else best.policy, "policies": rows}, human)

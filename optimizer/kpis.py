@@ -1,7 +1,7 @@
 """The plan's KPIs (DESIGN §7), computed from the stages' results, independent of the solvers.
 
-Only KPIs that the current stages can measure are reported; each target row says the value,
-the target from ``config.toml`` and whether it is met.
+Each target row says the baselines' value on the same inputs, the plan's value, the target from
+``config.toml`` and whether the plan meets it.
 """
 
 from __future__ import annotations
@@ -13,15 +13,25 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
+from salesflow.forecasting.stage import ForecastResult
 from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
+from salesflow.optimizer.purchasing.stage import PurchasingResult
 from salesflow.optimizer.routing.problem import RoutingProblem
 from salesflow.optimizer.routing.solution import RoutePlan
+from salesflow.optimizer.routing.stage import RoutingResult
+from salesflow.optimizer.staffing.coverage import coverage_summary
+from salesflow.optimizer.staffing.cycle import CycleTime
 from salesflow.optimizer.staffing.roster import Roster
+from salesflow.optimizer.staffing.stage import StaffingResult
+from salesflow.optimizer.valuation import fifo_value
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(float(value), digits)
+    """Rounded for the report; ``None`` for a missing or non-finite value (JSON has no inf)."""
+    if value is None or not np.isfinite(float(value)):
+        return None
+    return round(float(value), digits)
 
 
 def forecast_kpis(forecast: pd.DataFrame, orders_per_day: pd.Series) -> dict[str, Any]:
@@ -119,55 +129,176 @@ def _plan_week_costs(problem: PurchaseProblem, plan: PurchasePlan,
             "skus_short": int((stock < 0).sum())}
 
 
-def _target(kpi: str, value: float | None, target: float | None, higher_is_better: bool,
-            note: str) -> dict[str, Any]:
+def _target(kpi: str, baseline: float | None, value: float | None, target: float | None,
+            higher_is_better: bool, note: str) -> dict[str, Any]:
     met = None
     if value is not None and target is not None:
         met = value >= target if higher_is_better else value <= target
-    return {"kpi": kpi, "value": value, "target": target, "met": met, "note": note}
+    return {"kpi": kpi, "baseline": baseline, "value": value, "target": target, "met": met,
+            "note": note}
 
 
-def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: pd.DataFrame,
-                orders_per_day: pd.Series,
-                purchasing: tuple[PurchaseProblem, PurchasePlan, PlanEvaluation],
-                staffing: tuple[Roster, float, dict[str, float]],
-                routing: list[tuple[RoutingProblem, RoutePlan]]) -> dict[str, Any]:
-    """The ``kpis.json`` of a weekly plan."""
+def _change(plan: float, baseline: float) -> float | None:
+    return None if baseline <= 0 else _round((plan - baseline) / baseline, 4)
+
+
+def net_procurement_cost(problem: PurchaseProblem, plan: PurchasePlan,
+                         evaluation: PlanEvaluation) -> float:
+    """The cost formula's total net of the change in stock value over the horizon.
+
+    A plan that ends the horizon with stock it will sell next (safety stock, a price-break lot)
+    has paid for goods it still holds; one that runs its stock down has consumed goods bought
+    earlier. The start stock counts at each SKU's ``unit_cost``; the end stock first in first
+    out (:func:`~salesflow.optimizer.valuation.fifo_value`: at the prices paid for the plan's
+    latest lines, the rest at ``unit_cost``): purchase + ordering + holding + shortage -
+    (end - start) value.
+    """
+    if not problem.items or not problem.weeks:
+        return float(evaluation.total)
+    lots: dict[str, list[tuple[float, float]]] = {}
+    for line in sorted(plan.lines, key=lambda x: x.order_date):
+        lots.setdefault(line.sku, []).append((float(line.quantity), float(line.unit_price)))
+    change = 0.0
+    for i, item in enumerate(problem.items):
+        end = fifo_value(float(evaluation.inventory[i, -1]), lots.get(item.sku, ()),
+                         item.unit_cost)
+        change += end - max(item.on_hand, 0.0) * item.unit_cost
+    return float(evaluation.total - change)
+
+
+def _cycle_days(cycle: CycleTime | None) -> float | None:
+    if cycle is None or not np.isfinite(cycle.mean_hours):
+        return None
+    return _round(cycle.mean_hours / 24, 3)
+
+
+def _operating_cost(labour: float | None, transport: float | None,
+                    week_one: dict[str, float], orders: float) -> float | None:
+    if orders <= 0:
+        return None
+    return _round(((labour or 0.0) + (transport or 0.0) + week_one["ordering"]
+                   + week_one["holding"]) / orders)
+
+
+def baseline_kpis(forecast: ForecastResult, purchasing: PurchasingResult,
+                  staffing: StaffingResult, routing: RoutingResult) -> dict[str, Any]:
+    """The same measures for the stages' baselines on the same inputs; missing parts are ``None``.
+
+    The purchasing baseline is the rule with the lowest net cost among those that keep every
+    hard rule of the problem (MOQ, minimum order value, capacities, budget), or among all of
+    them when none does (``rules_broken`` says how many it breaks). Staffing: the fixed-pattern
+    roster; routing: nearest-neighbour routes.
+    """
+    out: dict[str, Any] = {"purchasing": None, "staffing": None, "routing": None,
+                           "week_one": None, "cycle_days": None}
+    net = {n: net_procurement_cost(purchasing.problem, p, e)
+           for n, (p, e) in purchasing.baselines.items()}
+    broken = {n: len(e.violations) for n, (_, e) in purchasing.baselines.items()}
+    lawful = [n for n in net if broken[n] == 0] or list(net)
+    name = min(lawful, key=lambda n: net[n]) if lawful else None
+    if name is not None:
+        plan, evaluation = purchasing.baselines[name]
+        out["purchasing"] = {"policy": name, "cost": evaluation.to_dict(),
+                             "net_cost": _round(net[name]), "rules_broken": broken[name],
+                             "all": {n: e.to_dict() for n, (_, e) in
+                                     purchasing.baselines.items()}}
+        out["week_one"] = _plan_week_costs(purchasing.problem, plan, evaluation)
+    if staffing.plan is not None:
+        out["staffing"] = {"policy": staffing.plan.baseline.policy,
+                           "labour_cost": _round(staffing.plan.baseline_cost.labour),
+                           "cost": {k: _round(v) for k, v in
+                                    staffing.plan.baseline_cost.to_dict().items()}}
+        out["cycle_days"] = _cycle_days(staffing.baseline_cycle)
+    if routing.baseline:
+        out["routing"] = routing_kpis(list(routing.baseline))
+    return out
+
+
+def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: ForecastResult,
+                purchasing: PurchasingResult, staffing: StaffingResult,
+                routing: RoutingResult) -> dict[str, Any]:
+    """The ``kpis.json`` of a weekly plan: each stage's figures, the baselines' figures on the
+    same inputs, and the manual's targets as baseline | plan | target | met."""
     targets = dataset.config.targets
-    purchase = purchasing_kpis(*purchasing)
-    staff = staffing_kpis(*staffing)
-    routes = routing_kpis(routing)
-    orders = orders_per_day.sum()
-    week_one = _plan_week_costs(*purchasing)
-    operating = ((staff["labour_cost"] or 0.0) + (routes["cost"]["total"] or 0.0)
-                 + week_one["ordering"] + week_one["holding"])
+    purchase = purchasing_kpis(purchasing.problem, purchasing.plan, purchasing.evaluation)
+    purchase["net_cost"] = _round(net_procurement_cost(purchasing.problem, purchasing.plan,
+                                                       purchasing.evaluation))
+    if purchasing.solution is not None:
+        purchase["solver"] = {k: getattr(purchasing.solution, k) for k in
+                              ("status", "objective", "bound", "gap")
+                              if hasattr(purchasing.solution, k)}
+    staff = staffing_kpis(staffing.roster, staffing.labour_cost,
+                          coverage_summary(staffing.coverage))
+    if staffing.plan is not None:
+        solution = staffing.plan.solution
+        staff["solver"] = {"status": solution.status, "objective": _round(solution.objective),
+                           "bound": _round(solution.bound)}
+    routes = routing_kpis(list(routing.days))
+    base = baseline_kpis(forecast, purchasing, staffing, routing)
+    orders = float(forecast.orders_per_day.sum())
+    week_one = _plan_week_costs(purchasing.problem, purchasing.plan, purchasing.evaluation)
+    operating = _operating_cost(staff["labour_cost"], routes["cost"]["total"], week_one, orders)
+    base_operating = None
+    if base["week_one"] is not None and base["staffing"] is not None and base["routing"]:
+        base_operating = _operating_cost(base["staffing"]["labour_cost"],
+                                         base["routing"]["cost"]["total"], base["week_one"],
+                                         orders)
+    bp, br = base["purchasing"], base["routing"]
+    cycle = _cycle_days(staffing.cycle)
     return {
         "week": week,
         "week_start": week_start.isoformat(),
         "data_fingerprint": dataset.fingerprint,
-        "forecast": forecast_kpis(forecast, orders_per_day),
+        "forecast": {**forecast_kpis(forecast.demand, forecast.orders_per_day),
+                     "policy": forecast.policy},
         "purchasing": purchase,
-        "staffing": staff,
+        "staffing": {**staff, "cycle_days": cycle,
+                     "bottleneck_step": staffing.cycle.bottleneck_step
+                     if staffing.cycle else None},
         "routing": routes,
+        "baselines": {"purchasing": bp, "staffing": base["staffing"], "routing": br,
+                      "cycle_days": base["cycle_days"],
+                      "unit_order_operating_cost": base_operating},
         "week_costs": {"plan": {
             "purchase": _round(week_one["purchase"]), "ordering": _round(week_one["ordering"]),
             "holding": _round(week_one["holding"]), "shortage": _round(week_one["shortage"]),
             "transport": routes["cost"]["total"], "labour": staff["labour_cost"]}},
-        "unit_order_operating_cost": _round(operating / orders) if orders > 0 else None,
+        "unit_order_operating_cost": operating,
         "unit_order_operating_cost_note": "plan week's labour + route cost + ordering cost of "
                                           "the week's supplier orders + week-1 holding cost, "
                                           "per forecast order",
         "skus_short_end_of_week_1": week_one["skus_short"],
         "targets": [
+            _target("procurement_cost_change", 0.0 if bp else None,
+                    _change(purchase["net_cost"], bp["net_cost"]) if bp else None,
+                    targets.procurement_cost_change, False,
+                    "plan's purchase + ordering + holding + shortage cost over the horizon, "
+                    "net of the change in stock value, vs the best baseline rule "
+                    f"({bp['policy'] if bp else 'none'}"
+                    + (f", which breaks {bp['rules_broken']} hard rules"
+                       if bp and bp["rules_broken"] else "") + ") on the same forecast"),
             _target("inventory_turnover_per_month",
+                    bp["cost"]["inventory_turnover_per_month"] if bp else None,
                     purchase["cost"]["inventory_turnover_per_month"],
                     targets.inventory_turnover_per_month, True,
                     "projected over the horizon: cost of goods sold / average stock value"),
-            _target("on_time_delivery_rate", routes["on_time_rate"],
-                    targets.on_time_delivery_rate, True,
+            _target("order_cycle_days", base["cycle_days"], cycle, targets.order_cycle_days,
+                    False, "mean hours from order to shipped under the roster / 24"
+                    + (f"; bottleneck: {staffing.cycle.bottleneck_step}"
+                       if staffing.cycle and staffing.cycle.bottleneck_step else "")),
+            _target("on_time_delivery_rate", br["on_time_rate"] if br else None,
+                    routes["on_time_rate"], targets.on_time_delivery_rate, True,
                     "planned orders delivered inside their window / orders to deliver"),
-            _target("fill_rate", purchase["cost"]["fill_rate"], purchase["target_fill_rate"],
-                    True, "projected demand met from stock / demand, vs the demand-weighted "
+            _target("logistics_cost_per_order", br["cost_per_order"] if br else None,
+                    routes["cost_per_order"], br["cost_per_order"] if br else None, False,
+                    "route cost / orders delivered; target: below the nearest-neighbour "
+                    "baseline"),
+            _target("unit_order_operating_cost", base_operating, operating, base_operating,
+                    False, "(labour + logistics + ordering + holding) / orders; target: below "
+                    "the baselines"),
+            _target("fill_rate", bp["cost"]["fill_rate"] if bp else None,
+                    purchase["cost"]["fill_rate"], purchase["target_fill_rate"], True,
+                    "projected demand met from stock / demand, vs the demand-weighted "
                     "service level"),
         ],
     }

@@ -6,12 +6,18 @@ is outlook and re-planned next week). Then the week's *actual* demand is served 
 realized purchase, ordering, holding and shortage costs, the fill rate and the inventory
 turnover are what a policy would have achieved. All policies start from the same stock (the
 dataset's ``inventory``) with nothing on order, and face the same demand. So that a policy
-cannot look cheap by running its stock down at the end, the cost is net of the change in stock
-value (end minus start, at unit cost; a backlog at the end counts as negative stock).
+cannot look cheap by running its stock down at the end, nor dear by ending with stock it will
+sell next, the cost is net of the change in stock value: the start stock at unit cost; the end
+position (on hand plus on order) first-in-first-out, i.e. at the prices paid for the most
+recent purchases, the rest at unit cost; a backlog at the end counts as negative stock at unit
+cost. Valuing at the price paid (not the list price) keeps a policy from gaining by buying
+price-break lots it does not sell.
 
 The cost formula is the purchasing evaluator's (issue 4): purchase at the all-units price of
 each line, the supplier's ``order_cost`` per supplier and order date, holding on end-of-week
-stock, and the shortage penalty per unit backordered at the end of a week.
+stock, and the shortage penalty per unit backordered at the end of a week. The stock volume is
+checked against the warehouse capacity every week: a policy whose stock did not fit is flagged
+and is not the "best baseline" while another one fits.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.forecasting.series import weekly_demand
 from salesflow.optimizer.purchasing.plan import PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem, build_purchase_problem
+from salesflow.optimizer.valuation import fifo_value
 
 Forecaster = Callable[[Dataset, pd.DataFrame, dt.date], pd.DataFrame]
 """``forecaster(dataset, history, week_start)`` -> long frame ``unique_id, ds, forecast, ...``."""
@@ -65,6 +72,9 @@ class _State:
     lines: int = 0
     start_value: float = 0.0
     end_value: float = 0.0
+    lots: list[tuple[int, float, float]] = field(default_factory=list)  # (sku, qty, price)
+    peak_m3: float = 0.0
+    weeks_over_capacity: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,8 @@ class PolicyOutcome:
     supplier_orders: int
     purchase_lines: int
     stock_change: float
+    peak_stock_m3: float = 0.0
+    weeks_over_capacity: int = 0
 
     @property
     def procurement_cost(self) -> float:
@@ -97,7 +109,9 @@ class PolicyOutcome:
                 "cost": round(self.procurement_cost, 2), "fill_rate": round(self.fill_rate, 4),
                 "inventory_turnover_per_month": None if self.inventory_turnover_per_month is None
                 else round(self.inventory_turnover_per_month, 3),
-                "supplier_orders": self.supplier_orders, "purchase_lines": self.purchase_lines}
+                "supplier_orders": self.supplier_orders, "purchase_lines": self.purchase_lines,
+                "peak_stock_m3": round(self.peak_stock_m3, 2),
+                "weeks_over_capacity": self.weeks_over_capacity}
 
 
 @dataclass(frozen=True)
@@ -107,8 +121,11 @@ class ReplayResult:
     outcomes: tuple[PolicyOutcome, ...]
 
     def best_baseline(self) -> PolicyOutcome | None:
+        """The cheapest baseline among those whose stock always fit the warehouse (among all
+        baselines if none did)."""
         baselines = [o for o in self.outcomes if o.is_baseline]
-        return min(baselines, key=lambda o: o.procurement_cost) if baselines else None
+        fitting = [o for o in baselines if o.weeks_over_capacity == 0] or baselines
+        return min(fitting, key=lambda o: o.procurement_cost) if fitting else None
 
 
 def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -191,6 +208,9 @@ def run_replay(dataset: Dataset, first_week: dt.date, last_week: dt.date,
             position = {item.sku: i for i, item in enumerate(problem.items)}
             state.pipeline += [(position[x.sku], x.arrival_date, float(x.quantity))
                                for x in placed]
+            state.lots += [(position[x.sku], float(x.quantity),
+                            problem.items[position[x.sku]].unit_price(x.quantity))
+                           for x in placed]
             _serve_week(state, problem, week, actual[pd.Timestamp(week)].to_numpy(float),
                         penalty)
     if progress is not None:
@@ -199,12 +219,13 @@ def run_replay(dataset: Dataset, first_week: dt.date, last_week: dt.date,
     outcomes = []
     for policy in policies:
         s = states[policy.name]
+        s.end_value = _end_value(s, unit_cost)
         stock = float(np.mean(s.stock_value)) if s.stock_value else 0.0
         outcomes.append(PolicyOutcome(
             policy.name, policy.is_baseline, s.purchase, s.ordering, s.holding, s.shortage,
             s.served / s.demand if s.demand > 0 else 1.0,
             s.cogs / stock / months if stock > 0 else None, s.orders, s.lines,
-            s.end_value - s.start_value))
+            s.end_value - s.start_value, s.peak_m3, s.weeks_over_capacity))
     return ReplayResult(first_week, len(weeks), tuple(outcomes))
 
 
@@ -245,4 +266,19 @@ def _serve_week(state: _State, problem: PurchaseProblem, week: dt.date, demand: 
     state.holding += float((np.maximum(state.on_hand, 0.0) * holding_rate).sum())
     state.shortage += float(np.maximum(-state.on_hand, 0.0).sum() * penalty)
     state.stock_value.append(float((np.maximum(state.on_hand, 0.0) * unit_cost).sum()))
-    state.end_value = float((state.on_hand * unit_cost).sum())
+    volume = np.array([item.unit_volume_m3 for item in problem.items])
+    stock_m3 = float((np.maximum(state.on_hand, 0.0) * volume).sum())
+    state.peak_m3 = max(state.peak_m3, stock_m3)
+    if problem.warehouse_m3 is not None and stock_m3 > problem.warehouse_m3 * (1 + 1e-9):
+        state.weeks_over_capacity += 1
+
+
+def _end_value(state: _State, unit_cost: np.ndarray) -> float:
+    position = state.on_hand.copy()
+    lots: dict[int, list[tuple[float, float]]] = {}
+    for i, quantity, price in state.lots:
+        lots.setdefault(i, []).append((quantity, price))
+    for i, _, quantity in state.pipeline:
+        position[i] += quantity
+    return float(sum(fifo_value(float(position[i]), lots.get(i, ()), float(unit_cost[i]))
+                     for i in range(len(position))))

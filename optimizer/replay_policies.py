@@ -1,4 +1,10 @@
-"""The policies a replay compares: salesflow's engines and the baselines ERPs ship."""
+"""The policies a replay compares: salesflow's engines and the baselines ERPs ship.
+
+salesflow forecasts with the forecasting engine (model chosen per SKU by backtest, quantiles
+for safety stock) and buys with the purchase optimizer. Each baseline forecasts with the
+seasonal naive (the "before" of most ERPs) and buys with one ERP rule: lot-for-lot, EOQ with a
+reorder point, or min/max (s, S); every rule respects packs and MOQs.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,11 @@ import pandas as pd
 from salesflow.data.dataset import Dataset
 from salesflow.forecasting.baseline import seasonal_naive_forecast
 from salesflow.forecasting.series import weekly_demand
-from salesflow.optimizer.purchasing.baselines import lot_for_lot
+from salesflow.forecasting.stage import demand_forecast
+from salesflow.optimizer.purchasing.baselines import BASELINES
+from salesflow.optimizer.purchasing.plan import PurchasePlan
+from salesflow.optimizer.purchasing.problem import PurchaseProblem
+from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
 from salesflow.optimizer.replay import ReplayPolicy
 
 
@@ -23,6 +33,35 @@ def seasonal_naive_demand(dataset: Dataset, history: pd.DataFrame,
                                    config.forecast.quantiles)
 
 
-def replay_policies(dataset: Dataset) -> list[ReplayPolicy]:
-    """salesflow first, then each baseline (seasonal-naive forecast + an ERP rule)."""
-    return [ReplayPolicy("lot_for_lot", seasonal_naive_demand, lot_for_lot)]
+def engine_demand(dataset: Dataset, history: pd.DataFrame, week_start: dt.date) -> pd.DataFrame:
+    """salesflow's forecast: the engine's weekly demand per SKU with its quantiles."""
+    demand, _ = demand_forecast(dataset, history, week_start)
+    return demand
+
+
+class OptimizedPurchaser:
+    """The purchase optimizer with fixed limits, as a replay purchaser."""
+
+    def __init__(self, limits: SolveLimits) -> None:
+        self.limits = limits
+
+    def __call__(self, problem: PurchaseProblem) -> PurchasePlan:
+        return solve_purchasing(problem, self.limits).plan
+
+
+def replay_policies(dataset: Dataset, time_limit: float | None = None) -> list[ReplayPolicy]:
+    """salesflow first, then each baseline (seasonal-naive forecast + an ERP rule).
+
+    Parameters
+    ----------
+    time_limit:
+        Seconds for each week's purchase solve (default: ``solver.time_limit_seconds``).
+    """
+    config = dataset.config
+    limits = SolveLimits(time_limit_seconds=time_limit or config.solver.time_limit_seconds,
+                         workers=config.solver.workers, seed=config.planning.seed)
+    policies = [ReplayPolicy("salesflow", engine_demand, OptimizedPurchaser(limits),
+                             is_baseline=False)]
+    policies += [ReplayPolicy(name, seasonal_naive_demand, rule)
+                 for name, rule in BASELINES.items()]
+    return policies

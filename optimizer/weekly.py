@@ -4,9 +4,9 @@ Each stage is a function of the dataset and the earlier stages' results; :func:`
 composes them and returns every output table plus the KPIs. Nothing here writes files or
 prints: progress goes through a callback, storing the plan is the caller's business.
 
-Stage policies today are the baselines (seasonal naive, lot-for-lot, fixed-pattern roster,
-nearest-neighbour routes); the optimizing engines replace them stage by stage and the baselines
-stay as the "before" of the KPI report.
+Each stage runs its engine (forecasting engine, CP-SAT purchase plan, CP-SAT roster, OR-Tools
+routes) and keeps its baseline on the same inputs (seasonal naive, the ERP reorder rules,
+fixed-pattern roster, nearest-neighbour routes) as the "before" of the KPI report.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from salesflow.optimizer.purchasing.plan import purchase_orders_frame
 from salesflow.optimizer.purchasing.stage import PurchasingResult, purchasing_stage
 from salesflow.optimizer.routing.solution import routes_frame
 from salesflow.optimizer.routing.stage import RoutingResult, routing_stage
-from salesflow.optimizer.staffing.coverage import coverage_summary
 from salesflow.optimizer.staffing.roster import roster_frame
 from salesflow.optimizer.staffing.stage import StaffingResult, staffing_stage
 
@@ -102,10 +101,6 @@ def run_weekly(dataset: Dataset, week: str | None = None,
     if progress is not None:
         progress("done", len(STAGES), len(STAGES))
     plan = WeeklyPlan(iso_week(week_start), week_start, forecast, purchasing, staffing, routing)
-    kpis = weekly_kpis(dataset, plan.week, week_start, forecast=forecast.demand,
-                       orders_per_day=forecast.orders_per_day,
-                       purchasing=(purchasing.problem, purchasing.plan, purchasing.evaluation),
-                       staffing=(staffing.roster, staffing.labour_cost,
-                                 coverage_summary(staffing.coverage)),
-                       routing=list(routing.days))
+    kpis = weekly_kpis(dataset, plan.week, week_start, forecast=forecast,
+                       purchasing=purchasing, staffing=staffing, routing=routing)
     return WeeklyPlan(plan.week, week_start, forecast, purchasing, staffing, routing, kpis)

@@ -219,3 +219,56 @@ def test_kpis_agree_with_the_files(tiny_dir: Path, tmp_path: Path,
     paid = (length - roster["shift_id"].map(shifts["break_minutes"])) / 60
     cost = (paid * roster["employee_id"].map(employees["hourly_cost"])).sum()
     assert kpis["staffing"]["labour_cost"] == pytest.approx(cost, abs=0.05)
+
+
+DESIGN_KPIS = ("procurement_cost_change", "inventory_turnover_per_month", "order_cycle_days",
+               "on_time_delivery_rate", "logistics_cost_per_order", "unit_order_operating_cost",
+               "fill_rate")
+
+
+def test_every_kpi_has_baseline_plan_target_and_verdict(tiny_dir: Path, tmp_path: Path,
+                                                        run_cli: Callable[..., object]) -> None:
+    kpis = _weekly(run_cli, tiny_dir, tmp_path / "store")["kpis"]
+    rows = {row["kpi"]: row for row in kpis["targets"]}
+    assert tuple(rows) == DESIGN_KPIS
+    for row in rows.values():
+        assert {"baseline", "value", "target", "met", "note"} <= set(row)
+        if row["value"] is not None and row["target"] is not None:
+            higher = row["kpi"] in ("inventory_turnover_per_month", "on_time_delivery_rate",
+                                    "fill_rate")
+            assert row["met"] == (row["value"] >= row["target"] if higher
+                                  else row["value"] <= row["target"])
+    base = kpis["baselines"]
+    change = rows["procurement_cost_change"]["value"]
+    assert change == pytest.approx(kpis["purchasing"]["net_cost"]
+                                   / base["purchasing"]["net_cost"] - 1, abs=1e-4)
+    assert rows["on_time_delivery_rate"]["baseline"] == base["routing"]["on_time_rate"]
+    assert rows["logistics_cost_per_order"]["target"] == base["routing"]["cost_per_order"]
+
+
+def test_horizon_purchase_and_ordering_cost_agree_with_the_files(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    out = _weekly(run_cli, tiny_dir, tmp_path / "store")
+    cost = out["kpis"]["purchasing"]["cost"]
+    orders = pd.read_csv(Path(out["folder"]) / "purchase_orders.csv")
+    suppliers = pd.read_csv(tiny_dir / "suppliers.csv").set_index("supplier_id")
+    assert cost["purchase"] == pytest.approx(orders["line_cost"].sum(), abs=0.05)
+    placed = orders.drop_duplicates(["supplier_id", "order_date"])
+    assert cost["ordering"] == pytest.approx(
+        placed["supplier_id"].map(suppliers["order_cost"]).sum(), abs=0.05)
+    routes = pd.read_csv(Path(out["folder"]) / "routes.csv")
+    customers = pd.read_csv(tiny_dir / "customers.csv").set_index("customer_id")
+    visits = routes[routes["stop_type"] == "customer"]
+
+    def clock(text: pd.Series) -> pd.Series:
+        parts = text.str.split(":", expand=True).astype(int)
+        return parts[0] * 60 + parts[1]
+
+    # service starts when the vehicle has arrived and the window has opened (a vehicle that
+    # is early waits); it must start inside the window, as the on-time rate says
+    start = clock(visits["departure"]) - visits["customer_id"].map(customers["service_minutes"])
+    opens = clock(visits["customer_id"].map(customers["window_start"]))
+    closes = clock(visits["customer_id"].map(customers["window_end"]))
+    assert (start >= clock(visits["arrival"])).all()
+    on_time = ((start >= opens) & (start <= closes)).mean()
+    assert out["kpis"]["routing"]["on_time_rate"] == pytest.approx(on_time, abs=1e-4)
