@@ -26,10 +26,19 @@ def write_section(name: str, body: str, path: Path = BENCHMARKS_MD) -> None:
     ValueError
         If the markers are missing.
     """
-    text = path.read_text(encoding="utf-8")
+    import fcntl
+    import os
+
     begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-    if begin not in text or end not in text:
-        raise ValueError(f"{path} has no {begin} ... {end} section")
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{begin}\n{body.strip()}\n{end}{tail}", encoding="utf-8")
+    # benchmark scripts of different sections may finish at the same moment: read, replace
+    # and rename under one lock so that no section's update is lost
+    with path.with_name(path.name + ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        text = path.read_text(encoding="utf-8")
+        if begin not in text or end not in text:
+            raise ValueError(f"{path} has no {begin} ... {end} section")
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(f"{head}{begin}\n{body.strip()}\n{end}{tail}", encoding="utf-8")
+        temporary.replace(path)

@@ -3,11 +3,13 @@
 1. Replay of the last 12 weeks of a dataset (default: the bundled sample): realized
    purchase + ordering + holding + shortage cost (net of the change in stock value), fill rate
    and inventory turnover for salesflow and every baseline, in one run.
-2. `salesflow weekly` end to end on a generated `medium` dataset: wall time of every stage.
+2. `salesflow weekly` end to end on a generated `medium` dataset: the command's wall time, the
+   plan stored, every KPI shown with its target in the report.
 
 Usage (from the repository root)::
 
-    python benchmarks/weekly_cycle.py [--data DIR] [--medium DIR] [--weeks 12]
+    python benchmarks/weekly_cycle.py [--part replay|medium|all] [--data DIR] [--medium DIR]
+                                      [--weeks 12]
 
 ``--medium`` defaults to generating ``medium`` seed 7 into a temporary folder.
 """
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
+import html
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +34,6 @@ from salesflow.data.config import iso_week
 from salesflow.data.dataset import load_dataset, sample_data_dir
 from salesflow.optimizer.replay import run_replay
 from salesflow.optimizer.replay_policies import replay_policies
-from salesflow.optimizer.weekly import STAGES, run_weekly
 
 
 def replay_table(data: Path, weeks: int) -> tuple[str, list[str]]:
@@ -70,25 +73,46 @@ def replay_table(data: Path, weeks: int) -> tuple[str, list[str]]:
 
 
 def weekly_timing(medium: Path | None) -> str:
+    """Time ``salesflow weekly`` (the real command, storing the plan) on a medium dataset and
+    check that the stored plan's report shows every KPI with its target."""
     with tempfile.TemporaryDirectory() as tmp:
         if medium is None:
             from salesflow.data.generator import generate_dataset, write_dataset
 
             medium = Path(tmp) / "medium"
             write_dataset(generate_dataset("medium", 7), medium, "csv")
+        store = Path(tmp) / "store"
         started = time.perf_counter()
-        dataset = load_dataset(medium)
-        loaded = time.perf_counter()
-        marks: dict[str, float] = {}
-        run_weekly(dataset, progress=lambda stage, done, total: marks.setdefault(
-            stage, time.perf_counter()))
-        end = time.perf_counter()
-    order = [*STAGES, "done"]
-    spans = [f"{stage} {marks[nxt] - marks[stage]:.0f} s" for stage, nxt in
-             itertools.pairwise(order) if stage in marks and nxt in marks]
-    return (f"`salesflow weekly` on a generated medium dataset (2,000 SKUs, 300 customers, "
-            f"80 employees; seed 7): load and validate {loaded - started:.0f} s, "
-            f"{', '.join(spans)}; total {end - started:.0f} s (target: under 15 minutes).")
+        done = subprocess.run([sys.executable, "-c", "from salesflow.cli.main import main; main()",
+                               "weekly", "--data",
+                               str(medium), "--store", str(store), "--json"],
+                              capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"salesflow weekly failed ({done.returncode}):\n{done.stderr}")
+        out = json.loads(done.stdout)
+        report = (Path(out["folder"]) / "report.html").read_text(encoding="utf-8")
+        targets = out["kpis"]["targets"]
+        shown = [t["kpi"] for t in targets
+                 if html.escape(t["kpi"]) in report or t["kpi"].replace("_", " ") in report]
+    kpis = out["kpis"]
+    rows = ["| KPI | baseline | plan | target | met |", "| --- | ---: | ---: | ---: | --- |"]
+
+    def show(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3g}"
+
+    for t in targets:
+        verdict = {True: "met", False: "missed", None: "n/a"}[t["met"]]
+        rows.append(f"| {t['kpi']} | {show(t['baseline'])} | {show(t['value'])} | "
+                    f"{show(t['target'])} | {verdict} |")
+    solver = (f"purchasing {kpis['purchasing'].get('solver', {}).get('status')} "
+              f"(gap {kpis['purchasing'].get('solver', {}).get('gap') or 0:.2%}), staffing "
+              f"{kpis['staffing'].get('solver', {}).get('status')}")
+    return "\n".join([
+        f"`salesflow weekly` on a generated medium dataset (2,000 SKUs, 300 customers, "
+        f"80 employees; seed 7), all stages, plan stored: **{seconds:.0f} s** wall time "
+        f"(target: under 15 minutes); {len(shown)} of {len(targets)} KPIs shown with their "
+        f"targets in the plan's report.html; {solver}.", "", *rows])
 
 
 def main() -> None:
@@ -96,16 +120,24 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=sample_data_dir())
     parser.add_argument("--medium", type=Path, default=None)
     parser.add_argument("--weeks", type=int, default=12)
+    parser.add_argument("--part", choices=("replay", "medium", "all"), default="all",
+                        help="which figures to measure (each writes its own section)")
     args = parser.parse_args()
-    table, checks = replay_table(args.data, args.weeks)
-    timing = weekly_timing(args.medium)
-    command = "python benchmarks/weekly_cycle.py" + (
-        f" --data {args.data}" if args.data != sample_data_dir() else "")
-    body = "\n".join([
-        "## Weekly cycle", "", machine_line(), f"Command: `{command}`", "", table, "",
-        *[f"- {line}" for line in checks], "", timing])
-    write_section("weekly", body)
-    print(body)
+    if args.part in ("replay", "all"):
+        table, checks = replay_table(args.data, args.weeks)
+        command = "python benchmarks/weekly_cycle.py --part replay" + (
+            f" --data {args.data}" if args.data != sample_data_dir() else "")
+        body = "\n".join([machine_line(), f"Command: `{command}`", "", table, "",
+                          *[f"- {line}" for line in checks]])
+        write_section("weekly-replay", body)
+        print(body)
+    if args.part in ("medium", "all"):
+        command = "python benchmarks/weekly_cycle.py --part medium" + (
+            f" --medium {args.medium}" if args.medium else "")
+        body = "\n".join([machine_line(), f"Command: `{command}`", "",
+                          weekly_timing(args.medium)])
+        write_section("weekly-medium", body)
+        print(body)
 
 
 if __name__ == "__main__":
