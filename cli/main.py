@@ -14,8 +14,12 @@ from salesflow.cli.apply_cmds import apply_command, export_command
 from salesflow.cli.bench import bench_group
 from salesflow.cli.common import SalesflowGroup
 from salesflow.cli.dataset_cmds import init_command, validate_command
+from salesflow.cli.forecast_cmd import forecast_command
 from salesflow.cli.plan_cmds import plans_group, weekly_command
+from salesflow.cli.purchase_cmd import purchase_command
 from salesflow.cli.replay_cmd import replay_command
+from salesflow.cli.routes_cmd import routes_command
+from salesflow.cli.staff_cmd import staff_command
 
 EPILOG = """\b
 Examples:
@@ -39,12 +43,16 @@ def cli(verbose: int) -> None:
 
 cli.add_command(init_command)
 cli.add_command(validate_command)
+cli.add_command(forecast_command)
 cli.add_command(weekly_command)
 cli.add_command(plans_group)
 cli.add_command(replay_command)
 cli.add_command(apply_command)
 cli.add_command(export_command)
 cli.add_command(bench_group)
+cli.add_command(routes_command)
+cli.add_command(staff_command)
+cli.add_command(purchase_command)
 
 
 def main() -> None:
