@@ -214,6 +214,22 @@ def baseline_kpis(forecast: ForecastResult, purchasing: PurchasingResult,
     return out
 
 
+def _week_costs(week_one: dict[str, float], routes: dict[str, Any], labour: float | None,
+                base: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """The plan week's cost parts, for the plan and (when every stage has one) the baselines."""
+    def parts(week: dict[str, float], transport: float | None,
+              staff: float | None) -> dict[str, float | None]:
+        return {"purchase": _round(week["purchase"]), "ordering": _round(week["ordering"]),
+                "holding": _round(week["holding"]), "shortage": _round(week["shortage"]),
+                "transport": transport, "labour": staff}
+
+    out = {"plan": parts(week_one, routes["cost"]["total"], labour)}
+    if base["week_one"] is not None and base["routing"] and base["staffing"]:
+        out["baseline"] = parts(base["week_one"], base["routing"]["cost"]["total"],
+                                base["staffing"]["labour_cost"])
+    return out
+
+
 def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: ForecastResult,
                 purchasing: PurchasingResult, staffing: StaffingResult,
                 routing: RoutingResult) -> dict[str, Any]:
@@ -259,10 +275,7 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
         "baselines": {"purchasing": bp, "staffing": base["staffing"], "routing": br,
                       "cycle_days": base["cycle_days"],
                       "unit_order_operating_cost": base_operating},
-        "week_costs": {"plan": {
-            "purchase": _round(week_one["purchase"]), "ordering": _round(week_one["ordering"]),
-            "holding": _round(week_one["holding"]), "shortage": _round(week_one["shortage"]),
-            "transport": routes["cost"]["total"], "labour": staff["labour_cost"]}},
+        "week_costs": _week_costs(week_one, routes, staff["labour_cost"], base),
         "unit_order_operating_cost": operating,
         "unit_order_operating_cost_note": "plan week's labour + route cost + ordering cost of "
                                           "the week's supplier orders + week-1 holding cost, "
