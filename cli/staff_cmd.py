@@ -237,7 +237,7 @@ def _summary(result: Any) -> dict[str, Any]:
     summary: dict[str, Any] = {"first_day": plan.days[0].isoformat(),
                                "last_day": plan.days[-1].isoformat(), **plan_figures(plan)}
     if result.service_desk is not None:
-        desk, settings = result.service_desk, ServiceDesk()
+        desk, settings = result.service_desk, result.desk or ServiceDesk()
         summary["service_desk"] = {
             "skill": settings.skill, "contacts": round(float(desk["contacts"].sum()), 1),
             "agent_hours": int(desk["agents"].sum()), "target_level": settings.target_level,

@@ -97,6 +97,12 @@ class StaffingSection:
                                          "opening hours [first, last) when sales has no order_time",
                                          min=0, max=24)
     receiving_minutes_per_line: float = _spec(15.0, "minutes to receive one purchase line", min=0)
+    contacts_per_order: float = _spec(0.25, "customer-service contacts per order", min=0)
+    handle_seconds: float = _spec(300.0, "average handle time of a contact, seconds", min=1)
+    service_level_target: float = _spec(0.8, "share of contacts answered within answer_seconds",
+                                        min=0, max=1, exclusive=True)
+    answer_seconds: float = _spec(20.0, "answer-time target of the service level, seconds",
+                                  min=0)
 
 
 @dataclass(frozen=True)

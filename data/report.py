@@ -127,7 +127,7 @@ def forecast_charts(history: pd.DataFrame, forecast: pd.DataFrame,
     n = len(top_skus)
     if n == 0:
         return ""
-    _figure(1, 1)  # backend and style
+    plt.close(_figure(1, 1)[0])  # only for the backend and style
     cols = min(3, n)
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.4 * rows), squeeze=False)

@@ -46,6 +46,8 @@ class StaffingResult:
         baseline and its cost, shortfalls, checker verdicts.
     service_desk:
         Contacts, Erlang C agents and queue figures per date and hour.
+    desk:
+        The service-desk settings they were sized with.
     cycle, baseline_cycle:
         Order processing cycle under the roster and under the baseline (``None`` when there
         are no forecast orders, e.g. for a requirements file).
@@ -59,6 +61,7 @@ class StaffingResult:
     service_desk: pd.DataFrame | None = None
     cycle: CycleTime | None = None
     baseline_cycle: CycleTime | None = None
+    desk: ServiceDesk | None = None
 
     @property
     def baseline(self) -> Roster | None:
@@ -116,13 +119,15 @@ def staffing_stage(dataset: Dataset, history: pd.DataFrame, orders_per_day: pd.S
     progress:
         Called on every improving roster.
     desk:
-        Service-desk settings (default :class:`ServiceDesk`).
+        Service-desk settings (default: ``[staffing]`` of ``config.toml``).
     limits:
         Solver limits (default: the dataset's :func:`solve_limits`).
     """
     config = dataset.config.staffing
     days = [week_start + dt.timedelta(days=i) for i in range(7)]
     profile = intraday_profile(history, tuple(config.order_hours))
+    desk = desk or ServiceDesk(config.contacts_per_order, config.handle_seconds,
+                               config.service_level_target, config.answer_seconds)
     desk_plan = service_desk_plan(orders_per_day, profile, desk)
     parts = [receiving_requirements(dataset, arrivals, days), desk_requirements(desk_plan, desk)]
     extra = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
@@ -136,4 +141,4 @@ def staffing_stage(dataset: Dataset, history: pd.DataFrame, orders_per_day: pd.S
                           config.productivity, target)
 
     return StaffingResult(requirements, plan.roster, plan.cost.labour, plan.coverage, plan,
-                          desk_plan, cycle(plan.coverage), cycle(plan.baseline_coverage))
+                          desk_plan, cycle(plan.coverage), cycle(plan.baseline_coverage), desk)
