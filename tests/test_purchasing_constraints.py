@@ -4,6 +4,7 @@ reported (SKU, supplier, week, rule) and the plan still made with the violation 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -12,7 +13,12 @@ import pytest
 from salesflow.optimizer.purchasing.checks import line_violations
 from salesflow.optimizer.purchasing.diagnose import diagnose
 from salesflow.optimizer.purchasing.plan import evaluate_plan
-from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
+from salesflow.optimizer.purchasing.problem import (
+    PurchaseItem,
+    PurchaseProblem,
+    SupplierTerms,
+    ViolationRates,
+)
 from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
 
 MONDAY = dt.date(2026, 11, 23)
@@ -176,6 +182,28 @@ def test_lot_above_receiving_capacity_is_reported() -> None:
         ("receiving capacity", "A", "S")]
     _plan, evaluation = _solve(problem)
     assert "receiving capacity" in _names(evaluation) or evaluation.shortage > 0
+
+
+def test_hard_receiving_capacity_is_kept_or_no_plan_is_claimed() -> None:
+    hard = ViolationRates(receiving_per_unit_week=math.inf)
+    problem = _problem([[30, 30, 30]], [_item("A", receiving_per_unit=1.0,
+                                              receiving_per_line=5.0)],
+                       [SupplierTerms("S", 0, 500.0, 0.0, ())],
+                       receiving_capacity=np.array([70.0, 40.0, 40.0]), rates=hard)
+    solution = solve_purchasing(problem, LIMITS)
+    evaluation = evaluate_plan(problem, solution.plan)
+    assert solution.status == "optimal" and not evaluation.violations
+    assert evaluation.shortage == 0 and solution.objective == pytest.approx(evaluation.total)
+    # a lot of 100 can never be received: reported, and the plan backorders rather than
+    # break the hard limit (every start breaks it, so the MIP's plan is the plan)
+    problem = replace(problem, items=(_item("A", moq=100, receiving_per_unit=1.0),))
+    assert [x.constraint for x in diagnose(problem)] == ["receiving capacity"]
+    solution = solve_purchasing(problem, LIMITS)
+    evaluation = evaluate_plan(problem, solution.plan)
+    assert not solution.plan.lines and not evaluation.violations
+    assert evaluation.shortage_units == 30 + 60 + 90
+    assert solution.bound is not None and solution.objective is not None
+    assert solution.bound <= solution.objective + 1e-6
 
 
 # --- budget -------------------------------------------------------------------------------------

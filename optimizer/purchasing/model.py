@@ -17,10 +17,12 @@ Constraint families, one builder function each:
 * warehouse volume, receiving capacity and weekly budget (they couple suppliers).
 
 Soft limits get a slack column priced with the problem's ``ViolationRates``, so the model is
-never infeasible. A service rule keeps shortage to what no order could prevent: lateness beyond
-the first week an order can arrive costs, on top of the shortage penalty, more than ordering the
-unit would (``service_penalty``); it is a model term only, the evaluator prices shortage as the
-issue says.
+never infeasible; a limit whose rate is infinite is hard (no slack: the model may then have no
+solution, as in the capacitated lot-sizing benchmark, where capacity is hard). A service rule
+keeps shortage to what no order could prevent: lateness beyond the first week an order can
+arrive costs, on top of the shortage penalty, more than ordering the unit would
+(``service_penalty``); it is a model term only, the evaluator prices shortage as the issue
+says.
 """
 
 from __future__ import annotations
@@ -89,8 +91,21 @@ def service_penalty(problem: PurchaseProblem, i: int) -> float:
     lot = item.min_packs * item.pack_size
     terms = problem.suppliers[item.supplier_id]
     return (problem.shortage_penalty + terms.order_cost
-            + terms.min_order_value * problem.rates.min_order_value_per_currency
+            + terms.min_order_value * _finite(problem.rates.min_order_value_per_currency)
             + lot * (item.unit_cost + item.holding_cost_per_week * problem.weeks) + 1.0)
+
+
+def _finite(rate: float) -> float:
+    """A violation rate for a cost estimate: a hard limit (``inf``) counts as 1."""
+    return rate if math.isfinite(rate) else 1.0
+
+
+def slack(b: MipBuilder, rate: float, upper: float = INF) -> tuple[list[int], list[float]]:
+    """A priced slack column of a soft limit (and its coefficient 1), or none when the limit is
+    hard (``rate`` infinite): the row then has to hold as it is."""
+    if not math.isfinite(rate):
+        return [], []
+    return [b.var(0, upper, cost=rate)], [1.0]
 
 
 @dataclass
@@ -212,16 +227,17 @@ def add_supplier_orders(model: PurchaseModel) -> None:
                 b.row(-INF, 0, [line.ordered, order], [1, -1])
         model.supplier_orders[supplier, week] = order
         if terms.min_order_value > 0:
-            short = b.var(0, terms.min_order_value, cost=rates.min_order_value_per_currency)
+            short, one = slack(b, rates.min_order_value_per_currency, terms.min_order_value)
             cols = [c for line in lines for c in line.value_cols]
             coefs = [v for line in lines for v in line.value_coefs]
-            b.row(0, INF, [*cols, short, order], [*coefs, 1.0, -terms.min_order_value])
+            b.row(0, INF, [*cols, *short, order], [*coefs, *one, -terms.min_order_value])
         if terms.truck_capacity_m3 is not None:
-            over = b.var(0, INF, cost=rates.truck_per_m3)
+            over, one = slack(b, rates.truck_per_m3)
             cols = [line.packs for line in lines]
             coefs = [problem.items[line.item].unit_volume_m3 * problem.items[line.item].pack_size
                      for line in lines]
-            b.row(-INF, 0, [*cols, order, over], [*coefs, -terms.truck_capacity_m3, -1.0])
+            b.row(-INF, 0, [*cols, order, *over],
+                  [*coefs, -terms.truck_capacity_m3, *(-x for x in one)])
 
 
 def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
@@ -339,8 +355,8 @@ def add_warehouse_capacity(model: PurchaseModel) -> None:
             b.row(problem.demand[i, t], INF, [peak, model.stock[i, t]], [1.0, -1.0])
             cols.append(peak)
             coefs.append(item.unit_volume_m3)
-        over = b.var(0, INF, cost=problem.rates.warehouse_per_m3_week)
-        b.row(-INF, cap, [*cols, over], [*coefs, -1.0])
+        over, one = slack(b, problem.rates.warehouse_per_m3_week)
+        b.row(-INF, cap, [*cols, *over], [*coefs, *(-x for x in one)])
 
 
 def add_receiving_capacity(model: PurchaseModel) -> None:
@@ -362,8 +378,8 @@ def add_receiving_capacity(model: PurchaseModel) -> None:
                 cols.append(line.ordered)
                 coefs.append(item.receiving_per_line)
         if cols:
-            over = b.var(0, INF, cost=problem.rates.receiving_per_unit_week)
-            b.row(-INF, float(cap[t]), [*cols, over], [*coefs, -1.0])
+            over, one = slack(b, problem.rates.receiving_per_unit_week)
+            b.row(-INF, float(cap[t]), [*cols, *over], [*coefs, *(-x for x in one)])
 
 
 def add_budget(model: PurchaseModel) -> None:
@@ -376,8 +392,8 @@ def add_budget(model: PurchaseModel) -> None:
         cols = [c for line in model.lines if line.week == w for c in line.value_cols]
         coefs = [v for line in model.lines if line.week == w for v in line.value_coefs]
         if cols:
-            over = b.var(0, INF, cost=problem.rates.budget_per_currency)
-            b.row(-INF, float(budget[w]), [*cols, over], [*coefs, -1.0])
+            over, one = slack(b, problem.rates.budget_per_currency)
+            b.row(-INF, float(budget[w]), [*cols, *over], [*coefs, *(-x for x in one)])
 
 
 def build_model(problem: PurchaseProblem) -> PurchaseModel:

@@ -82,6 +82,8 @@ class ViolationRates:
     data leaves no other way (or when it ignores them, as the ERP baselines do). An order below
     the supplier's minimum order value pays the missing value (a common surcharge rule), so a
     plan reaches the minimum with stock it can use, never with stock it would throw away.
+    A rate of ``math.inf`` makes the limit hard: the solver keeps it or finds no plan, and the
+    evaluator prices a plan that breaks it at infinity.
     """
 
     warehouse_per_m3_week: float = 1_000.0

@@ -12,6 +12,7 @@ relaxes the problem).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from salesflow.optimizer.purchasing.model import (
     build_model,
     integer_hint,
     safety_stock_penalty,
+    service_penalty,
 )
 from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
@@ -91,8 +93,9 @@ class PurchaseSolution:
     ``objective`` and ``bound`` are in the model's terms: the plan's cost plus the prices of
     broken limits, safety stock shortfall and avoidable lateness (zero for a plan that keeps
     every rule and target). ``status`` is ``optimal`` when every part was solved to the gap,
-    ``feasible`` when a limit stopped one, ``fallback`` when a part found no plan in time and
-    lot-for-lot stands in for it.
+    ``feasible`` when a limit stopped one; when the plan breaks a hard limit (an infinite
+    violation rate) ``objective`` is ``None`` and ``status`` is ``infeasible`` (proven) or
+    ``no solution`` (none found in time), and the best start stands in as the plan.
     """
 
     plan: PurchasePlan
@@ -148,9 +151,19 @@ class _Part:
 
 
 def _model_score(problem: PurchaseProblem, lines: list[PurchaseLine]) -> float:
-    """What the model minimises, recomputed by the evaluator (without the service term)."""
+    """What the model minimises, recomputed by the evaluator: the plan's cost with penalties,
+    the safety stock shortfall and the service term (``service_penalty`` per unit-week
+    backordered from the first week an order of the SKU's supplier can arrive)."""
     evaluation = evaluate_plan(problem, PurchasePlan(tuple(lines), POLICY))
     score = evaluation.total_with_penalties
+    backlog = np.maximum(-evaluation.inventory, 0.0)
+    if backlog.any():
+        first = {s: next((a for a in problem.arrival_weeks(s) if a < problem.weeks),
+                         problem.weeks) for s in problem.suppliers}
+        for i in np.flatnonzero(backlog.sum(axis=1) > 0):
+            late = backlog[i, first[problem.items[i].supplier_id]:].sum()
+            if late > 0:
+                score += float(late) * service_penalty(problem, int(i))
     if problem.safety_stock is not None:
         target = problem.safety_stock
         below = np.where(target > 0, np.maximum(target - evaluation.inventory, 0.0), 0.0)
@@ -266,14 +279,19 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
         if joint.solved and _model_score(problem, list(joint.lines)) \
                 < _model_score(problem, lines):
             lines, decomposed = list(joint.lines), False
-        statuses = [joint.outcome.status if joint.solved else "feasible"]
+        statuses = [joint.outcome.status if joint.solved or joint.outcome.status == "infeasible"
+                    else "feasible"]
         if joint.outcome.bound is not None:
             bound = max(bound or 0.0, joint.outcome.bound)
         if progress is not None:
             progress(total_parts, total_parts, "joint")
-    objective = _model_score(problem, lines)
+    score = _model_score(problem, lines)
+    objective: float | None = score
     status = "optimal" if statuses and all(s == "optimal" for s in statuses) else "feasible"
-    if bound is not None and objective - bound <= limits.relative_gap * max(abs(objective), 1):
+    if not math.isfinite(score):  # the plan breaks a hard limit: no plan was found in time
+        objective = None
+        status = "infeasible" if "infeasible" in statuses else "no solution"
+    elif bound is not None and score - bound <= limits.relative_gap * max(abs(score), 1):
         status = "optimal"
     lines.sort(key=lambda x: (x.order_date, x.supplier_id, x.sku))
     plan = PurchasePlan(tuple(explain(problem, lines)), POLICY)

@@ -4,20 +4,27 @@ Each item is a SKU with its own supplier (so the supplier's order cost is the it
 cost), lead time 0, packs of one, no price breaks, unit cost 1 with the holding rate set so
 that a unit-week of stock costs ``h``; the shared capacity is a weekly receiving capacity that
 each unit uses ``b`` of and each order line ``st``. Backorders are priced far above any saving,
-so the plan has none when the instance allows it. The published optimum is then the plan's
+so the plan has none when the instance allows it; the capacity is hard (an infinite violation
+rate), as in the model the optima refer to. The published optimum is then the plan's
 ordering + holding cost (purchase is the fixed total demand).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from salesflow.data.lotsizing import LotSizingInstance
 from salesflow.optimizer.purchasing.plan import PurchasePlan
-from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
+from salesflow.optimizer.purchasing.problem import (
+    PurchaseItem,
+    PurchaseProblem,
+    SupplierTerms,
+    ViolationRates,
+)
 
 FIRST_MONDAY = dt.date(2024, 1, 1)
 
@@ -40,7 +47,8 @@ def lotsizing_problem(instance: LotSizingInstance) -> PurchaseProblem:
                       + float(instance.holding.max(initial=0.0)) * periods + 1.0)
     return PurchaseProblem(FIRST_MONDAY, periods, items, suppliers,
                            instance.demand.astype(float), np.zeros((n, periods)), penalty,
-                           receiving_capacity=np.full(periods, instance.capacity))
+                           receiving_capacity=np.full(periods, instance.capacity),
+                           rates=ViolationRates(receiving_per_unit_week=math.inf))
 
 
 @dataclass(frozen=True)
