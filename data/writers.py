@@ -63,6 +63,14 @@ def json_bytes(value: Any) -> bytes:
     return (json.dumps(_plain(value), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _regular_file_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give: 0o666 less the process umask
+    (``mkstemp`` creates 0o600 files, which other users of the exports could not read)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a
     partial one (temporary file in the same folder, fsync, rename).
@@ -76,6 +84,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _regular_file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -104,6 +113,7 @@ def write_files_atomically(folder: str | os.PathLike[str],
         for name, data in files.items():
             fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".tmp")
             staged.append((Path(tmp), target / name))
+            os.fchmod(fd, _regular_file_mode())
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()

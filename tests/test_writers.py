@@ -8,7 +8,13 @@ import math
 
 import pandas as pd
 
-from salesflow.data.writers import csv_bytes, json_bytes, neutralize_cell
+from salesflow.data.writers import (
+    csv_bytes,
+    json_bytes,
+    neutralize_cell,
+    write_atomic,
+    write_files_atomically,
+)
 
 
 def test_formula_cells_are_neutralized_numbers_are_not() -> None:
@@ -66,3 +72,17 @@ def test_xlsx_bytes_neutralizes_and_round_trips() -> None:
     assert back["name"].tolist() == ["'=SUM(A1)", "Bolt"]
     assert back["qty"].tolist() == [3, 4]
     assert back["price"].iloc[0] == 1.5 and math.isnan(back["price"].iloc[1])
+
+
+def test_written_files_get_the_usual_permissions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        one = write_atomic(tmp_path / "one.csv", b"a\n")
+        (two,) = write_files_atomically(tmp_path / "plan", {"two.csv": b"b\n"})
+    finally:
+        os.umask(mask)
+    for path in (one, two):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
