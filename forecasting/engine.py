@@ -3,8 +3,9 @@
 :class:`Forecaster` follows scikit-learn's estimator rules and statsforecast's long-frame
 conventions: ``fit(df)`` then ``predict(horizon)``, or ``forecast(df)`` in one go, and
 ``cross_validation(df)`` with a ``cutoff`` column. Per series it classifies the demand, backtests
-the candidate models of that class on rolling origins, selects or combines them
-(:mod:`salesflow.forecasting.series_fit`), and forecasts with quantiles: the intermittent
+the candidate models of that class on rolling origins, selects or combines them (per series,
+or one combination chosen on the backtests of all series with the same candidates;
+:mod:`salesflow.forecasting.series_fit`), and forecasts with quantiles: the intermittent
 models' own, the others calibrated on the pooled backtest errors
 (:mod:`salesflow.forecasting.calibration`). Series are independent and are mapped over worker
 processes; the same input and seed give the same numbers with any number of workers.
@@ -39,6 +40,7 @@ from salesflow.forecasting.series_fit import (
     FitSettings,
     SeriesFit,
     SeriesTask,
+    choose_pooled,
     clip_at_zero,
     combine,
     fit_many,
@@ -80,8 +82,10 @@ class Forecaster(BaseEstimator):
         Models to try per demand class, overriding
         :data:`~salesflow.forecasting.candidates.DEFAULT_CANDIDATES` for the classes given.
     strategy:
-        ``"select"`` the best backtested candidate, ``"combine"`` the median of the ``top_k``
-        best, or ``"auto"`` (select for intermittent and lumpy demand, combine otherwise).
+        ``"select"`` the best backtested candidate per series, ``"combine"`` the median of
+        the ``top_k`` best per series, ``"pooled"`` the median of the subset of candidates
+        with the lowest backtest sMAPE over all series with the same candidates, or ``"auto"``
+        (select for intermittent and lumpy demand, pooled otherwise).
     top_k:
         Candidates combined (``None``: all that could be fitted).
     n_windows:
@@ -222,6 +226,7 @@ class Forecaster(BaseEstimator):
                                                        strict=True))]
         fits = map_chunks(fit_many, tasks, settings, n_jobs=self.n_jobs,
                           progress=self.progress)
+        fits = choose_pooled(fits, series.values, settings)
         errors = [(f.backtest.actual, f.backtest.forecast, f.backtest.sd)
                   for f in fits if f.backtest is not None and not f.prediction.quantiles]
         calibration = calibrate(errors, settings.levels, settings.horizon)

@@ -6,24 +6,28 @@ the series and the settings, so the result does not depend on which process runs
 Backtest: rolling origin with ``n_windows`` cut-offs ``step`` apart, the last one ``horizon``
 before the end; every candidate is refitted at each cut-off and forecasts ``horizon`` steps.
 Ranking: mean absolute error for regular demand, mean squared error for intermittent demand
-(the absolute error would favour forecasting zero). Choice: the best candidate (``select``) or
-the median of the ``top_k`` best (``combine``); ``auto`` selects for intermittent and lumpy
-series and combines for the others.
+(the absolute error would favour forecasting zero). Choice: the best candidate (``select``), the
+median of the ``top_k`` best (``combine``), or ``pooled``: every candidate is fitted and the
+engine then picks, for all series with the same candidates, the combination (median of a
+non-empty subset of the candidates) with the lowest backtest sMAPE averaged over them
+(:func:`choose_pooled`): one choice learnt from many series is far less noisy than one per
+series. ``auto`` selects for intermittent and lumpy series and pools the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import combinations
 
 import numpy as np
 
 from salesflow.forecasting.base import LocalForecaster, Prediction
 from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
 from salesflow.forecasting.classify import DemandClass, classify_demand
-from salesflow.forecasting.metrics import mase_scale
+from salesflow.forecasting.metrics import mase_scale, smape
 
-STRATEGIES = ("auto", "select", "combine")
+STRATEGIES = ("auto", "select", "combine", "pooled")
 _MODEL_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
 
 
@@ -91,6 +95,9 @@ class SeriesFit:
         Candidates that could not be fitted to this series.
     fitted:
         The fitted members (only with ``keep_models``).
+    options:
+        With the ``pooled`` strategy until :func:`choose_pooled` has run: every fitted
+        candidate's final forecast, backtest forecasts and (with ``keep_models``) model.
     """
 
     unique_id: object
@@ -105,6 +112,8 @@ class SeriesFit:
     scores: Mapping[str, float]
     failed: tuple[str, ...]
     fitted: tuple[LocalForecaster, ...] | None = None
+    options: Mapping[str, tuple[Prediction, tuple[Prediction, ...], LocalForecaster | None]] \
+        = field(default_factory=dict)
 
 
 def cutoffs_for(n_obs: int, settings: FitSettings) -> list[int]:
@@ -166,15 +175,21 @@ def _backtest_candidates(task: SeriesTask, names: Sequence[str], cutoffs: list[i
     return out, failed
 
 
+def _strategy(settings: FitSettings, demand: DemandClass) -> str:
+    if settings.strategy == "auto":
+        return "select" if demand.intermittent else "pooled"
+    return settings.strategy
+
+
 def _choose(names: Sequence[str], scores: Mapping[str, float], demand: DemandClass,
             settings: FitSettings) -> list[str]:
-    strategy = settings.strategy
-    if strategy == "auto":
-        strategy = "select" if demand.intermittent else "combine"
+    strategy = _strategy(settings, demand)
     usable = [n for n in names if n in scores] or list(names)
     ranked = sorted(usable, key=lambda n: (scores.get(n, np.inf), usable.index(n)))
     if strategy == "select":
         return ranked[:1]
+    if strategy == "pooled":
+        return usable
     keep = set(ranked[:settings.top_k] if settings.top_k else ranked)
     return [n for n in usable if n in keep]
 
@@ -223,23 +238,95 @@ def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
     prediction = combine(final)
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
-
-    backtest, b_mase, b_wape = None, float("nan"), float("nan")
-    if all(n in backtests for n in used) and cutoffs:
-        rows = [combine([backtests[n][w] for n in used]) for w in range(len(cutoffs))]
-        rows = [clip_at_zero(r) if settings.nonnegative else r for r in rows]
-        actual = np.vstack([y[c:c + settings.horizon] for c in cutoffs])
-        forecast = np.vstack([r.mean for r in rows])
-        backtest = Backtest(tuple(cutoffs), actual, forecast, np.vstack([r.sd for r in rows]))
-        abs_error = np.abs(actual - forecast)
-        scale = mase_scale(y[:cutoffs[0]], settings.season_length)
-        b_mase = float(abs_error.mean() / scale) if np.isfinite(scale) and scale > 0 \
-            else float("nan")
-        total = float(np.abs(actual).sum())
-        b_wape = float(abs_error.sum() / total) if total > 0 else float("nan")
+    backtest, b_mase, b_wape = _backtest_of(y, used, backtests, cutoffs, settings)
+    options = {}
+    if _strategy(settings, demand) == "pooled":
+        models = dict(zip([n for n in used if n not in GLOBAL_MODELS], fitted, strict=True))
+        options = {n: (p, tuple(backtests.get(n, ())),
+                       models.get(n) if settings.keep_models else None)
+                   for n, p in zip(used, final, strict=True)}
     return SeriesFit(task.unique_id, y.size, demand, _label(used), tuple(used), prediction,
                      backtest, b_mase, b_wape, scores, tuple(failed),
-                     tuple(fitted) if settings.keep_models else None)
+                     tuple(fitted) if settings.keep_models else None, options)
+
+
+def _backtest_of(y: np.ndarray, used: Sequence[str],
+                 backtests: Mapping[str, Sequence[Prediction]], cutoffs: Sequence[int],
+                 settings: FitSettings) -> tuple[Backtest | None, float, float]:
+    """The combination of ``used`` at every cut-off, its MASE and WAPE (``None``, ``nan``
+    when a member has no backtest or there is no cut-off)."""
+    if not cutoffs or not all(n in backtests for n in used):
+        return None, float("nan"), float("nan")
+    rows = [combine([backtests[n][w] for n in used]) for w in range(len(cutoffs))]
+    rows = [clip_at_zero(r) if settings.nonnegative else r for r in rows]
+    actual = np.vstack([y[c:c + settings.horizon] for c in cutoffs])
+    forecast = np.vstack([r.mean for r in rows])
+    backtest = Backtest(tuple(cutoffs), actual, forecast, np.vstack([r.sd for r in rows]))
+    abs_error = np.abs(actual - forecast)
+    scale = mase_scale(y[:cutoffs[0]], settings.season_length)
+    b_mase = float(abs_error.mean() / scale) if np.isfinite(scale) and scale > 0 \
+        else float("nan")
+    total = float(np.abs(actual).sum())
+    b_wape = float(abs_error.sum() / total) if total > 0 else float("nan")
+    return backtest, b_mase, b_wape
+
+
+def _pooled_loss(fits: Sequence[SeriesFit], members: Sequence[str],
+                 settings: FitSettings) -> float:
+    """Backtest sMAPE of the median of ``members``, averaged over ``fits``."""
+    losses = []
+    for fit in fits:
+        for w, actual in enumerate(fit.backtest.actual if fit.backtest is not None else ()):
+            row = combine([fit.options[n][1][w] for n in members])
+            mean = np.maximum(row.mean, 0.0) if settings.nonnegative else row.mean
+            losses.append(smape(actual, mean))
+    return float(np.mean(losses)) if losses else float("inf")
+
+
+def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
+                  settings: FitSettings) -> list[SeriesFit]:
+    """Finish the ``pooled`` strategy. Series whose demand classes have the same candidates
+    form a pool (smooth and erratic by default). Per pool: the subset of candidates whose
+    median has the lowest backtest sMAPE averaged over the pool's series (only series where
+    every candidate was fitted and backtested vote; ties go to the earlier subset, smaller
+    first); then every series of the pool is recombined from those members (from all it has,
+    if it lacks them). Fits without options pass through unchanged.
+    """
+    out = list(fits)
+    pools: dict[tuple[str, ...], list[int]] = {}
+    for i, fit in enumerate(fits):
+        if fit.options:
+            pools.setdefault(tuple(settings.candidates[fit.demand.label]), []).append(i)
+    for names, indices in pools.items():
+        voters = [fits[i] for i in indices
+                  if fits[i].backtest is not None and all(
+                      n in fits[i].options and len(fits[i].options[n][1]) ==
+                      len(fits[i].backtest.cutoffs) for n in names)]
+        subsets = [list(c) for k in range(1, len(names) + 1) for c in combinations(names, k)]
+        best = names
+        if voters:
+            losses = [_pooled_loss(voters, s, settings) for s in subsets]
+            best = subsets[int(np.argmin(losses))]
+        for i in indices:
+            out[i] = _recombine(fits[i], values[i], best, settings)
+    return out
+
+
+def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
+               settings: FitSettings) -> SeriesFit:
+    used = [n for n in members if n in fit.options] or list(fit.options)
+    prediction = combine([fit.options[n][0] for n in used])
+    if settings.nonnegative:
+        prediction = clip_at_zero(prediction)
+    backtests = {n: fit.options[n][1] for n in used if fit.options[n][1]}
+    cutoffs = cutoffs_for(len(y), settings)
+    backtest, b_mase, b_wape = _backtest_of(np.asarray(y, dtype=np.float64), used, backtests,
+                                            cutoffs, settings)
+    fitted = tuple(fit.options[n][2] for n in used if fit.options[n][2] is not None) \
+        if settings.keep_models else None
+    return replace(fit, model=_label(used), members=tuple(used), prediction=prediction,
+                   backtest=backtest, backtest_mase=b_mase, backtest_wape=b_wape,
+                   fitted=fitted, options={})
 
 
 def fit_many(tasks: Sequence[SeriesTask], settings: FitSettings) -> list[SeriesFit]:

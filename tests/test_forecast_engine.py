@@ -51,7 +51,9 @@ def test_forecast_frame_shape_dates_and_quantiles() -> None:
     first = out[out["unique_id"] == "s0"]["ds"]
     assert first.tolist() == list(pd.date_range("2024-01-01", periods=6, freq="MS"))
     assert (out["p5"] <= out["p50"]).all() and (out["p50"] <= out["p90"]).all()
-    assert out["model"].iloc[0] == "median(theta,dotm)"
+    # pooled (the default for regular demand): one combination for all three series
+    assert out["model"].nunique() == 1
+    assert out["model"].iloc[0] in {"theta", "dotm", "median(theta,dotm)"}
 
 
 def test_integer_ds_continues_the_index() -> None:
@@ -88,6 +90,53 @@ def test_global_model_same_seed_same_output() -> None:
     pd.testing.assert_frame_equal(a, b)
     engine = Forecaster(**kwargs, strategy="select").fit(frame)
     assert set(engine.series_["model"]) <= {"theta", "gbm"}
+
+
+def test_pooled_choice_keeps_the_exact_model_alone() -> None:
+    # exactly periodic series: seasonal naive has zero backtest error, its median with naive
+    # has not, so the pooled choice is seasonal naive alone, for every series
+    pattern = np.array([10.0, 30.0, 20.0, 40.0])
+    frame = pd.concat([pd.DataFrame({"unique_id": f"p{i}", "ds": np.arange(1, 25),
+                                     "y": np.tile(pattern * (i + 1), 6)}) for i in range(3)])
+    pair = ("naive", "seasonal_naive")
+    engine = Forecaster(horizon=4, season_length=4, candidates={"smooth": pair,
+                                                                "erratic": pair})
+    out = engine.forecast(frame)
+    assert set(engine.series_["model"]) == {"seasonal_naive"}
+    for i in range(3):
+        assert np.allclose(out[out["unique_id"] == f"p{i}"]["forecast"], pattern * (i + 1))
+
+
+def _walks(n_series: int = 6, n: int = 40, seed: int = 11) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.concat([pd.DataFrame({
+        "unique_id": f"w{i}", "ds": np.arange(1, n + 1),
+        "y": 200 + np.cumsum(rng.normal(rng.uniform(-1, 2), 4, n))}) for i in range(n_series)])
+
+
+def test_pooled_choice_is_the_subset_with_the_lowest_pooled_backtest_smape() -> None:
+    from itertools import combinations
+
+    from salesflow.forecasting.metrics import smape
+
+    frame = _walks()
+    names = ("theta", "dotm", "naive")  # the winner here is not the first subset tried
+    settings = {"horizon": 5, "n_windows": 2, "step": 3}
+    losses = {}
+    for k in (1, 2, 3):
+        for subset in combinations(names, k):
+            engine = Forecaster(**settings, strategy="combine",
+                                candidates={"smooth": subset, "erratic": subset}).fit(frame)
+            rows = [smape(a, f) for fit in engine.fits_
+                    for a, f in zip(fit.backtest.actual, fit.backtest.forecast, strict=True)]
+            losses[subset] = float(np.mean(rows))
+    best = min(losses, key=losses.__getitem__)
+    pooled = Forecaster(**settings, candidates={"smooth": names, "erratic": names}).fit(frame)
+    label = best[0] if len(best) == 1 else f"median({','.join(best)})"
+    assert set(pooled.series_["model"]) == {label}
+    combined = Forecaster(**settings, strategy="combine",
+                          candidates={"smooth": best, "erratic": best}).fit(frame)
+    pd.testing.assert_frame_equal(pooled.predict(), combined.predict())
 
 
 def test_intermittent_series_get_intermittent_models_and_quantiles() -> None:
