@@ -62,7 +62,7 @@ def replay_table(data: Path, weeks: int) -> tuple[str, list[str]]:
         lines.append(
             f"| {row['policy']} | {row['purchase']:,.0f} | {row['ordering']:,.0f} | "
             f"{row['holding']:,.0f} | {row['shortage']:,.0f} | {row['stock_change']:+,.0f} | "
-            f"{row['cost']:,.0f} | {versus:+.1%} | {row['fill_rate']:.1%} | "
+            f"{row['cost']:,.0f} | {versus:+.1%} | {outcome.fill_rate:.1%} | "
             f"{'n/a' if turnover is None else f'{turnover:.2f}'} | "
             f"{row['peak_stock_m3']:,.1f} | {row['weeks_over_capacity']} |")
         if not outcome.is_baseline and best is not None:

@@ -180,8 +180,8 @@ def _operating_cost(labour: float | None, transport: float | None,
                    + week_one["holding"]) / orders)
 
 
-def baseline_kpis(forecast: ForecastResult, purchasing: PurchasingResult,
-                  staffing: StaffingResult, routing: RoutingResult) -> dict[str, Any]:
+def baseline_kpis(purchasing: PurchasingResult, staffing: StaffingResult,
+                  routing: RoutingResult) -> dict[str, Any]:
     """The same measures for the stages' baselines on the same inputs; missing parts are ``None``.
 
     The purchasing baseline is the rule with the lowest net cost among those that keep every
@@ -250,7 +250,7 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
         staff["solver"] = {"status": solution.status, "objective": _round(solution.objective),
                            "bound": _round(solution.bound)}
     routes = routing_kpis(list(routing.days))
-    base = baseline_kpis(forecast, purchasing, staffing, routing)
+    base = baseline_kpis(purchasing, staffing, routing)
     orders = float(forecast.orders_per_day.sum())
     week_one = _plan_week_costs(purchasing.problem, purchasing.plan, purchasing.evaluation)
     operating = _operating_cost(staff["labour_cost"], routes["cost"]["total"], week_one, orders)
