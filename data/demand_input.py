@@ -92,7 +92,7 @@ def read_demand(path: str | Path, skus: Collection[str]) -> DemandInput:
     dates = parse_date(text["week_start"])
     bad_date = dates.bad | (text["week_start"] == "").to_numpy()
     problems += _problems_at(file, text, bad_date, "week_start", dates.rule)
-    weekday = dates.values.dt.weekday.to_numpy()
+    weekday = dates.values.dt.day_of_week.to_numpy()
     not_monday = ~bad_date & (weekday != 0)
     problems += _problems_at(file, text, not_monday, "week_start",
                              "must be a Monday (the first day of the week)")
@@ -135,7 +135,7 @@ def demand_from_history(sales: pd.DataFrame, first_week: dt.date, weeks: int,
     start = pd.Timestamp(first_week) - pd.Timedelta(weeks=lag_weeks)
     end = start + pd.Timedelta(weeks=weeks)
     window = sales[(sales["order_date"] >= start) & (sales["order_date"] < end)]
-    monday = window["order_date"] - pd.to_timedelta(window["order_date"].dt.weekday, unit="D")
+    monday = window["order_date"] - pd.to_timedelta(window["order_date"].dt.day_of_week, unit="D")
     out = (window.assign(week_start=monday + pd.Timedelta(weeks=lag_weeks))
            .groupby(["sku", "week_start"], as_index=False)["quantity"].sum())
     out["week_start"] = out["week_start"].dt.strftime("%Y-%m-%d")

@@ -103,7 +103,7 @@ def _from_step(days: int, dates: pd.Series) -> str | None:
     if days == 1:
         return "D"
     if days == 7:
-        return f"W-{_WEEKDAY_CODES[int(dates.iloc[0].dayofweek)]}"
+        return f"W-{_WEEKDAY_CODES[int(dates.iloc[0].day_of_week)]}"
     starts = bool(dates.dt.is_month_start.all())
     ends = bool(dates.dt.is_month_end.all())
     if 28 <= days <= 31 and (starts or ends):

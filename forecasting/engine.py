@@ -63,7 +63,7 @@ def _season_phase(series: SeriesSet, index: int, season_length: int) -> int:
     if season_length == 4 and freq.startswith("Q"):
         return (stamp.month - 1) // 3
     if season_length == 7 and freq == "D":
-        return stamp.dayofweek
+        return stamp.day_of_week
     return 0
 
 

@@ -43,7 +43,7 @@ def test_demand_frame_keeps_its_contract(tiny_stage: tuple) -> None:
     assert list(demand.columns) == ["unique_id", "ds", "forecast", "model", "p10", "p50", "p90"]
     assert len(demand) == len(dataset.skus) * horizon
     assert demand["ds"].min() == pd.Timestamp(week_start)
-    assert (demand["ds"].dt.dayofweek == 0).all()
+    assert (demand["ds"].dt.day_of_week == 0).all()
     numbers = demand[["forecast", "p10", "p50", "p90"]]
     assert (numbers >= 0).all().all()
     assert (demand["p10"] <= demand["p50"]).all() and (demand["p50"] <= demand["p90"]).all()
