@@ -189,12 +189,8 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
         from salesflow.forecasting.stage import forecast_stage
 
         week_start = dataset.plan_week_start(week)
-        history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
-        if history.empty:
-            raise InvalidInputError([Problem(
-                dataset.files["sales"], None, "order_date", None,
-                f"no sales before the planning week starting {week_start}; the forecast "
-                f"needs history (or give --demand)")])
+        history = dataset.history_before(
+            week_start, "; the forecast needs history (or give --demand)")
         weeks = dataset.config.planning.horizon_weeks
         forecasting = time.perf_counter()
         demand = forecast_stage(dataset, history, week_start).demand.rename(

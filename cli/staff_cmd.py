@@ -205,20 +205,13 @@ def _from_file(dataset: Any, path: Path, limits: Any, progress: _SolveProgress) 
 
 def _from_forecast(dataset: Any, week: str | None, limits: Any,
                    progress: _SolveProgress) -> Any:
-    import pandas as pd
 
-    from salesflow.data.errors import InvalidInputError, Problem
     from salesflow.forecasting.stage import forecast_stage
     from salesflow.optimizer.purchasing.stage import purchasing_stage
     from salesflow.optimizer.staffing.stage import staffing_stage
 
     week_start = dataset.plan_week_start(week)
-    history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
-    if history.empty:
-        raise InvalidInputError([Problem(
-            dataset.files["sales"], None, "order_date", None,
-            f"no sales before the week starting {week_start}; the history starts "
-            f"{dataset.history_start}")])
+    history = dataset.history_before(week_start)
     forecast = forecast_stage(dataset, history, week_start)
     progress.stage("purchase plan (receiving work)")
     purchasing = purchasing_stage(dataset, history, forecast.demand, week_start)

@@ -120,6 +120,22 @@ class Dataset:
         """Date of the last order line."""
         return pd.Timestamp(self.sales["order_date"].max()).date()
 
+    def history_before(self, week_start: dt.date, hint: str = "") -> pd.DataFrame:
+        """The sales lines before ``week_start``: all a plan for that week may see.
+
+        Raises
+        ------
+        InvalidInputError
+            If there are none (``hint`` is added to the message).
+        """
+        history = self.sales[self.sales["order_date"] < pd.Timestamp(week_start)]
+        if history.empty:
+            raise InvalidInputError([Problem(
+                self.files["sales"], None, "order_date", None,
+                f"no sales before the planning week starting {week_start}; "
+                f"the history starts {self.history_start}{hint}")])
+        return history
+
     def plan_week_start(self, week: str | None = None) -> dt.date:
         """Monday of the week to plan: ``week`` if given, else the config's, else the week
         after the last sale.

@@ -20,7 +20,6 @@ import pandas as pd
 
 from salesflow.data.config import iso_week
 from salesflow.data.dataset import Dataset
-from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.forecasting.stage import ForecastResult, forecast_stage
 from salesflow.optimizer.kpis import weekly_kpis
 from salesflow.optimizer.purchasing.plan import purchase_orders_frame
@@ -61,16 +60,6 @@ class WeeklyPlan:
         }
 
 
-def _history(dataset: Dataset, week_start: dt.date) -> pd.DataFrame:
-    history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
-    if history.empty:
-        raise InvalidInputError([Problem(
-            dataset.files["sales"], None, "order_date", None,
-            f"no sales before the planning week starting {week_start}; "
-            f"the history starts {dataset.history_start}")])
-    return history
-
-
 def run_weekly(dataset: Dataset, week: str | None = None,
                progress: ProgressCallback | None = None) -> WeeklyPlan:
     """Run the whole weekly cycle on ``dataset`` for ``week`` (``YYYY-Www``).
@@ -87,7 +76,7 @@ def run_weekly(dataset: Dataset, week: str | None = None,
             progress(stage, STAGES.index(stage), len(STAGES))
 
     week_start = dataset.plan_week_start(week)
-    history = _history(dataset, week_start)
+    history = dataset.history_before(week_start)
     step("forecast")
     forecast = forecast_stage(dataset, history, week_start)
     step("purchasing")
