@@ -132,7 +132,9 @@ def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
 
 
-def _check_weeks(dataset: Dataset, first: dt.date, last: dt.date) -> None:
+def check_replay_weeks(dataset: Dataset, first: dt.date, last: dt.date) -> None:
+    """Raise :class:`InvalidInputError` unless the weeks can be replayed: in order, with
+    history before them and actual sales in every one of them."""
     problems = []
     if last < first:
         problems.append(Problem("--to", None, None, str(last), "must not be before --from"))
@@ -147,6 +149,14 @@ def _check_weeks(dataset: Dataset, first: dt.date, last: dt.date) -> None:
                                 f"ends {end}"))
     if problems:
         raise InvalidInputError(problems)
+
+
+def actual_demand(dataset: Dataset, last_week: dt.date) -> pd.DataFrame:
+    """Units sold per SKU (rows, in SKU order) and week (columns, Mondays) up to the week of
+    ``last_week``, zero-filled: the demand a replay serves."""
+    skus = dataset.skus["sku"].sort_values().tolist()
+    return (weekly_demand(dataset.sales, skus, last_week + dt.timedelta(days=7))
+            .pivot(index="unique_id", columns="ds", values="y").reindex(skus).fillna(0.0))
 
 
 def _week_costs(problem: PurchaseProblem, lines: Sequence) -> tuple[float, float, int]:
@@ -168,12 +178,11 @@ def run_replay(dataset: Dataset, first_week: dt.date, last_week: dt.date,
     InvalidInputError
         If the weeks are out of order, lack history before them or actual sales in them.
     """
-    _check_weeks(dataset, first_week, last_week)
+    check_replay_weeks(dataset, first_week, last_week)
     weeks = _mondays(first_week, last_week)
     horizon = dataset.config.planning.horizon_weeks
     skus = dataset.skus["sku"].sort_values().tolist()
-    actual = (weekly_demand(dataset.sales, skus, last_week + dt.timedelta(days=7))
-              .pivot(index="unique_id", columns="ds", values="y").reindex(skus).fillna(0.0))
+    actual = actual_demand(dataset, last_week)
     on_hand = (dataset["inventory"].groupby("sku")["on_hand"].sum()
                .reindex(skus, fill_value=0.0).to_numpy(dtype=float))
     unit_cost = dataset.skus.set_index("sku")["unit_cost"].reindex(skus).to_numpy(float)

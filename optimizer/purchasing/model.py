@@ -23,6 +23,11 @@ keeps shortage to what no order could prevent: lateness beyond the first week an
 arrive costs, on top of the shortage penalty, more than ordering the unit would
 (``service_penalty``); it is a model term only, the evaluator prices shortage as the issue
 says.
+
+For the perfect-foresight bound of a replay (:mod:`salesflow.optimizer.replay_bound`) the
+model can instead price the horizon's end as the replay's accounting does
+(:class:`ModelTerms`): stock left is worth what was paid for it, a backlog left costs its unit
+cost, and there is no service term.
 """
 
 from __future__ import annotations
@@ -55,7 +60,8 @@ def net_requirements(problem: PurchaseProblem, i: int) -> np.ndarray:
             - np.cumsum(problem.open_arrivals[i]))
 
 
-def price_segments(item: PurchaseItem, need: float) -> list[Segment]:
+def price_segments(item: PurchaseItem, need: float, end_stock_at_cost: bool = False
+                   ) -> list[Segment]:
     """The all-units price levels of a line as pack ranges, MOQ applied, for a line from which
     at most ``need`` units can be used.
 
@@ -63,7 +69,10 @@ def price_segments(item: PurchaseItem, need: float) -> list[Segment]:
     (every extra unit is wasted, so more of them at the same price only costs more; an order
     below the minimum order value pays the missing value, which is never more than buying
     wasted units to reach it); and a level whose minimum exceeds the need and costs more than
-    buying the need itself.
+    buying the need itself. With ``end_stock_at_cost`` (units left are credited at their price,
+    see :class:`ModelTerms`) that last cut is not made: a deeper level then lowers the price
+    of the units used. (The first cut stays valid there when, as in the replay's accounting,
+    the minimum order value is not priced.)
     """
     need_packs = max(math.ceil(need / item.pack_size - 1e-9), item.min_packs)
     need_quantity = need_packs * item.pack_size
@@ -77,7 +86,8 @@ def price_segments(item: PurchaseItem, need: float) -> list[Segment]:
             high = min(high, math.ceil(levels[k + 1][0] / item.pack_size - 1e-9) - 1)
         if low > high:
             continue
-        if low > need_packs and low * item.pack_size * price >= need_cost:
+        if not end_stock_at_cost and low > need_packs \
+                and low * item.pack_size * price >= need_cost:
             continue  # a minimum beyond the need that costs more than the need
         segments.append(Segment(low, high, price))
     return segments
@@ -123,12 +133,29 @@ class LineColumns:
     ranges: list[Segment]  # per price segment: its pack range and price
 
 
+@dataclass(frozen=True)
+class ModelTerms:
+    """How the model prices what the horizon leaves behind.
+
+    ``end_stock_at_cost``: stock left at the horizon's end is credited at the price paid for it
+    (the unit cost for stock on hand at the start, which is used first), and demand still
+    unserved then costs its unit cost on top of the shortage penalty, i.e. the replay's
+    accounting, where the cost is net of the change in stock value. ``service_rule``:
+    avoidable lateness pays ``service_penalty``. The planning default keeps the service rule
+    and gives stock left no value.
+    """
+
+    end_stock_at_cost: bool = False
+    service_rule: bool = True
+
+
 @dataclass
 class PurchaseModel:
     """The MIP of a purchasing problem and where its decisions are."""
 
     problem: PurchaseProblem
     builder: MipBuilder
+    terms: ModelTerms = field(default_factory=ModelTerms)
     lines: list[LineColumns] = field(default_factory=list)
     supplier_orders: dict[tuple[str, int], int] = field(default_factory=dict)
     stock: dict[tuple[int, int], int] = field(default_factory=dict)  # end stock (i, t)
@@ -249,7 +276,8 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
     weeks = problem.weeks
     hold = item.holding_cost_per_week
     short = problem.shortage_penalty
-    extra = service_penalty(problem, i)
+    extra = service_penalty(problem, i) if model.terms.service_rule else 0.0
+    at_cost = model.terms.end_stock_at_cost
     demand = problem.demand[i]
 
     def late_cost(arrival: int, t: int) -> float:
@@ -260,14 +288,16 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
     # Fixed supplies: stock on hand (week 0) and open orders (their arrival week).
     fixed = problem.open_arrivals[i].copy()
     fixed[0] += item.on_hand
+    fixed_left = []
     for a in np.flatnonzero(fixed > 0):
         cols = [b.var(0, demand[t], cost=hold * (t - a) if t >= a else late_cost(a, t))
                 for t in served]
         for col, t in zip(cols, served, strict=True):
             served[t][0].append(col)
             served[t][1].append(1.0)
-        left = b.var(0, INF, cost=hold * (weeks - a))
+        left = b.var(0, INF, cost=hold * (weeks - a) - (item.unit_cost if at_cost else 0.0))
         b.row(fixed[a], fixed[a], [*cols, left], [1.0] * (len(cols) + 1))
+        fixed_left.append(left)
     pack = float(item.pack_size)
     for line in lines:
         a = line.arrival
@@ -282,7 +312,7 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
                 targets.append((t, late_cost(a, t)))
         # One flow per price segment, tied to that segment being chosen: the LP then pays a
         # segment's minimum quantity in proportion to the demand it serves.
-        for picked, amount in line.segments:
+        for (picked, amount), segment in zip(line.segments, line.ranges, strict=True):
             cols = []
             for t, cost in targets:
                 col = b.var(0, demand[t], cost=cost)
@@ -290,12 +320,21 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
                 cols.append(col)
                 served[t][0].append(col)
                 served[t][1].append(1.0)
-            left = b.var(0, INF, cost=hold * (weeks - a))
+            left = b.var(0, INF, cost=hold * (weeks - a) - (segment.price if at_cost else 0.0))
             b.row(0, 0, [*cols, left, amount], [1.0] * (len(cols) + 1) + [-pack])
+    unserved_cols = []
     for t, (cols, coefs) in served.items():
         unserved = b.var(0, demand[t], cost=short * (weeks - t)
-                         + extra * max(0, weeks - max(t, first_arrival)))
+                         + extra * max(0, weeks - max(t, first_arrival))
+                         + (item.unit_cost if at_cost else 0.0))
         b.row(demand[t], demand[t], [*cols, unserved], [*coefs, 1.0])
+        unserved_cols.append(unserved)
+    if at_cost and fixed_left:
+        # First in, first out: the stock there before the plan is used before any purchase,
+        # so no more of it is left (and credited at unit cost) than the demand leaves unused.
+        spare = max(0.0, float(fixed.sum() - demand.sum()))
+        b.row(-INF, spare, [*fixed_left, *unserved_cols],
+              [1.0] * len(fixed_left) + [-1.0] * len(unserved_cols))
 
 
 def add_stock_levels(model: PurchaseModel, i: int, lines: list[LineColumns]) -> None:
@@ -396,9 +435,10 @@ def add_budget(model: PurchaseModel) -> None:
             b.row(-INF, float(budget[w]), [*cols, *over], [*coefs, *(-x for x in one)])
 
 
-def build_model(problem: PurchaseProblem) -> PurchaseModel:
-    """The MIP of ``problem`` (every family its data asks for)."""
-    model = PurchaseModel(problem, MipBuilder())
+def build_model(problem: PurchaseProblem, terms: ModelTerms | None = None) -> PurchaseModel:
+    """The MIP of ``problem`` (every family its data asks for), the horizon's end priced by
+    ``terms`` (default: :class:`ModelTerms`)."""
+    model = PurchaseModel(problem, MipBuilder(), terms or ModelTerms())
     arrivals = {s: problem.arrival_weeks(s) for s in problem.suppliers}
     by_item: list[list[LineColumns]] = []
     for i, item in enumerate(problem.items):
@@ -409,7 +449,8 @@ def build_model(problem: PurchaseProblem) -> PurchaseModel:
                 continue
             most = float(need[a:].max())  # the most a line arriving in week a can be used for
             if most > 1e-9:
-                lines.append(add_line(model, i, w, a, price_segments(item, most)))
+                segments = price_segments(item, most, model.terms.end_stock_at_cost)
+                lines.append(add_line(model, i, w, a, segments))
         by_item.append(lines)
     add_supplier_orders(model)
     need_levels = problem.warehouse_m3 is not None or problem.safety_stock is not None
