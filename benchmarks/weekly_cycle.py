@@ -11,7 +11,7 @@
 Usage (from the repository root)::
 
     python benchmarks/weekly_cycle.py [--part replay|medium|all] [--data DIR] [--medium DIR]
-                                      [--weeks 12] [--bound-seconds 600]
+                                      [--weeks 12] [--time-limit S] [--bound-seconds 600]
 
 ``--medium`` defaults to generating ``medium`` seed 7 into a temporary folder.
 """
@@ -39,12 +39,13 @@ from salesflow.optimizer.replay_bound import foresight_bound
 from salesflow.optimizer.replay_policies import replay_policies
 
 
-def replay_table(data: Path, weeks: int, bound_seconds: float) -> tuple[str, list[str]]:
+def replay_table(data: Path, weeks: int, time_limit: float | None,
+                 bound_seconds: float) -> tuple[str, list[str]]:
     dataset = load_dataset(data)
     last = dataset.plan_week_start() - dt.timedelta(days=7)
     first = last - dt.timedelta(days=7 * (weeks - 1))
     started = time.perf_counter()
-    result = run_replay(dataset, first, last, replay_policies(dataset),
+    result = run_replay(dataset, first, last, replay_policies(dataset, time_limit),
                         lambda done, total, label: print(f"  replay {label}", file=sys.stderr))
     seconds = time.perf_counter() - started
     bound = foresight_bound(dataset, first, last, time_limit_seconds=bound_seconds,
@@ -138,15 +139,20 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=sample_data_dir())
     parser.add_argument("--medium", type=Path, default=None)
     parser.add_argument("--weeks", type=int, default=12)
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="salesflow's purchase solve per replayed week, seconds "
+                             "(default: config.toml's solver.time_limit_seconds)")
     parser.add_argument("--bound-seconds", type=float, default=600.0,
                         help="time for the perfect-foresight bound of the replay")
     parser.add_argument("--part", choices=("replay", "medium", "all"), default="all",
                         help="which figures to measure (each writes its own section)")
     args = parser.parse_args()
     if args.part in ("replay", "all"):
-        table, checks = replay_table(args.data, args.weeks, args.bound_seconds)
+        table, checks = replay_table(args.data, args.weeks, args.time_limit, args.bound_seconds)
         command = "python benchmarks/weekly_cycle.py --part replay" + (
-            f" --data {args.data}" if args.data != sample_data_dir() else "")
+            f" --data {args.data}" if args.data != sample_data_dir() else "") + (
+            f" --time-limit {args.time_limit:g}" if args.time_limit else "") + (
+            f" --bound-seconds {args.bound_seconds:g}" if args.bound_seconds != 600 else "")
         body = "\n".join([machine_line(), f"Command: `{command}`", "", table, "",
                           *[f"- {line}" for line in checks]])
         write_section("weekly-replay", body)
