@@ -74,10 +74,13 @@ def test_replay_weeks_are_checked(tiny_dir: Path) -> None:
 
 def test_replay_cli(tiny_dir: Path, run_cli: Callable[..., object]) -> None:
     result = run_cli("replay", "--data", tiny_dir, "--from", "2026-W46", "--to", "2026-W47",
-                     "--json")
+                     "--time-limit", "5", "--bound", "10", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["weeks"] == 2 and payload["policies"]
+    bound = payload["foresight_bound"]  # no policy replays below the perfect-foresight bound
+    assert bound["weeks"] == 2 and bound["parts"] >= 1
+    assert all(row["cost"] >= bound["bound"] - 0.01 for row in payload["policies"])
     bad = run_cli("replay", "--data", tiny_dir, "--from", "2026-46", "--to", "2026-W47")
     assert bad.exit_code == 2 and "ISO week" in bad.stderr
 
