@@ -80,7 +80,7 @@ class Forecaster(BaseEstimator):
         Quantile levels to forecast (columns ``p10``, ``p50``, ...).
     candidates:
         Models to try per demand class, overriding
-        :data:`~salesflow.forecasting.candidates.DEFAULT_CANDIDATES` for the classes given.
+        :func:`~salesflow.forecasting.candidates.default_candidates` for the classes given.
     strategy:
         ``"select"`` the best backtested candidate per series, ``"combine"`` the median of
         the ``top_k`` best per series, ``"pooled"`` the median of the subset of candidates
@@ -158,7 +158,8 @@ class Forecaster(BaseEstimator):
         nonnegative = bool(self.nonnegative) if self.nonnegative != "auto" else \
             all(bool(np.all(v >= 0)) for v in series.values)
         candidates = resolve_candidates(
-            {k: tuple(v) for k, v in (self.candidates or {}).items()}, bool(self.global_model))
+            {k: tuple(v) for k, v in (self.candidates or {}).items()}, bool(self.global_model),
+            m)
         return FitSettings(horizon, m, levels, candidates, self.strategy, self.top_k,
                            self.n_windows, step, nonnegative, keep_models)
 

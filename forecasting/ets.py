@@ -80,15 +80,22 @@ class AutoETS(LocalForecaster):
         ``"decompose"``: remove a tested seasonality by classical decomposition and fit the
         non-seasonal forms; ``"native"``: estimate seasonal states (needs two full seasons
         and two more observations, else only non-seasonal forms are tried).
+    initialization:
+        ``"estimated"``: the initial states are parameters of the likelihood;
+        ``"heuristic"``: they come from a decomposition of the first seasons (Hyndman et al.
+        2008, section 2.6.1) and only the smoothing parameters are estimated, several times
+        faster with seasonal states (needs two full seasons and
+        ten points, else estimated).
     """
 
     name = "ets"
 
     def __init__(self, season_length: int = 1, forms: Sequence[str] | None = None,
-                 seasonal: str = "decompose") -> None:
+                 seasonal: str = "decompose", initialization: str = "estimated") -> None:
         self.season_length = season_length
         self.forms = forms
         self.seasonal = seasonal
+        self.initialization = initialization
 
     def _candidate_forms(self, z: np.ndarray, native_season: bool) -> list[str]:
         forms = list(ALL_FORMS if self.forms is None else self.forms)
@@ -99,6 +106,12 @@ class AutoETS(LocalForecaster):
         positive = bool(np.all(z > 0))
         return [f for f in forms
                 if (positive or ("M" not in (f[0], f[-1])))]
+
+    def _initialization(self, n: int, m: int, season: str) -> str:
+        # statsmodels' heuristic needs ten points, with a season also two full seasons and
+        # ten seasonally adjusted points
+        enough = n >= (max(2 * m, 10 + 2 * (m // 2)) if season != "N" else 10)
+        return "heuristic" if self.initialization == "heuristic" and enough else "estimated"
 
     def fit(self, y: Sequence[float] | np.ndarray) -> AutoETS:
         """Fit every candidate form and keep the one with the smallest AICc.
@@ -114,6 +127,9 @@ class AutoETS(LocalForecaster):
         m = check_season_length(self.season_length)
         if self.seasonal not in ("decompose", "native"):
             raise ValueError(f"seasonal must be 'decompose' or 'native'; got {self.seasonal!r}")
+        if self.initialization not in ("estimated", "heuristic"):
+            raise ValueError(f"initialization must be 'estimated' or 'heuristic'; "
+                             f"got {self.initialization!r}")
         values = as_series(y)
         native = self.seasonal == "native" and m > 1 and values.size >= 2 * m + 2
         adjustment = NO_SEASON if native else seasonal_adjustment(values, m)
@@ -128,7 +144,8 @@ class AutoETS(LocalForecaster):
                         z, error="add" if error == "A" else "mul",
                         trend=None if trend == "N" else "add", damped_trend=trend == "Ad",
                         seasonal={"N": None, "A": "add", "M": "mul"}[season],
-                        seasonal_periods=m if season != "N" else None)
+                        seasonal_periods=m if season != "N" else None,
+                        initialization_method=self._initialization(z.size, m, season))
                     result = model.fit(disp=False)
             except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, OverflowError):
                 continue
