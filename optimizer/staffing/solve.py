@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from salesflow.optimizer.staffing.lns import improve
+from salesflow.optimizer.staffing.lns import complete_hint, improve
 from salesflow.optimizer.staffing.objective import (
     coverage_terms,
     labour_terms,
@@ -132,9 +132,15 @@ def _cp_sat(built: _Built, problem: RosterProblem, limits: SolveLimits, hint: tu
             seconds: float, dtime: float | None, workers: int, interleave: bool,
             progress: Progress | None, offset: float) -> tuple[int, cp_model.CpSolver]:
     """One CP-SAT call on the full model (hint replaced), limited by ``seconds`` of wall time
-    and, when given, ``dtime`` of deterministic time."""
+    and, when given, ``dtime`` of deterministic time. A hint that obeys every hard rule is
+    completed to all variables, so the search starts from it at once."""
     built.model.clear_hints()
-    if hint:
+    full = complete_hint(built.model, built.vars, hint, max(0.5, seconds / 10)) if hint else None
+    if full is not None:
+        for index, value in full.items():
+            built.model.proto.solution_hint.vars.append(index)
+            built.model.proto.solution_hint.values.append(value)
+    elif hint:
         _add_hint(built, problem, hint)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
