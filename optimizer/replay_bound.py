@@ -5,8 +5,9 @@ holding and shortage cost of serving the actual demand, net of the change in sto
 module solves the same weeks *knowing that demand in advance*, as one lot-sizing MIP over the
 whole replay, with the replay's accounting at the end (stock left credited at the price paid,
 the stock on hand at the start at unit cost, a backlog left charged at unit cost) and without
-the warehouse limit. Every purchasing policy that orders on its suppliers' order days with
-their lead times, in whole packs and at least the MOQ, places orders the MIP could place too,
+the warehouse limit. Every purchasing policy that orders as the replay's problems let it
+(one line per SKU and week, on the supplier's first order day of the week, arriving after its
+lead time, in whole packs and at least the MOQ) places orders the MIP could place too,
 and the MIP's cost of those orders is at most the replay's (it may assign the stock left to
 any purchase, the replay takes the most recent ones first). So the MIP's *dual bound* is a
 lower bound on the replay cost of every such policy, forecast-driven or not: how much any
