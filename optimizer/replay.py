@@ -193,7 +193,7 @@ def run_replay(dataset: Dataset, first_week: dt.date, last_week: dt.date,
     penalty = dataset.config.purchasing.shortage_penalty
 
     for w, week in enumerate(weeks):
-        history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week)]
+        history = dataset.history_before(week)
         forecasts: dict[int, pd.DataFrame] = {}
         for policy in policies:
             if progress is not None:

@@ -82,7 +82,7 @@ def foresight_problem(dataset: Dataset, first_week: dt.date,
               .rename("quantity").reset_index())
     blank = replace(dataset, tables=dict(dataset.tables,
                                          open_orders=dataset["open_orders"].iloc[0:0]))
-    history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(first_week)]
+    history = dataset.history_before(first_week)
     problem = build_purchase_problem(blank, demand, first_week, weeks, history=history,
                                      safety_stock=np.zeros((len(dataset.skus), weeks)))
     return replace(problem, safety_stock=None, warehouse_m3=None,

@@ -276,8 +276,8 @@ def improve(model: cp_model.CpModel, v: RosterVars, problem: RosterProblem,
                 # Sub-solves of one round start from the same roster; merge the other
                 # improvements into the best one where the merged roster stays feasible
                 # and cheaper (their neighbourhoods rarely interact).
-                for _obj, k, other in found[1:]:
-                    if _obj >= best or time.perf_counter() >= deadline - 0.05:
+                for other_obj, k, other in found[1:]:
+                    if other_obj >= best or time.perf_counter() >= deadline - 0.05:
                         continue
                     merged = _merge(sol, values, other, hoods.owner, draws[k][1])
                     status, merged_obj, merged_sol, cost = _sub_solve(
