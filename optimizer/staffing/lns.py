@@ -32,6 +32,8 @@ EMPLOYEES, WINDOW, BOTH, TYPES = "employees", "window", "both", "types"
 KINDS = (EMPLOYEES, WINDOW, BOTH, TYPES)
 STEP_DTIME = 0.5
 """Deterministic-time limit of one sub-solve."""
+EPSILON = 1e-6
+"""Values of a relaxed schedule within this of 0 or 1 count as integral."""
 MIN_CHARGE = 1e-3
 """Least deterministic time a sub-solve is charged (a trivial one may report none)."""
 TARGETED = 0.5
@@ -142,7 +144,7 @@ class _Neighbourhoods:
 
 def _sub_solve(base: cp_model.CpModel, owner: dict[int, tuple[int, int, bool]],
                values: dict[int, int], free: Callable[[int, int, bool], bool], seed: int,
-               dtime: float, seconds: float, hinted: bool = True) -> tuple[
+               dtime: float, seconds: float, hinted: bool = True, workers: int = 1) -> tuple[
                    int, int | None, dict[int, int] | None, float]:
     """Re-optimise the ``free`` variables with the others fixed to ``values``: status,
     objective, the values found and the deterministic time spent. ``hinted``: start from
@@ -162,10 +164,11 @@ def _sub_solve(base: cp_model.CpModel, owner: dict[int, tuple[int, int, bool]],
             domain.clear()
             domain.extend([value, value])
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
+    solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = dtime
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.interleave_search = workers > 1
     solver.parameters.linearization_level = 2
     solver.parameters.symmetry_level = 0  # small sub-problems: presolve lighter, solve more
     solver.parameters.cp_model_probing_level = 0
@@ -194,6 +197,46 @@ def _merge(best: dict[int, int], base: dict[int, int], other: dict[int, int],
         if free(*owner[index]) and value != base[index]:
             merged[index] = value
     return merged
+
+
+def relaxation_solve(model: cp_model.CpModel, v: RosterVars, incumbent: tuple[Shift, ...],
+                     relaxed: dict[tuple[int, int, int, str], float], *, seed: int,
+                     workers: int, dtime: float,
+                     seconds: float) -> tuple[tuple[Shift, ...], int, float] | None:
+    """The relaxation-induced neighbourhood: every employee-day on which the relaxed
+    schedule ``relaxed`` (``(employee, day, shift, role) -> value``, e.g. the column
+    generation LP) is integral is fixed to it; the other employee-days are re-optimised with
+    CP-SAT, starting from ``incumbent``.
+
+    Returns
+    -------
+    tuple or None
+        ``(shifts, objective, deterministic time)``, or ``None`` when the neighbourhood
+        holds no roster found within the limits (its deterministic time is then lost).
+    """
+    fractional = {(e, d) for (e, d, _s, _r), value in relaxed.items()
+                  if EPSILON < value < 1 - EPSILON}
+    current = _values(v, incumbent)
+    values: dict[int, int] = {}
+    working: set[tuple[int, int]] = set()
+    for key, var in v.x.items():
+        e, d = key[0], key[1]
+        if (e, d) in fractional:
+            values[var.index] = current[var.index]
+        else:
+            values[var.index] = int(relaxed.get(key, 0.0) > 0.5)
+            if values[var.index]:
+                working.add((e, d))
+    for (e, d), var in v.on.items():
+        values[var.index] = current[var.index] if (e, d) in fractional else int((e, d) in working)
+    owner = {var.index: (e, d, True) for (e, d, _s, _r), var in v.x.items()}
+    owner.update({var.index: (e, d, False) for (e, d), var in v.on.items()})
+    _status, objective, found, spent = _sub_solve(
+        model, owner, values, lambda e, d, _x: (e, d) in fractional, seed, dtime, seconds,
+        workers=workers)
+    if found is None or objective is None:
+        return None
+    return _shifts(v, found), objective, spent
 
 
 def complete_hint(model: cp_model.CpModel, v: RosterVars, shifts: tuple[Shift, ...],

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from salesflow.optimizer.staffing.lns import complete_hint, improve
+from salesflow.optimizer.staffing.columns import generate_columns
+from salesflow.optimizer.staffing.lns import complete_hint, improve, relaxation_solve
 from salesflow.optimizer.staffing.objective import (
     coverage_terms,
     labour_terms,
@@ -27,9 +28,14 @@ from salesflow.optimizer.staffing.rules import HARD_RULES, add_sequence_automato
 from salesflow.optimizer.staffing.variables import RosterVars, make_vars
 
 OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
-OPEN_SHARE, LNS_SHARE = 0.15, 0.6
-"""Shares of the time limit (and deterministic budget) for the opening search and the
-neighbourhood search; the closing search gets the rest."""
+OPEN_SHARE, COLUMN_SHARE, RELAXATION_SHARE, LNS_SHARE = 0.1, 0.3, 0.1, 0.35
+"""Shares of the time limit (and deterministic budget) for the opening search, column
+generation (with its dive), the relaxation-induced neighbourhood and the neighbourhood
+search; the closing search gets the rest. Without the column phases the neighbourhood search
+takes their share."""
+COLUMN_GAP = 0.01
+"""The column phases run when the opening search's gap to its bound is above this: the compact
+model's bound is weak (run and rest rules), a sign that whole-schedule columns will help."""
 
 Progress = Callable[[float, float, float], None]
 """Called as ``progress(seconds, objective, bound)`` on every improving solution."""
@@ -154,16 +160,68 @@ def _cp_sat(built: _Built, problem: RosterProblem, limits: SolveLimits, hint: tu
     return solver.solve(built.model, callback), solver
 
 
+@dataclass(frozen=True)
+class _Phase:
+    shifts: tuple[Shift, ...]
+    objective: int
+    bound: float
+    dtime: float
+    timed_out: bool
+
+
+def _column_phase(built: _Built, problem: RosterProblem, limits: SolveLimits,
+                  best: tuple[Shift, ...], objective_value: int, deadline: float,
+                  share: Callable[[float], float | None], progress: Progress | None,
+                  started: float) -> _Phase:
+    """Column generation from ``best`` (its dive may give a better roster, and its bound is
+    valid), then the relaxation-induced neighbourhood of its LP around the best roster."""
+    scale = problem.cost_scale
+    column_deadline = deadline - RELAXATION_SHARE * limits.time_limit_seconds
+    column_budget = share(COLUMN_SHARE)
+    columns = generate_columns(problem, best, seed=limits.seed, workers=limits.workers,
+                               dtime_budget=column_budget or math.inf,
+                               deadline=column_deadline)
+    spent = columns.dtime
+    timed_out = (column_budget is not None and time.perf_counter() >= column_deadline - 0.05
+                 and spent < 0.98 * column_budget)
+
+    def take(shifts: tuple[Shift, ...], value: int) -> None:
+        nonlocal best, objective_value
+        if value < objective_value:
+            best, objective_value = shifts, value
+            if progress is not None:
+                progress(time.perf_counter() - started, value / scale, columns.bound / scale)
+
+    if columns.objective is not None:
+        take(columns.shifts, columns.objective)
+    if objective_value > columns.bound and columns.relaxed:
+        relaxation_budget = share(RELAXATION_SHARE)
+        found = relaxation_solve(built.model, built.vars, best, columns.relaxed,
+                                 seed=limits.seed, workers=limits.workers,
+                                 dtime=relaxation_budget or 1e9,
+                                 seconds=deadline - time.perf_counter())
+        if found is not None:
+            spent += found[2]
+            take(found[0], found[1])
+        timed_out = timed_out or (relaxation_budget is not None
+                                  and time.perf_counter() >= deadline - 0.05)
+    return _Phase(best, objective_value, columns.bound, spent, timed_out)
+
+
 def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
                  hint: tuple[Shift, ...] | None = None,
                  progress: Progress | None = None) -> RosterSolution:
     """Find a least-cost roster obeying every hard rule.
 
-    Three phases share the time limit (and, in deterministic mode, the deterministic budget):
+    The phases share the time limit (and, in deterministic mode, the deterministic budget):
     an opening CP-SAT search from ``hint`` (or, without one, a single-worker search for a first
-    roster), large neighbourhood search (:func:`~salesflow.optimizer.staffing.lns.improve`),
-    and a closing CP-SAT search from the best roster, which proves optimality or tightens the
-    bound. A model proven optimal or infeasible in the opening ends there.
+    roster); when its gap is above :data:`COLUMN_GAP`, column generation over whole
+    schedules (:func:`~salesflow.optimizer.staffing.columns.generate_columns`: a strong bound
+    and a dived roster) and the relaxation-induced neighbourhood of its LP
+    (:func:`~salesflow.optimizer.staffing.lns.relaxation_solve`); large neighbourhood search
+    (:func:`~salesflow.optimizer.staffing.lns.improve`); and a closing CP-SAT search from the
+    best roster, which proves optimality or tightens the bound. A roster proven optimal (its
+    objective reaches a bound) ends the solve there.
 
     Parameters
     ----------
@@ -217,15 +275,28 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
     spent = solver.deterministic_time
     if status == cp_model.FEASIBLE:
         best, objective_value = _shifts(solver, built.vars), round(solver.objective_value)
+        until, lns_share = OPEN_SHARE, LNS_SHARE + COLUMN_SHARE + RELAXATION_SHARE
+        if objective_value - bound > COLUMN_GAP * objective_value:
+            until, lns_share = OPEN_SHARE + COLUMN_SHARE + RELAXATION_SHARE, LNS_SHARE
+            phase = _column_phase(built, problem, limits, best, int(objective_value),
+                                  started + limits.time_limit_seconds * until, share, progress,
+                                  started)
+            best, objective_value = phase.shifts, phase.objective
+            bound = max(bound, phase.bound)
+            spent += phase.dtime
+            timed_out = timed_out or phase.timed_out
+            if objective_value <= bound:
+                return RosterSolution(OPTIMAL, best, objective_value / scale, bound / scale,
+                                      time.perf_counter() - started)
         outcome = improve(
             built.model, built.vars, problem, best, int(objective_value), seed=limits.seed,
-            workers=limits.workers, dtime_budget=share(LNS_SHARE) or math.inf,
-            deadline=started + limits.time_limit_seconds * (OPEN_SHARE + LNS_SHARE),
+            workers=limits.workers, dtime_budget=share(lns_share) or math.inf,
+            deadline=started + limits.time_limit_seconds * (until + lns_share),
             on_improve=None if progress is None else lambda obj: progress(
                 time.perf_counter() - started, obj / scale, bound / scale))
         best, objective_value = outcome.shifts, outcome.objective
         spent += outcome.dtime
-        lns_budget = share(LNS_SHARE)
+        lns_budget = share(lns_share)
         timed_out = timed_out or (lns_budget is not None and outcome.objective > 0
                                   and outcome.dtime < 0.98 * lns_budget)
     status, solver = _cp_sat(built, problem, limits, best, wall_left(1.0),
