@@ -17,8 +17,9 @@ compact model.
   slack terms`` holds for any multipliers ``pi``, so the bound is valid whenever the search
   stops; it uses the pricing solver's own lower bounds, so an unfinished pricing solve
   weakens it but never makes it wrong.
-* The restricted master with binary columns (CP-SAT, hinted with the incumbent) turns the
-  generated columns into a roster (price and branch).
+* A dive turns the LP into a roster: employees whose LP schedule is a single column are fixed to
+  it, and the heaviest fraction of the others; the rest are priced again against the new duals;
+  repeat until every employee has one column (price and dive, no branching).
 
 Everything is bounded by deterministic time as well as the wall clock, and employees are
 priced in a fixed order, so the same problem and seed give the same result unless the wall
@@ -27,9 +28,11 @@ clock ends the search first.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -50,6 +53,8 @@ DUAL_SCALE = 1000
 """Duals enter the pricing objective in units of 1/DUAL_SCALE of a scaled cost unit."""
 PRICING_DTIME = 0.5
 """Deterministic-time limit of one pricing solve."""
+DIVE_FIX_SHARE = 0.2
+"""Share of the fractional employees a dive step fixes (at least one)."""
 EPSILON = 1e-6
 
 Assignment = tuple[int, int, str]
@@ -75,8 +80,8 @@ class ColumnOutcome:
     Attributes
     ----------
     shifts, objective:
-        The best roster from the generated columns and its objective (scaled integer
-        units); ``()`` and ``None`` when the master found none within its limits.
+        The dived roster and its objective (scaled integer units); ``()`` and ``None``
+        when a master LP failed.
     bound:
         A valid lower bound on every roster's objective (scaled units; ``-inf`` if none).
     lp_value:
@@ -84,10 +89,13 @@ class ColumnOutcome:
     columns, iterations:
         Columns generated (initial ones included) and pricing rounds.
     converged:
-        No column with negative reduced cost was left (the LP value is then the bound of
-        the decomposition).
+        A pricing round found no new column of negative reduced cost (with the pricing
+        solves' own limits), so the LP value is about the decomposition's bound.
     dtime:
-        Deterministic time spent by the CP-SAT calls.
+        Deterministic time spent by the pricing solves.
+    relaxed:
+        The LP solution before the dive as ``(employee, day, shift, role) -> value``
+        (non-zero entries).
     """
 
     shifts: tuple[Shift, ...]
@@ -98,7 +106,7 @@ class ColumnOutcome:
     iterations: int
     converged: bool
     dtime: float
-    relaxed: dict[tuple[int, int, int, str], float]
+    relaxed: Mapping[tuple[int, int, int, str], float]
 
 
 class _Pricer:
@@ -233,9 +241,7 @@ class _Master:
         return dict(out)
 
 
-def _seconds(seconds: float):  # -> datetime.timedelta
-    import datetime as dt
-
+def _seconds(seconds: float) -> dt.timedelta:
     return dt.timedelta(seconds=max(0.05, seconds))
 
 
@@ -249,7 +255,7 @@ def _links(problem: RosterProblem) -> dict[tuple[int, int, str], list[tuple[int,
     return out
 
 
-def columns_of(problem: RosterProblem, shifts: tuple[Shift, ...],
+def _columns_of(problem: RosterProblem, shifts: tuple[Shift, ...],
                pricers: list[_Pricer]) -> list[Column]:
     """The roster ``shifts`` as one column per employee (cost from the pricing model)."""
     by_employee: dict[int, set[Assignment]] = defaultdict(set)
@@ -338,9 +344,9 @@ class _Search:
 
     def dive(self, budget: float, deadline: float, rounds: int) -> list[Column] | None:
         """Round the LP by diving with column generation: fix every employee whose LP
-        schedule is a single column and the heaviest fifth of the others, price the rest for
-        up to ``rounds`` rounds, repeat until every employee has one column. Column bounds are
-        restored afterwards; ``None`` if an LP failed or the limits ended the dive."""
+        schedule is a single column and the heaviest :data:`DIVE_FIX_SHARE` of the others,
+        price the rest for up to ``rounds`` rounds, repeat until every employee has one
+        column. Column bounds are restored afterwards; ``None`` if an LP failed."""
         master = self.master
         fixed: dict[int, int] = {}
         n_staff = len(self.problem.staff)
@@ -363,7 +369,7 @@ class _Search:
                     else:
                         heaviest.append((master.weights[k], k))
                 heaviest.sort(key=lambda t: (-t[0], t[1]))
-                for _weight, k in heaviest[:max(1, math.ceil(len(heaviest) / 5))]:
+                for _weight, k in heaviest[:max(1, math.ceil(len(heaviest) * DIVE_FIX_SHARE))]:
                     fixed[master.columns[k].employee] = k
                 for e, k in fixed.items():
                     for other in master.by_employee[e]:
@@ -408,7 +414,7 @@ def generate_columns(problem: RosterProblem, start: tuple[Shift, ...], *, seed: 
     links = _links(problem)
     pricers = [_Pricer(problem, e, links) for e in range(len(problem.staff))]
     master = _Master(problem)
-    for column in columns_of(problem, start, pricers):
+    for column in _columns_of(problem, start, pricers):
         master.add(column)
     began = time.perf_counter()
     pricing_deadline = deadline - dive_share * (deadline - began)
