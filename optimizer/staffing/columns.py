@@ -55,6 +55,8 @@ PRICING_DTIME = 0.5
 """Deterministic-time limit of one pricing solve."""
 DIVE_FIX_SHARE = 0.2
 """Share of the fractional employees a dive step fixes (at least one)."""
+DIVE_LP_SECONDS = 1.0
+"""Least wall time a dive's LP re-solve gets (it starts from the last basis)."""
 EPSILON = 1e-6
 
 Assignment = tuple[int, int, str]
@@ -80,8 +82,7 @@ class ColumnOutcome:
     Attributes
     ----------
     shifts, objective:
-        The dived roster and its objective (scaled integer units); ``()`` and ``None``
-        when a master LP failed.
+        The dived roster and its objective (scaled integer units).
     bound:
         A valid lower bound on every roster's objective (scaled units; ``-inf`` if none).
     lp_value:
@@ -99,7 +100,7 @@ class ColumnOutcome:
     """
 
     shifts: tuple[Shift, ...]
-    objective: int | None
+    objective: int
     bound: float
     lp_value: float
     columns: int
@@ -342,14 +343,20 @@ class _Search:
                 self.bound = max(self.bound, lagrange)
         return added
 
-    def dive(self, budget: float, deadline: float, rounds: int) -> list[Column] | None:
+    def dive(self, budget: float, deadline: float, rounds: int) -> list[Column]:
         """Round the LP by diving with column generation: fix every employee whose LP
         schedule is a single column and the heaviest :data:`DIVE_FIX_SHARE` of the others,
         price the rest for up to ``rounds`` rounds, repeat until every employee has one
-        column. Column bounds are restored afterwards; ``None`` if an LP failed."""
+        column. Once the limits are reached (or an LP fails) every employee left is fixed to
+        the heaviest column of the last LP at once: one column per employee is always a
+        roster that keeps every rule. Column bounds are restored afterwards."""
         master = self.master
         fixed: dict[int, int] = {}
         n_staff = len(self.problem.staff)
+
+        def weight(k: int) -> float:
+            return master.weights[k] if k < len(master.weights) else 0.0
+
         try:
             while len(fixed) < n_staff:
                 for _ in range(rounds):
@@ -357,19 +364,21 @@ class _Search:
                         break
                     if not self.price_round(budget, deadline, fixed):
                         break
-                if master.solve(deadline - time.perf_counter()) is None:
-                    return None
+                out = time.perf_counter() >= deadline
+                solved = master.solve(max(DIVE_LP_SECONDS, deadline - time.perf_counter()))
                 heaviest: list[tuple[float, int]] = []
                 for e in range(n_staff):
                     if e in fixed:
                         continue
-                    k = max(master.by_employee[e], key=lambda k: (master.weights[k], -k))
-                    if master.weights[k] > 1 - EPSILON:
+                    k = max(master.by_employee[e], key=lambda k: (weight(k), -k))
+                    if weight(k) > 1 - EPSILON:
                         fixed[e] = k
                     else:
-                        heaviest.append((master.weights[k], k))
+                        heaviest.append((weight(k), k))
                 heaviest.sort(key=lambda t: (-t[0], t[1]))
-                for _weight, k in heaviest[:max(1, math.ceil(len(heaviest) * DIVE_FIX_SHARE))]:
+                take = len(heaviest) if out or solved is None else max(
+                    1, math.ceil(len(heaviest) * DIVE_FIX_SHARE))
+                for _weight, k in heaviest[:take]:
                     fixed[master.columns[k].employee] = k
                 for e, k in fixed.items():
                     for other in master.by_employee[e]:
@@ -378,7 +387,7 @@ class _Search:
         finally:
             for lam in master.lambdas:
                 lam.upper_bound = 1.0
-        return [master.columns[k] for k in fixed.values()]
+        return [master.columns[fixed[e]] for e in range(n_staff)]
 
 
 def generate_columns(problem: RosterProblem, start: tuple[Shift, ...], *, seed: int,
@@ -429,13 +438,9 @@ def generate_columns(problem: RosterProblem, start: tuple[Shift, ...], *, seed: 
                 break
         relaxed = master.relaxed_schedule()
         dived = search.dive(dtime_budget, deadline, dive_rounds)
-    shifts: tuple[Shift, ...] = ()
-    found = None
-    if dived is not None:
-        found = _roster_objective(problem, dived)
-        shifts = tuple(sorted((Shift(c.employee, d, s, r) for c in dived
-                               for d, s, r in c.assignments),
-                              key=lambda a: (a.day, a.employee, a.shift, a.role)))
+    found = _roster_objective(problem, dived)
+    shifts = tuple(sorted((Shift(c.employee, d, s, r) for c in dived for d, s, r in c.assignments),
+                          key=lambda a: (a.day, a.employee, a.shift, a.role)))
     bound = search.bound
     if math.isfinite(bound):
         bound = math.ceil(bound - 1e-6) if bound > 0 else bound

@@ -192,8 +192,7 @@ def _column_phase(built: _Built, problem: RosterProblem, limits: SolveLimits,
             if progress is not None:
                 progress(time.perf_counter() - started, value / scale, columns.bound / scale)
 
-    if columns.objective is not None:
-        take(columns.shifts, columns.objective)
+    take(columns.shifts, columns.objective)
     if objective_value > columns.bound and columns.relaxed:
         relaxation_budget = share(RELAXATION_SHARE)
         found = relaxation_solve(built.model, built.vars, best, columns.relaxed,
