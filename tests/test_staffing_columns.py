@@ -170,3 +170,31 @@ def test_solve_reports_a_bound_no_roster_beats_and_proves_small_rosters() -> Non
     assert solution.objective == solution_cost(problem, solution.shifts)["total"]
     # The column bound closes the gap the compact model's relaxation leaves open.
     assert solution.status == OPTIMAL
+
+
+def test_hourly_cover_with_skills_and_labour_cost() -> None:
+    # The warehouse form of the model: coverage per (day, hour, skill) in person-minutes, a
+    # night shift crossing midnight, two skills, labour cost per paid minute, costs in cents.
+    shifts = (ShiftType("early", 360, 840, 450), ShiftType("late", 840, 1320, 450),
+              ShiftType("night", 1320, 1800, 450))
+    staff = tuple(
+        StaffMember(employee_id=f"W{k}", skills=(("pick",), ("pick", "pack"), ("pack",))[k % 3],
+                    cost_per_paid_minute=0.4 + 0.05 * k,
+                    work_limits=(WorkLimit(0, 4, 0, 450 * 3),), max_consecutive_shifts=3,
+                    min_consecutive_days_off=2)
+        for k in range(5))
+    demands = tuple(CoverDemand(d, h, skill, 60 * (1 + (h % 5 == 0)), 0.9, 0.1)
+                    for d in range(4) for h in range(6, 22) for skill in ("pick", "pack"))
+    bans = (RotationBan("night", "early", 1), RotationBan("late", "early", 1))
+    problem = RosterProblem(4, 2, shifts, staff, bans, "hour", demands, cost_scale=100)
+    exact = solve_roster(problem, SolveLimits(60.0, 2, 0))
+    assert exact.status == OPTIMAL
+    start = _first_roster(problem)
+    outcome = generate_columns(problem, start, seed=0, workers=2, dtime_budget=5.0,
+                               deadline=time.perf_counter() + 60.0)
+    optimum = round(exact.objective * problem.cost_scale)
+    assert outcome.bound <= optimum
+    assert outcome.objective >= optimum
+    assert check_rules(problem, outcome.shifts) == []
+    cost = solution_cost(problem, outcome.shifts)["total"]
+    assert outcome.objective == round(cost * problem.cost_scale)
