@@ -115,6 +115,21 @@ def _from_step(days: int, dates: pd.Series) -> str | None:
     return None
 
 
+_OFFSET_OPTION = "future.infer_freq_returns_offset"
+
+
+def _infer_freq(index: pd.DatetimeIndex) -> str | None:
+    """``pd.infer_freq`` as an offset alias string on pandas 2 and 3 alike (pandas 3 warns
+    that it will return an offset object unless asked for it)."""
+    try:
+        pd.get_option(_OFFSET_OPTION)
+    except (KeyError, pd.errors.OptionError):
+        return pd.infer_freq(index)
+    with pd.option_context(_OFFSET_OPTION, True):
+        freq = pd.infer_freq(index)
+    return None if freq is None else freq.freqstr
+
+
 def infer_date_freq(frame: pd.DataFrame) -> str | None:
     """The pandas offset between the dates of a long frame (``unique_id``, ``ds``).
 
@@ -126,7 +141,7 @@ def infer_date_freq(frame: pd.DataFrame) -> str | None:
     for uid in lengths.index[:20]:
         ds = frame.loc[frame["unique_id"] == uid, "ds"]
         if ds.size >= 3:
-            freq = pd.infer_freq(pd.DatetimeIndex(ds))
+            freq = _infer_freq(pd.DatetimeIndex(ds))
             if freq is not None:
                 return freq
     steps = frame.sort_values(["unique_id", "ds"]).groupby("unique_id", sort=False)["ds"] \
