@@ -198,3 +198,23 @@ def test_hourly_cover_with_skills_and_labour_cost() -> None:
     assert check_rules(problem, outcome.shifts) == []
     cost = solution_cost(problem, outcome.shifts)["total"]
     assert outcome.objective == round(cost * problem.cost_scale)
+
+
+def test_a_failing_lp_solver_leaves_the_starting_roster(monkeypatch) -> None:
+    # GLOP can end abnormally (MathOpt then raises); column generation must still return a
+    # roster (the one it started from) and no bound, and the solve must go on.
+    from ortools.math_opt.python import mathopt
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("Unexpected GLOP termination reason: ABNORMAL")
+
+    problem = _week_problem()
+    start = _first_roster(problem)
+    monkeypatch.setattr(mathopt.IncrementalSolver, "solve", broken)
+    outcome = generate_columns(problem, start, seed=0, workers=1, dtime_budget=2.0,
+                               deadline=time.perf_counter() + 30.0)
+    assert set(outcome.shifts) == set(start)
+    assert outcome.bound == -math.inf
+    solution = solve_roster(problem, SolveLimits(10.0, 1, 0))
+    assert solution.has_roster
+    assert check_rules(problem, solution.shifts) == []

@@ -220,10 +220,21 @@ class _Master:
         return True
 
     def solve(self, seconds: float) -> tuple[float, list[float], list[float]] | None:
-        """LP value, convexity duals and coverage duals; ``None`` if GLOP did not solve it."""
-        result = self.solver.solve(params=mathopt.SolveParameters(
-            time_limit=_seconds(seconds)))
-        if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+        """LP value, convexity duals and coverage duals; ``None`` if GLOP did not solve it
+        (after one retry from scratch: a long incremental sequence can end GLOP abnormally)."""
+        result = None
+        for fresh in (False, True):
+            if fresh:
+                self.solver = mathopt.IncrementalSolver(self.model, mathopt.SolverType.GLOP)
+            try:
+                result = self.solver.solve(params=mathopt.SolveParameters(
+                    time_limit=_seconds(seconds)))
+            except Exception:  # MathOpt raises solver failures as exceptions of several kinds
+                result = None
+            if result is not None and \
+                    result.termination.reason == mathopt.TerminationReason.OPTIMAL:
+                break
+        else:
             return None
         duals = result.dual_values()
         values = result.variable_values()
