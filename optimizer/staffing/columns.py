@@ -141,10 +141,10 @@ class _Pricer:
 
     def price(self, duals: dict[int, int], seed: int, dtime: float,
               seconds: float) -> tuple[list[tuple[int, Column]], float, float]:
-        """Columns of negative-or-any reduced cost met while minimising ``cost - pi . a``
-        (``duals`` in 1/DUAL_SCALE units, per demand index): ``[(priced value, column)]``
-        with priced values in 1/DUAL_SCALE units, the solve's lower bound on that value and
-        its deterministic time."""
+        """Every schedule the solver meets while minimising ``cost - pi . a`` (``duals``:
+        ``pi`` per demand index in 1/DUAL_SCALE units), as ``[(priced value, column)]`` in
+        1/DUAL_SCALE units; the solve's lower bound on that value (``-inf`` if it found
+        none in time); and its deterministic time."""
         reward = []
         for key, var in zip(self.keys, self.vars, strict=True):
             coef = sum(duals.get(i, 0) * units for i, units in self.links.get(key, ()))
@@ -424,7 +424,7 @@ def generate_columns(problem: RosterProblem, start: tuple[Shift, ...], *, seed: 
     Returns
     -------
     ColumnOutcome
-        The roster from the columns (if any), the bound, the LP value and counters.
+        The dived roster, the bound, the LP solution and value, and counters.
 
     Raises
     ------
@@ -453,15 +453,15 @@ def generate_columns(problem: RosterProblem, start: tuple[Shift, ...], *, seed: 
     shifts = tuple(sorted((Shift(c.employee, d, s, r) for c in dived for d, s, r in c.assignments),
                           key=lambda a: (a.day, a.employee, a.shift, a.role)))
     bound = search.bound
-    if math.isfinite(bound):
-        bound = math.ceil(bound - 1e-6) if bound > 0 else bound
+    if math.isfinite(bound):  # every roster's objective is an integer
+        bound = math.ceil(bound - 1e-6)
     return ColumnOutcome(shifts, found, bound, search.lp_value, len(master.columns),
                          search.rounds, converged, search.spent, relaxed)
 
 
 def _roster_objective(problem: RosterProblem, chosen: list[Column]) -> int:
-    """Objective of one column per employee: their costs plus the exact coverage penalties
-    (a time-limited master may report a solution with under and over both raised)."""
+    """Objective of one column per employee: their own costs plus the coverage penalties of
+    their sum (the full model's objective of that roster)."""
     scale = problem.cost_scale
     staffed: dict[int, int] = defaultdict(int)
     for column in chosen:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -200,7 +200,7 @@ def _merge(best: dict[int, int], base: dict[int, int], other: dict[int, int],
 
 
 def relaxation_solve(model: cp_model.CpModel, v: RosterVars, incumbent: tuple[Shift, ...],
-                     relaxed: dict[tuple[int, int, int, str], float], *, seed: int,
+                     relaxed: Mapping[tuple[int, int, int, str], float], *, seed: int,
                      workers: int, dtime: float,
                      seconds: float) -> tuple[tuple[Shift, ...], int, float] | None:
     """The relaxation-induced neighbourhood: every employee-day on which the relaxed

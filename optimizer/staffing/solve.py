@@ -285,8 +285,8 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
             spent += phase.dtime
             timed_out = timed_out or phase.timed_out
             if objective_value <= bound:
-                return RosterSolution(OPTIMAL, best, objective_value / scale, bound / scale,
-                                      time.perf_counter() - started)
+                return RosterSolution(OPTIMAL, best, objective_value / scale,
+                                      objective_value / scale, time.perf_counter() - started)
         outcome = improve(
             built.model, built.vars, problem, best, int(objective_value), seed=limits.seed,
             workers=limits.workers, dtime_budget=share(lns_share) or math.inf,
