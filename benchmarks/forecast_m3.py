@@ -91,7 +91,6 @@ def run_group(data_dir: Path, group: str, workers: int, limit: int | None,
 
 def run_dataset(workers: int, size: str = "medium") -> dict[str, Any]:
     """The weekly forecast stage on a generated dataset (``medium``: 2,000 SKUs; seed 7)."""
-    import pandas as pd
 
     from salesflow.data.dataset import load_dataset
     from salesflow.data.generator import generate_dataset, write_dataset
@@ -103,7 +102,7 @@ def run_dataset(workers: int, size: str = "medium") -> dict[str, Any]:
         write_dataset(generate_dataset(size, 7), folder, "csv")
         dataset = load_dataset(folder)
         week_start = dataset.plan_week_start(None)
-        history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
+        history = dataset.history_before(week_start)
         print(f"[{size}] forecast stage for {len(dataset.skus)} SKUs ...", file=sys.stderr,
               flush=True)
         started = time.perf_counter()

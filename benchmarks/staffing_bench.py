@@ -38,7 +38,6 @@ from salesflow.optimizer.staffing.problem import SolveLimits  # noqa: E402
 
 def medium_run(folder: Path | None, seconds: float, seed: int, forecast: str) -> dict[str, Any]:
     """The weekly staffing stage on a medium dataset: CP-SAT vs the fixed pattern."""
-    import pandas as pd
 
     from salesflow.data.dataset import load_dataset
     from salesflow.data.generator import generate_dataset, write_dataset
@@ -53,7 +52,7 @@ def medium_run(folder: Path | None, seconds: float, seed: int, forecast: str) ->
             write_dataset(generate_dataset("medium", 7), folder, "csv")
         dataset = load_dataset(folder)
         week = dataset.plan_week_start()
-        history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week)]
+        history = dataset.history_before(week)
         started = time.perf_counter()
         fc = forecast_stage(dataset, history, week, policy=forecast)
         purchasing = purchasing_stage(dataset, history, fc.demand, week)

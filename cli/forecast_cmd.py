@@ -110,7 +110,6 @@ def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
 def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | None,
                       quantiles: tuple[float, ...] | None, workers: int | None,
                       out: Path) -> dict[str, Any]:
-    import pandas as pd
 
     from salesflow.data.config import iso_week
     from salesflow.data.dataset import load_dataset, sample_data_dir
@@ -119,7 +118,7 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
 
     dataset = load_dataset(data_dir or sample_data_dir())
     week_start = dataset.plan_week_start(week)
-    history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
+    history = dataset.history_before(week_start)
     with SeriesProgress("forecast") as progress:
         demand, series = demand_forecast(dataset, history, week_start, horizon=horizon,
                                          quantiles=quantiles, n_jobs=workers,
