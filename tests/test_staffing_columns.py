@@ -8,6 +8,7 @@ import itertools
 import math
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -218,3 +219,12 @@ def test_a_failing_lp_solver_leaves_the_starting_roster(monkeypatch) -> None:
     solution = solve_roster(problem, SolveLimits(10.0, 1, 0))
     assert solution.has_roster
     assert check_rules(problem, solution.shifts) == []
+
+
+def test_a_starting_roster_that_breaks_a_rule_is_refused() -> None:
+    problem = _week_problem()
+    # Employee 0 works all fourteen days: more than five in a row and over the minutes limit.
+    broken = tuple(Shift(0, d, 0, ROLE) for d in range(problem.n_days))
+    with pytest.raises(ValueError, match="employee 0 breaks a hard rule"):
+        generate_columns(problem, broken, seed=0, workers=1, dtime_budget=1.0,
+                         deadline=time.perf_counter() + 10.0)

@@ -267,26 +267,28 @@ def _links(problem: RosterProblem) -> dict[tuple[int, int, str], list[tuple[int,
     return out
 
 
-def _columns_of(problem: RosterProblem, shifts: tuple[Shift, ...],
-               pricers: list[_Pricer]) -> list[Column]:
+def _columns_of(shifts: tuple[Shift, ...], pricers: list[_Pricer],
+                pool: ThreadPoolExecutor) -> list[Column]:
     """The roster ``shifts`` as one column per employee (cost from the pricing model)."""
     by_employee: dict[int, set[Assignment]] = defaultdict(set)
     for a in shifts:
         by_employee[a.employee].add((a.day, a.shift, a.role))
-    out = []
-    for pricer in pricers:
-        chosen = by_employee.get(pricer.e, set())
-        values = [key in chosen for key in pricer.keys]
-        out.append(pricer.column(values, _base_cost(pricer, values)))
-    return out
+    values = [[key in by_employee.get(pricer.e, set()) for key in pricer.keys]
+              for pricer in pricers]
+    costs = list(pool.map(_base_cost, pricers, values))
+    return [pricer.column(v, cost) for pricer, v, cost in zip(pricers, values, costs,
+                                                               strict=True)]
 
 
 def _base_cost(pricer: _Pricer, values: list[bool]) -> int:
-    """Labour and request cost of a schedule, by fixing it in the pricing model."""
+    """Labour and request cost of a schedule, by fixing it in the pricing model (presolve
+    alone settles it)."""
     model = cp_model.CpModel()
     model.proto.copy_from(pricer.model.proto)
     for var, on in zip(pricer.vars, values, strict=True):
-        model.add(model.get_int_var_from_proto_index(var.index) == int(on))
+        domain = model.proto.variables[var.index].domain
+        domain.clear()
+        domain.extend([int(on), int(on)])
     model.minimize(pricer.base)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -434,13 +436,13 @@ def generate_columns(problem: RosterProblem, start: tuple[Shift, ...], *, seed: 
     links = _links(problem)
     pricers = [_Pricer(problem, e, links) for e in range(len(problem.staff))]
     master = _Master(problem)
-    for column in _columns_of(problem, start, pricers):
-        master.add(column)
-    began = time.perf_counter()
-    pricing_deadline = deadline - dive_share * (deadline - began)
-    pricing_budget = dtime_budget * (1 - dive_share)
     converged = False
     with ThreadPoolExecutor(max_workers=workers) as pool:
+        for column in _columns_of(start, pricers, pool):
+            master.add(column)
+        began = time.perf_counter()
+        pricing_deadline = deadline - dive_share * (deadline - began)
+        pricing_budget = dtime_budget * (1 - dive_share)
         search = _Search(problem, master, pricers, pool, seed)
         while search.spent < pricing_budget and time.perf_counter() < pricing_deadline:
             added = search.price_round(pricing_budget, pricing_deadline)
