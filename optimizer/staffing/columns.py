@@ -19,7 +19,8 @@ compact model.
   weakens it but never makes it wrong.
 * A dive turns the LP into a roster: employees whose LP schedule is a single column are fixed to
   it, and the heaviest fraction of the others; the rest are priced again against the new duals;
-  repeat until every employee has one column (price and dive, no branching).
+  repeat until every employee has one column (price and dive, no branching). Dives are
+  repeated with seeded perturbations of the weights while the limits allow; the best wins.
 
 Everything is bounded by deterministic time as well as the wall clock, and employees are
 priced in a fixed order, so the same problem and seed give the same result unless the wall
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 import time
 from collections import defaultdict
 from collections.abc import Mapping
@@ -55,6 +57,8 @@ PRICING_DTIME = 0.5
 """Deterministic-time limit of one pricing solve."""
 DIVE_FIX_SHARE = 0.2
 """Share of the fractional employees a dive step fixes (at least one)."""
+MAX_DIVES = 20
+"""Most dives one column generation makes (the first unperturbed, the others seeded)."""
 DIVE_LP_SECONDS = 1.0
 """Least wall time a dive's LP re-solve gets (it starts from the last basis)."""
 EPSILON = 1e-6
@@ -356,19 +360,28 @@ class _Search:
                 self.bound = max(self.bound, lagrange)
         return added
 
-    def dive(self, budget: float, deadline: float, rounds: int) -> list[Column]:
+    def dive(self, budget: float, deadline: float, rounds: int,
+             rng: random.Random | None = None) -> list[Column]:
         """Round the LP by diving with column generation: fix every employee whose LP
         schedule is a single column and the heaviest :data:`DIVE_FIX_SHARE` of the others,
         price the rest for up to ``rounds`` rounds, repeat until every employee has one
         column. Once the limits are reached (or an LP fails) every employee left is fixed to
         the heaviest column of the last LP at once: one column per employee is always a
-        roster that keeps every rule. Column bounds are restored afterwards."""
+        roster that keeps every rule. Column bounds are restored afterwards. With ``rng``
+        the weights are perturbed (each times a uniform draw in [0.5, 1]) so repeated dives
+        explore other roundings."""
         master = self.master
         fixed: dict[int, int] = {}
         n_staff = len(self.problem.staff)
+        noise: dict[int, float] = {}
 
         def weight(k: int) -> float:
-            return master.weights[k] if k < len(master.weights) else 0.0
+            value = master.weights[k] if k < len(master.weights) else 0.0
+            if rng is None or value > 1 - EPSILON:
+                return value
+            if k not in noise:
+                noise[k] = rng.uniform(0.5, 1.0)
+            return value * noise[k]
 
         try:
             while len(fixed) < n_staff:
@@ -450,13 +463,24 @@ def generate_columns(problem: RosterProblem, start: tuple[Shift, ...], *, seed: 
                 converged = added == 0
                 break
         relaxed = master.relaxed_schedule()
+        bound = search.bound
+        if math.isfinite(bound):  # every roster's objective is an integer
+            bound = math.ceil(bound - 1e-6)
+        # Dives are cheap once the LP has converged: repeat them (perturbed, seeded) while
+        # the limits allow, keeping the best roster; each also adds columns to the master.
         dived = search.dive(dtime_budget, deadline, dive_rounds)
-    found = _roster_objective(problem, dived)
+        found = _roster_objective(problem, dived)
+        for k in range(1, MAX_DIVES):
+            if found <= bound or search.spent >= dtime_budget or \
+                    time.perf_counter() >= deadline:
+                break
+            other = search.dive(dtime_budget, deadline, dive_rounds,
+                                random.Random(seed * 7919 + k))
+            value = _roster_objective(problem, other)
+            if value < found:
+                dived, found = other, value
     shifts = tuple(sorted((Shift(c.employee, d, s, r) for c in dived for d, s, r in c.assignments),
                           key=lambda a: (a.day, a.employee, a.shift, a.role)))
-    bound = search.bound
-    if math.isfinite(bound):  # every roster's objective is an integer
-        bound = math.ceil(bound - 1e-6)
     return ColumnOutcome(shifts, found, bound, search.lp_value, len(master.columns),
                          search.rounds, converged, search.spent, relaxed)
 

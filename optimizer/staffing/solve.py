@@ -28,7 +28,7 @@ from salesflow.optimizer.staffing.rules import HARD_RULES, add_sequence_automato
 from salesflow.optimizer.staffing.variables import RosterVars, make_vars
 
 OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
-OPEN_SHARE, COLUMN_SHARE, RELAXATION_SHARE, LNS_SHARE = 0.1, 0.3, 0.1, 0.35
+OPEN_SHARE, COLUMN_SHARE, RELAXATION_SHARE, LNS_SHARE = 0.1, 0.4, 0.05, 0.3
 """Shares of the time limit (and deterministic budget) for the opening search, column
 generation (with its dive), the relaxation-induced neighbourhood and the neighbourhood
 search; the closing search gets the rest. Without the column phases the neighbourhood search
