@@ -71,6 +71,13 @@ def _values(v: RosterVars, shifts: tuple[Shift, ...]) -> dict[int, int]:
     return values
 
 
+def _owners(v: RosterVars) -> dict[int, tuple[int, int, bool]]:
+    """Variable index -> ``(employee, day, is_x)``: whose ``x`` or ``on`` variable it is."""
+    owner = {var.index: (e, d, True) for (e, d, _s, _r), var in v.x.items()}
+    owner.update({var.index: (e, d, False) for (e, d), var in v.on.items()})
+    return owner
+
+
 def _shifts(v: RosterVars, values: dict[int, int]) -> tuple[Shift, ...]:
     out = [Shift(e, d, s, r) for (e, d, s, r), var in v.x.items() if values[var.index]]
     return tuple(sorted(out, key=lambda a: (a.day, a.employee, a.shift, a.role)))
@@ -82,8 +89,7 @@ class _Neighbourhoods:
         self.rng = random.Random(seed)
         n_staff, n_days = len(problem.staff), problem.n_days
         self.sizes = _Sizes(min(3, n_staff), min(7, n_days))
-        self.owner = {var.index: (e, d, True) for (e, d, _s, _r), var in v.x.items()}
-        self.owner.update({var.index: (e, d, False) for (e, d), var in v.on.items()})
+        self.owner = _owners(v)
         links = cover_links(problem)
         self.cover = [(need.day, need.required,
                        [(units, v.x[e, d, s, need.skill].index)
@@ -229,10 +235,8 @@ def relaxation_solve(model: cp_model.CpModel, v: RosterVars, incumbent: tuple[Sh
                 working.add((e, d))
     for (e, d), var in v.on.items():
         values[var.index] = current[var.index] if (e, d) in fractional else int((e, d) in working)
-    owner = {var.index: (e, d, True) for (e, d, _s, _r), var in v.x.items()}
-    owner.update({var.index: (e, d, False) for (e, d), var in v.on.items()})
     _status, objective, found, spent = _sub_solve(
-        model, owner, values, lambda e, d, _x: (e, d) in fractional, seed, dtime, seconds,
+        model, _owners(v), values, lambda e, d, _x: (e, d) in fractional, seed, dtime, seconds,
         workers=workers)
     if found is None or objective is None:
         return None
