@@ -64,7 +64,7 @@ def run_peer(name: str, train: Any, horizon: int, season_length: int, workers: i
 
 def run_group(data_dir: Path, group: str, workers: int, limit: int | None,
               peers: list[str]) -> dict[str, Any]:
-    from salesflow.data.m3 import read_m3
+    from salesflow.data.instances.m3 import read_m3
     from salesflow.forecasting.evaluation import run_engine, score_forecasts
 
     data = read_m3(data_dir, group)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from salesflow.data.dataset import load_dataset
-from salesflow.data.demand_input import demand_from_history
-from salesflow.data.writers import csv_bytes, write_atomic
+from salesflow.data.dataset.demand_input import demand_from_history
+from salesflow.data.outputs.writers import csv_bytes, write_atomic
 
 CLI = [sys.executable, "-c", "from salesflow.cli.main import main; main()"]
 

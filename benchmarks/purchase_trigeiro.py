@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from salesflow.data.lotsizing import read_known_values, read_trigeiro
+from salesflow.data.instances.lotsizing import read_known_values, read_trigeiro
 from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
 from salesflow.optimizer.purchasing.trigeiro import check_lotsizing, lotsizing_problem
 

@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from report import machine_line, write_section  # noqa: E402
 
 from salesflow.cli.bench_routing import gap_pct, list_instances, run_salesflow  # noqa: E402
-from salesflow.data.vrp_formats import SOLOMON, VrpInstance, read_instance  # noqa: E402
-from salesflow.data.vrp_solutions import read_bks  # noqa: E402
+from salesflow.data.instances.vrp_formats import SOLOMON, VrpInstance, read_instance  # noqa: E402
+from salesflow.data.instances.vrp_solutions import read_bks  # noqa: E402
 from salesflow.optimizer.routing.instance_check import check_instance_solution  # noqa: E402
 from salesflow.optimizer.routing.instances import fleet_size, instance_distances  # noqa: E402
 from salesflow.optimizer.routing.portfolio import RoutingLimits  # noqa: E402

@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import machine_line, write_section
 
-from salesflow.data.config import iso_week
 from salesflow.data.dataset import load_dataset, sample_data_dir
+from salesflow.data.dataset.config import iso_week
 from salesflow.optimizer.replay import run_replay
 from salesflow.optimizer.replay_bound import foresight_bound
 from salesflow.optimizer.replay_policies import replay_policies

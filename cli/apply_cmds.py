@@ -24,7 +24,7 @@ def _week_lines(plan_id: int, week: str, purchase_csv: bytes) -> list[dict[str, 
     """The purchase lines ordered in the plan's week: the orders applying the plan places."""
     import pandas as pd
 
-    from salesflow.data.config import parse_iso_week
+    from salesflow.data.dataset.config import parse_iso_week
 
     lines = pd.read_csv(io.BytesIO(purchase_csv), dtype={"supplier_id": str, "sku": str})
     start = parse_iso_week(week)
@@ -59,8 +59,8 @@ def apply_command(plan_id: int, force: bool, store: str, as_json: bool) -> None:
     """
     import pandas as pd
 
-    from salesflow.data.store import PlanStore
-    from salesflow.data.writers import csv_bytes
+    from salesflow.data.outputs.writers import csv_bytes
+    from salesflow.data.store.plan_store import PlanStore
 
     plan_store = PlanStore(store)
     record = plan_store.get_plan(plan_id)
@@ -92,7 +92,7 @@ def apply_command(plan_id: int, force: bool, store: str, as_json: bool) -> None:
 def _convert(csv_data: bytes, fmt: str, what: str) -> bytes:
     import pandas as pd
 
-    from salesflow.data.writers import json_bytes, xlsx_bytes
+    from salesflow.data.outputs.writers import json_bytes, xlsx_bytes
 
     frame = pd.read_csv(io.BytesIO(csv_data), dtype=str, keep_default_na=False)
     if fmt == "xlsx":
@@ -118,8 +118,8 @@ Examples:
 def export_command(plan_id: int, what: str, fmt: str, out: Path | None, store: str,
                    as_json: bool) -> None:
     """Export one part of a stored plan to a file."""
-    from salesflow.data.store import PlanStore
-    from salesflow.data.writers import write_atomic
+    from salesflow.data.outputs.writers import write_atomic
+    from salesflow.data.store.plan_store import PlanStore
 
     plan_store = PlanStore(store)
     record = plan_store.get_plan(plan_id)

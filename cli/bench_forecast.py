@@ -42,8 +42,8 @@ def bench_forecast_command(data_dir: Path, group: str, workers: int, limit: int 
     """Forecast an M3 group with salesflow's engine and report sMAPE, MASE, p10-p90
     coverage and wall time (the official split: the last h points of each series)."""
     from salesflow.cli.forecast_cmd import SeriesProgress
-    from salesflow.data.m3 import read_m3
-    from salesflow.data.writers import csv_bytes, write_atomic
+    from salesflow.data.instances.m3 import read_m3
+    from salesflow.data.outputs.writers import csv_bytes, write_atomic
     from salesflow.forecasting.evaluation import run_engine
 
     data = read_m3(data_dir, group)

@@ -69,7 +69,7 @@ def run_salesflow(files: list[Path], limits: Any, bks: dict[tuple[str, str], flo
         ``instance, kind, customers, vehicles, distance, bks, gap_pct, feasible, problems,
         seconds, strategy`` per instance.
     """
-    from salesflow.data.vrp_formats import read_instance
+    from salesflow.data.instances.vrp_formats import read_instance
     from salesflow.optimizer.routing.instance_check import check_instance_solution
     from salesflow.optimizer.routing.instances import solve_instance
 
@@ -133,7 +133,7 @@ def bench_routing_command(folder: Path, time_limit: float, bks_path: Path | None
     Conventions: Solomon distances truncated to one decimal with the file's vehicle count;
     VRPLIB EUC_2D rounded, unlimited fleet (see ../shared/benchmarks/vrp/README.md).
     """
-    from salesflow.data.vrp_solutions import read_bks
+    from salesflow.data.instances.vrp_solutions import read_bks
     from salesflow.optimizer.routing.portfolio import RoutingLimits
 
     try:
@@ -166,7 +166,7 @@ def bench_routing_command(folder: Path, time_limit: float, bks_path: Path | None
     if out is not None:
         import pandas as pd
 
-        from salesflow.data.writers import csv_bytes, write_atomic
+        from salesflow.data.outputs.writers import csv_bytes, write_atomic
 
         frame = pd.DataFrame(rows).assign(problems=lambda f: f["problems"].map("; ".join))
         write_atomic(out, csv_bytes(frame))

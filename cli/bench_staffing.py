@@ -68,7 +68,7 @@ def run_curtois(folder: Path, numbers: list[int], limits: Any,
     UserError
         If an instance file is missing.
     """
-    from salesflow.data.curtois import read_best_known, read_curtois
+    from salesflow.data.instances.curtois import read_best_known, read_curtois
     from salesflow.optimizer.staffing.curtois_check import check_curtois
     from salesflow.optimizer.staffing.curtois_problem import (
         curtois_problem,

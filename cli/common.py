@@ -61,7 +61,7 @@ def wants_json(ctx: click.Context | None = None) -> bool:
 def emit(payload: Any, human: str | Callable[[], None]) -> None:
     """Print ``payload`` as JSON with --json, else the human text (or call the printer)."""
     if wants_json():
-        from salesflow.data.writers import json_bytes
+        from salesflow.data.outputs.writers import json_bytes
 
         sys.stdout.write(json_bytes(payload).decode("utf-8"))
     elif callable(human):

@@ -39,9 +39,9 @@ def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: in
     tail of intermittent SKUs, suppliers with lead times, MOQs, packs and price breaks,
     customers around a city with delivery windows, a mixed fleet and warehouse staff.
     """
+    from salesflow.data.dataset.readers import FORMATS
+    from salesflow.data.dataset.schema import TABLES
     from salesflow.data.generator import generate_dataset, write_dataset
-    from salesflow.data.readers import FORMATS
-    from salesflow.data.schema import TABLES
 
     if (folder is None) == (data_dir is None):
         raise click.UsageError("give the folder to write, as FOLDER or as --data (not both)")
@@ -84,9 +84,9 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
 
     Also lists the plans in --store that were made from exactly these inputs.
     """
-    from salesflow.data.config import iso_week
     from salesflow.data.dataset import load_dataset, sample_data_dir
-    from salesflow.data.store import PlanStore
+    from salesflow.data.dataset.config import iso_week
+    from salesflow.data.store.plan_store import PlanStore
 
     dataset = load_dataset(data_dir or sample_data_dir())
     planned = [r.id for r in PlanStore(store).list_plans()

@@ -86,8 +86,8 @@ def _summary(series: Any) -> dict[str, Any]:
 def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
                     quantiles: tuple[float, ...] | None, windows: int, workers: int | None,
                     out: Path) -> dict[str, Any]:
-    from salesflow.data.long_table import read_long_table
-    from salesflow.data.writers import csv_bytes, write_atomic
+    from salesflow.data.dataset.long_table import read_long_table
+    from salesflow.data.outputs.writers import csv_bytes, write_atomic
     from salesflow.forecasting.engine import Forecaster
 
     if horizon is None:
@@ -111,9 +111,9 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
                       quantiles: tuple[float, ...] | None, workers: int | None,
                       out: Path) -> dict[str, Any]:
 
-    from salesflow.data.config import iso_week
     from salesflow.data.dataset import load_dataset, sample_data_dir
-    from salesflow.data.writers import csv_bytes, write_atomic
+    from salesflow.data.dataset.config import iso_week
+    from salesflow.data.outputs.writers import csv_bytes, write_atomic
     from salesflow.forecasting.stage import demand_forecast
 
     dataset = load_dataset(data_dir or sample_data_dir())

@@ -115,9 +115,9 @@ def weekly_command(week: str | None, data_dir: Path | None, store: str, as_json:
     store's plans/<id>/ folder, all at once: a failed or interrupted run stores nothing.
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir, with_applied_orders
-    from salesflow.data.report import render_report
-    from salesflow.data.store import PlanStore
-    from salesflow.data.writers import csv_bytes, json_bytes
+    from salesflow.data.outputs.report import render_report
+    from salesflow.data.outputs.writers import csv_bytes, json_bytes
+    from salesflow.data.store.plan_store import PlanStore
     from salesflow.optimizer.report_data import report_data
     from salesflow.optimizer.weekly import run_weekly
 
@@ -159,7 +159,7 @@ def plans_group() -> None:
 def plans_list(data_dir: Path | None, store: str, as_json: bool) -> None:
     """List the plans in the store, oldest first (with --data, only those made from that
     dataset folder)."""
-    from salesflow.data.store import PlanStore
+    from salesflow.data.store.plan_store import PlanStore
 
     plan_store = PlanStore(store)
     records = plan_store.list_plans()
@@ -196,7 +196,7 @@ def plans_show(plan_id: int, data_dir: Path | None, store: str, as_json: bool) -
     still holds the inputs the plan was made from."""
     import json
 
-    from salesflow.data.store import PlanStore
+    from salesflow.data.store.plan_store import PlanStore
 
     plan_store = PlanStore(store)
     record = plan_store.get_plan(plan_id)
@@ -235,8 +235,8 @@ Examples:
 @json_option
 def plans_diff(first: int, second: int, store: str, as_json: bool) -> None:
     """What changed from plan ID1 to plan ID2: purchase lines, routes, roster, KPIs."""
-    from salesflow.data.plan_diff import diff_plans
-    from salesflow.data.store import PlanStore
+    from salesflow.data.store.plan_diff import diff_plans
+    from salesflow.data.store.plan_store import PlanStore
 
     plan_store = PlanStore(store)
     files = []

@@ -169,7 +169,7 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
     import pandas as pd
 
     from salesflow.data.dataset import load_dataset, sample_data_dir
-    from salesflow.data.demand_input import read_demand
+    from salesflow.data.dataset.demand_input import read_demand
     from salesflow.data.errors import InvalidInputError, Problem
     from salesflow.optimizer.purchasing.problem import build_purchase_problem
     from salesflow.optimizer.purchasing.stage import plan_purchases, solve_limits
@@ -225,8 +225,8 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
 def _write_outputs(folder: Path, result: Any, target: float) -> None:
     import pandas as pd
 
-    from salesflow.data.purchase_workbook import workbook_bytes
-    from salesflow.data.writers import csv_bytes, write_files_atomically
+    from salesflow.data.outputs.purchase_workbook import workbook_bytes
+    from salesflow.data.outputs.writers import csv_bytes, write_files_atomically
     from salesflow.optimizer.purchasing.plan import purchase_orders_frame
     from salesflow.optimizer.purchasing.report import supplier_summary_frame, violations_frame
 

@@ -44,8 +44,8 @@ def replay_command(first: str, last: str, time_limit: float | None,
     in whole packs and MOQs, can cost less than that bound, so it shows how much any policy
     could still gain.
     """
-    from salesflow.data.config import parse_iso_week
     from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.dataset.config import parse_iso_week
     from salesflow.data.errors import InvalidInputError, Problem
     from salesflow.optimizer.replay import run_replay
     from salesflow.optimizer.replay_policies import replay_policies

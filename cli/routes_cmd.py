@@ -81,10 +81,10 @@ def _limits(dataset_config: Any, time_limit: float | None, seed: int | None,
 
 def _solve_instance(instance_path: Path, time_limit: float | None, seed: int | None,
                     workers: int | None, out: Path | None) -> None:
-    from salesflow.data.config import PlanningConfig
-    from salesflow.data.vrp_formats import read_instance
-    from salesflow.data.vrp_solutions import vrplib_solution_text
-    from salesflow.data.writers import write_atomic
+    from salesflow.data.dataset.config import PlanningConfig
+    from salesflow.data.instances.vrp_formats import read_instance
+    from salesflow.data.instances.vrp_solutions import vrplib_solution_text
+    from salesflow.data.outputs.writers import write_atomic
     from salesflow.optimizer.routing.instance_check import check_instance_solution
     from salesflow.optimizer.routing.instances import solve_instance
 
@@ -130,11 +130,11 @@ def _distances(dataset: Any, matrix: Path | None, osrm: str | None) -> Any:
     lats = [float(x) for x in depots["lat"]] + [float(x) for x in customers["lat"]]
     lons = [float(x) for x in depots["lon"]] + [float(x) for x in customers["lon"]]
     if matrix is not None:
-        from salesflow.data.distance_matrix import read_distance_matrix
+        from salesflow.data.distances.matrix_file import read_distance_matrix
 
         table = read_distance_matrix(matrix, ids, dataset.config.routing.average_speed_kmh)
         return TableDistances(table.ids, table.km, table.minutes)
-    from salesflow.data.osrm import osrm_table
+    from salesflow.data.distances.osrm import osrm_table
 
     assert osrm is not None
     km, minutes = osrm_table(osrm, lats, lons)
@@ -210,9 +210,9 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
     days = _parse_days(day_values)
 
     from salesflow.data.dataset import load_dataset, sample_data_dir
-    from salesflow.data.route_exports import geojson_bytes, gpx_bytes
-    from salesflow.data.route_map import html_bytes
-    from salesflow.data.writers import csv_bytes, write_files_atomically
+    from salesflow.data.outputs.route_exports import geojson_bytes, gpx_bytes
+    from salesflow.data.outputs.route_map import html_bytes
+    from salesflow.data.outputs.writers import csv_bytes, write_files_atomically
     from salesflow.optimizer.routing.exports import route_export
     from salesflow.optimizer.routing.solution import routes_frame
     from salesflow.optimizer.routing.stage import routing_stage

@@ -65,8 +65,8 @@ def _files(result: Any) -> dict[str, bytes]:
     """Every output file but ``staffing.json``."""
     import pandas as pd
 
-    from salesflow.data.staffing_outputs import coverage_chart_png, coverage_csv
-    from salesflow.data.writers import csv_bytes
+    from salesflow.data.outputs.staffing_outputs import coverage_chart_png, coverage_csv
+    from salesflow.data.outputs.writers import csv_bytes
     from salesflow.optimizer.staffing.roster import roster_frame
 
     plan = result.plan
@@ -165,7 +165,7 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
     (Erlang C); the order processing cycle of the roster is reported with its bottleneck.
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir
-    from salesflow.data.writers import write_files_atomically
+    from salesflow.data.outputs.writers import write_files_atomically
     from salesflow.optimizer.staffing.problem import SolveLimits
     from salesflow.optimizer.staffing.stage import solve_limits
 
@@ -183,7 +183,7 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
             result = _from_forecast(dataset, week, limits, progress)
     summary = _summary(result)
     if out_dir is not None:
-        from salesflow.data.writers import json_bytes
+        from salesflow.data.outputs.writers import json_bytes
 
         files = _files(result)
         summary["files"] = sorted([*files, "staffing.json"])
@@ -194,7 +194,7 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
 
 
 def _from_file(dataset: Any, path: Path, limits: Any, progress: _SolveProgress) -> Any:
-    from salesflow.data.requirements_input import read_requirements
+    from salesflow.data.dataset.requirements_input import read_requirements
     from salesflow.optimizer.staffing.stage import StaffingResult, roster_stage
 
     requirements = read_requirements(path)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from salesflow.data.dataset.long_table import infer_date_freq
 from salesflow.data.errors import InvalidInputError, Problem
-from salesflow.data.long_table import infer_date_freq
 
 REQUIRED = ("unique_id", "ds", "y")
 MAX_PROBLEMS = 200

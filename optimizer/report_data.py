@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
-from salesflow.data.report import ReportData
+from salesflow.data.outputs.report import ReportData
 from salesflow.forecasting.series import weekly_demand
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from salesflow.data.config import iso_week
 from salesflow.data.dataset import Dataset
+from salesflow.data.dataset.config import iso_week
 from salesflow.forecasting.stage import ForecastResult, forecast_stage
 from salesflow.optimizer.kpis import weekly_kpis
 from salesflow.optimizer.purchasing.plan import purchase_orders_frame

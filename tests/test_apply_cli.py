@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import tree_snapshot
 
-from salesflow.data.store import PlanStore
+from salesflow.data.store.plan_store import PlanStore
 from salesflow.optimizer import weekly
-from tests.helpers import tree_snapshot
 
 
 def _plan(run_cli: Callable[..., object], data: Path, store: Path, *extra: str) -> int:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from tests.helpers import read_csv_text
+from helpers import read_csv_text
 
 
 def _series_file(folder: Path, n: int = 36) -> Path:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from salesflow.data.dataset.long_table import infer_date_freq, read_long_table
 from salesflow.data.errors import InvalidInputError, UserError
-from salesflow.data.long_table import infer_date_freq, read_long_table
-from salesflow.data.m3 import read_m3
+from salesflow.data.instances.m3 import read_m3
 
 
 def _write(path: Path, text: str) -> Path:

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesflow.data.config import read_config
 from salesflow.data.dataset import Dataset, load_dataset
+from salesflow.data.dataset.config import read_config
+from salesflow.data.dataset.schema import MANUAL_PROCESS_STEPS, TABLES
 from salesflow.data.generator import (
     CITY_CENTRE,
     DEFAULT_HISTORY_END,
@@ -24,7 +25,6 @@ from salesflow.data.generator import (
     generate_dataset,
     write_dataset,
 )
-from salesflow.data.schema import MANUAL_PROCESS_STEPS, TABLES
 
 HISTORY_START = pd.Timestamp("2024-11-25")
 PRODUCTIVITY = 0.85

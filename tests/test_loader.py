@@ -9,13 +9,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import edit_table, read_csv_text, set_cell
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesflow.data.config import PlanningConfig, default_config_toml, parse_iso_week, read_config
 from salesflow.data.dataset import load_dataset
-from salesflow.data.errors import InvalidInputError
-from salesflow.data.parsing import (
+from salesflow.data.dataset.config import (
+    PlanningConfig,
+    default_config_toml,
+    parse_iso_week,
+    read_config,
+)
+from salesflow.data.dataset.parsing import (
     parse_bool,
     parse_date,
     parse_date_list,
@@ -24,8 +29,8 @@ from salesflow.data.parsing import (
     parse_time,
     parse_weekday_list,
 )
-from salesflow.data.validation import ProblemCollector
-from tests.helpers import edit_table, read_csv_text, set_cell
+from salesflow.data.dataset.validation import ProblemCollector
+from salesflow.data.errors import InvalidInputError
 
 
 def _text(*values: str) -> pd.Series:
@@ -235,7 +240,7 @@ def test_bad_value_in_an_optional_column_is_reported_not_crashed(tiny_dir: Path)
 
 
 def test_parquet_cells_read_like_csv_cells(tmp_path: Path) -> None:
-    from salesflow.data.readers import _cell_text, _column_text
+    from salesflow.data.dataset.readers import _cell_text, _column_text
 
     frame = pd.DataFrame({
         "f": [1.0, 2.5, np.nan, -0.1, 1e20], "i": [1, 2, 3, 4, 5],

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesflow.data.dataset import load_dataset
+from salesflow.data.dataset.schema import TABLES
 from salesflow.data.errors import InvalidInputError
-from salesflow.data.schema import TABLES
 
 WEIRD = st.one_of(
     st.sampled_from(["", " ", "-1", "0", "1e309", "nan", "NaN", "inf", "=1+1", "24:00", "25:61",

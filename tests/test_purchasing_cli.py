@@ -7,8 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-
-from tests.helpers import edit_table, read_csv_text
+from helpers import edit_table, read_csv_text
 
 ORDER_COLUMNS = ["supplier_id", "sku", "order_date", "arrival_date", "packs", "quantity",
                  "unit_price", "line_cost", "reason"]
@@ -16,7 +15,7 @@ ORDER_COLUMNS = ["supplier_id", "sku", "order_date", "arrival_date", "packs", "q
 
 def _demand_file(folder: Path, target: Path) -> Path:
     from salesflow.data.dataset import load_dataset
-    from salesflow.data.demand_input import demand_from_history
+    from salesflow.data.dataset.demand_input import demand_from_history
 
     dataset = load_dataset(folder)
     demand = demand_from_history(dataset.sales, dataset.plan_week_start(), 6)

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesflow.data.demand_input import demand_from_history, read_demand
+from salesflow.data.dataset.demand_input import demand_from_history, read_demand
 from salesflow.data.errors import InvalidInputError
-from salesflow.data.lotsizing import read_known_values, read_trigeiro
-from salesflow.data.purchase_workbook import workbook_bytes
+from salesflow.data.instances.lotsizing import read_known_values, read_trigeiro
+from salesflow.data.outputs.purchase_workbook import workbook_bytes
 from salesflow.optimizer.purchasing.problem import PurchaseItem, SupplierTerms
 from salesflow.optimizer.purchasing.safety_stock import safety_stock_matrix
 from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing

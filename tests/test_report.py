@@ -10,8 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from tests.helpers import edit_table, set_cell
+from helpers import edit_table, set_cell
 
 EVIL_SKU_NAME = '<script>alert("sku")</script> & Co'
 EVIL_CUSTOMER = '<img src=x onerror=alert(1)>"Bakery"'

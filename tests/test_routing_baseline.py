@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesflow.data.config import RoutingSection
 from salesflow.data.dataset import load_dataset
+from salesflow.data.dataset.config import RoutingSection
 from salesflow.optimizer.routing.check import check_route_plan
 from salesflow.optimizer.routing.distances import (
     DistanceModel,

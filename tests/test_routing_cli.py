@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from salesflow.data.vrp_formats import read_instance
-from salesflow.data.vrp_solutions import read_vrplib_solution
+from salesflow.data.instances.vrp_formats import read_instance
+from salesflow.data.instances.vrp_solutions import read_vrplib_solution
 from salesflow.optimizer.routing.instance_check import check_instance_solution
 
 from .test_routing_formats import SOLOMON_TEXT, VRPLIB_TEXT

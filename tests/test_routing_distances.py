@@ -1,6 +1,6 @@
-"""Tests for user distance matrices (salesflow.data.distance_matrix) and the OSRM table client
-(salesflow.data.osrm), which is tested against a local stand-in HTTP server started here (no
-real OSRM server, and no network, is used by the tests)."""
+"""Tests for user distance matrices (salesflow.data.distances.matrix_file) and the OSRM table
+client (salesflow.data.distances.osrm), which is tested against a local stand-in HTTP server
+started here (no real OSRM server, and no network, is used by the tests)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from salesflow.data.distance_matrix import read_distance_matrix
+from salesflow.data.distances.matrix_file import read_distance_matrix
+from salesflow.data.distances.osrm import osrm_table
 from salesflow.data.errors import InvalidInputError, UserError
-from salesflow.data.osrm import osrm_table
 from salesflow.optimizer.routing.distances import haversine_km
 
 

@@ -1,6 +1,6 @@
 """Tests for the route exports: GeoJSON (parsed and schema-validated with geojson-pydantic),
 GPX 1.1 (parsed with gpxpy, validated against the GPX 1.1 XSD with xmlschema) and the offline
-HTML map (salesflow.data.route_exports, salesflow.data.route_map,
+HTML map (salesflow.data.outputs.route_exports, salesflow.data.outputs.route_map,
 salesflow.optimizer.routing.exports)."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import pytest
 import xmlschema
 from geojson_pydantic import FeatureCollection
 
-from salesflow.data.route_exports import geojson_bytes, gpx_bytes
-from salesflow.data.route_map import PALETTE, html_bytes
+from salesflow.data.outputs.route_exports import geojson_bytes, gpx_bytes
+from salesflow.data.outputs.route_map import PALETTE, html_bytes
 from salesflow.optimizer.routing.distances import DistanceModel
 from salesflow.optimizer.routing.exports import route_export
 from salesflow.optimizer.routing.nearest_neighbour import REASON_TOO_LARGE

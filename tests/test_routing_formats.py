@@ -1,4 +1,4 @@
-"""Tests for the benchmark formats (salesflow.data.vrp_formats), the instance conventions
+"""Tests for the benchmark formats (salesflow.data.instances.vrp_formats), the instance conventions
 (salesflow.optimizer.routing.instances) and the independent instance checker."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from salesflow.data.errors import InvalidInputError
-from salesflow.data.vrp_formats import parse_solomon, parse_vrplib, read_instance
-from salesflow.data.vrp_solutions import (
+from salesflow.data.instances.vrp_formats import parse_solomon, parse_vrplib, read_instance
+from salesflow.data.instances.vrp_solutions import (
     parse_vrplib_solution,
     read_bks,
     read_vrplib_solution,

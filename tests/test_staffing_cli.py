@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import read_csv_text
 
-from salesflow.data.staffing_outputs import coverage_chart_png, coverage_csv
-from tests.helpers import read_csv_text
+from salesflow.data.outputs.staffing_outputs import coverage_chart_png, coverage_csv
 
 BENCH = Path(__file__).resolve().parents[2] / "shared/benchmarks/staffing"
 

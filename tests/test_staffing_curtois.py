@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesflow.data.curtois import (
+from salesflow.data.errors import InvalidInputError
+from salesflow.data.instances.curtois import (
     CurtoisCover,
     CurtoisInstance,
     CurtoisRequest,
@@ -20,7 +21,6 @@ from salesflow.data.curtois import (
     read_best_known,
     read_curtois,
 )
-from salesflow.data.errors import InvalidInputError
 from salesflow.optimizer.staffing.curtois_check import check_curtois
 from salesflow.optimizer.staffing.curtois_problem import curtois_problem, schedule_of
 from salesflow.optimizer.staffing.problem import SolveLimits

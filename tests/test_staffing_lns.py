@@ -7,7 +7,7 @@ import time
 
 from ortools.sat.python import cp_model
 
-from salesflow.data.curtois import (
+from salesflow.data.instances.curtois import (
     CurtoisCover,
     CurtoisInstance,
     CurtoisRequest,

@@ -1,4 +1,4 @@
-"""Tests for the plan store (salesflow.data.store)."""
+"""Tests for the plan store (salesflow.data.store.plan_store)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesflow.data import store as store_module
 from salesflow.data.errors import PlanNotFoundError, StoreError, UserError
-from salesflow.data.store import PlanRecord, PlanStore
+from salesflow.data.store import plan_store as store_module
+from salesflow.data.store.plan_store import PlanRecord, PlanStore
 
 FILES = {
     "forecast.csv": b"sku,week,qty\nA,2026-W48,12\n",

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import tree_snapshot
 
 from salesflow.data.errors import PlanNotFoundError, UserError
-from salesflow.data.store import PlanStore
-from tests.helpers import tree_snapshot
+from salesflow.data.store.plan_store import PlanStore
 
 
 def _save(store: PlanStore, week: str) -> int:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import edit_table, set_cell, tree_snapshot
 
-from salesflow.data.store import PlanStore
-from tests.helpers import edit_table, set_cell, tree_snapshot
+from salesflow.data.store.plan_store import PlanStore
 
 
 @dataclass(frozen=True)

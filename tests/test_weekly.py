@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import tree_snapshot
 
 from salesflow.data.dataset import load_dataset
-from salesflow.data.store import PlanStore
+from salesflow.data.store.plan_store import PlanStore
 from salesflow.optimizer import weekly
 from salesflow.optimizer.purchasing.plan import evaluate_plan
 from salesflow.optimizer.routing.check import check_route_plan
 from salesflow.optimizer.staffing.check import check_roster
-from tests.helpers import tree_snapshot
 
 FILES = ("forecast.csv", "purchase_orders.csv", "routes.csv", "roster.csv", "kpis.json")
 

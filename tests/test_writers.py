@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from salesflow.data.writers import (
+from salesflow.data.outputs.writers import (
     csv_bytes,
     json_bytes,
     neutralize_cell,
@@ -46,7 +46,7 @@ def test_json_bytes_handles_nan_and_numpy() -> None:
 def test_write_atomic_replaces_whole_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from salesflow.data.writers import write_atomic, write_files_atomically
+    from salesflow.data.outputs.writers import write_atomic, write_files_atomically
 
     target = write_atomic(tmp_path / "a" / "x.csv", b"one")
     assert target.read_bytes() == b"one"
@@ -65,7 +65,7 @@ def test_write_atomic_replaces_whole_files(tmp_path) -> None:  # type: ignore[no
 
 
 def test_xlsx_bytes_neutralizes_and_round_trips() -> None:
-    from salesflow.data.writers import xlsx_bytes
+    from salesflow.data.outputs.writers import xlsx_bytes
 
     frame = pd.DataFrame({"name": ["=SUM(A1)", "Bolt"], "qty": [3, 4], "price": [1.5, math.nan]})
     back = pd.read_excel(io.BytesIO(xlsx_bytes({"lines": frame})), sheet_name="lines")

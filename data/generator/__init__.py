@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from salesflow.data.config import default_config_toml
+from salesflow.data.dataset.config import default_config_toml
+from salesflow.data.dataset.schema import TABLES
 from salesflow.data.generator.calendar import (
     DEFAULT_HISTORY_END,
     HISTORY_WEEKS,
@@ -73,7 +74,6 @@ from salesflow.data.generator.suppliers import (
     suppliers_table,
 )
 from salesflow.data.generator.writer import FORMATS, write_dataset
-from salesflow.data.schema import TABLES
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from salesflow.data.dataset.schema import MANUAL_PROCESS_STEPS
 from salesflow.data.generator.labels import ids, unique_names
 from salesflow.data.generator.words import FIRST_NAMES, LAST_NAMES
-from salesflow.data.schema import MANUAL_PROCESS_STEPS
 
 if TYPE_CHECKING:
     from salesflow.data.generator.sizes import SizeSpec

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from salesflow.data.config import PlanningConfig
 from salesflow.data.dataset import Dataset
+from salesflow.data.dataset.config import PlanningConfig
 from salesflow.optimizer.purchasing.baselines import BASELINES
 from salesflow.optimizer.purchasing.diagnose import Infeasibility, diagnose
 from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan, evaluate_plan

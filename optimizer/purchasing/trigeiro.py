@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from salesflow.data.lotsizing import LotSizingInstance
+from salesflow.data.instances.lotsizing import LotSizingInstance
 from salesflow.optimizer.purchasing.plan import PurchasePlan
 from salesflow.optimizer.purchasing.problem import (
     PurchaseItem,

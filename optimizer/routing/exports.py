@@ -1,10 +1,16 @@
-"""Route plans as the plain export records of :mod:`salesflow.data.route_exports` (no I/O)."""
+"""Route plans as the plain export records of :mod:`salesflow.data.outputs.route_exports`
+(no I/O)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from salesflow.data.route_exports import ExportRoute, ExportStop, ExportUnserved, RouteExport
+from salesflow.data.outputs.route_exports import (
+    ExportRoute,
+    ExportStop,
+    ExportUnserved,
+    RouteExport,
+)
 from salesflow.optimizer.routing.solution import clock
 
 if TYPE_CHECKING:

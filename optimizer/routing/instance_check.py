@@ -18,12 +18,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from salesflow.data.vrp_formats import SOLOMON
+from salesflow.data.instances.vrp_formats import SOLOMON
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from salesflow.data.vrp_formats import VrpInstance
+    from salesflow.data.instances.vrp_formats import VrpInstance
 
 _TOL = 1e-6
 

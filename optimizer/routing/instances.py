@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from salesflow.data.vrp_formats import SOLOMON, VrpInstance
+from salesflow.data.instances.vrp_formats import SOLOMON, VrpInstance
 from salesflow.optimizer.routing.portfolio import ProgressCallback, RoutingLimits, solve_model
 from salesflow.optimizer.routing.vrp_model import ModelVehicle, VrpModel
 

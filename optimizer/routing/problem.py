@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from salesflow.data.schema import WEEKDAYS
+from salesflow.data.dataset.schema import WEEKDAYS
 from salesflow.optimizer.routing.distances import DistanceModel
 
 if TYPE_CHECKING:

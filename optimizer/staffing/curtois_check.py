@@ -1,6 +1,6 @@
 """An independent checker of Curtois & Qu benchmark rosters, written from the instance itself.
 
-It shares nothing with the roster model: it reads the :class:`~salesflow.data.curtois.
+It shares nothing with the roster model: it reads the :class:`~salesflow.data.instances.curtois.
 CurtoisInstance` rules as the benchmark states them (README: everything but requests and cover
 is hard; the minimum-run rules exempt runs touching the first or last day) and recomputes the
 objective (violated request weights plus cover under/over penalties).
@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from salesflow.data.curtois import CurtoisInstance
+from salesflow.data.instances.curtois import CurtoisInstance
 
 
 @dataclass(frozen=True)

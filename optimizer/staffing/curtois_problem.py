@@ -9,7 +9,7 @@ its under/over weights. There is one role and no labour cost.
 
 from __future__ import annotations
 
-from salesflow.data.curtois import CurtoisInstance
+from salesflow.data.instances.curtois import CurtoisInstance
 from salesflow.optimizer.staffing.problem import (
     COVER_BY_SHIFT,
     CoverDemand,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from salesflow.data.parsing import format_minutes
+from salesflow.data.dataset.parsing import format_minutes
 
 MINUTES_PER_DAY = 1440
 

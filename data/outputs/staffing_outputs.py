@@ -13,7 +13,7 @@ import io
 
 import pandas as pd
 
-from salesflow.data.writers import csv_bytes
+from salesflow.data.outputs.writers import csv_bytes
 
 COVERAGE_CSV_COLUMNS = ("day", "hour", "skill", "required", "staffed")
 MAX_PANELS = 12

@@ -14,8 +14,8 @@ import typing
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from salesflow.data.dataset.schema import WEEKDAYS
 from salesflow.data.errors import InvalidInputError, Problem
-from salesflow.data.schema import WEEKDAYS
 
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 

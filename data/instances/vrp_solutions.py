@@ -1,6 +1,6 @@
 """VRPLIB solution files (``Route #k: ...`` / ``Cost X``) and best-known-solution tables.
 
-Customers are numbered as in the instance (see :mod:`salesflow.data.vrp_formats`).
+Customers are numbered as in the instance (see :mod:`salesflow.data.instances.vrp_formats`).
 
 >>> vrplib_solution_text([[1]], 10)
 'Route #1: 1\\nCost 10\\n'
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesflow.data.errors import InvalidInputError, Problem
-from salesflow.data.vrp_formats import CVRP, SOLOMON
+from salesflow.data.instances.vrp_formats import CVRP, SOLOMON
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

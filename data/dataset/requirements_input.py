@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from salesflow.data.dataset.readers import FORMATS, read_table
+from salesflow.data.dataset.schema import Column, ColumnType, Table
+from salesflow.data.dataset.validation import ProblemCollector, parse_table
 from salesflow.data.errors import InvalidInputError, Problem
-from salesflow.data.readers import FORMATS, read_table
-from salesflow.data.schema import Column, ColumnType, Table
-from salesflow.data.validation import ProblemCollector, parse_table
 
 REQUIREMENTS = Table(
     "requirements",

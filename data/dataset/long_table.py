@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from salesflow.data.dataset.parsing import parse_date, parse_float, parse_integer
+from salesflow.data.dataset.readers import RawTable, _read_csv, read_table
 from salesflow.data.errors import InvalidInputError, Problem, UserError
-from salesflow.data.parsing import parse_date, parse_float, parse_integer
-from salesflow.data.readers import RawTable, _read_csv, read_table
 
 COLUMNS = ("unique_id", "ds", "y")
 MAX_PROBLEMS = 500

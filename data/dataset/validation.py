@@ -13,10 +13,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from salesflow.data.dataset.parsing import PARSERS, format_minutes
+from salesflow.data.dataset.readers import RawTable
+from salesflow.data.dataset.schema import TABLES, ColumnType, Table
 from salesflow.data.errors import Problem
-from salesflow.data.parsing import PARSERS, format_minutes
-from salesflow.data.readers import RawTable
-from salesflow.data.schema import TABLES, ColumnType, Table
 
 MAX_ROWS_PER_RULE = 50
 """Rows listed for one rule of one column of one file; the rest are counted in one line."""

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from salesflow.data.writers import neutralize_frame
+from salesflow.data.outputs.writers import neutralize_frame
 
 MONEY_COLUMNS = {"unit_price", "line_cost", "value", "value_this_week", "order_cost",
                  "min_order_value", "purchase", "ordering", "holding", "shortage", "total",

@@ -15,7 +15,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from salesflow.data.route_exports import ExportRoute, ExportStop, RouteExport
+    from salesflow.data.outputs.route_exports import ExportRoute, ExportStop, RouteExport
 
 WIDTH, HEIGHT, PAD = 1000.0, 700.0, 30.0
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",

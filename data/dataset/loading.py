@@ -19,16 +19,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesflow.data.config import PlanningConfig, parse_iso_week, read_config
-from salesflow.data.errors import InvalidInputError, Problem
-from salesflow.data.readers import RawTable, find_table_file, read_table
-from salesflow.data.schema import MANUAL_PROCESS_STEPS, TABLES, ColumnType, Table
-from salesflow.data.validation import (
+from salesflow.data.dataset.config import PlanningConfig, parse_iso_week, read_config
+from salesflow.data.dataset.readers import RawTable, find_table_file, read_table
+from salesflow.data.dataset.schema import MANUAL_PROCESS_STEPS, TABLES, ColumnType, Table
+from salesflow.data.dataset.validation import (
     ProblemCollector,
     check_references,
     check_table_rules,
     parse_table,
 )
+from salesflow.data.errors import InvalidInputError, Problem
 
 CONFIG_FILE = "config.toml"
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from salesflow.data.dataset.parsing import parse_date, parse_float
+from salesflow.data.dataset.readers import FORMATS, read_table
 from salesflow.data.errors import InvalidInputError, Problem
-from salesflow.data.parsing import parse_date, parse_float
-from salesflow.data.readers import FORMATS, read_table
 
 REQUIRED = ("sku", "week_start", "quantity")
 QUANTILE = re.compile(r"^p\d{1,2}(\.\d+)?$")

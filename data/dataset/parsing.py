@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesflow.data.schema import WEEKDAYS, ColumnType
+from salesflow.data.dataset.schema import WEEKDAYS, ColumnType
 
 _FIRST_DATE, _LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-12-31")
 _MAX_INTEGER = 2.0**53  # larger whole numbers are not exact as numbers

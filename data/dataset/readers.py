@@ -1,10 +1,11 @@
 """Read one table file (CSV, Parquet or XLSX) into a frame of text cells.
 
 Every cell becomes a ``str`` with surrounding whitespace removed (blank = ``""``); typing is
-left to :mod:`salesflow.data.parsing` so that the three formats are checked by the same rules
-and every bad cell can be reported with the text the user sees. Header names are stripped and
-lower-cased. Each frame keeps the row number the user sees in its index: the line (CSV) or
-sheet row (XLSX), where the header is row 1, or the 1-based record number (Parquet).
+left to :mod:`salesflow.data.dataset.parsing` so that the three formats are checked by the
+same rules and every bad cell can be reported with the text the user sees. Header names are
+stripped and lower-cased. Each frame keeps the row number the user sees in its index: the
+line (CSV) or sheet row (XLSX), where the header is row 1, or the 1-based record number
+(Parquet).
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from salesflow.data.dataset.parsing import parse_float
+from salesflow.data.dataset.readers import FORMATS, read_table
 from salesflow.data.errors import InvalidInputError, Problem
-from salesflow.data.parsing import parse_float
-from salesflow.data.readers import FORMATS, read_table
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """Route exports for logistics: GeoJSON and GPX 1.1 (the HTML map is in ``route_map``).
 
 The writers take plain records (:class:`RouteExport`), built by the optimizer from its plans,
-and return bytes for :func:`salesflow.data.writers.write_files_atomically`.
+and return bytes for :func:`salesflow.data.outputs.writers.write_files_atomically`.
 
 * ``routes.geojson`` (RFC 7946): a ``FeatureCollection`` with one ``LineString`` per route
   (depot, stops, depot) and one ``Point`` per depot, customer visit and unserved stop; every
