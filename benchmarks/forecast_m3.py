@@ -1,19 +1,21 @@
 """Forecast benchmark: salesflow's engine and statsforecast on the M3 competition data.
 
 For each M3 group, on the official split (the last h points of each series held out), runs in
-one invocation salesflow's engine (``salesflow bench forecast``'s harness) and statsforecast's
-AutoETS, AutoARIMA, Theta, DynamicOptimizedTheta and SeasonalNaive with the same number of
-worker processes, scores every method the M3 way (sMAPE, MASE, p10-p90 coverage: statsforecast's
-80 % interval), times each one (wall clock, numba compilation excluded by a warm-up), then
-times the weekly pipeline's forecast stage on a generated ``medium`` dataset (2,000 SKUs), and
-writes the ``forecast`` section of BENCHMARKS.md. statsforecast is a benchmark-only dependency
-(``pip install -e '.[bench]'``), imported only here.
+one invocation salesflow's engine (``forecast_harness``, as ``salesflow bench forecast`` does)
+and statsforecast's AutoETS, AutoARIMA, Theta, DynamicOptimizedTheta and SeasonalNaive with the
+same number of worker processes, scores every method the M3 way (sMAPE, MASE, p10-p90
+coverage: statsforecast's 80 % interval), times each one (wall clock, numba compilation
+excluded by a warm-up), then times the weekly pipeline's forecast stage on a generated
+``medium`` dataset (2,000 SKUs), and writes the ``forecast`` section of BENCHMARKS.md.
+statsforecast is a benchmark-only dependency (``pip install -e '.[bench]'``), imported only
+here.
 
-    flock /tmp/salesflow-bench.lock python benchmarks/forecast_m3.py
+    flock /tmp/salesflow-bench.lock python benchmarks/forecast_m3.py --data-dir DIR/m3
 
-Options: ``--data-dir DIR`` (default ``../shared/benchmarks/m3`` from the repository root),
-``--groups monthly,yearly,...``, ``--workers N``, ``--limit N`` (first N series of each group,
-for a quick look), ``--peers NAMES``, ``--no-dataset``, ``--dataset-size SIZE``, ``--no-write``.
+Options: ``--data-dir DIR`` (the M3 folder; default ``$SALESFLOW_BENCHMARK_DATA/m3``, one of
+the two is required unless ``--groups`` is empty), ``--groups monthly,yearly,...``,
+``--workers N``, ``--limit N`` (first N series of each group, for a quick look),
+``--peers NAMES``, ``--no-dataset``, ``--dataset-size SIZE``, ``--no-write``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from report import machine_line, write_section  # noqa: E402
+from salesflow.benchmarks.forecast_harness import run_m3
+from salesflow.benchmarks.locate import data_folder, missing_data_message, reproducible
+from salesflow.benchmarks.report import machine_line, write_section
 
 #: Cheap groups first and statsforecast's AutoARIMA (by far the slowest peer) last within each
 #: group; the section is rewritten after every group, so a stopped run leaves what it measured.
@@ -64,15 +65,11 @@ def run_peer(name: str, train: Any, horizon: int, season_length: int, workers: i
 
 def run_group(data_dir: Path, group: str, workers: int, limit: int | None,
               peers: list[str]) -> dict[str, Any]:
-    from salesflow.data.instances.m3 import read_m3
-    from salesflow.forecasting.evaluation import run_engine, score_forecasts
+    from salesflow.forecasting.evaluation import score_forecasts
 
-    data = read_m3(data_dir, group)
-    if limit is not None:
-        data = data.head(limit)
     rows = []
-    print(f"[{group}] salesflow on {data.n_series} series ...", file=sys.stderr, flush=True)
-    run = run_engine(data.train, data.test, data.horizon, data.season_length, n_jobs=workers)
+    print(f"[{group}] salesflow ...", file=sys.stderr, flush=True)
+    data, run = run_m3(data_dir, group, workers, limit)
     rows.append({"method": "salesflow", "smape": run.scores.smape, "mase": run.scores.mase,
                  "coverage": run.scores.coverage, "seconds": run.seconds})
     print(f"  {rows[-1]}", file=sys.stderr, flush=True)
@@ -191,8 +188,8 @@ def markdown(results: list[dict[str, Any]], dataset: dict[str, Any] | None, work
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "benchmarks"
-                        / "m3")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="the M3 folder (default: $SALESFLOW_BENCHMARK_DATA/m3)")
     parser.add_argument("--groups", default=",".join(GROUPS))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None)
@@ -204,8 +201,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     groups = [g for g in args.groups.split(",") if g]
     peers = [p for p in args.peers.split(",") if p]
+    data_dir = data_folder(args.data_dir, "m3")
+    if data_dir is None and groups:
+        parser.error(missing_data_message("--data-dir", "m3", "the M3 competition files"))
     extra = sys.argv[1:] if argv is None else argv
-    command = " ".join([COMMAND, *extra]).strip()
+    command = reproducible(" ".join([COMMAND, *extra]).strip(),
+                           args.data_dir is None and data_dir is not None)
     results: list[dict[str, Any]] = []
     dataset = None
     # the dataset timing before the long monthly group
@@ -215,7 +216,8 @@ def main(argv: list[str] | None = None) -> None:
         if step == "dataset":
             dataset = run_dataset(args.workers, args.dataset_size)
         else:
-            results.append(run_group(args.data_dir, step, args.workers, args.limit, peers))
+            assert data_dir is not None  # checked above: groups need it
+            results.append(run_group(data_dir, step, args.workers, args.limit, peers))
         print(json.dumps(dataset if step == "dataset" else results[-1]), file=sys.stderr,
               flush=True)
         if done < len(steps) and not args.no_write:

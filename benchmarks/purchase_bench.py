@@ -1,9 +1,11 @@
 """The purchase benchmark: (a) Wagner–Whitin, (b) Trigeiro, (c) generated datasets.
 
-Run as ``python benchmarks/purchase_bench.py [--part all|ww|trigeiro|datasets] [--write]``
-or ``salesflow bench purchase ...``; with ``--write`` the tables go into the ``purchase``
-section of BENCHMARKS.md with the command and the machine. Heavy: run it under
-``flock /tmp/salesflow-bench.lock``.
+Run as ``python benchmarks/purchase_bench.py [--part all|ww|trigeiro|datasets]
+[--lotsizing-dir DIR] [--write]`` or ``salesflow bench purchase ...``; with ``--write`` the
+tables go into the ``purchase`` section of BENCHMARKS.md with the command and the machine.
+Parts ``all`` and ``trigeiro`` need the Trigeiro folder (``known_values.csv``,
+``trigeiro1989/``): ``--lotsizing-dir`` or ``$SALESFLOW_BENCHMARK_DATA/lotsizing``. Heavy: run
+it under ``flock /tmp/salesflow-bench.lock``.
 """
 
 from __future__ import annotations
@@ -14,14 +16,21 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from salesflow.benchmarks.locate import data_folder, missing_data_message, reproducible
+
 PARTS = ("ww", "trigeiro", "datasets")
 
 
-def run(parts: tuple[str, ...], lotsizing_dir: Path, time_limit: float, ww_count: int,
+def run(parts: tuple[str, ...], lotsizing_dir: Path | None, time_limit: float, ww_count: int,
         medium_dir: Path | None, solvers: tuple[str, ...], command: str,
         say: Callable[[str], None] = print) -> str:
-    """Run the chosen parts and return the markdown of the section."""
+    """Run the chosen parts and return the markdown of the section.
+
+    Raises
+    ------
+    ValueError
+        If the ``trigeiro`` part is asked for without ``lotsizing_dir``.
+    """
     from salesflow.benchmarks import purchase_datasets, purchase_trigeiro, purchase_ww
     from salesflow.benchmarks.report import machine_line
 
@@ -32,6 +41,8 @@ def run(parts: tuple[str, ...], lotsizing_dir: Path, time_limit: float, ww_count
         body += ["### (a) Single SKU, uncapacitated: plan vs Wagner-Whitin (exact DP)", "",
                  purchase_ww.markdown(rows)]
     if "trigeiro" in parts:
+        if lotsizing_dir is None:
+            raise ValueError("the trigeiro part needs lotsizing_dir")
         body += ["### (b) Trigeiro CLST instances with proven optima "
                  f"(`{lotsizing_dir}/known_values.csv`), {time_limit:g} s each", "",
                  "Read as purchasing: one SKU per supplier (order cost = setup cost), shared "
@@ -65,8 +76,9 @@ def run(parts: tuple[str, ...], lotsizing_dir: Path, time_limit: float, ww_count
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("all", *PARTS), default="all")
-    parser.add_argument("--lotsizing-dir", type=Path,
-                        default=ROOT.parent / "shared" / "benchmarks" / "lotsizing")
+    parser.add_argument("--lotsizing-dir", type=Path, default=None,
+                        help="folder with known_values.csv and trigeiro1989/ (parts all and "
+                             "trigeiro; default: $SALESFLOW_BENCHMARK_DATA/lotsizing)")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--ww-count", type=int, default=200)
     parser.add_argument("--medium-dir", type=Path, default=None)
@@ -74,8 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     parts = PARTS if args.part == "all" else (args.part,)
-    command = "python benchmarks/purchase_bench.py " + " ".join(argv or sys.argv[1:])
-    text = run(parts, args.lotsizing_dir, args.time_limit, args.ww_count, args.medium_dir,
+    lotsizing_dir = data_folder(args.lotsizing_dir, "lotsizing")
+    if lotsizing_dir is None and "trigeiro" in parts:
+        parser.error(missing_data_message("--lotsizing-dir", "lotsizing",
+                                          "known_values.csv and trigeiro1989/"))
+    command = reproducible(
+        ("python benchmarks/purchase_bench.py " + " ".join(argv or sys.argv[1:])).strip(),
+        args.lotsizing_dir is None and lotsizing_dir is not None and "trigeiro" in parts)
+    text = run(parts, lotsizing_dir, args.time_limit, args.ww_count, args.medium_dir,
                tuple(args.solvers.split(",")), command.strip())
     print(text)
     if args.write:

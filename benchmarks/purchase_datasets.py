@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesflow.benchmarks.locate import salesflow_command
 from salesflow.data.dataset import load_dataset
 from salesflow.data.dataset.demand_input import demand_from_history
 from salesflow.data.outputs.writers import csv_bytes, write_atomic
-
-CLI = [sys.executable, "-c", "from salesflow.cli.main import main; main()"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ def make_demand(folder: Path, target: Path, weeks: int) -> Path:
 def generate(folder: Path, size: str, seed: int) -> Path:
     """``salesflow init folder --size size --seed seed`` (reused if already there)."""
     if not (folder / "skus.csv").exists():
-        subprocess.run([*CLI, "init", str(folder),
+        subprocess.run([*salesflow_command(), "init", str(folder),
                         "--size", size, "--seed", str(seed), "--force"], check=True,
                        capture_output=True)
     return folder
@@ -59,7 +57,7 @@ def run_dataset(name: str, folder: Path, work: Path, weeks: int = 12,
                 time_limit: float = 60.0) -> DatasetRow:
     """Plan ``folder`` against its own history; the purchase command's JSON summary."""
     demand = make_demand(folder, work / f"{name}-demand.csv", weeks)
-    command = [*CLI, "purchase", "--data", str(folder),
+    command = [*salesflow_command(), "purchase", "--data", str(folder),
                "--demand", str(demand), "--time-limit", str(time_limit), "--json"]
     started = time.perf_counter()
     done = subprocess.run(command, check=True, capture_output=True, text=True)

@@ -1,7 +1,7 @@
 """Routing benchmark: salesflow's OR-Tools portfolio and PyVRP on the same instances and limit.
 
 Runs every Solomon instance (default 30 s each) and every CVRPLIB X instance (default 60 s
-each) first with salesflow (``salesflow bench routing``'s harness, 2 parallel searches), then
+each) first with salesflow (``routing_harness``, 2 parallel searches), then
 with PyVRP (one core, its default hybrid genetic search) under the same wall-clock limit and
 the same distance convention on every X instance and two Solomon instances per class (to keep
 the run under ~50 minutes), checks both with salesflow's independent checker, and writes the
@@ -10,12 +10,14 @@ day of 300 stops and 25 vehicles (60 s) and the bundled sample week, against the
 nearest-neighbour baseline. PyVRP is a benchmark-only dependency
 (``pip install -e '.[bench]'``).
 
-    flock /tmp/salesflow-bench.lock python benchmarks/routing_bench.py
+    flock /tmp/salesflow-bench.lock python benchmarks/routing_bench.py \
+        --solomon DIR/vrp/solomon --x DIR/vrp/x
 
-Options: ``--solomon DIR``, ``--x DIR`` (defaults ``../shared/benchmarks/vrp/...`` from the
-repository root), ``--solomon-time``, ``--x-time``, ``--only NAMES``, ``--no-pyvrp``,
-``--pyvrp-only NAMES|all``, ``--day-time``, ``--no-business``, ``--no-write`` and
-``--rows FILE`` (a JSON copy of every row).
+Options: ``--solomon DIR``, ``--x DIR`` (the instance folders; defaults
+``$SALESFLOW_BENCHMARK_DATA/vrp/solomon`` and ``.../vrp/x``, at least one set is required),
+``--bks FILE`` (default: ``bks.csv`` beside the instance folders), ``--solomon-time``,
+``--x-time``, ``--only NAMES``, ``--no-pyvrp``, ``--pyvrp-only NAMES|all``, ``--day-time``,
+``--no-business``, ``--no-write`` and ``--rows FILE`` (a JSON copy of every row).
 """
 
 from __future__ import annotations
@@ -30,17 +32,14 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from report import machine_line, write_section  # noqa: E402
-
-from salesflow.cli.bench_routing import gap_pct, list_instances, run_salesflow  # noqa: E402
-from salesflow.data.instances.vrp_formats import SOLOMON, VrpInstance, read_instance  # noqa: E402
-from salesflow.data.instances.vrp_solutions import read_bks  # noqa: E402
-from salesflow.optimizer.routing.instance_check import check_instance_solution  # noqa: E402
-from salesflow.optimizer.routing.instances import fleet_size, instance_distances  # noqa: E402
-from salesflow.optimizer.routing.portfolio import RoutingLimits  # noqa: E402
+from salesflow.benchmarks.locate import data_folder, missing_data_message, reproducible
+from salesflow.benchmarks.report import machine_line, write_section
+from salesflow.benchmarks.routing_harness import gap_pct, list_instances, run_salesflow
+from salesflow.data.instances.vrp_formats import SOLOMON, VrpInstance, read_instance
+from salesflow.data.instances.vrp_solutions import read_bks
+from salesflow.optimizer.routing.instance_check import check_instance_solution
+from salesflow.optimizer.routing.instances import fleet_size, instance_distances
+from salesflow.optimizer.routing.portfolio import RoutingLimits
 
 
 def pyvrp_solve(instance: VrpInstance, seconds: float, seed: int = 0) -> tuple[list[list[int]],
@@ -238,7 +237,7 @@ def markdown(sets: list[tuple[str, float, list[dict[str, Any]], list[dict[str, A
         "(hybrid genetic search, 1 core), same wall-clock limit per instance and the same "
         "distance convention (Solomon: distance truncated to one decimal, at most the file's "
         "vehicles; X: EUC_2D rounded, unlimited fleet). Gap = distance / best-known "
-        "(`../shared/benchmarks/vrp/bks.csv`, same convention) - 1. Feasibility is checked "
+        "(`bks.csv` of the benchmark data, same convention) - 1. Feasibility is checked "
         "by salesflow's independent checker for both solvers.",
         "",
         f"Reproduce: `{command}`",
@@ -299,8 +298,10 @@ def markdown(sets: list[tuple[str, float, list[dict[str, Any]], list[dict[str, A
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--solomon", type=Path, default=Path("../shared/benchmarks/vrp/solomon"))
-    parser.add_argument("--x", type=Path, default=Path("../shared/benchmarks/vrp/x"))
+    parser.add_argument("--solomon", type=Path, default=None,
+                        help="Solomon instances (default: $SALESFLOW_BENCHMARK_DATA/vrp/solomon)")
+    parser.add_argument("--x", type=Path, default=None,
+                        help="CVRPLIB X instances (default: $SALESFLOW_BENCHMARK_DATA/vrp/x)")
     parser.add_argument("--bks", type=Path, default=None)
     parser.add_argument("--solomon-time", type=float, default=30.0)
     parser.add_argument("--x-time", type=float, default=60.0)
@@ -319,7 +320,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     only = tuple(n.strip() for n in args.only.split(",") if n.strip())
-    bks_file = args.bks or args.solomon.parent / "bks.csv"
+    solomon, x_set = data_folder(args.solomon, "vrp/solomon"), data_folder(args.x, "vrp/x")
+    if solomon is None and x_set is None:
+        parser.error(missing_data_message("--solomon DIR and --x", "vrp",
+                                          "the Solomon and CVRPLIB X instance folders"))
+    from_env = ((args.solomon is None and solomon is not None)
+                or (args.x is None and x_set is not None))
+    bks_file = args.bks or (solomon or x_set).parent / "bks.csv"
     bks = read_bks(bks_file)
 
     def log(text: str) -> None:
@@ -332,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "flock /tmp/salesflow-bench.lock python benchmarks/routing_bench.py"
     if argv or len(sys.argv) > 1:
         command += " " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = reproducible(command, from_env)
 
     business: dict[str, Any] | None = None
 
@@ -351,8 +359,11 @@ def main(argv: list[str] | None = None) -> int:
     # salesflow on every set first (its figures are written as soon as they exist), then
     # PyVRP on the same instances with the same limits.
     chosen = []
-    for label, folder, seconds in (("Solomon", args.solomon, args.solomon_time),
-                                   ("X", args.x, args.x_time)):
+    for label, folder, seconds in (("Solomon", solomon, args.solomon_time),
+                                   ("X", x_set, args.x_time)):
+        if folder is None:
+            log(f"skipping {label}: no folder given")
+            continue
         try:
             chosen.append((label, list_instances(folder, only), seconds))
         except Exception as exc:  # a set may be filtered out by --only

@@ -1,8 +1,12 @@
-"""``salesflow bench routing``: the OR-Tools portfolio on public VRP instances.
+"""Salesflow's OR-Tools portfolio on public VRP instances (``salesflow bench routing``).
 
 Per instance: routes used, distance under the instance's convention, gap to the best-known
 solution of the same convention (``bks.csv``), feasibility by the independent checker and
 seconds. ``benchmarks/routing_bench.py`` runs the same rows beside PyVRP.
+
+Conventions: Solomon distances truncated to one decimal with the file's vehicle count;
+VRPLIB EUC_2D rounded, unlimited fleet (the DIMACS / CVRPLIB conventions of the published
+best-known solutions, see :mod:`salesflow.optimizer.routing.instances`).
 """
 
 from __future__ import annotations
@@ -12,9 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import click
-
-from salesflow.cli.common import emit, json_option, wants_json
 from salesflow.data.errors import UserError
 
 INSTANCE_SUFFIXES = (".txt", ".vrp")
@@ -106,76 +107,26 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-@click.command("routing", epilog="""\b
-Examples:
-  salesflow bench routing --instances ../shared/benchmarks/vrp/solomon --time-limit 30
-  salesflow bench routing --instances ../shared/benchmarks/vrp/x --time-limit 60 --json
-  salesflow bench routing --instances ../shared/benchmarks/vrp/solomon --only C101,R101 \\
-      --time-limit 10 --out rows.csv
-""")
-@click.option("--instances", "folder", type=click.Path(path_type=Path), required=True,
-              help="Folder of Solomon (.txt) or VRPLIB CVRP (.vrp) instances.")
-@click.option("--time-limit", type=float, default=30.0, show_default=True,
-              help="Seconds per instance.")
-@click.option("--bks", "bks_path", type=click.Path(path_type=Path), default=None,
-              help="bks.csv of best-known solutions (default: beside the instances).")
-@click.option("--only", default="", help="Comma-separated instance names to run.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workers", type=int, default=2, show_default=True,
-              help="Parallel searches per instance.")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Also write the rows to this CSV file.")
-@json_option
-def bench_routing_command(folder: Path, time_limit: float, bks_path: Path | None, only: str,
-                          seed: int, workers: int, out: Path | None, as_json: bool) -> None:
-    """Solve public VRP instances; report routes, distance, gap to the BKS, feasibility, time.
+def row_line(row: dict[str, Any]) -> str:
+    """One line per solved instance: routes, distance, gap, feasibility, seconds."""
+    state = "ok" if row["feasible"] else "INFEASIBLE"
+    return (f"{row['instance']:<14} {row['vehicles']:>3} routes  "
+            f"{_fmt(row['distance'], 1):>10}  gap {_fmt(row['gap_pct'])} %  "
+            f"{state}  {row['seconds']} s")
 
-    Conventions: Solomon distances truncated to one decimal with the file's vehicle count;
-    VRPLIB EUC_2D rounded, unlimited fleet (see ../shared/benchmarks/vrp/README.md).
-    """
-    from salesflow.data.instances.vrp_solutions import read_bks
-    from salesflow.optimizer.routing.portfolio import RoutingLimits
 
-    try:
-        limits = RoutingLimits(time_limit=time_limit, seed=seed, workers=workers)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    names = tuple(n.strip() for n in only.split(",") if n.strip())
-    files = list_instances(folder, names)
-    bks_file = bks_path or default_bks(folder)
-    bks = read_bks(bks_file) if bks_file is not None else {}
-    show = not wants_json()
+def summary_line(totals: dict[str, Any], time_limit: float) -> str:
+    """The closing line from :func:`summary`'s dictionary."""
+    return (f"{totals['instances']} instances, {totals['feasible']} feasible, mean gap "
+            f"{_fmt(totals['mean_gap_pct'], 3)} %, max gap "
+            f"{_fmt(totals['max_gap_pct'], 3)} %, {time_limit:g} s limit")
 
-    def on_row(row: dict[str, Any]) -> None:
-        if show:
-            state = "ok" if row["feasible"] else "INFEASIBLE"
-            click.echo(f"{row['instance']:<14} {row['vehicles']:>3} routes  "
-                       f"{_fmt(row['distance'], 1):>10}  gap {_fmt(row['gap_pct'])} %  "
-                       f"{state}  {row['seconds']} s")
 
-    from salesflow.cli.routes_cmd import ProgressBar
+def write_rows(rows: list[dict[str, Any]], out: Path) -> None:
+    """The rows as a CSV file (problems joined with ``; ``), written atomically."""
+    import pandas as pd
 
-    with ProgressBar(float(len(files)), "instances") as bar:
-        def on_row_and_bar(row: dict[str, Any]) -> None:
-            on_row(row)
-            bar.update(len(seen) + 1, row["instance"])
-            seen.append(row["instance"])
+    from salesflow.data.outputs.writers import csv_bytes, write_atomic
 
-        seen: list[str] = []
-        rows = run_salesflow(files, limits, bks, on_row_and_bar)
-    if out is not None:
-        import pandas as pd
-
-        from salesflow.data.outputs.writers import csv_bytes, write_atomic
-
-        frame = pd.DataFrame(rows).assign(problems=lambda f: f["problems"].map("; ".join))
-        write_atomic(out, csv_bytes(frame))
-    totals = summary(rows)
-
-    def human() -> None:
-        click.echo(f"{totals['instances']} instances, {totals['feasible']} feasible, mean gap "
-                   f"{_fmt(totals['mean_gap_pct'], 3)} %, max gap "
-                   f"{_fmt(totals['max_gap_pct'], 3)} %, {time_limit:g} s limit")
-
-    emit({"ok": totals["feasible"] == totals["instances"], "summary": totals, "rows": rows},
-         human)
+    frame = pd.DataFrame(rows).assign(problems=lambda f: f["problems"].map("; ".join))
+    write_atomic(out, csv_bytes(frame))

@@ -2,10 +2,11 @@
 values, Erlang C against its reference table, and the CP-SAT roster against the fixed-pattern
 roster on a ``medium`` dataset (same penalties).
 
-    flock /tmp/salesflow-bench.lock python benchmarks/staffing_bench.py
+    flock /tmp/salesflow-bench.lock python benchmarks/staffing_bench.py --data-dir DIR/staffing
 
-Options: ``--data-dir DIR`` (default ``../shared/benchmarks/staffing`` from the repository
-root), ``--instances 1-8``, ``--time-limit 60`` (seconds per instance), ``--seed 0``,
+Options: ``--data-dir DIR`` (``curtois/``, ``README.md`` with the best-known values and
+``erlang_c_reference.csv``; default ``$SALESFLOW_BENCHMARK_DATA/staffing``, one of the two is
+required), ``--instances 1-8``, ``--time-limit 60`` (seconds per instance), ``--seed 0``,
 ``--medium DIR`` (a dataset folder; default: ``salesflow init --size medium --seed 7`` into a
 temporary folder), ``--medium-time 60``, ``--forecast engine|baseline`` (orders per day of the
 medium week), ``--no-medium``, ``--no-write`` and ``--rows FILE`` (a JSON copy of every row).
@@ -22,18 +23,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from report import machine_line, write_section  # noqa: E402
-
-from salesflow.cli.bench_staffing import (  # noqa: E402
+from salesflow.benchmarks.locate import data_folder, missing_data_message, reproducible
+from salesflow.benchmarks.report import machine_line, write_section
+from salesflow.benchmarks.staffing_harness import (
     curtois_summary,
     parse_instances,
     run_curtois,
     run_erlang,
 )
-from salesflow.optimizer.staffing.problem import SolveLimits  # noqa: E402
+from salesflow.optimizer.staffing.problem import SolveLimits
 
 
 def medium_run(folder: Path | None, seconds: float, seed: int, forecast: str) -> dict[str, Any]:
@@ -146,7 +144,9 @@ def markdown(rows: list[dict[str, Any]], erlang: list[dict[str, Any]],
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=ROOT / "../shared/benchmarks/staffing")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="curtois/, README.md and erlang_c_reference.csv "
+                             "(default: $SALESFLOW_BENCHMARK_DATA/staffing)")
     parser.add_argument("--instances", default="1-8")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -157,11 +157,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--rows", type=Path, default=None)
     args = parser.parse_args(argv)
+    data_dir = data_folder(args.data_dir, "staffing")
+    if data_dir is None:
+        parser.error(missing_data_message("--data-dir", "staffing",
+                                          "curtois/, README.md and erlang_c_reference.csv"))
+    try:
+        numbers = parse_instances(args.instances)
+    except ValueError as exc:
+        parser.error(f"--instances {exc}")
 
     limits = SolveLimits(args.time_limit, 2, args.seed, deterministic=False)
-    rows = run_curtois(args.data_dir.resolve(), parse_instances(args.instances), limits,
+    rows = run_curtois(data_dir.resolve(), numbers, limits,
                        lambda r: print(json.dumps(r), flush=True))
-    erlang = run_erlang(args.data_dir.resolve() / "erlang_c_reference.csv")
+    erlang = run_erlang(data_dir.resolve() / "erlang_c_reference.csv")
     medium = None if args.no_medium else medium_run(args.medium, args.medium_time, args.seed,
                                                    args.forecast)
     if medium:
@@ -170,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
                          default=str), flush=True)
     command = "flock /tmp/salesflow-bench.lock python benchmarks/staffing_bench.py " + " ".join(
         argv if argv is not None else sys.argv[1:])
-    text = markdown(rows, erlang, medium, command.strip(), args.time_limit)
+    text = markdown(rows, erlang, medium, reproducible(command.strip(), args.data_dir is None),
+                    args.time_limit)
     if args.rows:
         args.rows.write_text(json.dumps({"curtois": rows, "erlang": erlang, "medium": medium,
                                          "at": dt.datetime.now(dt.UTC).isoformat()},

@@ -1,9 +1,10 @@
-"""``salesflow bench staffing``: the roster model on the Curtois & Qu instances, Erlang C on
-its reference table.
+"""The roster model on the Curtois & Qu instances and Erlang C on its reference table
+(``salesflow bench staffing``).
 
 Per instance: the objective the independent checker recomputes, the best-known value (from the
-benchmark README), the gap, whether every hard rule holds, the solver's bound and seconds.
-``benchmarks/staffing_bench.py`` runs the same rows and writes BENCHMARKS.md.
+table of the data folder's ``README.md``), the gap, whether every hard rule holds, the solver's
+bound and seconds. ``benchmarks/staffing_bench.py`` runs the same rows, adds a medium dataset
+and writes BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -15,20 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import click
-
-from salesflow.cli.common import emit, json_option, wants_json
 from salesflow.data.errors import UserError
 
-DEFAULT_DIR = Path("../shared/benchmarks/staffing")
 RowCallback = Callable[[dict[str, Any]], None]
-
-EPILOG = """\b
-Examples:
-  salesflow bench staffing                            Instances 1-8, 60 s each
-  salesflow bench staffing --instances 1,2 --time-limit 20 --json
-  flock /tmp/salesflow-bench.lock salesflow bench staffing --data-dir ../shared/benchmarks/staffing
-"""
 
 
 def parse_instances(text: str) -> list[int]:
@@ -36,8 +26,8 @@ def parse_instances(text: str) -> list[int]:
 
     Raises
     ------
-    click.BadParameter
-        If the text is not a list of numbers and ranges.
+    ValueError
+        If the text is not a list of numbers and ranges (the message says what is expected).
     """
     out: list[int] = []
     try:
@@ -45,11 +35,9 @@ def parse_instances(text: str) -> list[int]:
             first, _, last = part.partition("-")
             out.extend(range(int(first), int(last or first) + 1))
     except ValueError:
-        raise click.BadParameter(f"must be numbers and ranges like 1-4,7; got {text!r}",
-                                 param_hint="--instances") from None
+        raise ValueError(f"must be numbers and ranges like 1-4,7; got {text!r}") from None
     if not out or min(out) < 1:
-        raise click.BadParameter(f"must name instances 1 or higher; got {text!r}",
-                                 param_hint="--instances")
+        raise ValueError(f"must name instances 1 or higher; got {text!r}")
     return sorted(set(out))
 
 
@@ -157,44 +145,22 @@ def curtois_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "all_feasible": all(r["feasible"] for r in rows)}
 
 
-@click.command("staffing", epilog=EPILOG)
-@click.option("--data-dir", type=click.Path(path_type=Path), default=DEFAULT_DIR,
-              show_default=True, help="Folder with curtois/, README.md (best known values) "
-                                      "and erlang_c_reference.csv.")
-@click.option("--instances", default="1-8", show_default=True,
-              help="Curtois instance numbers, e.g. 1-4,7.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds per instance.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@json_option
-def bench_staffing_command(data_dir: Path, instances: str, time_limit: float, seed: int,
-                           as_json: bool) -> None:
-    """Solve Curtois instances through the roster model (gap to best known, feasibility by an
-    independent checker) and check Erlang C against its reference table."""
-    from salesflow.optimizer.staffing.problem import SolveLimits
+def row_line(row: dict[str, Any]) -> str:
+    """One line per solved instance: objective, best known, gap, feasibility, status, bound,
+    seconds."""
+    gap = "n/a" if row["gap_pct"] is None else f"{row['gap_pct']:.2f} %"
+    return (f"{row['instance']:<11} {row['objective']!s:>6} best {row['bks']!s:>5} "
+            f"gap {gap:>8}  feasible {row['feasible']!s:<5} {row['status']:<9} "
+            f"bound {row['bound']!s:>8} {row['seconds']:>6.1f} s")
 
-    numbers = parse_instances(instances)
-    limits = SolveLimits(time_limit, 2, seed, deterministic=False)
-    erlang = run_erlang(data_dir / "erlang_c_reference.csv")
 
-    def echo(row: dict[str, Any]) -> None:
-        if not wants_json():
-            gap = "n/a" if row["gap_pct"] is None else f"{row['gap_pct']:.2f} %"
-            click.echo(f"{row['instance']:<11} {row['objective']!s:>6} best {row['bks']!s:>5} "
-                       f"gap {gap:>8}  feasible {row['feasible']!s:<5} {row['status']:<9} "
-                       f"bound {row['bound']!s:>8} {row['seconds']:>6.1f} s")
-
-    rows = run_curtois(data_dir, numbers, limits, echo)
-    summary = curtois_summary(rows)
-
-    def human() -> None:
-        mean = summary["mean_gap_pct"]
-        click.echo(f"mean gap {'n/a' if mean is None else f'{mean:.2f} %'}, "
-                   f"{summary['at_bks']}/{summary['instances']} at the best known, "
-                   f"all feasible: {summary['all_feasible']}")
-        ok = sum(r["match"] for r in erlang)
-        click.echo(f"Erlang C: {ok}/{len(erlang)} reference rows reproduced "
-                   f"(largest difference {max(r['max_abs_diff'] for r in erlang):.1e})")
-
-    emit({"ok": True, "curtois": rows, "summary": summary, "erlang_c": erlang,
-          "time_limit": time_limit, "seed": seed}, human)
+def summary_lines(summary: dict[str, Any], erlang: list[dict[str, Any]]) -> list[str]:
+    """The closing lines: the Curtois summary (:func:`curtois_summary`) and the Erlang C
+    rows reproduced (:func:`run_erlang`)."""
+    mean = summary["mean_gap_pct"]
+    ok = sum(r["match"] for r in erlang)
+    return [f"mean gap {'n/a' if mean is None else f'{mean:.2f} %'}, "
+            f"{summary['at_bks']}/{summary['instances']} at the best known, "
+            f"all feasible: {summary['all_feasible']}",
+            f"Erlang C: {ok}/{len(erlang)} reference rows reproduced "
+            f"(largest difference {max(r['max_abs_diff'] for r in erlang):.1e})"]

@@ -28,10 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from report import machine_line, write_section
-
+from salesflow.benchmarks.locate import salesflow_command
+from salesflow.benchmarks.report import machine_line, write_section
 from salesflow.data.dataset import load_dataset, sample_data_dir
 from salesflow.data.dataset.config import iso_week
 from salesflow.optimizer.replay import run_replay
@@ -102,8 +100,7 @@ def weekly_timing(medium: Path | None) -> str:
             write_dataset(generate_dataset("medium", 7), medium, "csv")
         store = Path(tmp) / "store"
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", "from salesflow.cli.main import main; main()",
-                               "weekly", "--data",
+        done = subprocess.run([*salesflow_command(), "weekly", "--data",
                                str(medium), "--store", str(store), "--json"],
                               capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - started

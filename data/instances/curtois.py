@@ -1,9 +1,12 @@
 """Reader of the Curtois & Qu employee shift scheduling benchmark instances (Instance1..24).
 
-The format (``../shared/benchmarks/staffing/README.md``): text with ``#`` comments and
-``SECTION_*`` headers, comma-separated rows. :func:`read_curtois` parses one file into a frozen
+The instances are public (T. Curtois and R. Qu, *Computational results on new staff scheduling
+benchmark instances*, 2014; schedulingbenchmarks.org). The format: text with ``#`` comments and
+``SECTION_*`` headers (horizon, shifts, staff, days off, shift on/off requests, cover),
+comma-separated rows. :func:`read_curtois` parses one file into a frozen
 :class:`CurtoisInstance`; every malformed row is reported with its line number.
-:func:`read_best_known` reads the best-known objective values from the README's table.
+:func:`read_best_known` reads the best-known objective values from a markdown table of the
+benchmark data's ``README.md``. The caller says where the files are.
 """
 
 from __future__ import annotations

@@ -11,7 +11,12 @@ Instance format (whitespace-separated tokens, line wraps vary)::
 
 Text after the numbers (some files end with a line of column labels) is ignored.
 
-See ``../shared/benchmarks/lotsizing/README.md`` for the exact model the optima refer to.
+The known optima (``known_values.csv``: literature values of the LOTSIZELIB ``tr`` instances,
+Belvaux & Wolsey 2000, re-solved to proven optimality) refer to the classical CLST model:
+minimise setup plus holding cost, ``sum_i,t (sc_i y_it + h_i I_it)``, subject to
+``I_i,t-1 + x_it - I_it = d_it`` with ``I_i0 = 0``, ``sum_i (b_i x_it + st_i y_it) <= C`` and
+``x_it <= M y_it``; no backlog, no overtime, no production cost. The caller says where the
+files are.
 """
 
 from __future__ import annotations

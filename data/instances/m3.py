@@ -1,4 +1,5 @@
-"""Reader of the M3 competition files in tidy long format (``../shared/benchmarks/m3``).
+"""Reader of the M3 competition data (3,003 series; Makridakis & Hibon 2000, the official
+``M3C.xls`` of the International Institute of Forecasters) converted to tidy long files.
 
 Per group (yearly, quarterly, monthly, other) the folder holds ``m3_<group>_train.csv.gz`` and
 ``m3_<group>_test.csv.gz`` with columns ``unique_id, ds, y`` (``ds`` a whole-number index, the

@@ -1,6 +1,7 @@
 """Public benchmark instances (Solomon VRPTW, VRPLIB CVRP) as models, and their solutions.
 
-Conventions (``../shared/benchmarks/vrp/README.md``; the BKS are only comparable under them):
+Conventions (those of the published best-known solutions, DIMACS 2021 and CVRPLIB; the BKS
+are only comparable under them):
 
 * **Solomon**: minimise total distance; every distance and travel time is the Euclidean
   distance truncated to one decimal; at most the file's number of vehicles. In integers:
