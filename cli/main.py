@@ -15,6 +15,7 @@ from salesflow.cli.bench import bench_group
 from salesflow.cli.common import SalesflowGroup
 from salesflow.cli.dataset_cmds import init_command, validate_command
 from salesflow.cli.forecast_cmd import forecast_command
+from salesflow.cli.import_cmd import import_command
 from salesflow.cli.plan_cmds import plans_group, weekly_command
 from salesflow.cli.purchase_cmd import purchase_command
 from salesflow.cli.replay_cmd import replay_command
@@ -53,6 +54,7 @@ cli.add_command(bench_group)
 cli.add_command(routes_command)
 cli.add_command(staff_command)
 cli.add_command(purchase_command)
+cli.add_command(import_command)
 
 
 def main() -> None:

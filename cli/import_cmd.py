@@ -1,0 +1,113 @@
+"""``salesflow import``: company exports -> a dataset folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from salesflow.cli.common import emit, json_option
+
+if TYPE_CHECKING:
+    from salesflow.data.importing.importer import ImportResult
+
+EPILOG = """\b
+Examples:
+  salesflow import Online_Retail.csv --out shop
+  salesflow import 訂單.csv 商品.xlsx 庫存.csv --out shop --encoding big5
+  salesflow import sales.csv --out shop --date-format DMY
+  salesflow import sales.csv --out shop --mapping shop/mapping.toml --force
+  salesflow validate --data shop
+
+\b
+The mapping used is printed and written to DIR/mapping.toml: edit it (column = field, table,
+encoding, delimiter, date_format, decimal) and pass it back with --mapping. Defaults assumed
+for master data the files do not have are listed in DIR/assumptions.csv and set in
+DIR/import_defaults.toml ([import] section; give your own with --config).
+"""
+
+
+def _human(result: ImportResult) -> None:
+    from salesflow.data.importing.convert import shown_format
+    from salesflow.data.importing.delimited import DELIMITER_NAMES
+
+    for m in result.mappings:
+        how = [f"table {m.table or '?'}"]
+        if m.encoding:
+            how.append(f"encoding {m.encoding}")
+        if m.delimiter:
+            how.append(f"{DELIMITER_NAMES.get(m.delimiter, m.delimiter)}-separated")
+        if m.date_format:
+            how.append(f"dates {shown_format(m.date_format)}")
+        if m.decimal == ",":
+            how.append("decimal commas")
+        click.echo(f"{m.name}: {', '.join(how)}")
+        scores = result.scores.get(m.name, {})
+        ranked = ", ".join(f"{t} {s}" for t, s in sorted(scores.items(), key=lambda kv: -kv[1])
+                           if s)
+        if ranked:
+            click.echo(f"  recognised by columns (scores): {ranked}")
+        for source, target in m.columns.items():
+            click.echo(f"  {source} -> {target}")
+        if m.unplaced:
+            click.echo(f"  not imported (no field): {', '.join(m.unplaced)}")
+    click.echo("Rows written: " + ", ".join(f"{n} {r}" for n, r in result.rows.items()))
+    reasons = ", ".join(f"{r} {n}" for r, n in result.return_reasons.items())
+    click.echo(f"Returns kept apart in returns.csv: {result.returns}"
+               + (f" ({reasons})" if reasons else ""))
+    shared = [a for a in result.assumptions if a.key == "*"]
+    per_key = len(result.assumptions) - len(shared)
+    click.echo(f"Assumed (assumptions.csv, {len(result.assumptions)} rows):")
+    for a in shared:
+        click.echo(f"  {a.table}.{a.column} = {a.value}: {a.why}")
+    if per_key:
+        click.echo(f"  and {per_key} per-row values (e.g. unit_cost from price and margin)")
+    for note in result.notes:
+        click.echo(f"Note: {note}")
+    click.echo(f"Wrote {result.out}. Next: salesflow validate --data {result.out}")
+
+
+@click.command("import", epilog=EPILOG)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Dataset folder to write (must be new or empty unless --force).")
+@click.option("--mapping", "mapping_path", type=click.Path(path_type=Path), default=None,
+              help="A mapping.toml from an earlier import; it wins over detection.")
+@click.option("--encoding", default=None,
+              help="Text encoding of the files (utf-8, big5/cp950, gb18030, cp1252, utf-16). "
+                   "Default: detected.")
+@click.option("--date-format", "date_format", default=None,
+              help="Day/month order when the dates do not show it: DMY, MDY, YMD, ROC "
+                   "(also D/M/YYYY, M/D/YYYY, %d.%m.%Y).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="A TOML file whose [import] section sets the defaults assumed.")
+@click.option("--force", is_flag=True, help="Replace the contents of a non-empty --out.")
+@json_option
+def import_command(files: tuple[Path, ...], out: Path, mapping_path: Path | None,
+                   encoding: str | None, date_format: str | None, config_path: Path | None,
+                   force: bool, as_json: bool) -> None:
+    """Turn company exports (CSV, TXT, XLSX, Parquet) into a salesflow dataset folder.
+
+    Each FILE is recognised by its column names (English, Traditional or Simplified Chinese;
+    Odoo, SAP Business One, Shopify, WooCommerce, Taiwanese ERPs) as sales lines, products,
+    stock, open orders, customers or suppliers. Returns and cancellations are kept apart.
+    """
+    from salesflow.data.importing.dates import normalise_format
+    from salesflow.data.importing.defaults import read_defaults
+    from salesflow.data.importing.importer import import_files
+    from salesflow.data.importing.mapping import read_mapping
+    from salesflow.data.importing.text import normalise_encoding
+
+    if date_format:
+        try:
+            normalise_format(date_format)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--date-format") from None
+    if encoding:
+        normalise_encoding(encoding)
+    mappings = read_mapping(mapping_path) if mapping_path else None
+    defaults = read_defaults(config_path)
+    result = import_files(list(files), out, mappings=mappings, encoding=encoding,
+                          date_format=date_format, defaults=defaults, force=force)
+    emit({"ok": True, **result.to_dict()}, lambda: _human(result))

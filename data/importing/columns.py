@@ -1,0 +1,167 @@
+"""Column names of company exports -> the import's fields.
+
+Each field lists its synonyms, best first, in English, Traditional and Simplified Chinese, and
+the names the common ERPs use (Odoo, SAP Business One, the UCI Online Retail file, Shopify and
+WooCommerce order exports, Taiwanese ERPs of the 鼎新 / 正航 kind). Names are compared after
+:func:`normalise`: case, spaces, punctuation and underscores ignored, full-width forms folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DROP = re.compile(r"[\s\W_]+", flags=re.UNICODE)
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "order_id": (
+        "order id", "order no", "order number", "order reference", "order", "invoice no",
+        "invoice number", "invoice", "invoiceno", "document no", "document number", "doc no",
+        "docnum", "doc num", "sales order", "so number", "name", "receipt no", "bill no",
+        "訂單編號", "訂單號碼", "單號", "銷貨單號", "訂單單號", "發票號碼", "单号", "订单编号",
+        "订单号", "单据编号", "发票号码",
+    ),
+    "doc_type": ("doc type", "document type", "單別", "单别", "單據類別", "objtype"),
+    "order_date": (
+        "order date", "invoice date", "invoicedate", "document date", "doc date", "docdate",
+        "posting date", "date order", "date", "created at", "paid at", "sale date",
+        "transaction date", "訂單日期", "銷貨日期", "單據日期", "日期", "交易日期", "订单日期",
+        "单据日期", "销售日期",
+    ),
+    "customer_id": (
+        "customer id", "customerid", "customer no", "customer number", "customer code",
+        "cardcode", "card code", "customer", "partner", "client", "client id",
+        "customer user id", "billing name", "email", "customer email", "客戶編號", "客戶代號",
+        "客戶", "客戶代碼", "客户编号", "客户代号", "客户", "客户代码",
+    ),
+    "customer_name": (
+        "customer name", "cardname", "card name", "partner name", "client name", "company",
+        "客戶名稱", "客戶簡稱", "客户名称", "客户简称",
+    ),
+    "sku": (
+        "sku", "sku code", "product id", "product code", "item", "item code", "itemcode",
+        "item no", "item number", "stock code", "stockcode", "material", "material number",
+        "article", "article number", "part number", "part no", "product internal reference",
+        "internal reference", "default code", "lineitem sku", "product", "product variant",
+        "品號", "料號", "商品編號", "產品編號", "貨號", "品号", "料号", "商品编号", "产品编号",
+        "货号",
+    ),
+    "name": (
+        "description", "product name", "item name", "item description", "dscription",
+        "lineitem name", "title", "品名", "商品名稱", "產品名稱", "品名規格", "商品名称",
+        "产品名称", "描述",
+    ),
+    "category": (
+        "category", "product category", "item group", "itmsgrpnam", "product type", "type",
+        "類別", "商品類別", "品類", "分類", "类别", "商品类别", "分类",
+    ),
+    "quantity": (
+        "quantity", "qty", "ordered quantity", "product uom qty", "lineitem quantity",
+        "units", "數量", "訂購數量", "銷貨數量", "数量", "订购数量",
+    ),
+    "unit_price": (
+        "unit price", "unitprice", "price", "price unit", "sales price", "lineitem price",
+        "item cost", "selling price", "單價", "售價", "单价", "售价",
+    ),
+    "line_total": (
+        "line total", "linetotal", "subtotal", "price subtotal", "amount", "total", "net amount",
+        "金額", "小計", "金额", "小计",
+    ),
+    "status": (
+        "status", "state", "order status", "financial status", "cancelled at", "狀態", "状态",
+    ),
+    "country": ("country", "billing country", "shipping country", "國家", "国家"),
+    "supplier_id": (
+        "supplier id", "supplier", "vendor", "vendor id", "vendor code", "supplier code",
+        "primary vendor", "cardcode supplier", "廠商編號", "廠商代號", "供應商", "供應商編號",
+        "主供應商", "供应商", "供应商编号", "厂商编号",
+    ),
+    "supplier_name": (
+        "supplier name", "vendor name", "廠商名稱", "供應商名稱", "供应商名称", "厂商名称",
+    ),
+    "lead_time_days": (
+        "lead time", "lead time days", "delivery lead time", "leadtime", "delay",
+        "前置時間", "交期", "採購前置天數", "前置天数", "交货期",
+    ),
+    "order_cost": ("order cost", "ordering cost", "訂購成本", "采购成本"),
+    "unit_cost": (
+        "unit cost", "cost", "purchase price", "standard cost", "cost price", "avgprice",
+        "last purchase price", "成本", "單位成本", "進價", "标准成本", "单位成本", "进价",
+    ),
+    "pack_size": ("pack size", "pack", "units per pack", "case pack", "inner pack", "包裝量",
+                  "包装量", "入數", "入数"),
+    "moq": ("moq", "minimum order quantity", "min order qty", "最小訂購量", "最小订购量"),
+    "unit_weight_kg": ("weight", "weight kg", "unit weight", "sweight1", "重量", "單位重量"),
+    "unit_volume_m3": ("volume", "volume m3", "unit volume", "svolume", "材積", "體積", "体积"),
+    "on_hand": (
+        "on hand", "onhand", "qty on hand", "quantity on hand", "stock", "in stock",
+        "stock on hand", "available quantity", "inventory", "庫存", "庫存數量", "現有庫存",
+        "库存", "库存数量", "现有库存",
+    ),
+    "po_id": ("po id", "po number", "po no", "purchase order", "purchase order no",
+              "採購單號", "采购单号"),
+    "arrival_date": (
+        "arrival date", "expected date", "expected arrival", "due date", "delivery date",
+        "docduedate", "date planned", "預交日", "預計到貨日", "到貨日期", "交貨日期",
+        "预计到货日", "到货日期", "交货日期",
+    ),
+    "address": ("address", "street", "shipping address", "shipping street", "地址", "送貨地址",
+                "送货地址"),
+    "lat": ("lat", "latitude", "緯度", "纬度"),
+    "lon": ("lon", "lng", "long", "longitude", "經度", "经度"),
+    "employee_id": ("employee id", "employee no", "employee", "staff id", "empid", "員工編號",
+                    "工號", "员工编号", "工号"),
+    "employee_name": ("employee name", "staff name", "full name", "員工姓名", "姓名",
+                      "员工姓名"),
+    "skills": ("skills", "skill", "role", "job", "position", "技能", "職務", "职务"),
+    "hourly_cost": ("hourly cost", "hourly rate", "wage", "時薪", "时薪"),
+}
+
+
+def normalise(name: str) -> str:
+    """A column name without case, spaces, punctuation and full-width forms."""
+    folded = unicodedata.normalize("NFKC", str(name)).casefold()
+    return _DROP.sub("", folded)
+
+
+_INDEX: dict[str, tuple[str, int]] = {}
+for _field, _names in SYNONYMS.items():
+    for _rank, _name in enumerate(_names):
+        _INDEX.setdefault(normalise(_name), (_field, _rank))
+# Odoo's relational exports write "Order Lines/Product" and "order_line/product_id".
+_PATH_TAIL = re.compile(r"^.*[/:>]\s*")
+
+
+def match_column(name: str) -> tuple[str, int] | None:
+    """The field a column name means and how typical the name is (0 = the field's own name),
+    or ``None`` when no synonym matches."""
+    key = normalise(name)
+    if key in _INDEX:
+        return _INDEX[key]
+    tail = normalise(_PATH_TAIL.sub("", str(name)))
+    if tail and tail in _INDEX:
+        return _INDEX[tail]
+    if key.endswith("id") and key[:-2] in _INDEX:  # product_id, partner_id, order_id
+        return _INDEX[key[:-2]]
+    return None
+
+
+def match_columns(names: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Place each column on a field (the most typical name wins a field named twice).
+
+    Returns
+    -------
+    (mapping, unplaced)
+        ``mapping`` source column -> field; ``unplaced`` the columns no field took.
+    """
+    best: dict[str, tuple[int, str]] = {}
+    for name in names:
+        hit = match_column(name)
+        if hit is None:
+            continue
+        field, rank = hit
+        if field not in best or rank < best[field][0]:
+            best[field] = (rank, name)
+    mapping = {name: field for field, (_, name) in best.items()}
+    ordered = {name: mapping[name] for name in names if name in mapping}
+    return ordered, [name for name in names if name not in mapping]

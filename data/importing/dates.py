@@ -1,0 +1,223 @@
+"""Dates as exports write them, to ``datetime64`` (and the time of day, when given).
+
+Shapes recognised per cell: ISO ``2026-11-27`` (also ``/`` or ``.``), ``YYYYMMDD``,
+``2026年11月27日``, day-month-year with a four-digit year (``27/11/2026``, ``11/27/2026``,
+``27.11.2026``), ROC years (``115/11/27``, ``115.11.27``, ``1151127``, ``民國115年11月27日``),
+Excel serial numbers, each optionally followed by a time. Whether ``a/b/YYYY`` is day-first or
+month-first is decided for the whole column: a first number above 12 means day-first, a second
+above 12 month-first. When no row settles it, the import stops and asks for ``--date-format``,
+naming a row; it never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+ORDERS = ("YMD", "DMY", "MDY", "ROC", "SERIAL")
+_FORMAT_ALIASES = {
+    "ymd": "YMD", "iso": "YMD", "yyyy-mm-dd": "YMD", "%y-%m-%d": "YMD", "yyyy/mm/dd": "YMD",
+    "dmy": "DMY", "d/m/yyyy": "DMY", "dd/mm/yyyy": "DMY", "%d/%m/%y": "DMY", "d.m.yyyy": "DMY",
+    "dd.mm.yyyy": "DMY", "%d.%m.%y": "DMY", "dd-mm-yyyy": "DMY", "%d-%m-%y": "DMY",
+    "mdy": "MDY", "m/d/yyyy": "MDY", "mm/dd/yyyy": "MDY", "%m/%d/%y": "MDY",
+    "mm-dd-yyyy": "MDY", "%m-%d-%y": "MDY",
+    "roc": "ROC", "民國": "ROC", "yyy/mm/dd": "ROC", "serial": "SERIAL", "excel": "SERIAL",
+}
+SHOWN = {"YMD": "YYYY-MM-DD", "DMY": "D/M/YYYY", "MDY": "M/D/YYYY", "ROC": "ROC yyy/MM/dd",
+         "SERIAL": "Excel serial number", "AMBIGUOUS": "a/b/YYYY (day or month first)"}
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_TIME = r"(?:[ T]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?\s*(?P<ap>[AaPp][Mm])?)?"
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"^{body}{_TIME}\s*$")) for kind, body in (
+        ("YMD", r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
+        ("YMD", r"(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"),
+        ("YMD", r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?"),
+        ("ROC", r"民國\s*(?P<y>\d{1,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?"),
+        ("ROC", r"(?P<y>\d{2,3})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
+        ("ROC", r"(?P<y>1\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"),
+        ("AB", r"(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})"),
+        ("SERIAL", r"(?P<n>\d{5}(?:\.\d+)?)"),
+    ))
+
+
+class AmbiguousDates(ValueError):
+    """Every ``a/b/YYYY`` date of a column reads both ways; ``row`` shows one of them."""
+
+    def __init__(self, position: int, text: str) -> None:
+        super().__init__(text)
+        self.position = position
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Dates:
+    """A parsed date column.
+
+    Attributes
+    ----------
+    values:
+        ``datetime64[ns]`` at midnight, NaT where blank or bad.
+    minutes:
+        Minutes after midnight where a time was given, else -1.
+    bad:
+        Non-blank cells that are not a date of the column's format.
+    order:
+        The format used (one of ``ORDERS``).
+    seen:
+        Count of cells per shape seen (for messages).
+    """
+
+    values: np.ndarray
+    minutes: np.ndarray
+    bad: np.ndarray
+    order: str
+    seen: dict[str, int]
+
+    @property
+    def has_time(self) -> bool:
+        return bool((self.minutes >= 0).any())
+
+
+def normalise_format(text: str) -> str:
+    """``--date-format`` as one of ``ORDERS`` (accepts ``DMY``, ``D/M/YYYY``, ``%d/%m/%Y``...).
+
+    Raises
+    ------
+    ValueError
+        If the format is not one salesflow reads.
+    """
+    key = text.strip().lower()
+    if key.upper() in ORDERS:
+        return key.upper()
+    if key in _FORMAT_ALIASES:
+        return _FORMAT_ALIASES[key]
+    raise ValueError(f"unknown date format {text!r}; use YMD, DMY, MDY, ROC or SERIAL "
+                     "(or D/M/YYYY, M/D/YYYY, %d.%m.%Y ...)")
+
+
+def _shape(text: str) -> tuple[str, dict[str, str]] | None:
+    for kind, pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return kind, {k: v for k, v in match.groupdict().items() if v is not None}
+    return None
+
+
+def _minutes(parts: dict[str, str]) -> int:
+    if "h" not in parts:
+        return -1
+    hour, minute = int(parts["h"]), int(parts["mi"])
+    ap = parts.get("ap", "").lower()
+    if ap == "pm" and hour < 12:
+        hour += 12
+    elif ap == "am" and hour == 12:
+        hour = 0
+    return hour * 60 + minute if hour < 24 and minute < 60 else -2
+
+
+def _ymd(kind: str, parts: dict[str, str], order: str) -> pd.Timestamp | None:
+    try:
+        if kind == "SERIAL":
+            return (_EXCEL_EPOCH + pd.Timedelta(days=int(float(parts["n"])))).normalize()
+        year = int(parts["y"])
+        if kind == "ROC":
+            year += 1911
+        if kind == "AB":
+            a, b = int(parts["a"]), int(parts["b"])
+            day, month = (a, b) if order == "DMY" else (b, a)
+        else:
+            day, month = int(parts["d"]), int(parts["m"])
+        return pd.Timestamp(year=year, month=month, day=day)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _column_order(shapes: list[tuple[str, dict[str, str]] | None], given: str | None) -> str:
+    kinds = Counter(s[0] for s in shapes if s is not None)
+    if given:
+        return given
+    if not kinds:
+        return "YMD"
+    kind = kinds.most_common(1)[0][0]
+    if kind != "AB":
+        return kind
+    day_first = any(int(s[1]["a"]) > 12 for s in shapes if s and s[0] == "AB")
+    month_first = any(int(s[1]["b"]) > 12 for s in shapes if s and s[0] == "AB")
+    if day_first and not month_first:
+        return "DMY"
+    if month_first and not day_first:
+        return "MDY"
+    if day_first and month_first:
+        return "MIXED"
+    for position, shape in enumerate(shapes):
+        if shape and shape[0] == "AB" and shape[1]["a"].lstrip("0") != shape[1]["b"].lstrip("0"):
+            raise AmbiguousDates(position, "")
+    first = next(i for i, s in enumerate(shapes) if s and s[0] == "AB")
+    raise AmbiguousDates(first, "")
+
+
+def _fits(kind: str, order: str) -> bool:
+    if kind == "AB":
+        return order in ("DMY", "MDY")
+    return kind == order or (kind == "YMD" and order in ("DMY", "MDY", "ROC"))
+
+
+def parse_dates(text: pd.Series, date_format: str | None = None) -> Dates:
+    """Parse a column of text cells (blank = ``""``) as dates.
+
+    Raises
+    ------
+    AmbiguousDates
+        If the column is ``a/b/YYYY`` throughout and no value shows which is the day.
+    """
+    codes, uniques = pd.factorize(text.astype(str), sort=False)
+    distinct = [str(u).strip() for u in uniques]
+    shapes = [_shape(u) if u else None for u in distinct]
+    given = normalise_format(date_format) if date_format else None
+    try:
+        order = _column_order(shapes, given)
+    except AmbiguousDates as exc:
+        row = int(np.flatnonzero(codes == exc.position)[0])
+        raise AmbiguousDates(row, distinct[exc.position]) from None
+    stamps: list[object] = []
+    minutes: list[int] = []
+    for u, shape in zip(distinct, shapes, strict=True):
+        day = None
+        mins = -1
+        if shape is not None and order != "MIXED" and _fits(shape[0], order):
+            day = _ymd(shape[0], shape[1], order)
+            mins = _minutes(shape[1])
+            if mins == -2:
+                day = None
+        stamps.append(pd.NaT if day is None or not u else day)
+        minutes.append(mins if day is not None else -1)
+    lookup = pd.DatetimeIndex([*stamps, pd.NaT]).as_unit("ns").to_numpy()
+    values = lookup[codes]
+    mins_arr = np.array([*minutes, -1], dtype=np.int64)[codes]
+    blank = np.array([u == "" for u in distinct] + [True], dtype=bool)[codes]
+    bad = ~blank & np.isnat(values)
+    seen: Counter[str] = Counter()
+    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    for shape, count in zip(shapes, counts, strict=True):
+        if shape is not None:
+            kind = shape[0]
+            if kind == "AB":
+                kind = order if order in ("DMY", "MDY") else "AMBIGUOUS"
+            seen[SHOWN[kind]] += int(count)
+        else:
+            seen["other text"] += int(count)
+    return Dates(values, mins_arr, bad, order, dict(seen))
+
+
+def date_rule(dates: Dates) -> str:
+    """The message for a bad date cell: the format expected and the formats seen."""
+    seen = ", ".join(f"{name} ({n} cells)" for name, n in sorted(
+        dates.seen.items(), key=lambda kv: -kv[1]))
+    if dates.order == "MIXED":
+        return ("dates are written both day-first and month-first in this column; give the "
+                f"order with --date-format DMY or MDY (formats seen: {seen})")
+    return f"must be a date written {SHOWN[dates.order]} like the others (formats seen: {seen})"

@@ -1,0 +1,208 @@
+"""``import_files``: company exports -> a salesflow dataset folder, written atomically.
+
+Steps: read each file (:mod:`.delimited`), place its columns and recognise its kind
+(:mod:`.recognise`, or the ``--mapping`` given), type its cells (:mod:`.convert`), build the
+tables (:mod:`.sales`, :mod:`.master`), then write everything into a temporary folder beside
+``out`` and rename it into place: on any error nothing is left half-written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from salesflow.data.dataset.config import default_config_toml
+from salesflow.data.errors import InvalidInputError, Problem, UserError
+from salesflow.data.importing.convert import Converted, convert
+from salesflow.data.importing.defaults import DEFAULTS_FILE, ImportDefaults, defaults_toml
+from salesflow.data.importing.delimited import read_source
+from salesflow.data.importing.mapping import FileMapping, mapping_toml
+from salesflow.data.importing.master import (
+    build_customers,
+    build_inventory,
+    build_open_orders,
+    build_skus,
+    build_suppliers,
+    process_steps,
+)
+from salesflow.data.importing.recognise import recognise
+from salesflow.data.importing.sales import Assumption, SalesLines, build_sales
+
+MAPPING_FILE = "mapping.toml"
+RETURNS_FILE = "returns.csv"
+ASSUMPTIONS_FILE = "assumptions.csv"
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the mapping per file, the rows per table written, the returns
+    kept apart, the stated defaults, and notes on tables not written (with the reason)."""
+
+    out: Path
+    mappings: list[FileMapping]
+    rows: dict[str, int]
+    returns: int
+    return_reasons: dict[str, int]
+    assumptions: list[Assumption]
+    scores: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"out": str(self.out), "files": [asdict(m) for m in self.mappings],
+                "scores": self.scores, "rows": self.rows, "returns": self.returns,
+                "return_reasons": self.return_reasons,
+                "assumptions": [asdict(a) for a in self.assumptions], "notes": self.notes}
+
+
+def _mapping_for(path: Path, names: list[str], given: FileMapping | None,
+                 encoding: str, delimiter: str) -> tuple[FileMapping, dict[str, int]]:
+    found = recognise(names, given.table if given else None)
+    if given is not None and given.columns:
+        columns = {c: f for c, f in given.columns.items()}
+        unplaced = [n for n in names if n not in columns]
+    else:
+        columns, unplaced = found.columns, found.unplaced
+    mapping = FileMapping(path.name, given.table if given and given.table else found.table,
+                          columns, unplaced, encoding, delimiter,
+                          given.date_format if given else "", given.decimal if given else "")
+    return mapping, found.scores
+
+
+def _read_all(paths: list[Path], mappings: dict[str, FileMapping], encoding: str | None,
+              date_format: str | None, problems: list[Problem]) \
+        -> tuple[list[Converted], list[FileMapping], dict[str, dict[str, int]]]:
+    parts: list[Converted] = []
+    used: list[FileMapping] = []
+    scores: dict[str, dict[str, int]] = {}
+    for path in paths:
+        given = mappings.get(path.name)
+        forced = encoding or (given.encoding if given and given.encoding else None)
+        delimiter = given.delimiter if given and given.delimiter else None
+        try:
+            src = read_source(path, forced, delimiter)
+        except InvalidInputError as exc:
+            problems += exc.problems
+            continue
+        mapping, scores[path.name] = _mapping_for(path, list(src.frame.columns), given,
+                                                  src.encoding, src.delimiter)
+        used.append(mapping)
+        if mapping.table is None:
+            problems.append(Problem(
+                str(path), 1, None, None,
+                "cannot tell what this file holds: no columns for sales lines (date, product, "
+                "quantity), products, stock, customers or suppliers; columns found: "
+                f"{', '.join(map(repr, src.frame.columns))}; name them in a --mapping file"))
+            continue
+        converted = convert(src, mapping, date_format, problems)
+        if converted is not None:
+            parts.append(converted)
+    return parts, used, scores
+
+
+def _tables(parts: list[Converted], defaults: ImportDefaults, problems: list[Problem],
+            assumed: list[Assumption], notes: list[str]) \
+        -> tuple[dict[str, pd.DataFrame], SalesLines | None]:
+    sales_parts = [c for c in parts if c.table == "sales"]
+    sales = build_sales(sales_parts, defaults, problems, assumed) if sales_parts else None
+    if sales is None:
+        problems.append(Problem("(import)", None, None, None,
+                                "no sales lines among the files: a dataset needs the sales "
+                                "history (order date, product, quantity)"))
+    if problems or sales is None:
+        return {}, sales
+    tables: dict[str, pd.DataFrame] = {}
+    columns = ["order_id", "order_date", "customer_id", "sku", "quantity"]
+    columns += [c for c in ("unit_price", "order_time") if c in sales.lines]
+    tables["sales"] = sales.lines.loc[:, columns]
+    tables["skus"] = build_skus(parts, sales, defaults, assumed)
+    tables["suppliers"] = build_suppliers(parts, tables["skus"], defaults, assumed)
+    tables["inventory"] = build_inventory(parts, tables["skus"], problems, assumed)
+    orders = build_open_orders(parts)
+    if orders is not None:
+        tables["open_orders"] = orders
+    customers = build_customers(parts, sales, assumed, notes)
+    if customers is not None:
+        tables["customers"] = customers
+    if any(c.table == "employees" for c in parts):
+        notes.append("employees: not written (shift types and skills are needed for a roster; "
+                     "fill them with salesflow template)")
+    tables["process_steps"] = process_steps(assumed)
+    return tables, sales
+
+
+def _write(folder: Path, tables: dict[str, pd.DataFrame], sales: SalesLines,
+           result: ImportResult, defaults: ImportDefaults) -> None:
+    for name, frame in tables.items():
+        frame = frame.copy()
+        for column in frame.columns:
+            if frame[column].dtype.kind == "M":
+                frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+        frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+    returns = sales.returns.copy()
+    returns["order_date"] = returns["order_date"].dt.strftime("%Y-%m-%d")
+    returns.to_csv(folder / RETURNS_FILE, index=False, lineterminator="\n")
+    pd.DataFrame([asdict(a) for a in result.assumptions],
+                 columns=["table", "key", "column", "value", "why"]) \
+        .to_csv(folder / ASSUMPTIONS_FILE, index=False, lineterminator="\n")
+    (folder / MAPPING_FILE).write_text(mapping_toml(result.mappings), encoding="utf-8")
+    (folder / "config.toml").write_text(default_config_toml(), encoding="utf-8")
+    (folder / DEFAULTS_FILE).write_text(defaults_toml(defaults), encoding="utf-8")
+
+
+def _place(tmp: Path, out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise UserError(f"{out} is not empty; choose another folder or pass --force")
+        old = out.with_name(f".{out.name}.old-{tmp.name}")
+        out.replace(old)
+        tmp.replace(out)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    if out.is_dir():
+        out.rmdir()
+    tmp.replace(out)
+
+
+def import_files(paths: list[Path], out: Path, *, mappings: dict[str, FileMapping] | None = None,
+                 encoding: str | None = None, date_format: str | None = None,
+                 defaults: ImportDefaults | None = None, force: bool = False) -> ImportResult:
+    """Import ``paths`` into the dataset folder ``out`` (see the module docstring).
+
+    Raises
+    ------
+    InvalidInputError
+        With every problem found in the files (nothing is written then).
+    UserError
+        If ``out`` is not empty and ``force`` is not set.
+    """
+    defaults = defaults or ImportDefaults()
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise UserError(f"{out} is not empty; choose another folder or pass --force")
+    problems: list[Problem] = []
+    parts, used, scores = _read_all(paths, mappings or {}, encoding, date_format, problems)
+    assumed: list[Assumption] = []
+    notes: list[str] = []
+    tables, sales = _tables(parts, defaults, problems, assumed, notes) if not problems \
+        else ({}, None)
+    if problems or sales is None:
+        raise InvalidInputError(problems or [Problem("(import)", None, None, None,
+                                                     "nothing to import")],
+                                summary="the files cannot be imported")
+    reasons = sales.returns["reason"].str.replace(r"^(status|document type) .*", r"\1",
+                                                  regex=True).value_counts()
+    result = ImportResult(out, used, {n: len(f) for n, f in tables.items()},
+                          len(sales.returns), {str(k): int(v) for k, v in reasons.items()},
+                          assumed, scores, notes)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.tmp-") as tmp:
+        folder = Path(tmp) / "data"
+        folder.mkdir()
+        _write(folder, tables, sales, result, defaults)
+        _place(folder, out, force)
+    return result

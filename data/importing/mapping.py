@@ -1,0 +1,112 @@
+"""The mapping an import used, per file, as an editable TOML (``mapping.toml``).
+
+::
+
+    [[file]]
+    name = "orders.csv"          # matched by file name when given back with --mapping
+    table = "sales"
+    encoding = "cp950"
+    delimiter = ","
+    date_format = "ROC"
+    decimal = "."
+    [file.columns]
+    "訂單編號" = "order_id"
+    "備註" = ""                  # "" = not imported (listed as unplaced)
+
+A mapping given back with ``--mapping`` wins over detection for the files it names.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.importing.columns import SYNONYMS
+from salesflow.data.importing.recognise import KIND_BY_TABLE
+
+FIELDS = tuple(SYNONYMS)
+
+
+@dataclass
+class FileMapping:
+    """How one file was (or is to be) imported."""
+
+    name: str
+    table: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    unplaced: list[str] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    date_format: str = ""
+    decimal: str = ""
+
+
+def _quote(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def mapping_toml(mappings: list[FileMapping]) -> str:
+    """The TOML text of ``mappings`` (with a comment naming the fields)."""
+    lines = ["# salesflow import mapping: edit and pass back with --mapping.",
+             "# columns: source column = field ('' = not imported). Fields: " + ", ".join(FIELDS),
+             "# tables: " + ", ".join(KIND_BY_TABLE), ""]
+    for m in mappings:
+        lines += ["[[file]]", f"name = {_quote(m.name)}", f"table = {_quote(m.table or '')}"]
+        for key in ("encoding", "delimiter", "date_format", "decimal"):
+            lines.append(f"{key} = {_quote(getattr(m, key))}")
+        lines.append("[file.columns]")
+        for source, target in m.columns.items():
+            lines.append(f"{_quote(source)} = {_quote(target)}")
+        for source in m.unplaced:
+            lines.append(f"{_quote(source)} = \"\"  # not placed")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def read_mapping(path: Path) -> dict[str, FileMapping]:
+    """Read a mapping file; file name -> mapping.
+
+    Raises
+    ------
+    InvalidInputError
+        If the TOML does not parse or names an unknown table or field.
+    """
+    file = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise InvalidInputError([Problem(file, None, None, None,
+                                         f"cannot be read: {exc.strerror}")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError([Problem(file, None, None, None,
+                                         f"not a valid TOML file: {exc}")]) from None
+    problems: list[Problem] = []
+    out: dict[str, FileMapping] = {}
+    for entry in raw.get("file", []):
+        name = str(entry.get("name", ""))
+        table = str(entry.get("table", "")) or None
+        if not name:
+            problems.append(Problem(file, None, "file.name", None, "every [[file]] needs a name"))
+            continue
+        if table is not None and table not in KIND_BY_TABLE:
+            problems.append(Problem(file, None, "file.table", table,
+                                    f"unknown table; known: {', '.join(KIND_BY_TABLE)}"))
+        columns: dict[str, str] = {}
+        unplaced: list[str] = []
+        for source, target in dict(entry.get("columns", {})).items():
+            if target == "":
+                unplaced.append(source)
+            elif target not in FIELDS:
+                problems.append(Problem(file, None, f"columns.{source}", str(target),
+                                        f"unknown field; known: {', '.join(FIELDS)}"))
+            else:
+                columns[source] = str(target)
+        out[name] = FileMapping(name, table, columns, unplaced,
+                                *(str(entry.get(k, "")) for k in
+                                  ("encoding", "delimiter", "date_format", "decimal")))
+    if problems:
+        raise InvalidInputError(problems)
+    return out

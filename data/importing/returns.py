@@ -1,0 +1,60 @@
+"""Returns and cancellations in a sales export, kept apart from demand.
+
+A sales line is a return when its quantity is negative, when its order number is a credit
+note's (UCI-style ``C536379`` beside numeric invoices, or ``CN-...``/``RMA...``), when its
+document type says so (銷退, 折讓, credit memo, return), or when its status says the order was
+cancelled or refunded. Such lines go to ``returns.csv`` with the reason, are counted in the
+summary, and are neither errors nor demand.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+RETURN_COLUMNS = ("file", "row", "order_id", "order_date", "customer_id", "sku", "quantity",
+                  "unit_price", "reason")
+_CREDIT_WORDS = re.compile(r"(?i)(credit|return|refund|cancel|void|rma|銷退|退貨|折讓|作廢|"
+                           r"取消|退款|销退|退货|折让|作废)")
+_CREDIT_PREFIX = re.compile(r"^(?:C|CN|CR|RMA)[-_ ]?\d+$", flags=re.IGNORECASE)
+_DIGITS = re.compile(r"^\d+$")
+
+
+def _credit_numbers(order_ids: pd.Series) -> np.ndarray:
+    """Order numbers of credit notes: a letter prefix on numbers the other orders write bare
+    (``C536379`` among ``536365``...)."""
+    text = order_ids.astype(str)
+    prefixed = text.str.match(_CREDIT_PREFIX).to_numpy(dtype=bool)
+    if not prefixed.any():
+        return prefixed
+    plain = text.str.match(_DIGITS).to_numpy(dtype=bool)
+    return prefixed if plain.sum() > prefixed.sum() else np.zeros(len(text), dtype=bool)
+
+
+def return_reasons(frame: pd.DataFrame) -> pd.Series:
+    """The reason each sales line is a return ("" for demand).
+
+    ``frame`` has the sales fields (``quantity`` and, when the export has them, ``order_id``,
+    ``doc_type``, ``status``).
+    """
+    reason = pd.Series("", index=frame.index, dtype=object)
+    if "status" in frame:
+        words = frame["status"].astype(str)
+        hit = words.str.contains(_CREDIT_WORDS, na=False).to_numpy()
+        reason[hit] = "status " + words[hit]
+    if "doc_type" in frame:
+        kinds = frame["doc_type"].astype(str)
+        hit = kinds.str.contains(_CREDIT_WORDS, na=False).to_numpy() & (reason == "").to_numpy()
+        reason[hit] = "document type " + kinds[hit]
+    if "order_id" in frame:
+        hit = _credit_numbers(frame["order_id"]) & (reason == "").to_numpy()
+        reason[hit] = "credit note number"
+    negative = (frame["quantity"].to_numpy() < 0) & (reason == "").to_numpy()
+    reason[negative] = "negative quantity"
+    if "unit_price" in frame:
+        price = frame["unit_price"].to_numpy()
+        hit = (price < 0) & (reason == "").to_numpy()
+        reason[hit] = "negative price (adjustment)"
+    return reason

@@ -1,0 +1,168 @@
+"""The sales table from the sales exports: order numbers, customers, prices, returns apart.
+
+What the exports leave blank and the import fills is stated (see :class:`Assumption`): a
+missing customer becomes ``[import] unknown_customer``, a missing order number is made from
+customer and date, a missing unit price from the line total.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from salesflow.data.errors import Problem
+from salesflow.data.importing.convert import Converted
+from salesflow.data.importing.defaults import ImportDefaults
+from salesflow.data.importing.returns import RETURN_COLUMNS, return_reasons
+
+_BRACKETED = re.compile(r"^\[(?P<sku>[^\]]+)\]\s*(?P<name>.*)$")  # Odoo "[FURN_7800] Desk"
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One stated default: ``table``, ``key`` (``*`` = every row), ``column``, ``value``,
+    ``why``."""
+
+    table: str
+    key: str
+    column: str
+    value: str
+    why: str
+
+
+@dataclass
+class SalesLines:
+    """Demand lines (typed), the returns apart, and product facts seen on the lines."""
+
+    lines: pd.DataFrame
+    returns: pd.DataFrame
+    names: pd.Series
+    categories: pd.Series
+    prices: pd.Series
+
+
+def _split_bracketed(frame: pd.DataFrame) -> pd.DataFrame:
+    sku = frame["sku"].astype(str)
+    filled = sku[sku != ""]
+    if filled.empty or not filled.str.match(_BRACKETED).all():
+        return frame
+    parts = sku.str.extract(_BRACKETED)
+    frame = frame.copy()
+    if "name" not in frame:
+        frame["name"] = parts["name"].fillna("").to_numpy()
+    frame["sku"] = parts["sku"].fillna("").to_numpy()
+    return frame
+
+
+def _blank_problem(part: pd.DataFrame, field: str, file: str, rule: str) -> Problem | None:
+    blank = part[field].isna() if part[field].dtype.kind in "fM" else part[field] == ""
+    if not blank.any():
+        return None
+    rows = part.loc[blank.to_numpy(), "_row"].to_numpy()
+    shown = ", ".join(str(int(r)) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
+    return Problem(file, int(rows[0]), field, None,
+                   f"{len(rows)} sales line(s) have no {field} (rows {shown}); {rule}")
+
+
+def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem],
+              assumed: list[Assumption]) -> pd.DataFrame:
+    frame = _split_bracketed(conv.frame)
+    file = conv.file
+    for field, rule in (("sku", "every line needs its product"),
+                        ("quantity", "every line needs a quantity")):
+        problem = _blank_problem(frame, field, file, rule)
+        if problem:
+            problems.append(problem)
+    if frame["order_date"].isna().any() and not any(
+            p.file == file and p.column is not None and "date" in p.rule for p in problems):
+        problem = _blank_problem(frame, "order_date", file, "every line needs its date")
+        if problem:
+            problems.append(problem)
+    out = pd.DataFrame({"_file": file, "_row": frame["_row"].to_numpy()}, index=frame.index)
+    out["order_date"] = frame["order_date"].to_numpy()
+    out["sku"] = frame["sku"].astype(str).to_numpy()
+    out["quantity"] = frame["quantity"].to_numpy()
+    customer = frame["customer_id"].astype(str) if "customer_id" in frame else \
+        pd.Series("", index=frame.index)
+    blank_customer = (customer == "").to_numpy()
+    if blank_customer.any():
+        assumed.append(Assumption(
+            "sales", "*", "customer_id", defaults.unknown_customer,
+            f"{int(blank_customer.sum())} lines of {file} name no customer"))
+        customer = customer.where(~blank_customer, defaults.unknown_customer)
+    out["customer_id"] = customer.to_numpy()
+    if "order_id" in frame:
+        order = frame["order_id"].astype(str)
+        if "doc_type" in frame:
+            kind = frame["doc_type"].astype(str)
+            order = (kind + "-" + order).where(kind != "", order)
+    else:
+        order = pd.Series("", index=frame.index)
+    blank_order = (order == "").to_numpy()
+    if blank_order.any():
+        made = out["customer_id"] + "@" + pd.Series(out["order_date"]).dt.strftime("%Y-%m-%d")
+        order = order.where(~blank_order, made.to_numpy())
+        assumed.append(Assumption("sales", "*", "order_id", "customer_id@order_date",
+                                  f"{int(blank_order.sum())} lines of {file} have no order "
+                                  "number: one order per customer and day"))
+    out["order_id"] = order.to_numpy()
+    if "unit_price" in frame:
+        out["unit_price"] = frame["unit_price"].to_numpy()
+    elif "line_total" in frame:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            price = frame["line_total"].to_numpy() / frame["quantity"].to_numpy()
+        out["unit_price"] = np.where(np.isfinite(price), np.abs(price), np.nan)
+        assumed.append(Assumption("sales", "*", "unit_price", "line_total / quantity",
+                                  f"{file} gives line totals, not unit prices"))
+    for field in ("name", "category", "status", "doc_type"):
+        if field in frame:
+            out[field] = frame[field].astype(str).to_numpy()
+    minutes = frame["_minutes"].to_numpy() if "_minutes" in frame else np.array([-1])
+    if len(minutes) == len(out) and (minutes >= 0).all():
+        out["order_time"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes] \
+            if len(out) < 50_000 else _times(minutes)
+    return out
+
+
+def _times(minutes: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(minutes)
+    text = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in uniques], dtype=object)
+    return text[codes]
+
+
+def _most_common(values: pd.Series, keys: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()})
+    frame = frame[frame["v"] != ""]
+    if frame.empty:
+        return pd.Series(dtype=object)
+    counts = frame.groupby(["k", "v"], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["k", "n"], ascending=[True, False], kind="stable")
+    return counts.drop_duplicates("k").set_index("k")["v"]
+
+
+def build_sales(parts: list[Converted], defaults: ImportDefaults, problems: list[Problem],
+                assumed: list[Assumption]) -> SalesLines:
+    """Sales lines of every sales export, returns apart (with their reason)."""
+    frames = [_one_file(c, defaults, problems, assumed) for c in parts]
+    lines = pd.concat(frames, ignore_index=True) if len(frames) > 1 else \
+        frames[0].reset_index(drop=True)
+    reasons = return_reasons(lines)
+    is_return = (reasons != "").to_numpy()
+    returns = lines.loc[is_return].copy()
+    returns["reason"] = reasons[is_return].to_numpy()
+    returns = returns.rename(columns={"_file": "file", "_row": "row"})
+    if "unit_price" not in returns:
+        returns["unit_price"] = np.nan
+    returns = returns.loc[:, list(RETURN_COLUMNS)]
+    demand = lines.loc[~is_return]
+    names = _most_common(demand["name"], demand["sku"]) if "name" in demand else \
+        pd.Series(dtype=object)
+    categories = _most_common(demand["category"], demand["sku"]) if "category" in demand \
+        else pd.Series(dtype=object)
+    prices = demand.groupby("sku")["unit_price"].median().dropna() \
+        if "unit_price" in demand else pd.Series(dtype=float)
+    return SalesLines(demand.reset_index(drop=True), returns.reset_index(drop=True), names,
+                      categories, prices)

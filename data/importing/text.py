@@ -1,0 +1,151 @@
+"""Bytes of an exported text file -> text, with the encoding named.
+
+Order of evidence: a byte-order mark (UTF-8, UTF-16 LE/BE as Excel's "Unicode text" writes),
+then strict UTF-8, then charset-normalizer restricted to the encodings companies really send
+(Big5 as cp950, GB18030, cp1252). When a file decodes in a CJK encoding and in cp1252, the
+CJK reading wins unless charset-normalizer finds it clearly worse: cp1252 decodes almost any
+byte string, so it is the last resort, not the first. ``--encoding`` overrides all of this.
+An undecodable byte is reported with its line and the encoding tried, and suggests
+``--encoding``.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+import charset_normalizer
+
+from salesflow.data.errors import InvalidInputError, Problem
+
+CANDIDATES = ("cp950", "gb18030", "cp1252")
+_CJK = ("cp950", "gb18030")
+_ALIASES = {"big5": "cp950", "big5hkscs": "big5hkscs", "gbk": "gb18030", "gb2312": "gb18030",
+            "utf8": "utf-8", "utf-16": "utf-16", "latin1": "cp1252", "windows-1252": "cp1252"}
+_SAMPLE = 4_000_000  # bytes given to charset-normalizer; the whole file is decoded after
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text of a file and the encoding it was read with (a Python codec name)."""
+
+    text: str
+    encoding: str
+
+
+def normalise_encoding(name: str) -> str:
+    """The Python codec for a user-given encoding name (``Big5`` -> ``cp950``).
+
+    Raises
+    ------
+    InvalidInputError
+        If Python knows no such encoding.
+    """
+    key = name.strip().lower().replace("_", "-")
+    key = _ALIASES.get(key, key)
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        raise InvalidInputError([Problem("--encoding", None, None, name,
+                                         "unknown encoding; try utf-8, cp950 (Big5), gb18030, "
+                                         "cp1252 or utf-16")]) from None
+
+
+def _line_of(data: bytes, start: int, encoding: str) -> int:
+    return data[:start].decode(encoding, errors="replace").count("\n") + 1
+
+
+def decode_as(data: bytes, encoding: str, file: str) -> Decoded:
+    """Decode ``data`` with ``encoding``, or name the line and byte that does not fit.
+
+    Raises
+    ------
+    InvalidInputError
+        At the first undecodable byte: file, line, the byte, the encoding tried.
+    """
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start, encoding)
+        bad = data[exc.start:exc.start + 1].hex()
+        raise InvalidInputError([Problem(
+            file, line, None, f"0x{bad}",
+            f"line {line} (byte {exc.start}) cannot be read as {encoding}; the file is in "
+            "another encoding: give it with --encoding (utf-8, cp950 for Big5, gb18030, "
+            "cp1252, utf-16)")],
+            summary=f"{file} is not {encoding} text") from None
+    return Decoded(text.removeprefix("\ufeff"), encoding)
+
+
+def _from_bom(data: bytes) -> str | None:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte of ASCII text is zero."""
+    head = data[:2000]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > len(head) // 4 and even == 0:
+        return "utf-16-le"
+    if even > len(head) // 4 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _strict(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding to read ``data`` with (see the module docstring for the order)."""
+    bom = _from_bom(data) or _looks_utf16(data)
+    if bom:
+        return bom
+    if _strict(data, "utf-8"):
+        return "utf-8"
+    sample = data[:_SAMPLE]
+    cut = sample.rfind(b"\n")
+    if 0 < cut < len(data) - 1:
+        sample = sample[:cut + 1]
+    matches = charset_normalizer.from_bytes(sample, cp_isolation=list(CANDIDATES))
+    ranked = [m.encoding for m in matches]
+    ranked += [c for c in CANDIDATES if c not in ranked]
+    decodable = [enc for enc in ranked if _strict(data, enc)]
+    if not decodable:
+        return ranked[0]
+    cjk = [enc for enc in decodable if enc in _CJK]
+    if cjk and decodable[0] == "cp1252" and _cjk_plausible(sample, cjk[0]):
+        return cjk[0]
+    return decodable[0]
+
+
+def _cjk_plausible(sample: bytes, encoding: str) -> bool:
+    """Most non-ASCII characters of the CJK reading are CJK ideographs or CJK punctuation."""
+    text = sample.decode(encoding, errors="replace")
+    wide = [ch for ch in text if ord(ch) > 127]
+    if not wide:
+        return False
+    cjk = sum(1 for ch in wide if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return cjk >= 0.9 * len(wide)
+
+
+def read_text(data: bytes, file: str, encoding: str | None = None) -> Decoded:
+    """Decode an exported file: ``encoding`` if given, else the detected one.
+
+    Raises
+    ------
+    InvalidInputError
+        If a byte does not fit the encoding (the line is named, ``--encoding`` suggested).
+    """
+    chosen = normalise_encoding(encoding) if encoding else detect_encoding(data)
+    return decode_as(data, chosen, file)
