@@ -202,7 +202,10 @@ def read_long_table(path: str | Path) -> LongTable:
     file, text = raw.file, raw.frame
     missing = [c for c in COLUMNS if c not in text.columns]
     if missing:
-        raise InvalidInputError([Problem(file, 1, c, None, "required column is missing")
+        found = ", ".join(repr(c) for c in text.columns) or "none"
+        raise InvalidInputError([Problem(file, 1, c, None,
+                                         f"required column is missing (columns found: {found}; "
+                                         "the file needs unique_id, ds and y)")
                                  for c in missing])
     if text.empty:
         raise InvalidInputError([Problem(file, None, None, None, "the table has no rows")])

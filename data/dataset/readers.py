@@ -104,8 +104,12 @@ def _read_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem(file, None, None, None,
-                              f"not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV")]
+        line = data[:exc.start].decode("utf-8", errors="replace").count("\n") + 1
+        return None, [Problem(
+            file, line, None, f"0x{data[exc.start:exc.start + 1].hex()}",
+            f"line {line} (byte {exc.start}) is not UTF-8 text, the encoding tried; save the "
+            "file as UTF-8 CSV, or convert it with `salesflow import FILE --out DIR "
+            "--encoding E` (cp950 for Big5, gb18030, cp1252, utf-16)")]
     try:
         dialect_sep = ","
         first_line = text.split("\n", 1)[0]
