@@ -37,9 +37,9 @@ def run(parts: tuple[str, ...], lotsizing_dir: Path | None, time_limit: float, w
     body = [f"Command: `{command}`", "", machine_line(), ""]
     if "ww" in parts:
         say(f"(a) Wagner-Whitin: {ww_count} random single-SKU instances")
-        rows = purchase_ww.run_wagner_whitin(ww_count)
+        ww_rows = purchase_ww.run_wagner_whitin(ww_count)
         body += ["### (a) Single SKU, uncapacitated: plan vs Wagner-Whitin (exact DP)", "",
-                 purchase_ww.markdown(rows)]
+                 purchase_ww.markdown(ww_rows)]
     if "trigeiro" in parts:
         if lotsizing_dir is None:
             raise ValueError("the trigeiro part needs lotsizing_dir")
@@ -50,26 +50,26 @@ def run(parts: tuple[str, ...], lotsizing_dir: Path | None, time_limit: float, w
                  "Cost = ordering + holding, checked by the instance's own model.", ""]
         for solver in solvers:
             say(f"(b) Trigeiro with {solver}")
-            rows = purchase_trigeiro.run_trigeiro(lotsizing_dir, time_limit, solver)
-            body += [purchase_trigeiro.markdown(rows)]
+            trigeiro_rows = purchase_trigeiro.run_trigeiro(lotsizing_dir, time_limit, solver)
+            body += [purchase_trigeiro.markdown(trigeiro_rows)]
     if "datasets" in parts:
         with tempfile.TemporaryDirectory(prefix="salesflow-bench-") as tmp:
             work = Path(tmp)
             from salesflow.data.dataset import sample_data_dir
 
             medium = medium_dir or purchase_datasets.generate(work / "medium", "medium", 7)
-            rows = []
+            dataset_rows = []
             for name, folder in (("sample (small, seed 0)", sample_data_dir()),
                                  ("medium (seed 7)", medium)):
                 say(f"(c) {name}")
-                rows.append(purchase_datasets.run_dataset(name.split()[0], folder, work, 12,
-                                                          time_limit))
+                dataset_rows.append(purchase_datasets.run_dataset(name.split()[0], folder,
+                                                                  work, 12, time_limit))
         body += ["### (c) Generated datasets, 12 weeks of demand from their own history "
                  "(`--demand`), plan vs the ERP baselines", "",
                  "Demand: each SKU's sales of the same weeks a year earlier. Costs by the one "
                  "evaluator (purchase + ordering + holding + shortage). Target: plan <= 0.95 x "
                  "the best baseline with no more shortage.", "",
-                 purchase_datasets.markdown(rows)]
+                 purchase_datasets.markdown(dataset_rows)]
     return "\n".join(body)
 
 

@@ -326,7 +326,9 @@ def main(argv: list[str] | None = None) -> int:
                                           "the Solomon and CVRPLIB X instance folders"))
     from_env = ((args.solomon is None and solomon is not None)
                 or (args.x is None and x_set is not None))
-    bks_file = args.bks or (solomon or x_set).parent / "bks.csv"
+    first = solomon if solomon is not None else x_set
+    assert first is not None  # parser.error above when neither is given
+    bks_file = args.bks or first.parent / "bks.csv"
     bks = read_bks(bks_file)
 
     def log(text: str) -> None:
