@@ -23,12 +23,17 @@ def write_section(name: str, body: str, path: Path = BENCHMARKS_MD) -> None:
 
     Raises
     ------
+    FileNotFoundError
+        If there is no BENCHMARKS.md (an installed salesflow has none: write from a checkout).
     ValueError
         If the markers are missing.
     """
     import fcntl
     import os
 
+    if not path.is_file():
+        raise FileNotFoundError(f"no {path.name} at {path}: the figures are written into a "
+                                "source checkout of salesflow (run the benchmark from there)")
     begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
     # benchmark scripts of different sections may finish at the same moment: read, replace
     # and rename under one lock so that no section's update is lost

@@ -93,3 +93,17 @@ def test_bench_forecast_finds_its_folder_through_the_environment(
     result = run_cli("bench", "forecast", "--group", "yearly", "--workers", 1, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["series"] == 2
+
+
+def test_write_section_replaces_one_section_and_needs_the_file(tmp_path: Path) -> None:
+    from salesflow.benchmarks.report import write_section
+
+    target = tmp_path / "BENCHMARKS.md"
+    target.write_text("# B\n<!-- BEGIN a -->\nold\n<!-- END a -->\nkeep\n", encoding="utf-8")
+    write_section("a", "new", target)
+    assert target.read_text(encoding="utf-8") == ("# B\n<!-- BEGIN a -->\nnew\n"
+                                                  "<!-- END a -->\nkeep\n")
+    with pytest.raises(ValueError, match="BEGIN b"):
+        write_section("b", "x", target)
+    with pytest.raises(FileNotFoundError, match="source checkout"):
+        write_section("a", "x", tmp_path / "missing" / "BENCHMARKS.md")
