@@ -82,7 +82,10 @@ Examples:
 def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
     """Check a dataset and report every problem (file, row, column, value, rule).
 
-    Also lists the plans in --store that were made from exactly these inputs.
+    Only sales, skus and suppliers are required. Every other table may be absent (or have a
+    header only): validate says what the plan then takes as given (no inventory: stock taken
+    as 0) and which weekly stages are skipped (no vehicles: no routes). Also lists the plans
+    in --store that were made from exactly these inputs.
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir
     from salesflow.data.dataset.config import iso_week
@@ -91,8 +94,10 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
     dataset = load_dataset(data_dir or sample_data_dir())
     planned = [r.id for r in PlanStore(store).list_plans()
                if r.fingerprint == dataset.fingerprint]
-    tables = {name: {"file": dataset.files[name], "rows": len(frame)}
+    tables = {name: {"file": dataset.files[name], "rows": len(frame),
+                     "defaults": name in dataset.defaulted}
               for name, frame in dataset.tables.items()}
+    notes, skipped = dataset.notes(), dataset.skipped_stages
     payload = {
         "ok": True,
         "data": str(dataset.root),
@@ -101,14 +106,24 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
                     "last": dataset.history_end.isoformat()},
         "plan_week": iso_week(dataset.plan_week_start()),
         "tables": tables,
+        "absent_tables": list(dataset.absent_tables),
+        "notes": notes,
+        "skipped_stages": skipped,
         "plans_from_these_inputs": planned,
     }
 
     def human() -> None:
         click.echo(f"{dataset.root}: valid.")
         for name, info in tables.items():
-            source = Path(info["file"]).name if info["file"] else "(absent: defaults)"
+            source = Path(info["file"]).name if info["file"] else "(absent)"
+            if info["defaults"]:
+                source += " -> the manual's defaults"
             click.echo(f"  {name:<14} {info['rows']:>9,} rows  {source}")
+        if notes:
+            click.echo("Taken as given (the data does not say):")
+            click.echo("\n".join(f"  {line}" for line in notes))
+        for stage, reason in skipped.items():
+            click.echo(f"weekly skips {stage}: {reason}")
         click.echo(f"History {payload['history']['first']} to {payload['history']['last']}; "
                    f"next plan week {payload['plan_week']}.")
         if planned:

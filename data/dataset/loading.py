@@ -21,7 +21,13 @@ import pandas as pd
 
 from salesflow.data.dataset.config import PlanningConfig, parse_iso_week, read_config
 from salesflow.data.dataset.readers import RawTable, find_table_file, read_table
-from salesflow.data.dataset.schema import MANUAL_PROCESS_STEPS, TABLES, ColumnType, Table
+from salesflow.data.dataset.schema import (
+    MANUAL_PROCESS_STEPS,
+    STAGE_TABLES,
+    TABLES,
+    ColumnType,
+    Table,
+)
 from salesflow.data.dataset.validation import (
     ProblemCollector,
     check_references,
@@ -38,7 +44,7 @@ def sample_data_dir() -> Path:
     return Path(str(resources.files("salesflow.data") / "sample"))
 
 
-_EMPTY_DTYPES = {
+_PARSED_DTYPES = {  # what the parsers return for each column type
     ColumnType.STRING: "str",
     ColumnType.INTEGER: "Int64",
     ColumnType.FLOAT: "float64",
@@ -52,8 +58,9 @@ _EMPTY_DTYPES = {
 
 
 def empty_table(spec: Table) -> pd.DataFrame:
-    """A typed table of ``spec`` with no rows."""
-    return pd.DataFrame({c.name: pd.Series(dtype=_EMPTY_DTYPES[c.type]) for c in spec.columns})
+    """A typed table of ``spec`` with no rows: the dtypes of a loaded table of that spec."""
+    return _finalize(spec, pd.DataFrame(
+        {c.name: pd.Series(dtype=_PARSED_DTYPES[c.type]) for c in spec.columns}))
 
 
 def _finalize(spec: Table, typed: pd.DataFrame) -> pd.DataFrame:
@@ -88,6 +95,12 @@ class Dataset:
         The file each table came from (``""`` for an absent optional table).
     fingerprint:
         SHA-256 over every input file's bytes: equal fingerprints, equal inputs.
+    defaulted:
+        The tables whose rows are defaults, not data (``process_steps`` when not given).
+
+    An optional table that is absent or has a header only is an empty typed table (the
+    manual's steps for ``process_steps``); :meth:`has`, :meth:`why_empty` and
+    :attr:`skipped_stages` say so, and :meth:`notes` says what it means for the plan.
     """
 
     root: Path
@@ -95,6 +108,7 @@ class Dataset:
     tables: Mapping[str, pd.DataFrame]
     files: Mapping[str, str]
     fingerprint: str
+    defaulted: frozenset[str] = frozenset()
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -110,6 +124,51 @@ class Dataset:
     @property
     def suppliers(self) -> pd.DataFrame:
         return self.tables["suppliers"]
+
+    @property
+    def absent_tables(self) -> tuple[str, ...]:
+        """The tables given by no file (all optional), in schema order."""
+        return tuple(name for name in TABLES if not self.files[name])
+
+    def has(self, name: str) -> bool:
+        """Whether table ``name`` has at least one row of data (defaults do not count)."""
+        return len(self.tables[name]) > 0 and name not in self.defaulted
+
+    def why_empty(self, name: str) -> str | None:
+        """Why table ``name`` has no rows of the company's, as a user reads it
+        (``"no inventory.csv"``, ``"inventory.xlsx has no rows"``); ``None`` if it has rows."""
+        if self.has(name):
+            return None
+        if self.files[name]:
+            return f"{Path(self.files[name]).name} has no rows"
+        fmt = Path(self.files["sales"]).suffix or ".csv"
+        return f"no {name}{fmt}"
+
+    def stage_skip_reason(self, stage: str) -> str | None:
+        """Why the weekly stage ``stage`` (``routing``, ``staffing``) cannot run on this
+        dataset, for example ``"no depots.csv; vehicles.csv has no rows"``; ``None`` if it
+        can (or if the stage needs no optional table)."""
+        gaps = [self.why_empty(name) for name in STAGE_TABLES.get(stage, ())]
+        return "; ".join(gap for gap in gaps if gap) or None
+
+    @property
+    def skipped_stages(self) -> dict[str, str]:
+        """Stage -> why it cannot run, for every stage lacking a table it needs."""
+        reasons = {stage: self.stage_skip_reason(stage) for stage in STAGE_TABLES}
+        return {stage: reason for stage, reason in reasons.items() if reason}
+
+    def notes(self) -> list[str]:
+        """What the plan takes as given because the data does not say, one line each: every
+        optional table without rows and what that means, customers without coordinates."""
+        lines = [f"{self.why_empty(name)}: {spec.when_absent}"
+                 for name, spec in TABLES.items() if not spec.required and not self.has(name)]
+        customers = self.tables["customers"]
+        unplaced = int(customers["lat"].isna().sum())
+        if unplaced:
+            lines.append(f"{Path(self.files['customers']).name}: {unplaced} of {len(customers)} "
+                         "customers without coordinates (lat/lon blank): routing needs "
+                         "coordinates or a distance matrix for them")
+        return lines
 
     @property
     def history_start(self) -> dt.date:
@@ -219,11 +278,13 @@ def load_dataset(folder: str | Path) -> Dataset:
     tables: dict[str, pd.DataFrame] = {}
     for name, spec in TABLES.items():
         tables[name] = _finalize(spec, typed[name]) if name in typed else empty_table(spec)
-    if "process_steps" not in typed:
+    defaulted: frozenset[str] = frozenset()
+    if tables["process_steps"].empty:  # absent or a header only
         tables["process_steps"] = pd.DataFrame(MANUAL_PROCESS_STEPS,
                                                columns=["step", "minutes_per_order", "skill"])
+        defaulted = frozenset({"process_steps"})
     files = {name: files.get(name, "") for name in TABLES}
-    return Dataset(root, config, tables, files, digest.hexdigest())
+    return Dataset(root, config, tables, files, digest.hexdigest(), defaulted)
 
 
 def with_applied_orders(dataset: Dataset, orders: list[dict[str, object]],

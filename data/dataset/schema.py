@@ -48,7 +48,9 @@ class Column:
 
     ``required`` columns must be present and have a value in every row. Optional columns may
     be absent or blank; blanks take ``default`` (``None`` leaves them missing, to be filled by
-    the consumer from ``config.toml``). Bounds apply to numbers (INTEGER, FLOAT).
+    the consumer from ``config.toml``). Bounds apply to numbers (INTEGER, FLOAT). ``unit`` and
+    ``example`` (a value as written in a CSV cell, valid together with the other tables'
+    examples) serve the explanations and ``salesflow template``.
     """
 
     name: str
@@ -61,6 +63,8 @@ class Column:
     max_inclusive: bool = True
     references: tuple[str, str] | None = None
     doc: str = ""
+    unit: str = ""
+    example: str = ""
 
     def bound_text(self) -> str:
         parts = []
@@ -73,7 +77,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One table of the dataset. ``key`` columns must be unique together."""
+    """One table of the dataset. ``key`` columns must be unique together.
+
+    A ``required`` table must be given (as ``<name>.csv``, ``.parquet`` or ``.xlsx``); a
+    ``non_empty`` one must have rows. An optional table may be absent or have a header only:
+    both mean no rows, and ``when_absent`` says what planning does then. Each pair of
+    ``together`` columns is given whole or left blank whole in every row.
+    """
 
     name: str
     columns: tuple[Column, ...]
@@ -82,6 +92,8 @@ class Table:
     non_empty: bool = False
     doc: str = ""
     row_noun: str = "row"
+    when_absent: str = ""
+    together: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -94,22 +106,29 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
-def _money(name: str, doc: str = "", required: bool = True, default: object = None) -> Column:
-    return Column(name, F, required=required, default=default, min=0, doc=doc)
+def _money(name: str, doc: str = "", required: bool = True, default: object = None,
+           unit: str = "currency", example: str = "") -> Column:
+    return Column(name, F, required=required, default=default, min=0, doc=doc, unit=unit,
+                  example=example)
 
 
 SALES = Table(
     "sales",
     (
-        Column("order_id", S,
+        Column("order_id", S, example="SO0001",
                doc="customer order; every line of an order has its date and customer"),
-        Column("order_date", D),
-        Column("customer_id", S, references=("customers", "customer_id")),
-        Column("sku", S, references=("skus", "sku")),
-        Column("quantity", F, min=0, doc="units sold on this line"),
-        _money("unit_price", required=False),
-        Column("order_time", T, required=False, doc="time the order was received"),
-        Column("promo", B, required=False, default=False, doc="line sold under a promotion"),
+        Column("order_date", D, example="2026-11-16"),
+        Column("customer_id", S, references=("customers", "customer_id"), example="C001",
+               doc="checked against customers when that table is given"),
+        Column("sku", S, references=("skus", "sku"), example="SKU001"),
+        Column("quantity", F, min=0, doc="units sold on this line", unit="units",
+               example="12"),
+        _money("unit_price", required=False, unit="currency per unit", example="5.49",
+               doc="price charged per unit"),
+        Column("order_time", T, required=False, doc="time the order was received",
+               example="09:30"),
+        Column("promo", B, required=False, default=False, doc="line sold under a promotion",
+               example="no"),
     ),
     non_empty=True,
     row_noun="order line",
@@ -119,177 +138,225 @@ SALES = Table(
 SKUS = Table(
     "skus",
     (
-        Column("sku", S),
-        Column("name", S),
-        Column("category", S),
-        Column("supplier_id", S, references=("suppliers", "supplier_id")),
-        _money("unit_cost", doc="purchase price below the first price break"),
-        Column("unit_volume_m3", F, min=0),
-        Column("unit_weight_kg", F, min=0),
-        Column("pack_size", INT, min=1, doc="units per pack; orders are whole packs"),
-        Column("moq", INT, min=0, doc="minimum order quantity in units (0 = none)"),
-        Column("holding_rate", F, required=False, min=0, max=10,
-               doc="yearly holding cost as a fraction of unit_cost; blank = config default"),
+        Column("sku", S, example="SKU001"),
+        Column("name", S, example="Masking tape 50 mm x 50 m"),
+        Column("category", S, example="paint"),
+        Column("supplier_id", S, references=("suppliers", "supplier_id"), example="SUP01"),
+        _money("unit_cost", doc="purchase price below the first price break",
+               unit="currency per unit", example="4.11"),
+        Column("unit_volume_m3", F, min=0, unit="m3 per unit", example="0.000278"),
+        Column("unit_weight_kg", F, min=0, unit="kg per unit", example="0.225"),
+        Column("pack_size", INT, min=1, doc="units per pack; orders are whole packs",
+               unit="units", example="6"),
+        Column("moq", INT, min=0, doc="minimum order quantity in units (0 = none)",
+               unit="units", example="0"),
+        Column("holding_rate", F, required=False, min=0, max=10, unit="per year",
+               doc="yearly holding cost as a fraction of unit_cost; blank = config default",
+               example="0.25"),
         Column("service_level", F, required=False, min=0, min_inclusive=False, max=1,
-               max_inclusive=False, doc="target fill rate; blank = by ABC class from config"),
+               max_inclusive=False, doc="target fill rate; blank = by ABC class from config",
+               example="0.95"),
     ),
     key=("sku",),
     non_empty=True,
     row_noun="SKU",
+    doc="the products sold and bought",
 )
 
 SUPPLIERS = Table(
     "suppliers",
     (
-        Column("supplier_id", S),
-        Column("name", S),
-        Column("lead_time_days", INT, min=0),
-        _money("order_cost", doc="fixed cost of one purchase order"),
-        _money("min_order_value", required=False, default=0.0),
-        Column("order_weekdays", ColumnType.WEEKDAY_LIST, required=False,
+        Column("supplier_id", S, example="SUP01"),
+        Column("name", S, example="Kraft Hygiene S.p.A."),
+        Column("lead_time_days", INT, min=0, unit="days", example="5",
+               doc="days from order to arrival"),
+        _money("order_cost", doc="fixed cost of one purchase order", unit="currency per order",
+               example="39.74"),
+        _money("min_order_value", required=False, default=0.0, example="0",
+               doc="smallest order value the supplier accepts (blank = 0)"),
+        Column("order_weekdays", ColumnType.WEEKDAY_LIST, required=False, example="Mon;Thu",
                doc="weekdays the supplier accepts orders (blank = any)"),
     ),
     key=("supplier_id",),
     non_empty=True,
     row_noun="supplier",
+    doc="the suppliers of the SKUs",
 )
 
 PRICE_BREAKS = Table(
     "price_breaks",
     (
-        Column("sku", S, references=("skus", "sku")),
-        Column("min_qty", F, min=0, min_inclusive=False),
-        _money("unit_price", doc="all-units price when the line quantity is >= min_qty"),
+        Column("sku", S, references=("skus", "sku"), example="SKU001"),
+        Column("min_qty", F, min=0, min_inclusive=False, unit="units", example="120",
+               doc="smallest line quantity getting this price"),
+        _money("unit_price", doc="all-units price when the line quantity is >= min_qty",
+               unit="currency per unit", example="3.95"),
     ),
     key=("sku", "min_qty"),
     required=False,
     doc="all-units discounts; per SKU listed by increasing min_qty with non-rising price",
+    when_absent="no quantity discounts: every SKU is bought at its unit_cost",
 )
 
 INVENTORY = Table(
     "inventory",
     (
-        Column("sku", S, references=("skus", "sku")),
-        Column("on_hand", F, min=0),
+        Column("sku", S, references=("skus", "sku"), example="SKU001"),
+        Column("on_hand", F, min=0, unit="units", example="47"),
     ),
     key=("sku",),
+    required=False,
     doc="stock on hand now; a SKU not listed has none",
+    when_absent="stock taken as 0",
 )
 
 OPEN_ORDERS = Table(
     "open_orders",
     (
-        Column("po_id", S),
-        Column("sku", S, references=("skus", "sku")),
-        Column("quantity", F, min=0, min_inclusive=False),
-        Column("arrival_date", D),
+        Column("po_id", S, example="PO0001", doc="purchase order"),
+        Column("sku", S, references=("skus", "sku"), example="SKU001"),
+        Column("quantity", F, min=0, min_inclusive=False, unit="units", example="60"),
+        Column("arrival_date", D, example="2026-11-25"),
     ),
     key=("po_id", "sku"),
     required=False,
+    doc="purchase order lines ordered and not yet received",
+    when_absent="nothing on the way: no purchase order is awaited",
 )
 
 CUSTOMERS = Table(
     "customers",
     (
-        Column("customer_id", S),
-        Column("name", S),
-        Column("lat", F, min=-90, max=90),
-        Column("lon", F, min=-180, max=180),
-        Column("window_start", T),
-        Column("window_end", T),
-        Column("service_minutes", F, min=0),
+        Column("customer_id", S, example="C001"),
+        Column("name", S, example="Neugraben Electrics GmbH"),
+        Column("lat", F, required=False, min=-90, max=90, unit="degrees", example="53.53122",
+               doc="latitude; blank is accepted, but routing needs it (or a distance matrix)"),
+        Column("lon", F, required=False, min=-180, max=180, unit="degrees", example="9.90221",
+               doc="longitude; blank is accepted, but routing needs it (or a distance matrix)"),
+        Column("window_start", T, example="08:00", doc="delivery window opens"),
+        Column("window_end", T, example="16:00", doc="delivery window closes"),
+        Column("service_minutes", F, min=0, unit="minutes", example="10",
+               doc="time spent at the customer per delivery"),
     ),
     key=("customer_id",),
-    non_empty=True,
+    required=False,
     row_noun="customer",
+    together=(("lat", "lon"),),
+    doc="delivery points",
+    when_absent="no delivery routes (routing skipped); sales customer_ids are not checked",
 )
 
 DELIVERIES = Table(
     "deliveries",
     (
-        Column("order_id", S),
-        Column("customer_id", S, references=("customers", "customer_id")),
-        Column("delivery_date", D),
-        Column("weight_kg", F, min=0),
-        Column("volume_m3", F, min=0),
+        Column("order_id", S, example="SO0001"),
+        Column("customer_id", S, references=("customers", "customer_id"), example="C001"),
+        Column("delivery_date", D, example="2026-11-24"),
+        Column("weight_kg", F, min=0, unit="kg", example="2.7"),
+        Column("volume_m3", F, min=0, unit="m3", example="0.0033"),
     ),
     key=("order_id",),
     required=False,
+    doc="customer orders to deliver",
+    when_absent="deliveries estimated from the sales history",
 )
 
 DEPOTS = Table(
     "depots",
     (
-        Column("depot_id", S),
-        Column("name", S),
-        Column("lat", F, min=-90, max=90),
-        Column("lon", F, min=-180, max=180),
-        Column("open", T),
-        Column("close", T),
-        Column("capacity_m3", F, required=False, min=0, min_inclusive=False),
+        Column("depot_id", S, example="D1"),
+        Column("name", S, example="Depot Billbrook"),
+        Column("lat", F, min=-90, max=90, unit="degrees", example="53.43019"),
+        Column("lon", F, min=-180, max=180, unit="degrees", example="10.12378"),
+        Column("open", T, example="05:00"),
+        Column("close", T, example="22:00"),
+        Column("capacity_m3", F, required=False, min=0, min_inclusive=False, unit="m3",
+               example="320", doc="storage volume; blank = unlimited"),
     ),
     key=("depot_id",),
-    non_empty=True,
+    required=False,
     row_noun="depot",
+    doc="warehouses the vehicles start from",
+    when_absent="no delivery routes (routing skipped) and no warehouse volume limit",
 )
 
 VEHICLES = Table(
     "vehicles",
     (
-        Column("vehicle_id", S),
-        Column("depot_id", S, references=("depots", "depot_id")),
-        Column("capacity_kg", F, min=0, min_inclusive=False),
-        Column("capacity_m3", F, min=0, min_inclusive=False),
-        _money("fixed_cost", doc="per day used"),
-        _money("cost_per_km"),
-        _money("cost_per_hour"),
-        Column("shift_start", T),
-        Column("shift_end", T),
+        Column("vehicle_id", S, example="V01"),
+        Column("depot_id", S, references=("depots", "depot_id"), example="D1"),
+        Column("capacity_kg", F, min=0, min_inclusive=False, unit="kg", example="3000"),
+        Column("capacity_m3", F, min=0, min_inclusive=False, unit="m3", example="18"),
+        _money("fixed_cost", doc="per day used", unit="currency per day", example="107.85"),
+        _money("cost_per_km", unit="currency per km", example="0.54"),
+        _money("cost_per_hour", unit="currency per hour", example="33.68"),
+        Column("shift_start", T, example="06:00"),
+        Column("shift_end", T, example="16:00"),
     ),
     key=("vehicle_id",),
-    non_empty=True,
+    required=False,
     row_noun="vehicle",
+    doc="the delivery fleet",
+    when_absent="no delivery routes (routing skipped)",
 )
 
 EMPLOYEES = Table(
     "employees",
     (
-        Column("employee_id", S),
-        Column("name", S),
-        Column("skills", ColumnType.STRING_LIST),
-        _money("hourly_cost"),
-        Column("min_hours_week", F, min=0, max=168),
-        Column("max_hours_week", F, min=0, max=168),
-        Column("unavailable", ColumnType.DATE_LIST, required=False),
+        Column("employee_id", S, example="E001"),
+        Column("name", S, example="Clara Demir"),
+        Column("skills", ColumnType.STRING_LIST, example="picker;packer",
+               doc="skills as named in process_steps (for example picker;packer)"),
+        _money("hourly_cost", unit="currency per hour", example="20.47"),
+        Column("min_hours_week", F, min=0, max=168, unit="hours per week", example="20"),
+        Column("max_hours_week", F, min=0, max=168, unit="hours per week", example="40"),
+        Column("unavailable", ColumnType.DATE_LIST, required=False, example="2026-11-27",
+               doc="days off (holidays, leave)"),
     ),
     key=("employee_id",),
-    non_empty=True,
+    required=False,
     row_noun="employee",
+    doc="warehouse staff",
+    when_absent="no roster (staffing skipped)",
 )
 
 SHIFTS = Table(
     "shifts",
     (
-        Column("shift_id", S),
-        Column("start", T),
-        Column("end", T, doc="an end before the start means the shift crosses midnight"),
-        Column("break_minutes", F, min=0),
+        Column("shift_id", S, example="early"),
+        Column("start", T, example="06:00"),
+        Column("end", T, doc="an end before the start means the shift crosses midnight",
+               example="14:00"),
+        Column("break_minutes", F, min=0, unit="minutes", example="30"),
     ),
     key=("shift_id",),
-    non_empty=True,
+    required=False,
     row_noun="shift type",
+    doc="shift types a roster is made of",
+    when_absent="no roster (staffing skipped)",
+)
+
+# The manual's order-handling steps (2.1, NOTES.md), used when a dataset has no process_steps.
+MANUAL_PROCESS_STEPS: tuple[tuple[str, float, str], ...] = (
+    ("receive_order", 5.0, "sales_admin"),
+    ("review_confirm", 15.0, "sales_admin"),
+    ("allocate_pick", 30.0, "picker"),
+    ("pack_qc", 20.0, "packer"),
+    ("consolidate_ship", 10.0, "shipper"),
 )
 
 PROCESS_STEPS = Table(
     "process_steps",
     (
-        Column("step", S),
-        Column("minutes_per_order", F, min=0),
-        Column("skill", S),
+        Column("step", S, example="receive_order"),
+        Column("minutes_per_order", F, min=0, unit="minutes per order", example="5"),
+        Column("skill", S, example="sales_admin", doc="skill an employee needs for the step"),
     ),
     key=("step",),
     required=False,
     doc="order-handling steps; when absent, the manual's five steps (NOTES.md)",
+    when_absent="the manual's order-handling steps: " + ", ".join(
+        f"{step} {minutes:g}" for step, minutes, _ in MANUAL_PROCESS_STEPS) + " minutes per order",
 )
 
 TABLES: dict[str, Table] = {
@@ -300,13 +367,10 @@ TABLES: dict[str, Table] = {
     )
 }
 
-# The manual's order-handling steps (2.1, NOTES.md), used when a dataset has no process_steps.
-MANUAL_PROCESS_STEPS: tuple[tuple[str, float, str], ...] = (
-    ("receive_order", 5.0, "sales_admin"),
-    ("review_confirm", 15.0, "sales_admin"),
-    ("allocate_pick", 30.0, "picker"),
-    ("pack_qc", 20.0, "packer"),
-    ("consolidate_ship", 10.0, "shipper"),
-)
+STAGE_TABLES: dict[str, tuple[str, ...]] = {
+    "routing": ("customers", "depots", "vehicles"),
+    "staffing": ("employees", "shifts"),
+}
+"""Optional tables a weekly stage cannot run without (each needs at least one row)."""
 
 FILE_FORMATS = ("csv", "parquet", "xlsx")

@@ -63,7 +63,9 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
     """Typed frame of ``raw``; bad cells become missing and are reported to ``out``.
 
     The returned frame keeps the user's row numbers as its index and has every column of the
-    spec (absent optional columns filled with their default).
+    spec, each typed by its column type whatever the cells: an absent optional column is read
+    as a column of blank cells (so it takes its default), and a table with a header only gives
+    typed columns without rows.
     """
     text = raw.frame
     missing = [c.name for c in spec.columns if c.required and c.name not in text.columns]
@@ -72,17 +74,19 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
                         f"missing column {name} (required in {spec.name}; "
                         f"found: {', '.join(text.columns) or 'no columns'})"))
     typed = pd.DataFrame(index=text.index)
+    blanks: dict[str, np.ndarray] = {}
     for col in spec.columns:
-        if col.name not in text.columns:
-            typed[col.name] = pd.Series([col.default] * len(text), index=text.index, dtype=object)
-            continue
-        cells = text[col.name].astype(str)
+        if col.name in text.columns:
+            cells = text[col.name].astype(str)
+        else:
+            cells = pd.Series([""] * len(text), index=text.index, dtype=str)
         parsed = PARSERS[col.type](cells)
         if parsed.bad.any():
             rows = _mask_rows(text, parsed.bad)
             out.add_rows(raw.file, rows, col.name, cells[parsed.bad], parsed.rule)
         values = parsed.values
         blank = (cells == "").to_numpy(dtype=bool)
+        blanks[col.name] = blank
         if col.type in (ColumnType.STRING_LIST,):
             blank = values.map(len).eq(0).to_numpy(dtype=bool)
         if col.required and blank.any():
@@ -109,7 +113,23 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
                 values = values.astype(bool)
         typed[col.name] = values
     _check_key(raw, spec, typed, out)
+    _check_together(raw, spec, blanks, out)
     return typed
+
+
+def _check_together(raw: RawTable, spec: Table, blanks: dict[str, np.ndarray],
+                    out: ProblemCollector) -> None:
+    """Rows giving one column of a pair that only makes sense whole (lat and lon)."""
+    for first, second in spec.together:
+        for given, blank in ((first, second), (second, first)):
+            if given not in raw.frame.columns:
+                continue
+            rows = _mask_rows(raw.frame, ~blanks[given] & blanks[blank])
+            for row in rows:
+                value = raw.frame.at[row, given]
+                out.add(Problem(raw.file, int(row), blank, "",
+                                f"{first} and {second} go together: {given} is {value}, "
+                                f"{blank} is blank (give both or neither)"))
 
 
 def _check_key(raw: RawTable, spec: Table, typed: pd.DataFrame, out: ProblemCollector) -> None:
@@ -179,7 +199,8 @@ def _check_price_breaks(file: str, breaks: pd.DataFrame, skus: pd.DataFrame | No
         return
     cost = skus.dropna(subset=["sku", "unit_cost"]).set_index("sku")["unit_cost"]
     cost = cost[~cost.index.duplicated()]
-    base = frame["sku"].map(cost)
+    # typed even without rows (mapping an empty text column keeps the text dtype on pandas 3)
+    base = frame["sku"].map(cost).astype("float64")
     above = (frame["unit_price"] > base).to_numpy()
     for row, sku, price, unit in zip(frame.index[above], frame["sku"][above],
                                      frame["unit_price"][above], base[above], strict=True):
@@ -252,13 +273,18 @@ def check_table_rules(name: str, file: str, typed: pd.DataFrame,
 def check_references(name: str, file: str, typed: pd.DataFrame,
                      tables: dict[str, pd.DataFrame], files: dict[str, str],
                      out: ProblemCollector) -> None:
-    """Every value of a referencing column must exist in the referenced table."""
+    """Every value of a referencing column must exist in the referenced table.
+
+    A reference into a table without rows is not checked: an optional table that is absent or
+    has a header only means the company does not keep that data (validate says which stage it
+    leaves out), and a required one without rows is reported by itself.
+    """
     for col in TABLES[name].columns:
         if col.references is None:
             continue
         target_table, target_column = col.references
         target = tables.get(target_table)
-        if target is None:  # the referenced table could not be read; reported already
+        if target is None or target.empty:  # unread (reported already), absent or row-less
             continue
         known = pd.Index(target[target_column].dropna().unique())
         values = typed[col.name]
