@@ -16,7 +16,7 @@ import pandas as pd
 
 RETURN_COLUMNS = ("file", "row", "order_id", "order_date", "customer_id", "sku", "quantity",
                   "unit_price", "reason")
-_CREDIT_WORDS = re.compile(r"(?i)(credit|return|refund|cancel|void|rma|銷退|退貨|折讓|作廢|"
+_CREDIT_WORDS = re.compile(r"(?i)(?:credit|return|refund|cancel|void|rma|銷退|退貨|折讓|作廢|"
                            r"取消|退款|销退|退货|折让|作废)")
 _CREDIT_PREFIX = re.compile(r"^(?:C|CN|CR|RMA)[-_ ]?\d+$", flags=re.IGNORECASE)
 _DIGITS = re.compile(r"^\d+$")

@@ -120,11 +120,21 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
     for field in ("name", "category", "status", "doc_type"):
         if field in frame:
             out[field] = frame[field].astype(str).to_numpy()
+    if "name" in out:
+        out["name"] = _short_names(out["name"])
     minutes = frame["_minutes"].to_numpy() if "_minutes" in frame else np.array([-1])
     if len(minutes) == len(out) and (minutes >= 0).all():
         out["order_time"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes] \
             if len(out) < 50_000 else _times(minutes)
     return out
+
+
+def _short_names(names: pd.Series) -> np.ndarray:
+    """A description's first line without a leading ``[code]`` (Odoo writes both)."""
+    codes, uniques = pd.factorize(names)
+    short = [_BRACKETED.sub(r"\g<name>", str(u).strip().split("\n", 1)[0]).strip()
+             for u in uniques]
+    return np.array([*short, ""], dtype=object)[codes]
 
 
 def _times(minutes: np.ndarray) -> np.ndarray:

@@ -1,0 +1,299 @@
+"""`salesflow import` on realistic exports built here: Odoo, SAP Business One, a Taiwanese ERP
+in Big5 with ROC dates, a UCI Online Retail style invoice log, a European cp1252 file with
+semicolons and decimal commas, Excel "Unicode text", XLSX and GB18030 with Simplified headers.
+Each must give the expected mapping, rows, returns and assumptions, and a dataset that loads."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesflow.data.dataset import load_dataset
+
+
+def _import(run_cli: Callable[..., object], out: Path, *args: object) -> dict:
+    result = run_cli("import", *args, "--out", out, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _columns(report: dict, name: str) -> dict[str, str]:
+    return next(f for f in report["files"] if f["name"] == name)["columns"]
+
+
+def _file(report: dict, name: str) -> dict:
+    return next(f for f in report["files"] if f["name"] == name)
+
+
+def _assumed(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "assumptions.csv", dtype=str, keep_default_na=False)
+
+
+def _sales(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "sales.csv", dtype=str, keep_default_na=False)
+
+
+ODOO_ROWS = [
+    ["Order Reference", "Order Date", "Customer", "Product", "Description", "Quantity",
+     "Unit Price", "Subtotal", "Status"],
+    ["S00021", "2026-01-05 10:12:00", "Azure Interior", "[FURN_7800] Desk Combination",
+     "[FURN_7800] Desk Combination\nDesk combination, black-brown: chair + desk + drawer.",
+     "2.00", "450.00", "900.00", "Sales Order"],
+    ["S00021", "2026-01-05 10:12:00", "Azure Interior", "[FURN_0269] Office Chair Black",
+     "[FURN_0269] Office Chair Black", "4.00", "120.50", "482.00", "Sales Order"],
+    ["S00022", "2026-01-06 14:40:00", "Deco Addict", "[FURN_0269] Office Chair Black",
+     "[FURN_0269] Office Chair Black", "1.00", "120.50", "120.50", "Cancelled"],
+    ["S00023", "2026-01-13 09:05:00", "Gemini Furniture", "[E-COM11] Cabinet with Doors",
+     "[E-COM11] Cabinet with Doors", "3.00", "140.00", "420.00", "Sales Order"],
+]
+
+
+def _odoo_csv() -> str:
+    """Odoo's export: every field quoted, a description with a line break inside quotes."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(ODOO_ROWS)
+    return buffer.getvalue()
+
+
+def test_odoo_sales_order_lines(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    src = tmp_path / "sale.order.line.csv"
+    src.write_text(_odoo_csv(), encoding="utf-8")
+    out = tmp_path / "shop"
+    report = _import(run_cli, out, src)
+    assert _columns(report, src.name) == {
+        "Order Reference": "order_id", "Order Date": "order_date", "Customer": "customer_id",
+        "Product": "sku", "Description": "name", "Quantity": "quantity",
+        "Unit Price": "unit_price", "Subtotal": "line_total", "Status": "status"}
+    assert report["rows"]["sales"] == 3 and report["returns"] == 1
+    assert report["return_reasons"] == {"status": 1}
+    sales = _sales(out)
+    assert sorted(sales["sku"].unique()) == ["E-COM11", "FURN_0269", "FURN_7800"]
+    assert list(sales["order_time"]) == ["10:12", "10:12", "09:05"]
+    skus = pd.read_csv(out / "skus.csv", dtype=str).set_index("sku")
+    assert skus.loc["FURN_0269", "name"] == "Office Chair Black"
+    assert float(skus.loc["FURN_7800", "unit_cost"]) == pytest.approx(450 * 0.7)
+    load_dataset(out)
+
+
+SAP = [
+    ["DocNum", "DocDate", "CardCode", "CardName", "ItemCode", "Dscription", "Quantity", "Price",
+     "LineTotal", "WhsCode", "Document Type"],
+    ["1001", "05.01.2026", "C20000", "Maxi-Teq", "A00001", "IBM Infoprint 1312", "10", "400",
+     "4000", "01", "Invoice"],
+    ["1001", "05.01.2026", "C20000", "Maxi-Teq", "A00002", "IBM Infoprint 1222", "5", "350",
+     "1750", "01", "Invoice"],
+    ["1002", "14.01.2026", "C30000", "Microchips", "A00001", "IBM Infoprint 1312", "2", "400",
+     "800", "01", "Invoice"],
+    ["9001", "20.01.2026", "C20000", "Maxi-Teq", "A00002", "IBM Infoprint 1222", "1", "350",
+     "350", "01", "Credit Memo"],
+]
+
+
+def test_sap_business_one_unicode_text(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """Excel's "Unicode text": UTF-16 with a BOM, tab-separated; dates D.M.YYYY."""
+    src = tmp_path / "OINV.txt"
+    src.write_bytes("\r\n".join("\t".join(r) for r in SAP).encode("utf-16"))
+    out = tmp_path / "sap"
+    report = _import(run_cli, out, src)
+    info = _file(report, src.name)
+    assert info["encoding"] == "utf-16" and info["delimiter"] == "\t"
+    assert info["date_format"] == "DMY"
+    assert info["columns"]["DocNum"] == "order_id"
+    assert info["columns"]["CardCode"] == "customer_id"
+    assert info["columns"]["ItemCode"] == "sku"
+    assert info["columns"]["Dscription"] == "name"
+    assert info["columns"]["Document Type"] == "doc_type"
+    assert info["unplaced"] == ["WhsCode"]
+    assert report["rows"]["sales"] == 3 and report["returns"] == 1
+    assert list(_sales(out)["order_date"]) == ["2026-01-05", "2026-01-05", "2026-01-14"]
+    load_dataset(out)
+
+
+TW_ORDERS = """單別,單號,訂單日期,客戶代號,客戶簡稱,品號,品名,數量,單價,金額,備註
+銷貨,20260105001,115/01/05,C001,大同五金,A-100,不鏽鋼螺絲 M6,"1,200",2.5,3000,
+銷貨,20260105001,115/01/05,C001,大同五金,B-200,六角螺帽 M6,800,1.2,960,急件
+銷貨,20260112002,115/01/12,C002,永和建材,A-100,不鏽鋼螺絲 M6,500,2.5,1250,
+銷退,20260115001,115/01/15,C002,永和建材,A-100,不鏽鋼螺絲 M6,50,2.5,125,瑕疵退回
+"""
+TW_PRODUCTS = """品號,品名,類別,主供應商,單位成本,包裝量
+A-100,不鏽鋼螺絲 M6,螺絲,V01,1.8,100
+B-200,六角螺帽 M6,螺帽,V02,0.8,
+C-300,平華司 M6,華司,V01,0.3,500
+"""
+TW_STOCK = "品號,庫存數量\nA-100,3000\nB-200,-5\n"
+
+
+def test_taiwanese_erp_big5(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    files = []
+    for name, text in (("訂單.csv", TW_ORDERS), ("商品.csv", TW_PRODUCTS),
+                       ("庫存.csv", TW_STOCK)):
+        path = tmp_path / name
+        path.write_bytes(text.encode("cp950"))
+        files.append(path)
+    out = tmp_path / "tw"
+    report = _import(run_cli, out, *files)
+    orders = _file(report, "訂單.csv")
+    assert orders["table"] == "sales" and orders["encoding"] == "cp950"
+    assert orders["date_format"] == "ROC"
+    assert orders["columns"] == {
+        "單別": "doc_type", "單號": "order_id", "訂單日期": "order_date", "客戶代號": "customer_id",
+        "客戶簡稱": "customer_name", "品號": "sku", "品名": "name", "數量": "quantity",
+        "單價": "unit_price", "金額": "line_total"}
+    assert orders["unplaced"] == ["備註"]
+    assert _file(report, "商品.csv")["table"] == "skus"
+    assert _file(report, "庫存.csv")["table"] == "inventory"
+    assert report["rows"] == {"sales": 3, "skus": 3, "suppliers": 2, "inventory": 2,
+                              "process_steps": 5}
+    assert report["returns"] == 1 and report["return_reasons"] == {"document type": 1}
+    sales = _sales(out)
+    assert list(sales["order_date"]) == ["2026-01-05", "2026-01-05", "2026-01-12"]
+    assert sales["quantity"].astype(float).tolist() == [1200, 800, 500]
+    assert sales["order_id"].iloc[0] == "銷貨-20260105001"
+    skus = pd.read_csv(out / "skus.csv", dtype=str).set_index("sku")
+    assert skus.loc["A-100", "unit_cost"] == "1.8" and skus.loc["C-300", "pack_size"] == "500"
+    assert skus.loc["B-200", "pack_size"] == "1"
+    assumed = _assumed(out)
+    negative = assumed[(assumed["table"] == "inventory") & (assumed["key"] == "B-200")]
+    assert len(negative) == 1 and "-5" in negative["why"].iloc[0]
+    assert not ((assumed["table"] == "skus") & (assumed["column"] == "unit_cost")).any()
+    dataset = load_dataset(out)
+    assert dataset.tables["inventory"].set_index("sku")["on_hand"].to_dict() == {
+        "A-100": 3000.0, "B-200": 0.0}
+
+
+UCI = """InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom
+536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom
+536366,22633,HAND WARMER UNION JACK,6,12/1/2010 8:28,1.85,,United Kingdom
+536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,12/13/2010 8:34,1.69,13047,United Kingdom
+C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527,United Kingdom
+C536383,35004C,SET OF 3 COLOURED  FLYING DUCKS,-1,12/1/2010 9:49,4.65,15311,United Kingdom
+536414,22139,,56,12/1/2010 11:52,0,,United Kingdom
+536415,22139,RETROSPOT TEA SET CERAMIC 11 PC ,-3,12/2/2010 11:52,4.95,,United Kingdom
+"""
+
+
+def test_uci_online_retail_with_cancellations(run_cli: Callable[..., object],
+                                               tmp_path: Path) -> None:
+    src = tmp_path / "Online Retail.csv"
+    src.write_bytes(UCI.encode("cp1252"))
+    out = tmp_path / "uci"
+    report = _import(run_cli, out, src)
+    info = _file(report, src.name)
+    assert info["date_format"] == "MDY" and info["columns"]["InvoiceNo"] == "order_id"
+    assert info["columns"]["StockCode"] == "sku" and info["columns"]["CustomerID"] == \
+        "customer_id"
+    assert report["rows"]["sales"] == 5
+    assert report["returns"] == 3
+    assert report["return_reasons"] == {"credit note number": 2, "negative quantity": 1}
+    returns = pd.read_csv(out / "returns.csv", dtype=str)
+    assert list(returns["order_id"]) == ["C536379", "C536383", "536415"]
+    assert list(returns["row"]) == ["6", "7", "9"]
+    assumed = _assumed(out)
+    unknown = assumed[(assumed["table"] == "sales") & (assumed["column"] == "customer_id")]
+    assert unknown["value"].tolist() == ["UNKNOWN"] and unknown["why"].str.startswith("3 ").all()
+    assert set(_sales(out)["customer_id"]) == {"17850", "13047", "UNKNOWN"}
+    load_dataset(out)
+
+
+EURO = """Invoice No;Invoice Date;Customer ID;Item Code;Description;Qty;Unit Price;Category
+R-2026-001;05.01.2026;K100;KAF-01;Café Crème 1 kg;12;18,90;Kaffee
+R-2026-001;05.01.2026;K100;SCH-02;Schokolade Zartbitter;"1.250";2,45;Süßwaren
+R-2026-002;13.01.2026;K200;KAF-01;Café Crème 1 kg;3;"1.234,50";Kaffee
+"""
+
+
+def test_european_cp1252_semicolons_decimal_commas(run_cli: Callable[..., object],
+                                                    tmp_path: Path) -> None:
+    src = tmp_path / "export.csv"
+    src.write_bytes(EURO.encode("cp1252"))
+    out = tmp_path / "eu"
+    report = _import(run_cli, out, src)
+    info = _file(report, src.name)
+    assert info["encoding"] == "cp1252" and info["delimiter"] == ";"
+    assert info["decimal"] == "," and info["date_format"] == "DMY"
+    sales = _sales(out)
+    assert sales["quantity"].astype(float).tolist() == [12, 1250, 3]
+    assert sales["unit_price"].astype(float).tolist() == [18.9, 2.45, 1234.5]
+    skus = pd.read_csv(out / "skus.csv", dtype=str).set_index("sku")
+    assert skus.loc["KAF-01", "name"] == "Café Crème 1 kg"
+    assert skus.loc["SCH-02", "category"] == "Süßwaren"
+    suppliers = pd.read_csv(out / "suppliers.csv", dtype=str)
+    assert sorted(suppliers["supplier_id"]) == ["SUP-Kaffee", "SUP-Süßwaren"]
+    load_dataset(out)
+
+
+def test_woocommerce_xlsx(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    frame = pd.DataFrame({
+        "Order Number": [1201, 1201, 1202, 1203],
+        "Order Date": [dt.datetime(2026, 2, 2, 9, 30), dt.datetime(2026, 2, 2, 9, 30),
+                       dt.datetime(2026, 2, 3, 16, 5), dt.datetime(2026, 2, 4, 11, 0)],
+        "Order Status": ["completed", "completed", "refunded", "processing"],
+        "Customer User ID": [17, 17, 23, 31],
+        "SKU": ["WOO-HOODIE", "WOO-CAP", "WOO-CAP", "WOO-HOODIE"],
+        "Item Name": ["Hoodie", "Cap", "Cap", "Hoodie"],
+        "Quantity": [1, 2, 1, 4],
+        "Item Cost": [45.0, 16.0, 16.0, 42.5],
+        "Coupon Code": ["", "SUMMER", "", ""],
+    })
+    src = tmp_path / "orders.xlsx"
+    frame.to_excel(src, index=False)
+    out = tmp_path / "woo"
+    report = _import(run_cli, out, src)
+    info = _file(report, src.name)
+    assert info["columns"]["Order Number"] == "order_id"
+    assert info["columns"]["Item Cost"] == "unit_price"
+    assert info["unplaced"] == ["Coupon Code"]
+    assert report["rows"]["sales"] == 3 and report["return_reasons"] == {"status": 1}
+    sales = _sales(out)
+    assert list(sales["order_date"]) == ["2026-02-02", "2026-02-02", "2026-02-04"]
+    assert list(sales["order_time"]) == ["09:30", "09:30", "11:00"]
+    load_dataset(out)
+
+
+GB = """单号,日期,客户编号,品号,品名,数量,单价
+XS001,2026/3/2,K01,P-1,绿茶 500克,10,35.5
+XS001,2026/3/2,K01,P-2,乌龙茶 500克,5,48
+XS002,2026/3/9,K02,P-1,绿茶 500克,7,35.5
+"""
+
+
+def test_gb18030_simplified_headers(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    src = tmp_path / "销售.csv"
+    src.write_bytes(GB.encode("gb18030"))
+    out = tmp_path / "cn"
+    report = _import(run_cli, out, src)
+    info = _file(report, src.name)
+    assert info["encoding"] == "gb18030" and info["date_format"] == "YMD"
+    assert info["columns"] == {"单号": "order_id", "日期": "order_date", "客户编号": "customer_id",
+                               "品号": "sku", "品名": "name", "数量": "quantity",
+                               "单价": "unit_price"}
+    skus = pd.read_csv(out / "skus.csv", dtype=str).set_index("sku")
+    assert skus.loc["P-2", "name"] == "乌龙茶 500克"
+    load_dataset(out)
+
+
+def test_parquet_and_summary_text(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    frame = pd.DataFrame({"order_id": ["1", "2"], "order_date": pd.to_datetime(
+        ["2026-01-05", "2026-01-06"]), "customer_id": ["a", "b"], "sku": ["x", "y"],
+        "qty": [1.0, 2.0], "notes": ["", "gift"]})
+    src = tmp_path / "lines.parquet"
+    frame.to_parquet(src)
+    out = tmp_path / "pq"
+    result = run_cli("import", src, "--out", out)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "lines.parquet: table sales" in text
+    assert "qty -> quantity" in text
+    assert "not imported (no field): notes" in text
+    assert "Returns kept apart in returns.csv: 0" in text
+    assert "skus.pack_size = 1" in text
+    assert (out / "mapping.toml").is_file() and (out / "import_defaults.toml").is_file()
+    load_dataset(out)
