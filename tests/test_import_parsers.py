@@ -1,0 +1,187 @@
+"""The import's parsers on their own: numbers and dates (hypothesis round trips), encodings,
+delimiters and column synonyms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salesflow.data.errors import InvalidInputError
+from salesflow.data.importing.columns import match_column, match_columns
+from salesflow.data.importing.dates import AmbiguousDates, parse_dates
+from salesflow.data.importing.delimited import read_delimited, sniff_delimiter
+from salesflow.data.importing.numbers import format_number, parse_numbers
+from salesflow.data.importing.recognise import recognise
+from salesflow.data.importing.text import detect_encoding, read_text
+
+amounts = st.decimals(min_value=-10_000_000, max_value=10_000_000, places=2,
+                      allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(amounts, min_size=1, max_size=20),
+       st.sampled_from([(",", "."), (".", ","), (",", ""), (".", ""), (".", " "), (",", " ")]))
+def test_numbers_round_trip(values: list, style: tuple[str, str]) -> None:
+    decimal, thousands = style
+    text = pd.Series([format_number(float(v), decimal, thousands) for v in values])
+    parsed = parse_numbers(text, hint=decimal)
+    assert not parsed.bad.any()
+    assert parsed.values.tolist() == pytest.approx([float(v) for v in values], abs=1e-9)
+
+
+def test_numbers_decide_the_mark_from_the_column() -> None:
+    assert parse_numbers(pd.Series(["1.234,50", "7"])).values.tolist() == [1234.5, 7.0]
+    assert parse_numbers(pd.Series(["1,234.50", "7"]), hint=",").values.tolist() == [1234.5, 7]
+    assert parse_numbers(pd.Series(["2.5", "1.234"]), hint=",").values.tolist() == [2.5, 1.234]
+    assert parse_numbers(pd.Series(["12%", "NT$ 1,200", "(5)", "5-", "$7.25"])).values \
+        .tolist() == [0.12, 1200.0, -5.0, -5.0, 7.25]
+    assert parse_numbers(pd.Series(["€ 3,5", "1.200"])).values.tolist() == [3.5, 1200.0]
+    bad = parse_numbers(pd.Series(["1", "", "x"]))
+    assert bad.bad.tolist() == [False, False, True]
+
+
+days = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))
+STYLES = {
+    "YMD": lambda d: f"{d:%Y-%m-%d}",
+    "DMY": lambda d: f"{d.day}.{d.month}.{d.year}",
+    "MDY": lambda d: f"{d.month}/{d.day}/{d.year}",
+    "ROC": lambda d: f"{d.year - 1911}/{d.month:02d}/{d.day:02d}",
+    "SERIAL": lambda d: str((d - dt.date(1899, 12, 30)).days),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(days, min_size=1, max_size=15), st.sampled_from(sorted(STYLES)),
+       st.booleans())
+def test_dates_round_trip(values: list[dt.date], style: str, with_time: bool) -> None:
+    if style == "ROC":
+        values = [d for d in values if d.year >= 1912 + 10] or [dt.date(2026, 11, 27)]
+    text = [STYLES[style](d) for d in values]
+    if with_time and style != "SERIAL":
+        text = [t + " 13:45" for t in text]
+    parsed = parse_dates(pd.Series(text), style)
+    assert not parsed.bad.any()
+    assert [pd.Timestamp(v).date() for v in parsed.values] == values
+    if with_time and style != "SERIAL":
+        assert set(parsed.minutes.tolist()) == {13 * 60 + 45}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(days, min_size=1, max_size=15), st.sampled_from(["DMY", "MDY"]))
+def test_day_month_order_told_or_refused(values: list[dt.date], style: str) -> None:
+    text = pd.Series([STYLES[style](d) for d in values])
+    telling = [d for d in values if d.day > 12]
+    if telling:
+        parsed = parse_dates(text)
+        assert parsed.order == style
+        assert [pd.Timestamp(v).date() for v in parsed.values] == values
+    elif any(d.day != d.month for d in values):
+        with pytest.raises(AmbiguousDates) as info:
+            parse_dates(text)
+        assert text.iloc[info.value.position] == info.value.text
+        first, second = info.value.text.replace(".", "/").split("/")[:2]
+        assert first != second
+
+
+def test_roc_and_chinese_dates() -> None:
+    parsed = parse_dates(pd.Series(["115/11/27", "民國115年11月27日", "115.11.27", "1151127",
+                                    "民國 99年1月2日"]))
+    assert parsed.order == "ROC"
+    assert [str(pd.Timestamp(v).date()) for v in parsed.values] == \
+        ["2026-11-27"] * 4 + ["2010-01-02"]
+    iso = parse_dates(pd.Series(["2026年11月27日", "20261128", "2026/11/29 8:05 PM"]))
+    assert [str(pd.Timestamp(v).date()) for v in iso.values] == \
+        ["2026-11-27", "2026-11-28", "2026-11-29"]
+    assert iso.minutes.tolist() == [-1, -1, 20 * 60 + 5]
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("品號,品名,數量\nA-1,不鏽鋼螺絲,10\nB-2,六角螺帽,5\n", "cp950"),
+    ("品号,品名,数量\nA-1,不锈钢螺丝,10\nB-2,六角螺母,5\n", "gb18030"),
+    ("Artikel;Menge\nCafé Crème;3\nSüßwaren – Müller;4\n", "cp1252"),
+    ("sku,name\nA,Crème brûlée\n", "utf-8"),
+])
+def test_encodings_detected(text: str, encoding: str) -> None:
+    assert detect_encoding(text.encode(encoding)) == encoding
+    assert read_text(text.encode(encoding), "f.csv").text == text
+
+
+def test_bom_and_utf16_detected() -> None:
+    assert detect_encoding("a,b\n".encode("utf-8-sig")) == "utf-8-sig"
+    assert detect_encoding("品號\t數量\n".encode("utf-16")) == "utf-16"
+    assert detect_encoding("sku\tqty\nA\t1\n".encode("utf-16-le")) == "utf-16-le"
+    assert read_text("品號\t數量\n".encode("utf-16"), "f.txt").text == "品號\t數量\n"
+
+
+def test_cjk_wins_over_cp1252_when_both_decode() -> None:
+    """Big5 bytes of a Chinese file also decode as cp1252 (as mojibake): CJK is preferred."""
+    data = "客戶,品名\n大同,螺絲\n永和,華司\n".encode("cp950")
+    data.decode("cp1252")  # both readings are possible
+    assert detect_encoding(data) == "cp950"
+
+
+def test_undecodable_byte_names_line_and_encoding() -> None:
+    data = "a,b\n1,2\n3,é\n".encode("cp1252")
+    with pytest.raises(InvalidInputError) as info:
+        read_text(data, "f.csv", "utf-8")
+    problem = info.value.problems[0]
+    assert problem.row == 3 and "utf-8" in problem.rule and "--encoding" in problem.rule
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_delimiters_sniffed_and_quoted_line_breaks_kept(sep: str) -> None:
+    text = sep.join(["id", "note", "qty"]) + "\n" + sep.join(["1", '"two\nlines"', "3"]) + \
+        "\n" + sep.join(["2", "plain", "4"]) + "\n"
+    assert sniff_delimiter(text) == sep
+    src = read_delimited(text.encode("utf-8"), "f.csv")
+    assert src.frame["note"].tolist() == ["two\nlines", "plain"]
+    assert src.frame["qty"].tolist() == ["3", "4"]
+
+
+@pytest.mark.parametrize(("name", "field"), [
+    ("Order ID", "order_id"), ("invoice_no", "order_id"), ("Document No.", "order_id"),
+    ("訂單編號", "order_id"), ("單號", "order_id"), ("单号", "order_id"),
+    ("InvoiceDate", "order_date"), ("訂單日期", "order_date"), ("日期", "order_date"),
+    ("Customer-ID", "customer_id"), ("客戶編號", "customer_id"), ("客戶代號", "customer_id"),
+    ("StockCode", "sku"), ("Product ID", "sku"), ("Material", "sku"), ("品號", "sku"),
+    ("料號", "sku"), ("商品編號", "sku"), ("Lineitem sku", "sku"), ("ＱＴＹ", "quantity"),
+    ("數量", "quantity"), ("Unit Price", "unit_price"), ("單價", "unit_price"),
+    ("Product Name", "name"), ("品名", "name"), ("類別", "category"),
+    ("Order Lines/Product", "sku"), ("partner_id", "customer_id"),
+    ("Qty On Hand", "on_hand"), ("庫存", "on_hand"), ("Lead Time", "lead_time_days"),
+    ("Latitude", "lat"), ("單別", "doc_type"),
+])
+def test_synonyms(name: str, field: str) -> None:
+    hit = match_column(name)
+    assert hit is not None and hit[0] == field
+
+
+def test_most_typical_name_wins_and_the_rest_is_listed() -> None:
+    mapping, unplaced = match_columns(["Customer", "CustomerID", "Memo"])
+    assert mapping == {"CustomerID": "customer_id"}
+    assert unplaced == ["Customer", "Memo"]
+
+
+@pytest.mark.parametrize(("columns", "table"), [
+    (["InvoiceNo", "StockCode", "Quantity", "InvoiceDate"], "sales"),
+    (["品號", "品名", "類別", "單位成本"], "skus"),
+    (["Item Code", "Qty On Hand"], "inventory"),
+    (["Customer ID", "Name", "Address", "Latitude", "Longitude"], "customers"),
+    (["Vendor", "Vendor Name", "Lead Time"], "suppliers"),
+    (["PO Number", "Item", "Quantity", "Expected Date"], "open_orders"),
+])
+def test_files_recognised_by_their_columns(columns: list[str], table: str) -> None:
+    found = recognise(columns)
+    assert found.table == table
+    assert found.scores[table] == max(found.scores.values())
+
+
+def test_bare_name_means_the_kind_of_file() -> None:
+    assert recognise(["Customer ID", "Name", "Latitude", "Longitude"]).columns["Name"] == \
+        "customer_name"
+    assert recognise(["Name", "Created at", "Lineitem sku", "Lineitem quantity"]) \
+        .columns["Name"] == "order_id"
