@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from salesflow.data.instances.lotsizing import read_known_values, read_trigeiro
-from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
+from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.purchasing.solve import solve_purchasing
 from salesflow.optimizer.purchasing.trigeiro import check_lotsizing, lotsizing_problem
 
 
@@ -51,10 +52,9 @@ def run_trigeiro(folder: Path, time_limit: float = 60.0, solver: str = "highs",
         if isinstance(override, float) and not math.isnan(override):
             instance = replace(instance, unit_use=np.full(instance.items, override))
         problem = lotsizing_problem(instance)
-        limits = SolveLimits(time_limit_seconds=time_limit, relative_gap=1e-6,
-                             workers=workers, solver=solver)
+        limits = SolveLimits(time_limit_seconds=time_limit, relative_gap=1e-6, workers=workers)
         started = time.perf_counter()
-        solution = solve_purchasing(problem, limits)
+        solution = solve_purchasing(problem, limits, backend=solver)
         runtime = time.perf_counter() - started
         check = check_lotsizing(instance, solution.plan)
         fixed = float(instance.demand.sum())  # unit cost 1: the purchase part is constant

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.plan import evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
-from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
+from salesflow.optimizer.purchasing.solve import solve_purchasing
 from salesflow.optimizer.purchasing.wagner_whitin import wagner_whitin
 
 MONDAY = dt.date(2026, 1, 5)

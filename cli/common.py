@@ -14,6 +14,10 @@ from salesflow.data.errors import InvalidInputError, SalesflowError, UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+TIME_LIMIT_HELP = ("Seconds each solver call may take (one purchase solve, one roster solve, "
+                   "one routing day); default config.toml solver.time_limit_seconds.")
+"""What ``--time-limit`` means, the same for every command that solves."""
+
 USER_ERROR_EXIT = 2
 FAILURE_EXIT = 1
 MAX_PROBLEMS_SHOWN = 200

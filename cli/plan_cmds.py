@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from salesflow.cli.common import (
+    TIME_LIMIT_HELP,
     common_options,
     data_option,
     emit,
@@ -102,13 +103,18 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
 Examples:
   salesflow weekly                          next week on the bundled sample
   salesflow weekly --data shop --week 2026-W40
+  salesflow weekly --time-limit 5            every solver call within 5 s
   salesflow weekly --json | jq .plan.id
 """)
 @click.option("--week", default=None, metavar="YYYY-Www",
               help="Week to plan (ISO week); only sales before its Monday are used. "
                    "Default: config.toml's planning.week, else the week after the last sale.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help=TIME_LIMIT_HELP + " Here: the purchase solve, the roster solve and each "
+                   "routing day.")
 @common_options
-def weekly_command(week: str | None, data_dir: Path | None, store: str, as_json: bool) -> None:
+def weekly_command(week: str | None, time_limit: float | None, data_dir: Path | None,
+                   store: str, as_json: bool) -> None:
     """Run the weekly cycle (forecast, purchasing, staffing, routing) and store the plan.
 
     Writes forecast.csv, purchase_orders.csv, routes.csv, roster.csv and kpis.json into the
@@ -118,15 +124,18 @@ def weekly_command(week: str | None, data_dir: Path | None, store: str, as_json:
     from salesflow.data.outputs.report import render_report
     from salesflow.data.outputs.writers import csv_bytes, json_bytes
     from salesflow.data.store.plan_store import PlanStore
+    from salesflow.optimizer.context import PlanningContext
+    from salesflow.optimizer.limits import SolveLimits
     from salesflow.optimizer.report_data import report_data
     from salesflow.optimizer.weekly import run_weekly
 
     dataset = load_dataset(data_dir or sample_data_dir())
     plan_store = PlanStore(store)
-    dataset = with_applied_orders(dataset, plan_store.applied_orders(),
-                                  dataset.plan_week_start(week))
+    context = PlanningContext.build(dataset, week,
+                                    limits=SolveLimits.from_config(dataset.config, time_limit))
+    dataset = with_applied_orders(dataset, plan_store.applied_orders(), context.week_start)
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
-        plan = run_weekly(dataset, week, progress=progress)
+        plan = run_weekly(dataset, context, progress=progress)
     files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
     files["kpis.json"] = json_bytes(plan.kpis)
     files["report.html"] = render_report(report_data(dataset, plan)).encode("utf-8")

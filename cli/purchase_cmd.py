@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import common_options, emit, wants_json
+from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
 
 SOLVER_CHOICES = ("highs", "scip", "cp-sat")
 
@@ -43,14 +43,6 @@ class _SolveProgress:
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.__exit__(*exc)
-
-
-def solver_seconds(limit: float, elapsed: float, problem: Any) -> float:
-    """What the solver may use of the command's ``limit``: what loading and building the
-    problem (``elapsed``) left, less a reserve for the baselines, the evaluation and the
-    files (about a second, plus a little per SKU-week), but at least a tenth of the limit."""
-    reserve = 1.0 + 5e-5 * len(problem.items) * problem.weeks
-    return max(limit - elapsed - reserve, 0.1 * limit)
 
 
 def _money(value: float | None) -> str:
@@ -139,9 +131,7 @@ Examples:
 @click.option("--week", default=None, metavar="YYYY-Www",
               help="Week to plan when planning on the forecast (default: as `weekly`).")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
-              help="Time limit in seconds for loading, planning and writing (a forecast comes on "
-                   "top); the solver gets what the rest leaves (default: config.toml "
-                   "solver.time_limit_seconds).")
+              help=TIME_LIMIT_HELP + " Here: the purchase solve.")
 @click.option("--solver", type=click.Choice(SOLVER_CHOICES), default="highs", show_default=True,
               help="MIP solver behind OR-Tools MathOpt.")
 @click.option("--weekly-budget", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -164,56 +154,25 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
     violation priced.
     """
     import time
-    from dataclasses import replace
-
-    import pandas as pd
 
     from salesflow.data.dataset import load_dataset, sample_data_dir
     from salesflow.data.dataset.demand_input import read_demand
-    from salesflow.data.errors import InvalidInputError, Problem
-    from salesflow.optimizer.purchasing.problem import build_purchase_problem
-    from salesflow.optimizer.purchasing.stage import plan_purchases, solve_limits
+    from salesflow.optimizer.limits import SolveLimits
+    from salesflow.optimizer.pipeline import purchase_run
+    from salesflow.optimizer.purchasing.stage import PurchaseOptions
 
     started = time.perf_counter()
     dataset = load_dataset(data_dir or sample_data_dir())
-    if demand_file is not None:
-        if week is not None:
-            raise InvalidInputError([Problem("--week", None, None, week,
-                                             "not with --demand: its first week is planned")])
-        given = read_demand(demand_file, dataset.skus["sku"])
-        week_start, weeks, demand = given.week_start, given.weeks, given.frame
-        history = dataset.sales[dataset.sales["order_date"] < pd.Timestamp(week_start)]
-        if history.empty:
-            history = dataset.sales
-    else:
-        from salesflow.forecasting.stage import forecast_stage
-
-        week_start = dataset.plan_week_start(week)
-        history = dataset.history_before(
-            week_start, "; the forecast needs history (or give --demand)")
-        weeks = dataset.config.planning.horizon_weeks
-        forecasting = time.perf_counter()
-        demand = forecast_stage(dataset, history, week_start).demand.rename(
-            columns={"unique_id": "sku", "ds": "week_start", "forecast": "quantity"})
-        started += time.perf_counter() - forecasting  # the limit is the planning's only
-    import numpy as np
-
-    problem = build_purchase_problem(
-        dataset, demand, week_start, weeks, history=history,
-        budget=None if weekly_budget is None else np.full(weeks, weekly_budget),
-        receiving_capacity=None if receiving_lines is None else np.full(weeks,
-                                                                         float(receiving_lines)))
-    if truck_m3 is not None:
-        problem = replace(problem, suppliers={
-            s: replace(t, truck_capacity_m3=truck_m3) for s, t in problem.suppliers.items()})
-    limits = solve_limits(dataset.config, time_limit)
-    limits = replace(limits, solver=solver, time_limit_seconds=solver_seconds(
-        limits.time_limit_seconds, time.perf_counter() - started, problem))
+    limits = SolveLimits.from_config(dataset.config, time_limit)
+    given = None if demand_file is None else read_demand(demand_file, dataset.skus["sku"])
+    options = PurchaseOptions(solver, weekly_budget, receiving_lines, truck_m3)
     with _SolveProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
-        result = plan_purchases(problem, limits, progress)
+        run = purchase_run(dataset, limits, week=week, demand=given, options=options,
+                           progress=progress)
+    result, week_start, weeks = run.result, run.context.week_start, run.context.horizon_weeks
     target = dataset.config.targets.procurement_cost_change
     summary = _summary(result, target, week_start, weeks)
-    summary["time_limit_s"] = time_limit or dataset.config.solver.time_limit_seconds
+    summary["time_limit_s"] = limits.time_limit_seconds
     summary["planning_time_s"] = round(time.perf_counter() - started, 2)
     if out_dir is not None:
         _write_outputs(out_dir, result, target)

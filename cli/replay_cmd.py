@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from salesflow.cli.common import common_options, emit, wants_json
+from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
 
 
 @click.command("replay", epilog="""\b
@@ -21,8 +21,7 @@ Examples:
 @click.option("--to", "last", required=True, metavar="YYYY-Www",
               help="Last week to replay (ISO week, inclusive).")
 @click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), default=None,
-              metavar="SECONDS", help="Time limit of each week's purchase solve "
-                                      "(default: config.toml's solver.time_limit_seconds).")
+              metavar="SECONDS", help=TIME_LIMIT_HELP + " Here: each week's purchase solve.")
 @click.option("--bound", "bound_seconds", type=click.FloatRange(min=1, max=86400),
               default=None, metavar="SECONDS",
               help="Also compute, within SECONDS, a lower bound on the cost of any purchasing "

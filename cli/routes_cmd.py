@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import common_options, emit, wants_json
+from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
 from salesflow.data.errors import UserError
 
 FORMATS = ("csv", "geojson", "gpx", "html")
@@ -67,14 +67,10 @@ class ProgressBar:
 
 def _limits(dataset_config: Any, time_limit: float | None, seed: int | None,
             workers: int | None) -> Any:
-    from salesflow.optimizer.routing.portfolio import RoutingLimits
+    from salesflow.optimizer.limits import SolveLimits
 
     try:
-        return RoutingLimits(
-            time_limit=float(time_limit if time_limit is not None
-                             else dataset_config.solver.time_limit_seconds),
-            seed=int(seed if seed is not None else dataset_config.planning.seed),
-            workers=int(workers if workers is not None else dataset_config.solver.workers))
+        return SolveLimits.from_config(dataset_config, time_limit, seed, workers)
     except ValueError as exc:
         raise UserError(str(exc)) from None
 
@@ -177,7 +173,7 @@ def _parse_days(values: tuple[str, ...]) -> tuple[dt.date, ...]:
 @click.option("--format", "format_value", default=",".join(FORMATS), show_default=True,
               help="Comma-separated exports: csv, geojson, gpx, html.")
 @click.option("--time-limit", type=float, default=None,
-              help="Seconds per day (or per instance); default config solver.time_limit_seconds.")
+              help=TIME_LIMIT_HELP + " Here: each delivery day, or the --instance.")
 @click.option("--seed", type=int, default=None, help="Seed (default config planning.seed).")
 @click.option("--workers", type=int, default=None,
               help="Parallel searches (default config solver.workers).")

@@ -8,8 +8,7 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import common_options, emit, wants_json
-from salesflow.data.errors import UserError
+from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
 
 EPILOG = """\b
 Examples:
@@ -23,6 +22,11 @@ required (persons on that skill for the whole hour) instead of deriving them fro
 forecast. --out writes roster.csv, baseline_roster.csv, coverage.csv, coverage.png,
 shortfalls.csv, service_desk.csv (forecast mode) and staffing.json.
 """
+
+
+STAGE_LABELS = {"forecast": "forecast and requirements",
+                "purchasing": "purchase plan (receiving work)",
+                "staffing": "solving the roster"}
 
 
 class _SolveProgress:
@@ -150,7 +154,8 @@ def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for the roster, coverage, chart and summary files.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
-              help="CP-SAT time limit in seconds (default: config solver.time_limit_seconds).")
+              help=TIME_LIMIT_HELP + " Here: the roster solve and, from the forecast, the "
+                   "purchase solve whose arrivals set the receiving work.")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Solver seed (default: config planning.seed). Same seed, same roster.")
 @common_options
@@ -166,21 +171,20 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir
     from salesflow.data.outputs.writers import write_files_atomically
-    from salesflow.optimizer.staffing.problem import SolveLimits
-    from salesflow.optimizer.staffing.stage import solve_limits
+    from salesflow.optimizer.limits import SolveLimits
+    from salesflow.optimizer.pipeline import staff_run
 
     dataset = load_dataset(data_dir or sample_data_dir())
-    base = solve_limits(dataset)
-    limits = SolveLimits(time_limit if time_limit is not None else base.time_limit_seconds,
-                         base.workers, seed if seed is not None else base.seed)
+    limits = SolveLimits.from_config(dataset.config, time_limit, seed)
+    requirements = None
+    if requirements_file is not None:
+        from salesflow.data.dataset.requirements_input import read_requirements
+
+        requirements = read_requirements(requirements_file)
     with _SolveProgress(limits.time_limit_seconds) as progress:
-        if requirements_file is not None:
-            if week is not None:
-                raise UserError("give --week or --requirements, not both (the requirement "
-                                "dates set the days)")
-            result = _from_file(dataset, requirements_file, limits, progress)
-        else:
-            result = _from_forecast(dataset, week, limits, progress)
+        result = staff_run(dataset, limits, week=week, requirements=requirements,
+                           step=lambda stage: progress.stage(STAGE_LABELS[stage]),
+                           progress=progress)
     summary = _summary(result)
     if out_dir is not None:
         from salesflow.data.outputs.writers import json_bytes
@@ -191,35 +195,6 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
         write_files_atomically(out_dir, files)
     emit({"ok": True, **summary, "folder": str(out_dir) if out_dir else None},
          lambda: click.echo("\n".join(_human(summary, out_dir))))
-
-
-def _from_file(dataset: Any, path: Path, limits: Any, progress: _SolveProgress) -> Any:
-    from salesflow.data.dataset.requirements_input import read_requirements
-    from salesflow.optimizer.staffing.stage import StaffingResult, roster_stage
-
-    requirements = read_requirements(path)
-    progress.stage("solving the roster")
-    plan = roster_stage(dataset, requirements, None, progress, limits)
-    return StaffingResult(requirements, plan.roster, plan.cost.labour, plan.coverage, plan)
-
-
-def _from_forecast(dataset: Any, week: str | None, limits: Any,
-                   progress: _SolveProgress) -> Any:
-
-    from salesflow.forecasting.stage import forecast_stage
-    from salesflow.optimizer.purchasing.stage import purchasing_stage
-    from salesflow.optimizer.staffing.stage import staffing_stage
-
-    week_start = dataset.plan_week_start(week)
-    history = dataset.history_before(week_start)
-    forecast = forecast_stage(dataset, history, week_start)
-    progress.stage("purchase plan (receiving work)")
-    purchasing = purchasing_stage(dataset, history, forecast.demand, week_start)
-    arrivals = purchasing.arrival_dates() + [
-        d.date() for d in dataset["open_orders"]["arrival_date"]]
-    progress.stage("solving the roster")
-    return staffing_stage(dataset, history, forecast.orders_per_day, arrivals, week_start,
-                          progress=progress, limits=limits)
 
 
 def _summary(result: Any) -> dict[str, Any]:

@@ -116,8 +116,8 @@ def _orders_per_day(history: pd.DataFrame, week_start: dt.date, policy: str) -> 
 
 
 def forecast_stage(dataset: Dataset, history: pd.DataFrame, week_start: dt.date,
-                   policy: str = "engine", progress: ProgressCallback | None = None) \
-        -> ForecastResult:
+                   policy: str = "engine", progress: ProgressCallback | None = None,
+                   horizon: int | None = None) -> ForecastResult:
     """Demand per SKU and week, and orders per day of the plan week.
 
     Parameters
@@ -126,6 +126,8 @@ def forecast_stage(dataset: Dataset, history: pd.DataFrame, week_start: dt.date,
         The sales lines before ``week_start`` (the only ones the forecast may see).
     policy:
         ``engine`` (default) or ``baseline`` (seasonal naive, the "before").
+    horizon:
+        Weeks ahead (default: ``planning.horizon_weeks``).
 
     Raises
     ------
@@ -137,18 +139,18 @@ def forecast_stage(dataset: Dataset, history: pd.DataFrame, week_start: dt.date,
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {', '.join(POLICIES)}; got {policy!r}")
     if policy == "baseline":
-        return baseline_forecast_stage(dataset, history, week_start)
-    demand, series = demand_forecast(dataset, history, week_start, progress=progress)
+        return baseline_forecast_stage(dataset, history, week_start, horizon)
+    demand, series = demand_forecast(dataset, history, week_start, horizon, progress=progress)
     return ForecastResult(demand, _orders_per_day(history, week_start, policy), series,
                           policy)
 
 
 def baseline_forecast_stage(dataset: Dataset, history: pd.DataFrame,
-                            week_start: dt.date) -> ForecastResult:
+                            week_start: dt.date, horizon: int | None = None) -> ForecastResult:
     """Seasonal-naive demand per SKU and week and orders per day: the "before"."""
     config = dataset.config
     series = weekly_demand(history, dataset.skus["sku"].sort_values(), week_start)
-    demand = seasonal_naive_forecast(series, config.planning.horizon_weeks,
+    demand = seasonal_naive_forecast(series, horizon or config.planning.horizon_weeks,
                                      config.forecast.season_length, "7D",
                                      config.forecast.quantiles)
     summary = demand.drop_duplicates("unique_id")[["unique_id", "model"]].assign(

@@ -32,8 +32,10 @@ import pandas as pd
 from salesflow.data.dataset import Dataset
 from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.forecasting.series import weekly_demand
+from salesflow.optimizer.context import planning_horizon
+from salesflow.optimizer.purchasing.builder import build_purchase_problem, purchase_demand
 from salesflow.optimizer.purchasing.plan import PurchasePlan
-from salesflow.optimizer.purchasing.problem import PurchaseProblem, build_purchase_problem
+from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.valuation import fifo_value
 
 Forecaster = Callable[[Dataset, pd.DataFrame, dt.date], pd.DataFrame]
@@ -180,7 +182,7 @@ def run_replay(dataset: Dataset, first_week: dt.date, last_week: dt.date,
     """
     check_replay_weeks(dataset, first_week, last_week)
     weeks = _mondays(first_week, last_week)
-    horizon = dataset.config.planning.horizon_weeks
+    horizon = planning_horizon(dataset)
     skus = dataset.skus["sku"].sort_values().tolist()
     actual = actual_demand(dataset, last_week)
     on_hand = (dataset["inventory"].groupby("sku")["on_hand"].sum()
@@ -201,8 +203,7 @@ def run_replay(dataset: Dataset, first_week: dt.date, last_week: dt.date,
             key = id(policy.forecaster)
             if key not in forecasts:
                 forecasts[key] = policy.forecaster(dataset, history, week)
-            demand = forecasts[key].rename(columns={"unique_id": "sku", "ds": "week_start",
-                                                    "forecast": "quantity"})
+            demand = purchase_demand(forecasts[key])
             state = states[policy.name]
             base = build_purchase_problem(blank, demand, week, horizon, history=history)
             problem = _with_state(base, state)

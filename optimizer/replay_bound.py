@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
+from salesflow.optimizer.purchasing.builder import build_purchase_problem
 from salesflow.optimizer.purchasing.mip import solve_mip
 from salesflow.optimizer.purchasing.model import ModelTerms, build_model
 from salesflow.optimizer.purchasing.plan import PurchaseLine
-from salesflow.optimizer.purchasing.problem import PurchaseProblem, build_purchase_problem
+from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.solve import plan_lines
 from salesflow.optimizer.replay import actual_demand, check_replay_weeks
 

@@ -16,10 +16,12 @@ from salesflow.data.dataset import Dataset
 from salesflow.forecasting.baseline import seasonal_naive_forecast
 from salesflow.forecasting.series import weekly_demand
 from salesflow.forecasting.stage import demand_forecast
+from salesflow.optimizer.context import planning_horizon
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.baselines import BASELINES
 from salesflow.optimizer.purchasing.plan import PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
-from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
+from salesflow.optimizer.purchasing.solve import solve_purchasing
 from salesflow.optimizer.replay import ReplayPolicy
 
 
@@ -28,14 +30,14 @@ def seasonal_naive_demand(dataset: Dataset, history: pd.DataFrame,
     """The "before" forecast: each SKU's demand of the same week a season ago."""
     config = dataset.config
     series = weekly_demand(history, dataset.skus["sku"].sort_values(), week_start)
-    return seasonal_naive_forecast(series, config.planning.horizon_weeks,
+    return seasonal_naive_forecast(series, planning_horizon(dataset),
                                    config.forecast.season_length, "7D",
                                    config.forecast.quantiles)
 
 
 def engine_demand(dataset: Dataset, history: pd.DataFrame, week_start: dt.date) -> pd.DataFrame:
     """salesflow's forecast: the engine's weekly demand per SKU with its quantiles."""
-    demand, _ = demand_forecast(dataset, history, week_start)
+    demand, _ = demand_forecast(dataset, history, week_start, planning_horizon(dataset))
     return demand
 
 
@@ -57,9 +59,7 @@ def replay_policies(dataset: Dataset, time_limit: float | None = None) -> list[R
     time_limit:
         Seconds for each week's purchase solve (default: ``solver.time_limit_seconds``).
     """
-    config = dataset.config
-    limits = SolveLimits(time_limit_seconds=time_limit or config.solver.time_limit_seconds,
-                         workers=config.solver.workers, seed=config.planning.seed)
+    limits = SolveLimits.from_config(dataset.config, time_limit)
     policies = [ReplayPolicy("salesflow", engine_demand, OptimizedPurchaser(limits),
                              is_baseline=False)]
     policies += [ReplayPolicy(name, seasonal_naive_demand, rule)

@@ -19,15 +19,21 @@ from typing import Any
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
-from salesflow.data.dataset.config import iso_week
 from salesflow.forecasting.stage import ForecastResult, forecast_stage
+from salesflow.optimizer.context import PlanningContext
 from salesflow.optimizer.kpis import weekly_kpis
+from salesflow.optimizer.purchasing.builder import purchase_demand
 from salesflow.optimizer.purchasing.plan import purchase_orders_frame
 from salesflow.optimizer.purchasing.stage import PurchasingResult, purchasing_stage
 from salesflow.optimizer.routing.solution import routes_frame
 from salesflow.optimizer.routing.stage import RoutingResult, routing_stage
 from salesflow.optimizer.staffing.roster import roster_frame
-from salesflow.optimizer.staffing.stage import StaffingResult, staffing_stage
+from salesflow.optimizer.staffing.solve import Progress
+from salesflow.optimizer.staffing.stage import (
+    StaffingResult,
+    receiving_arrivals,
+    staffing_stage,
+)
 
 STAGES = ("forecast", "purchasing", "staffing", "routing")
 
@@ -60,36 +66,62 @@ class WeeklyPlan:
         }
 
 
-def run_weekly(dataset: Dataset, week: str | None = None,
-               progress: ProgressCallback | None = None) -> WeeklyPlan:
-    """Run the whole weekly cycle on ``dataset`` for ``week`` (``YYYY-Www``).
+StageStep = Callable[[str], None]
+"""Told the name of each stage as it starts."""
 
-    Only sales before the week's Monday are used.
+
+def forecast_for(dataset: Dataset, context: PlanningContext) -> ForecastResult:
+    """The forecasting engine's demand over the context's horizon and orders per day."""
+    return forecast_stage(dataset, context.history, context.week_start,
+                          horizon=context.horizon_weeks)
+
+
+def through_staffing(dataset: Dataset, context: PlanningContext,
+                     step: StageStep | None = None, roster_progress: Progress | None = None,
+                     ) -> tuple[ForecastResult, PurchasingResult, StaffingResult]:
+    """The first half of the cycle: the forecast, the purchase plan against it, and the
+    roster for the forecast orders plus receiving the plan's and the open orders' arrivals."""
+    def tell(stage: str) -> None:
+        if step is not None:
+            step(stage)
+
+    tell("forecast")
+    forecast = forecast_for(dataset, context)
+    tell("purchasing")
+    purchasing = purchasing_stage(dataset, context, purchase_demand(forecast.demand))
+    tell("staffing")
+    arrivals = receiving_arrivals(dataset, purchasing.arrival_dates())
+    staffing = staffing_stage(dataset, context, forecast.orders_per_day, arrivals,
+                              progress=roster_progress)
+    return forecast, purchasing, staffing
+
+
+def run_weekly(dataset: Dataset, context: PlanningContext | None = None,
+               progress: ProgressCallback | None = None) -> WeeklyPlan:
+    """Run the whole weekly cycle on ``dataset`` for the context's week (default
+    :meth:`PlanningContext.build`: the config's week, else the week after the last sale).
+
+    Only sales before the week's Monday are used; every solver call gets
+    ``context.limits``.
 
     Raises
     ------
     InvalidInputError
-        If ``week`` is malformed or there is no sales history before it.
+        If there is no sales history before the week, or too little for the horizon.
     """
+    context = context or PlanningContext.build(dataset)
+
     def step(stage: str) -> None:
         if progress is not None:
             progress(stage, STAGES.index(stage), len(STAGES))
 
-    week_start = dataset.plan_week_start(week)
-    history = dataset.history_before(week_start)
-    step("forecast")
-    forecast = forecast_stage(dataset, history, week_start)
-    step("purchasing")
-    purchasing = purchasing_stage(dataset, history, forecast.demand, week_start)
-    step("staffing")
-    arrivals = purchasing.arrival_dates() + [
-        d.date() for d in dataset["open_orders"]["arrival_date"]]
-    staffing = staffing_stage(dataset, history, forecast.orders_per_day, arrivals, week_start)
+    forecast, purchasing, staffing = through_staffing(dataset, context, step)
     step("routing")
-    routing = routing_stage(dataset, week_start)
+    routing = routing_stage(dataset, context.week_start, context.limits)
     if progress is not None:
         progress("done", len(STAGES), len(STAGES))
-    plan = WeeklyPlan(iso_week(week_start), week_start, forecast, purchasing, staffing, routing)
+    week_start = context.week_start
+    plan = WeeklyPlan(context.week, week_start, forecast, purchasing, staffing, routing)
     kpis = weekly_kpis(dataset, plan.week, week_start, forecast=forecast,
                        purchasing=purchasing, staffing=staffing, routing=routing)
     return WeeklyPlan(plan.week, week_start, forecast, purchasing, staffing, routing, kpis)

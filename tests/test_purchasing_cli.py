@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from helpers import edit_table, read_csv_text
 
 ORDER_COLUMNS = ["supplier_id", "sku", "order_date", "arrival_date", "packs", "quantity",
@@ -112,11 +113,18 @@ def test_budget_below_what_is_needed_is_reported(
     assert abs(summary["plan"]["penalties"] - priced) <= 0.01 * len(summary["violations"]) + 0.01
 
 
-def test_solver_gets_what_loading_leaves_of_the_limit() -> None:
-    from types import SimpleNamespace
+def test_the_solve_gets_the_time_limit_given(tiny_dir: Path, run_cli: Callable[..., object],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from salesflow.optimizer.purchasing import stage
 
-    from salesflow.cli.purchase_cmd import solver_seconds
+    seen = []
+    real = stage.solve_purchasing
 
-    problem = SimpleNamespace(items=[None] * 2000, weeks=12)
-    assert solver_seconds(60.0, 8.0, problem) == 60.0 - 8.0 - 1.0 - 5e-5 * 24000
-    assert solver_seconds(60.0, 59.0, problem) == 6.0  # never less than a tenth of the limit
+    def spy(problem, limits, progress=None, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((limits.time_limit_seconds, kwargs.get("backend")))
+        return real(problem, limits, progress, **kwargs)
+
+    monkeypatch.setattr(stage, "solve_purchasing", spy)
+    result = run_cli("purchase", "--data", tiny_dir, "--time-limit", "7", "--solver", "scip")
+    assert result.exit_code == 0, result.output
+    assert seen == [(7.0, "scip")]

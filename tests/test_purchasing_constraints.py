@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.checks import line_violations
 from salesflow.optimizer.purchasing.diagnose import diagnose
 from salesflow.optimizer.purchasing.plan import evaluate_plan
@@ -19,7 +20,7 @@ from salesflow.optimizer.purchasing.problem import (
     SupplierTerms,
     ViolationRates,
 )
-from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
+from salesflow.optimizer.purchasing.solve import solve_purchasing
 
 MONDAY = dt.date(2026, 11, 23)
 LIMITS = SolveLimits(time_limit_seconds=20, relative_gap=1e-6, workers=1)

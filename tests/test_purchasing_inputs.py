@@ -15,9 +15,10 @@ from salesflow.data.dataset.demand_input import demand_from_history, read_demand
 from salesflow.data.errors import InvalidInputError
 from salesflow.data.instances.lotsizing import read_known_values, read_trigeiro
 from salesflow.data.outputs.purchase_workbook import workbook_bytes
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.problem import PurchaseItem, SupplierTerms
 from salesflow.optimizer.purchasing.safety_stock import safety_stock_matrix
-from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
+from salesflow.optimizer.purchasing.solve import solve_purchasing
 from salesflow.optimizer.purchasing.trigeiro import check_lotsizing, lotsizing_problem
 
 SKUS = {"A", "B"}

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.bounds import lower_bound
 from salesflow.optimizer.purchasing.plan import evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
-from salesflow.optimizer.purchasing.solve import SolveLimits, solve_purchasing
+from salesflow.optimizer.purchasing.solve import solve_purchasing
 from salesflow.optimizer.purchasing.wagner_whitin import wagner_whitin
 
 MONDAY = dt.date(2026, 11, 23)
@@ -194,8 +195,8 @@ def test_reasons_name_the_price_break_and_the_weeks_covered() -> None:
 def test_limits_are_checked_and_the_solver_named() -> None:
     with pytest.raises(ValueError, match="time_limit_seconds must be > 0"):
         SolveLimits(time_limit_seconds=0)
-    with pytest.raises(ValueError, match="solver must be one of highs, scip, cp-sat"):
-        SolveLimits(solver="gurobi")
+    with pytest.raises(ValueError, match="backend must be one of highs, scip, cp-sat"):
+        solve_purchasing(_problem([1.0]), backend="gurobi")
     with pytest.raises(ValueError, match="relative_gap"):
         SolveLimits(relative_gap=1.5)
 
@@ -204,8 +205,8 @@ def test_limits_are_checked_and_the_solver_named() -> None:
 def test_other_solvers_reach_the_same_optimum(solver: str) -> None:
     problem = _problem([20.0, 15.0, 30.0, 0.0, 12.0], breaks=((50.0, 9.0),), pack=5)
     highs = evaluate_plan(problem, solve_purchasing(problem, EXACT).plan).total
-    other = SolveLimits(time_limit_seconds=20, relative_gap=0.0, workers=1, solver=solver)
-    assert evaluate_plan(problem, solve_purchasing(problem, other).plan).total == \
+    other = solve_purchasing(problem, EXACT, backend=solver)
+    assert evaluate_plan(problem, other.plan).total == \
         pytest.approx(highs, rel=1e-6)
 
 

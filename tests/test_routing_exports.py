@@ -19,10 +19,10 @@ from geojson_pydantic import FeatureCollection
 
 from salesflow.data.outputs.route_exports import geojson_bytes, gpx_bytes
 from salesflow.data.outputs.route_map import PALETTE, html_bytes
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.distances import DistanceModel
 from salesflow.optimizer.routing.exports import route_export
 from salesflow.optimizer.routing.nearest_neighbour import REASON_TOO_LARGE
-from salesflow.optimizer.routing.portfolio import RoutingLimits
 from salesflow.optimizer.routing.problem import Depot, RoutingProblem, Stop, Vehicle
 from salesflow.optimizer.routing.solution import RoutePlan
 from salesflow.optimizer.routing.solver import solve_routing
@@ -52,8 +52,8 @@ def plans() -> list[tuple[RoutingProblem, RoutePlan]]:
     out = []
     for day in (dt.date(2026, 11, 23), dt.date(2026, 11, 24)):
         problem = _problem(day)
-        result = solve_routing(problem, RoutingLimits(time_limit=20, workers=1,
-                                                      solution_limit=200))
+        result = solve_routing(problem, SolveLimits(time_limit_seconds=20, workers=1,
+                                                      work_limit=200))
         out.append((problem, result.plan))
     return out
 

@@ -17,6 +17,7 @@ from salesflow.data.instances.vrp_solutions import (
     read_vrplib_solution,
     vrplib_solution_text,
 )
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.instance_check import check_instance_solution
 from salesflow.optimizer.routing.instances import (
     fleet_size,
@@ -26,7 +27,6 @@ from salesflow.optimizer.routing.instances import (
     solve_instance,
     vrplib_distances,
 )
-from salesflow.optimizer.routing.portfolio import RoutingLimits
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "vrp"
 
@@ -210,7 +210,7 @@ def test_checker_catches_violations(routes: list[list[int]], message: str) -> No
 
 def test_solve_instance_finds_the_optimum_of_a_tiny_instance() -> None:
     inst = parse_solomon(SOLOMON_TEXT, "tiny.txt")
-    solution = solve_instance(inst, RoutingLimits(time_limit=10, workers=1, solution_limit=300))
+    solution = solve_instance(inst, SolveLimits(time_limit_seconds=10, workers=1, work_limit=300))
     check = check_instance_solution(inst, solution.routes)
     assert check.feasible and solution.complete
     # Brute force over every split into <= 2 routes and every order.

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesflow.data.dataset import load_dataset
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.check import check_route_plan
 from salesflow.optimizer.routing.distances import DistanceModel, TableDistances
 from salesflow.optimizer.routing.nearest_neighbour import (
@@ -21,7 +22,7 @@ from salesflow.optimizer.routing.nearest_neighbour import (
     REASON_TOO_LARGE,
     REASON_WINDOW,
 )
-from salesflow.optimizer.routing.portfolio import RoutingLimits, portfolio, solve_model
+from salesflow.optimizer.routing.portfolio import portfolio, solve_model
 from salesflow.optimizer.routing.problem import (
     Depot,
     RoutingProblem,
@@ -43,7 +44,7 @@ DAY = dt.date(2026, 1, 13)
 MODEL = DistanceModel(circuity_factor=1.0, average_speed_kmh=60.0)  # minutes == km
 DEPOT = Depot("D1", "Main", 50.0, 10.0, 360, 1200)
 # Deterministic and quick: a small work limit, one process.
-LIMITS = RoutingLimits(time_limit=60, seed=0, workers=1, solution_limit=400)
+LIMITS = SolveLimits(time_limit_seconds=60, seed=0, workers=1, work_limit=400)
 
 
 def stop(cid: str, dlat: float, dlon: float = 0.0, *, kg: float = 10.0, m3: float = 0.1,
@@ -152,7 +153,7 @@ def test_empty_day_and_no_servable_stop() -> None:
 def test_the_baseline_is_kept_when_it_is_better() -> None:
     """With no search time left the portfolio finds nothing; the baseline plan is kept."""
     problem = make_problem(ring(8), [vehicle("V1")])
-    result = solve_routing(problem, RoutingLimits(time_limit=0.01, workers=1))
+    result = solve_routing(problem, SolveLimits(time_limit_seconds=0.01, workers=1))
     assert check_route_plan(problem, result.plan) == []
     assert result.plan.policy in (POLICY, FALLBACK_POLICY)
     assert result.plan.served_count == 8
@@ -166,11 +167,11 @@ def test_heterogeneous_costs_pick_the_cheap_vehicle() -> None:
 
 
 def test_portfolio_members_differ_and_model_validates() -> None:
-    members = portfolio(RoutingLimits(workers=2, seed=1))
+    members = portfolio(SolveLimits(workers=2, seed=1))
     assert [m.seed for m in members] == [16, 17]
     assert members[0].initial_temperature != members[1].initial_temperature
     with pytest.raises(ValueError, match="time_limit"):
-        RoutingLimits(time_limit=0)
+        SolveLimits(time_limit_seconds=0)
     with pytest.raises(ValueError, match="capacities"):
         VrpModel(np.zeros((1, 2, 2)), np.zeros((2, 2)), np.zeros(2), np.zeros(2),
                  np.zeros((2, 1)), (ModelVehicle(0, 0, 0, 10, (1, 2)),))
@@ -185,7 +186,7 @@ def test_two_worker_portfolio_solves_a_model() -> None:
     demands = np.r_[0, rng.integers(1, 10, n - 1)][:, None]
     model = VrpModel(dist[None], np.zeros_like(dist), np.zeros(n), np.zeros(n), demands,
                      tuple(ModelVehicle(0, 0, 0, 1, (60,)) for _ in range(12)))
-    solution = solve_model(model, RoutingLimits(time_limit=20, workers=2, solution_limit=300))
+    solution = solve_model(model, SolveLimits(time_limit_seconds=20, workers=2, work_limit=300))
     assert solution.found and solution.dropped == ()
     assert sorted(n for r in solution.routes for n in r) == list(range(1, n))
     assert solution.strategy in ("ils-sisr-0", "ils-sisr-1")
@@ -211,7 +212,7 @@ def instances(draw: st.DrawFn) -> RoutingProblem:
 @given(instances())
 def test_random_days_give_feasible_plans_no_worse_than_the_baseline(
         problem: RoutingProblem) -> None:
-    limits = RoutingLimits(time_limit=30, workers=1, solution_limit=150)
+    limits = SolveLimits(time_limit_seconds=30, workers=1, work_limit=150)
     options = RoutingOptions()
     result = solve_routing(problem, limits, options)
     assert check_route_plan(problem, result.plan) == []
@@ -227,8 +228,8 @@ def test_random_days_give_feasible_plans_no_worse_than_the_baseline(
 def test_stage_keeps_the_baseline_and_uses_a_distance_table(tiny_dir: Path) -> None:
     dataset = load_dataset(tiny_dir)
     week = dataset.plan_week_start(None)
-    limits = RoutingLimits(time_limit=30, workers=1, solution_limit=200)
-    result = routing_stage(dataset, week, limits=limits)
+    limits = SolveLimits(time_limit_seconds=30, workers=1, work_limit=200)
+    result = routing_stage(dataset, week, limits)
     assert len(result.days) == len(result.baseline) == len(result.solves) > 0
     for (problem, plan), (same, base) in zip(result.days, result.baseline, strict=True):
         assert problem is same
@@ -253,7 +254,8 @@ def test_sample_week_costs_at_most_080_of_the_baseline() -> None:
     from salesflow.data.dataset import sample_data_dir
 
     dataset = load_dataset(sample_data_dir())
-    result = routing_stage(dataset, dataset.plan_week_start(None))
+    result = routing_stage(dataset, dataset.plan_week_start(None),
+                           SolveLimits.from_config(dataset.config))
     ours = sum(p.cost_breakdown(prob)["total"] for prob, p in result.days)
     base = sum(p.cost_breakdown(prob)["total"] for prob, p in result.baseline)
     assert ours <= 0.8 * base
@@ -272,7 +274,7 @@ def test_a_generated_day_of_300_stops_and_25_vehicles_within_60_s() -> None:
     vehicles = [vehicle(f"V{v:02d}", kg=2000.0, m3=15.0, start=420, end=1140)
                 for v in range(25)]
     problem = make_problem(stops, vehicles)
-    result = solve_routing(problem, RoutingLimits(time_limit=60, workers=2))
+    result = solve_routing(problem, SolveLimits(time_limit_seconds=60, workers=2))
     assert check_route_plan(problem, result.plan) == []
     assert result.plan.served_count == 300
     assert result.plan.cost_breakdown(problem)["total"] <= \

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.columns import generate_columns
 from salesflow.optimizer.staffing.lns import relaxation_solve
 from salesflow.optimizer.staffing.problem import (
@@ -21,7 +22,6 @@ from salesflow.optimizer.staffing.problem import (
     Shift,
     ShiftRequest,
     ShiftType,
-    SolveLimits,
     StaffMember,
     WorkLimit,
 )

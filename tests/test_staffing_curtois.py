@@ -21,9 +21,9 @@ from salesflow.data.instances.curtois import (
     read_best_known,
     read_curtois,
 )
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.curtois_check import check_curtois
 from salesflow.optimizer.staffing.curtois_problem import curtois_problem, schedule_of
-from salesflow.optimizer.staffing.problem import SolveLimits
 from salesflow.optimizer.staffing.solve import OPTIMAL, solve_roster
 
 BENCH = Path(__file__).resolve().parents[2] / "shared/benchmarks/staffing"

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.check import check_roster
 from salesflow.optimizer.staffing.greedy import greedy_roster
 from salesflow.optimizer.staffing.lns import improve
 from salesflow.optimizer.staffing.planner import plan_roster
-from salesflow.optimizer.staffing.problem import SolveLimits
 from salesflow.optimizer.staffing.rule_check import check_rules, solution_cost
 from salesflow.optimizer.staffing.solve import build_model
 from salesflow.optimizer.staffing.warehouse_problem import (
@@ -154,7 +154,7 @@ def test_same_seed_same_roster() -> None:
     # A deterministic budget of 0.3 units of CP-SAT work (about 2 s of wall time here) under
     # a wall-clock limit of 600 s: the search ends on the deterministic budget (or a proof)
     # however loaded the machine is, and then the same seed must give the same roster.
-    limits = SolveLimits(600.0, 2, 7, deterministic_share=0.0005)
+    limits = SolveLimits(600.0, 2, 7, work_limit=0.3)
     first = plan_roster(emp, shifts, req, WEEK, limits=limits)
     again = plan_roster(emp, shifts, req, WEEK, limits=limits)
     for plan in (first, again):
@@ -231,7 +231,7 @@ def _instances(draw):
 def test_every_roster_passes_the_checkers_and_costs_its_objective(instance) -> None:
     emp, shifts, req = instance
     days = WEEK[:4]
-    limits = SolveLimits(10.0, 2, 0, deterministic_share=0.1)
+    limits = SolveLimits(10.0, 2, 0, work_limit=1.0)
     plan = plan_roster(emp, shifts, req, days, limits=limits)
     assert check_roster(plan.roster, emp, shifts, days) == []
     assert plan.violations == ()

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from salesflow.data.dataset import load_dataset
+from salesflow.optimizer.context import PlanningContext
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.check import check_roster
-from salesflow.optimizer.staffing.problem import SolveLimits
 from salesflow.optimizer.staffing.report import cycle_figures, plan_figures
 from salesflow.optimizer.staffing.stage import staffing_stage
 
@@ -24,9 +25,9 @@ def result(tiny_master):
     orders = pd.Series([12.0, 10, 9, 8, 7, 3, 0], index=days)
     # A deterministic budget (3 units) far inside a generous wall-clock limit: the search
     # ends on a proof or on that budget, so the result does not depend on the machine's load.
-    limits = SolveLimits(300.0, 2, 0, deterministic_share=0.01)
-    return dataset, days, staffing_stage(dataset, history, orders, [days[1], days[1]], week,
-                                         limits=limits)
+    limits = SolveLimits(300.0, 2, 0, work_limit=3.0)
+    context = PlanningContext(week, 8, history, limits)
+    return dataset, days, staffing_stage(dataset, context, orders, [days[1], days[1]])
 
 
 def test_requirements_hold_orders_receiving_and_the_desk(result) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.baselines import BASELINES
 from salesflow.optimizer.purchasing.bounds import lower_bound
 from salesflow.optimizer.purchasing.heuristic import pattern_plan
@@ -39,33 +40,13 @@ POLICY = "optimized"
 JOINT_CELLS = 1_500  # SKUs × weeks up to which a binding coupling is solved jointly at once
 MIN_PART_SECONDS = 0.3
 COUPLINGS = ("warehouse capacity", "receiving capacity", "budget")
+RELATIVE_GAP = 1e-2
+"""The gap a solve stops at when ``SolveLimits.relative_gap`` is ``None``."""
+BACKEND = "highs"
+"""The MIP solver behind OR-Tools MathOpt unless another of :data:`SOLVERS` is named."""
 
 ProgressCallback = Callable[[int, int, str], None]
 """``progress(done, total, label)`` after each subproblem."""
-
-
-@dataclass(frozen=True)
-class SolveLimits:
-    """Time limit (whole solve, seconds), relative gap, parallel workers, seed and MIP
-    solver (``highs``, ``scip`` or ``cp-sat``)."""
-
-    time_limit_seconds: float = 60.0
-    relative_gap: float = 1e-2
-    workers: int = 2
-    seed: int = 0
-    solver: str = "highs"
-
-    def __post_init__(self) -> None:
-        if not self.time_limit_seconds > 0:
-            raise ValueError(f"time_limit_seconds must be > 0; got {self.time_limit_seconds}")
-        if not 0 <= self.relative_gap < 1:
-            raise ValueError(f"relative_gap must be in [0, 1); got {self.relative_gap}")
-        if self.workers < 1:
-            raise ValueError(f"workers must be >= 1; got {self.workers}")
-        if self.seed < 0:
-            raise ValueError(f"seed must be >= 0; got {self.seed}")
-        if self.solver not in SOLVERS:
-            raise ValueError(f"solver must be one of {', '.join(SOLVERS)}; got {self.solver!r}")
 
 
 @dataclass(frozen=True)
@@ -192,7 +173,7 @@ def _packs(problem: PurchaseProblem, lines: list[PurchaseLine]) -> dict[tuple[in
     return packs
 
 
-def _solve_part(name: str, problem: PurchaseProblem, limits: SolveLimits,
+def _solve_part(name: str, problem: PurchaseProblem, limits: SolveLimits, backend: str,
                 time_limit: float, candidates: list[list[PurchaseLine]]) -> _Part:
     """Solve one MIP, started from the best of ``candidates`` (which stands in if nothing is
     found)."""
@@ -201,8 +182,8 @@ def _solve_part(name: str, problem: PurchaseProblem, limits: SolveLimits,
     # A start that breaks a capacity misleads the search more than it helps: none then.
     hint = None if problem.coupled and _coupling_broken(problem, start) \
         else integer_hint(model, _packs(problem, start))
-    outcome = solve_mip(model.builder, solver=limits.solver, time_limit=time_limit,
-                        seed=limits.seed, relative_gap=limits.relative_gap, hint=hint)
+    outcome = solve_mip(model.builder, solver=backend, time_limit=time_limit,
+                        seed=limits.seed, relative_gap=limits.gap(RELATIVE_GAP), hint=hint)
     part = PartOutcome(name, len(problem.items), outcome.status, outcome.objective,
                        outcome.bound, outcome.runtime)
     if outcome.values is None:
@@ -229,7 +210,8 @@ class _Piece:
 
 
 def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None,
-                     progress: ProgressCallback | None = None) -> PurchaseSolution:
+                     progress: ProgressCallback | None = None, *,
+                     backend: str = BACKEND) -> PurchaseSolution:
     """The cheapest plan the solver finds within ``limits``.
 
     1. Per supplier, a start: the cheapest of the baselines and the order-pattern heuristic,
@@ -240,11 +222,16 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
        keeps its start when the MIP finds nothing better, and the better of the two bounds.
     3. If the combined plan then breaks a coupling limit, the joint MIP gets the time left.
 
+    ``limits``: time limit of the whole solve, workers (parallel supplier MIPs), seed and
+    gap (default :data:`RELATIVE_GAP`); ``backend``: ``highs``, ``scip`` or ``cp-sat``.
+
     Raises
     ------
     ValueError
-        If ``limits`` names an unknown solver.
+        If ``backend`` is not one of :data:`SOLVERS`.
     """
+    if backend not in SOLVERS:
+        raise ValueError(f"backend must be one of {', '.join(SOLVERS)}; got {backend!r}")
     limits = limits or SolveLimits()
     started = time.perf_counter()
     deadline = started + limits.time_limit_seconds * 0.95
@@ -264,8 +251,8 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
         joint_budget = deadline - time.perf_counter()
     else:
         reserve = 0.1 if problem.coupled else 0.0
-        _improve(pieces, limits, started + (deadline - started) * (1 - reserve), progress,
-                 total_parts)
+        _improve(pieces, limits, backend, started + (deadline - started) * (1 - reserve),
+                 progress, total_parts)
         outcomes = [p.outcome for p in pieces if p.outcome is not None]
         statuses = [p.outcome.status if p.outcome is not None else "feasible" for p in pieces]
         lines = [line for piece in pieces for line in piece.lines]
@@ -274,7 +261,7 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
     bound: float | None = sum(piece.bound for piece in pieces)
     decomposed = True
     if joint_budget > 0:
-        joint = _solve_part("joint", problem, limits, max(joint_budget, 0.5), [lines])
+        joint = _solve_part("joint", problem, limits, backend, max(joint_budget, 0.5), [lines])
         outcomes.append(joint.outcome)
         if joint.solved and _model_score(problem, list(joint.lines)) \
                 < _model_score(problem, lines):
@@ -291,7 +278,7 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
     if not math.isfinite(score):  # the plan breaks a hard limit: no plan was found in time
         objective = None
         status = "infeasible" if "infeasible" in statuses else "no solution"
-    elif bound is not None and score - bound <= limits.relative_gap * max(abs(score), 1):
+    elif bound is not None and score - bound <= limits.gap(RELATIVE_GAP) * max(abs(score), 1):
         status = "optimal"
     lines.sort(key=lambda x: (x.order_date, x.supplier_id, x.sku))
     plan = PurchasePlan(tuple(explain(problem, lines)), POLICY)
@@ -299,7 +286,7 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
                             decomposed, tuple(outcomes))
 
 
-def _improve(pieces: list[_Piece], limits: SolveLimits, deadline: float,
+def _improve(pieces: list[_Piece], limits: SolveLimits, backend: str, deadline: float,
              progress: ProgressCallback | None, total: int) -> None:
     """Run each piece's MIP from its start, sharing the time until ``deadline`` by size."""
     order = sorted(range(len(pieces)), key=lambda k: -(pieces[k].score - pieces[k].bound))
@@ -311,7 +298,8 @@ def _improve(pieces: list[_Piece], limits: SolveLimits, deadline: float,
         share = min(1.0, limits.workers * piece.size / max(waiting[n], 1))
         if left * share < MIN_PART_SECONDS:
             return
-        part = _solve_part(piece.name, piece.problem, limits, left * share, [piece.lines])
+        part = _solve_part(piece.name, piece.problem, limits, backend, left * share,
+                           [piece.lines])
         piece.outcome = part.outcome
         score = _model_score(piece.problem, list(part.lines))
         if part.solved and score < piece.score:

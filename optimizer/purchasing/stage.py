@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
-from salesflow.data.dataset.config import PlanningConfig
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.baselines import BASELINES
+from salesflow.optimizer.purchasing.builder import build_purchase_problem
 from salesflow.optimizer.purchasing.diagnose import Infeasibility, diagnose
 from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan, evaluate_plan
-from salesflow.optimizer.purchasing.problem import PurchaseProblem, build_purchase_problem
+from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.report import best_baseline, comparison_frame
 from salesflow.optimizer.purchasing.solve import (
+    BACKEND,
     ProgressCallback,
     PurchaseSolution,
-    SolveLimits,
     solve_purchasing,
 )
+
+if TYPE_CHECKING:
+    from salesflow.optimizer.context import PlanningContext
 
 
 @dataclass(frozen=True)
@@ -49,12 +55,6 @@ class PurchasingResult:
         return comparison_frame((self.plan, self.evaluation), self.baselines, target)
 
 
-def solve_limits(config: PlanningConfig, time_limit: float | None = None) -> SolveLimits:
-    """Solver limits from ``config.toml`` (``time_limit`` overrides the configured one)."""
-    return SolveLimits(time_limit_seconds=time_limit or config.solver.time_limit_seconds,
-                       workers=config.solver.workers, seed=config.planning.seed)
-
-
 REPLAY_SECONDS = 10.0
 """A sensible per-week time limit for :func:`optimized_plan` on the bundled sample (200 SKUs):
 the solve reaches a gap below 1 % within it."""
@@ -74,16 +74,39 @@ def optimized_plan(problem: PurchaseProblem, time_limit_seconds: float = REPLAY_
     return solve_purchasing(problem, limits).plan
 
 
+@dataclass(frozen=True)
+class PurchaseOptions:
+    """What a buyer may set beyond the dataset: the MIP backend and extra capacities.
+
+    Attributes
+    ----------
+    backend:
+        ``highs``, ``scip`` or ``cp-sat`` (OR-Tools MathOpt).
+    weekly_budget:
+        Purchase value that may be ordered per week (``None``: no limit).
+    receiving_lines:
+        Purchase lines the warehouse can receive per week (``None``: no limit).
+    truck_m3:
+        Volume of one supplier delivery in m³ (``None``: no limit).
+    """
+
+    backend: str = BACKEND
+    weekly_budget: float | None = None
+    receiving_lines: int | None = None
+    truck_m3: float | None = None
+
+
 def plan_purchases(problem: PurchaseProblem, limits: SolveLimits,
-                   progress: ProgressCallback | None = None) -> PurchasingResult:
+                   progress: ProgressCallback | None = None,
+                   backend: str = BACKEND) -> PurchasingResult:
     """Optimize ``problem``, run every baseline on it and evaluate all with the one formula.
 
     Raises
     ------
     ValueError
-        If ``limits`` names an unknown solver.
+        If ``backend`` names an unknown solver.
     """
-    solution = solve_purchasing(problem, limits, progress)
+    solution = solve_purchasing(problem, limits, progress, backend=backend)
     baselines = {}
     for name, policy in BASELINES.items():
         plan = policy(problem)
@@ -92,20 +115,36 @@ def plan_purchases(problem: PurchaseProblem, limits: SolveLimits,
                             solution, baselines, tuple(diagnose(problem)))
 
 
-def purchasing_stage(dataset: Dataset, history: pd.DataFrame, demand: pd.DataFrame,
-                     week_start: dt.date,
-                     progress: ProgressCallback | None = None) -> PurchasingResult:
-    """Optimized purchase lines against the forecast (safety stock from its quantiles).
+def purchasing_stage(dataset: Dataset, context: PlanningContext, demand: pd.DataFrame,
+                     progress: ProgressCallback | None = None,
+                     options: PurchaseOptions | None = None) -> PurchasingResult:
+    """Optimized purchase lines against ``demand`` over the context's horizon, with the
+    baselines beside them.
 
     Parameters
     ----------
-    history:
-        The sales lines before ``week_start`` (for the ABC classes).
+    context:
+        Plan week, horizon, history (for the ABC classes) and solver limits.
     demand:
-        The forecast stage's long frame (``unique_id``, ``ds``, ``forecast``, quantiles).
+        ``sku, week_start, quantity`` [+ quantile columns for safety stock]: the forecast's
+        (see :func:`~salesflow.optimizer.purchasing.builder.purchase_demand`) or a given one.
+    options:
+        Backend and extra capacities (default :class:`PurchaseOptions`).
+
+    Raises
+    ------
+    InvalidInputError
+        If ``demand`` stops short of the horizon.
     """
-    expected = demand.rename(columns={"unique_id": "sku", "ds": "week_start",
-                                      "forecast": "quantity"})
-    problem = build_purchase_problem(dataset, expected, week_start,
-                                     dataset.config.planning.horizon_weeks, history=history)
-    return plan_purchases(problem, solve_limits(dataset.config), progress)
+    options = options or PurchaseOptions()
+    weeks = context.horizon_weeks
+    problem = build_purchase_problem(
+        dataset, demand, context.week_start, weeks, history=context.history,
+        budget=None if options.weekly_budget is None else np.full(weeks, options.weekly_budget),
+        receiving_capacity=None if options.receiving_lines is None
+        else np.full(weeks, float(options.receiving_lines)))
+    if options.truck_m3 is not None:
+        problem = replace(problem, suppliers={
+            s: replace(t, truck_capacity_m3=options.truck_m3)
+            for s, t in problem.suppliers.items()})
+    return plan_purchases(problem, context.limits, progress, options.backend)

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from salesflow.data.instances.vrp_formats import SOLOMON, VrpInstance
-from salesflow.optimizer.routing.portfolio import ProgressCallback, RoutingLimits, solve_model
+from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.routing.portfolio import ProgressCallback, solve_model
 from salesflow.optimizer.routing.vrp_model import ModelVehicle, VrpModel
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ def route_distance(dist: NDArray[np.int64], routes: tuple[tuple[int, ...], ...])
     return total
 
 
-def solve_instance(instance: VrpInstance, limits: RoutingLimits,
+def solve_instance(instance: VrpInstance, limits: SolveLimits,
                    progress: ProgressCallback | None = None) -> InstanceSolution:
     """Solve a benchmark instance with the OR-Tools portfolio.
 

@@ -6,7 +6,7 @@ runs in the calling process, the others in worker processes. The best objective 
 go to the lower member number, so the outcome depends only on the model, the limits and
 what each member found.
 
-Determinism: a member stops at ``limits.solution_limit`` OR-Tools solutions (a work limit,
+Determinism: a member stops at ``limits.work_limit`` OR-Tools solutions (a work limit,
 the same on any machine) or at the time limit, whichever comes first. When the work limit
 ends every member, the same inputs and seed give the same routes; when the clock ends them,
 a faster machine may find better ones.
@@ -19,8 +19,8 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.ortools_search import SearchStrategy, run_search
 from salesflow.optimizer.routing.vrp_model import ModelSolution, VrpModel
 
@@ -35,44 +35,13 @@ limit within a second or two, less than starting a worker process costs."""
 _TEMPERATURES = ((2.7, 0.008), (0.8, 0.0027), (5.4, 0.016), (1.35, 0.004))
 
 
-@dataclass(frozen=True)
-class RoutingLimits:
-    """Limits of one routing solve.
-
-    Attributes
-    ----------
-    time_limit:
-        Wall-clock seconds for the whole solve, model building and worker start included.
-    seed:
-        Base seed of the portfolio (member ``k`` uses ``seed * 16 + k``).
-    workers:
-        Searches run in parallel (processes); 1 runs everything in the calling process.
-    solution_limit:
-        Work limit per member in OR-Tools solutions; ``None`` stops on the clock only.
-
-    Raises
-    ------
-    ValueError
-        If a limit is out of range.
-    """
-
-    time_limit: float = 30.0
-    seed: int = 0
-    workers: int = 2
-    solution_limit: int | None = None
-
-    def __post_init__(self) -> None:
-        if not (math.isfinite(self.time_limit) and self.time_limit > 0):
-            raise ValueError(f"time_limit must be > 0 seconds; got {self.time_limit!r}")
-        if self.seed < 0:
-            raise ValueError(f"seed must be >= 0; got {self.seed}")
-        if not 1 <= self.workers <= 64:
-            raise ValueError(f"workers must be in [1, 64]; got {self.workers}")
-        if self.solution_limit is not None and self.solution_limit < 1:
-            raise ValueError(f"solution_limit must be >= 1; got {self.solution_limit}")
+def solution_limit(limits: SolveLimits) -> int | None:
+    """The work limit of each member in OR-Tools solutions (``limits.work_limit``); ``None``
+    stops on the clock only."""
+    return int(limits.work_limit) if limits.has_work_limit else None
 
 
-def portfolio(limits: RoutingLimits) -> tuple[SearchStrategy, ...]:
+def portfolio(limits: SolveLimits) -> tuple[SearchStrategy, ...]:
     """The members for ``limits``: one per worker, each with its own seed and temperatures."""
     members = []
     for k in range(limits.workers):
@@ -88,7 +57,7 @@ def _rank(solution: ModelSolution, member: int) -> tuple[int, float, int]:
     return (0, float(solution.objective), member)
 
 
-def solve_model(model: VrpModel, limits: RoutingLimits,
+def solve_model(model: VrpModel, limits: SolveLimits,
                 progress: ProgressCallback | None = None,
                 strategies: tuple[SearchStrategy, ...] | None = None,
                 started: float | None = None) -> ModelSolution:
@@ -117,24 +86,25 @@ def solve_model(model: VrpModel, limits: RoutingLimits,
     began = time.time() if started is None else started
     # Leave time for OR-Tools to finish its last iteration, for the workers to answer and
     # for the caller to decode, all within the limit.
-    deadline = began + limits.time_limit - min(1.5, 0.03 * limits.time_limit + 0.3)
+    deadline = began + limits.time_limit_seconds - min(1.5, 0.03 * limits.time_limit_seconds + 0.3)
     members = strategies if strategies is not None else portfolio(limits)
     if strategies is None and len(model.visits) < MIN_PARALLEL_VISITS:
         members = members[:1]
 
     def report(_objective: int) -> None:
         if progress is not None:
-            progress(min(1.0, (time.time() - began) / limits.time_limit))
+            progress(min(1.0, (time.time() - began) / limits.time_limit_seconds))
 
+    work = solution_limit(limits)
     results: list[ModelSolution] = []
     if len(members) == 1:
-        results.append(run_search(model, members[0], deadline, limits.solution_limit, report))
+        results.append(run_search(model, members[0], deadline, work, report))
     else:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=len(members) - 1, mp_context=context) as pool:
-            futures = [pool.submit(run_search, model, member, deadline, limits.solution_limit)
+            futures = [pool.submit(run_search, model, member, deadline, work)
                        for member in members[1:]]
-            results.append(run_search(model, members[0], deadline, limits.solution_limit,
+            results.append(run_search(model, members[0], deadline, work,
                                       report))
             results.extend(f.result() for f in futures)
     best = min(range(len(results)), key=lambda k: _rank(results[k], k))

@@ -26,18 +26,19 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.nearest_neighbour import (
     REASON_NO_CAPACITY,
     REASON_TOO_LARGE,
     REASON_WINDOW,
     solve_nearest_neighbour,
 )
-from salesflow.optimizer.routing.portfolio import ProgressCallback, RoutingLimits, solve_model
+from salesflow.optimizer.routing.portfolio import ProgressCallback, solve_model
 from salesflow.optimizer.routing.solution import Route, RoutePlan, Unserved, Visit
 from salesflow.optimizer.routing.vrp_model import ModelVehicle, VrpModel
 
@@ -270,7 +271,7 @@ def plan_objective(problem: RoutingProblem, plan: RoutePlan, options: RoutingOpt
     return plan.cost_breakdown(problem)["total"] + options.unserved_penalty * len(plan.unserved)
 
 
-def solve_routing(problem: RoutingProblem, limits: RoutingLimits,
+def solve_routing(problem: RoutingProblem, limits: SolveLimits,
                   options: RoutingOptions | None = None,
                   progress: ProgressCallback | None = None) -> RoutingSolveResult:
     """Route the day with the OR-Tools portfolio (module docstring).
@@ -280,8 +281,9 @@ def solve_routing(problem: RoutingProblem, limits: RoutingLimits,
     problem:
         The day's stops, depots, fleet and matrices.
     limits:
-        Time limit, seed and workers; when ``limits.solution_limit`` is None the work limit
-        is ``200 + options.work_per_stop`` × stops.
+        Time limit, seed and workers; when ``limits.work_limit`` is None the work limit
+        is ``200 + options.work_per_stop`` × stops OR-Tools solutions per member
+        (``math.inf``: none, the clock only).
     options:
         Unserved penalty and work limit; defaults when None.
     progress:
@@ -304,10 +306,8 @@ def solve_routing(problem: RoutingProblem, limits: RoutingLimits,
         return RoutingSolveResult(plan, baseline, "optimal",
                                   plan_objective(problem, plan, options), 0.0, "none")
     model, mapping = build_model(problem, options, positions)
-    if limits.solution_limit is None:
-        limits = RoutingLimits(time_limit=limits.time_limit, seed=limits.seed,
-                               workers=limits.workers,
-                               solution_limit=200 + options.work_per_stop * len(positions))
+    if limits.work_limit is None:
+        limits = replace(limits, work_limit=200 + options.work_per_stop * len(positions))
     solution = solve_model(model, limits, progress, started=started)
     routes = []
     served: set[int] = set()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from salesflow.optimizer.routing.portfolio import RoutingLimits
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.problem import RoutingProblem, build_day_problem, delivery_stops
 from salesflow.optimizer.routing.solution import RoutePlan
 from salesflow.optimizer.routing.solver import RoutingOptions, RoutingSolveResult, solve_routing
@@ -40,16 +40,8 @@ class RoutingResult:
     solves: tuple[RoutingSolveResult, ...] = ()
 
 
-def stage_limits(dataset: Dataset) -> RoutingLimits:
-    """Per-day limits from ``config.toml``: ``solver.time_limit_seconds``,
-    ``solver.workers`` and ``planning.seed``."""
-    config = dataset.config
-    return RoutingLimits(time_limit=float(config.solver.time_limit_seconds),
-                         seed=int(config.planning.seed), workers=int(config.solver.workers))
-
-
-def routing_stage(dataset: Dataset, week_start: dt.date, *,
-                  limits: RoutingLimits | None = None, options: RoutingOptions | None = None,
+def routing_stage(dataset: Dataset, week_start: dt.date, limits: SolveLimits, *,
+                  options: RoutingOptions | None = None,
                   distances: DistanceSource | None = None,
                   days: tuple[dt.date, ...] | None = None,
                   progress: DayProgress | None = None) -> RoutingResult:
@@ -62,7 +54,7 @@ def routing_stage(dataset: Dataset, week_start: dt.date, *,
     week_start:
         Monday of the plan week.
     limits:
-        Limits of each day's solve; default :func:`stage_limits`.
+        Limits of each day's solve.
     options:
         Unserved penalty and work limit.
     distances:
@@ -81,7 +73,6 @@ def routing_stage(dataset: Dataset, week_start: dt.date, *,
     ValueError
         If ``week_start`` is not a Monday.
     """
-    limits = limits or stage_limits(dataset)
     planned, baseline, solves = [], [], []
     week = sorted(delivery_stops(dataset, week_start).items())
     if days is not None:

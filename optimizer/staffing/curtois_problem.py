@@ -10,6 +10,7 @@ its under/over weights. There is one role and no labour cost.
 from __future__ import annotations
 
 from salesflow.data.instances.curtois import CurtoisInstance
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.problem import (
     COVER_BY_SHIFT,
     CoverDemand,
@@ -18,7 +19,6 @@ from salesflow.optimizer.staffing.problem import (
     Shift,
     ShiftRequest,
     ShiftType,
-    SolveLimits,
     StaffMember,
     WorkLimit,
 )

@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.check import check_roster, roster_warnings
 from salesflow.optimizer.staffing.cost import RosterCost, roster_cost
 from salesflow.optimizer.staffing.coverage import coverage
 from salesflow.optimizer.staffing.fixed_pattern import fixed_pattern_roster
 from salesflow.optimizer.staffing.greedy import greedy_roster
-from salesflow.optimizer.staffing.problem import SolveLimits
 from salesflow.optimizer.staffing.roster import Roster
 from salesflow.optimizer.staffing.rule_check import check_rules, solution_cost
 from salesflow.optimizer.staffing.shortfall import (

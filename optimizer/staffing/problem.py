@@ -19,7 +19,8 @@ COVER_BY_HOUR = "hour"
 
 SATURDAY, SUNDAY = 5, 6
 DETERMINISTIC_SHARE = 0.5
-"""Deterministic-time budget per second of the time limit (interleaved search)."""
+"""Deterministic-time budget per second of the time limit (interleaved search) when
+``SolveLimits.work_limit`` is ``None``."""
 
 
 @dataclass(frozen=True)
@@ -244,57 +245,3 @@ class Shift:
     day: int
     shift: int
     role: str
-
-
-@dataclass(frozen=True)
-class SolveLimits:
-    """What the solver may spend and how it searches.
-
-    Attributes
-    ----------
-    time_limit_seconds:
-        Wall-clock limit of the solve.
-    workers:
-        CP-SAT workers (threads).
-    seed:
-        Random seed.
-    relative_gap:
-        Stop once the gap to the bound is at most this.
-    deterministic:
-        Search in CP-SAT's interleaved mode (deterministic whatever the number of workers) and
-        stop on a deterministic-time budget, so the same seed gives the same roster as long as
-        the wall-clock limit is not reached first. ``False``: CP-SAT's parallel portfolio,
-        faster but timing-dependent.
-    deterministic_share:
-        The deterministic budget as a share of ``time_limit_seconds`` (CP-SAT's deterministic
-        time is about a second of one core's work).
-
-    Raises
-    ------
-    ValueError
-        If a limit is out of range.
-    """
-
-    time_limit_seconds: float = 60.0
-    workers: int = 2
-    seed: int = 0
-    relative_gap: float = 0.0
-    deterministic: bool = True
-    deterministic_share: float = DETERMINISTIC_SHARE
-
-    def __post_init__(self) -> None:
-        if not self.time_limit_seconds > 0:
-            raise ValueError(f"time_limit_seconds must be > 0; got {self.time_limit_seconds}")
-        if self.workers < 1:
-            raise ValueError(f"workers must be >= 1; got {self.workers}")
-        if self.seed < 0:
-            raise ValueError(f"seed must be >= 0; got {self.seed}")
-        if not 0 <= self.relative_gap < 1:
-            raise ValueError(f"relative_gap must be in [0, 1); got {self.relative_gap}")
-        if not self.deterministic_share > 0:
-            raise ValueError(f"deterministic_share must be > 0; got {self.deterministic_share}")
-
-    @property
-    def deterministic_seconds(self) -> float:
-        """The deterministic-time budget."""
-        return self.time_limit_seconds * self.deterministic_share

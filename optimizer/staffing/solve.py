@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.columns import generate_columns
 from salesflow.optimizer.staffing.lns import complete_hint, improve, relaxation_solve
 from salesflow.optimizer.staffing.objective import (
@@ -23,7 +24,7 @@ from salesflow.optimizer.staffing.objective import (
     objective,
     request_terms,
 )
-from salesflow.optimizer.staffing.problem import RosterProblem, Shift, SolveLimits
+from salesflow.optimizer.staffing.problem import DETERMINISTIC_SHARE, RosterProblem, Shift
 from salesflow.optimizer.staffing.rules import HARD_RULES, add_sequence_automaton, no_guard
 from salesflow.optimizer.staffing.variables import RosterVars, make_vars
 
@@ -152,7 +153,7 @@ def _cp_sat(built: _Built, problem: RosterProblem, limits: SolveLimits, hint: tu
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = limits.seed
-    solver.parameters.relative_gap_limit = limits.relative_gap
+    solver.parameters.relative_gap_limit = limits.gap(0.0)
     solver.parameters.interleave_search = interleave
     if dtime is not None:
         solver.parameters.max_deterministic_time = max(0.01, dtime)
@@ -207,6 +208,17 @@ def _column_phase(built: _Built, problem: RosterProblem, limits: SolveLimits,
     return _Phase(best, objective_value, columns.bound, spent, timed_out)
 
 
+def deterministic_budget(limits: SolveLimits) -> tuple[bool, float | None]:
+    """Whether the solve searches in CP-SAT's deterministic mode, and its deterministic-time
+    budget: ``limits.work_limit``, or :data:`DETERMINISTIC_SHARE` per second of the time limit
+    when that is ``None``; ``math.inf`` means the parallel portfolio on the clock only."""
+    if limits.work_limit is not None and math.isinf(limits.work_limit):
+        return False, None
+    if limits.work_limit is None:
+        return True, limits.time_limit_seconds * DETERMINISTIC_SHARE
+    return True, limits.work_limit
+
+
 def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
                  hint: tuple[Shift, ...] | None = None,
                  progress: Progress | None = None) -> RosterSolution:
@@ -227,7 +239,8 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
     problem:
         The roster problem.
     limits:
-        Time limit, workers, seed, gap, determinism (default :class:`SolveLimits`).
+        Time limit, workers, seed, gap (default 0) and work budget (deterministic seconds,
+        see :func:`deterministic_budget`); default :class:`SolveLimits`.
     hint:
         A roster to start from (need not be feasible).
     progress:
@@ -240,7 +253,7 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
     """
     limits = limits or SolveLimits()
     started = time.perf_counter()
-    budget = limits.deterministic_seconds if limits.deterministic else None
+    deterministic, budget = deterministic_budget(limits)
     built = build_model(problem)
     scale = problem.cost_scale
 
@@ -250,10 +263,10 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
     def wall_left(until: float) -> float:
         return started + limits.time_limit_seconds * until - time.perf_counter()
 
-    interleave_open = bool(hint) and limits.deterministic
+    interleave_open = bool(hint) and deterministic
     # Deterministic without a hint: one worker (deterministic without interleaving, which
     # is slow to find a first roster).
-    open_workers = 1 if limits.deterministic and not hint else limits.workers
+    open_workers = 1 if deterministic and not hint else limits.workers
     status, solver = _cp_sat(built, problem, limits, hint or (), wall_left(OPEN_SHARE),
                              share(OPEN_SHARE), open_workers, interleave_open, progress, 0.0)
     timed_out = solver.wall_time >= 0.98 * limits.time_limit_seconds * OPEN_SHARE
@@ -262,7 +275,7 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
     if status == cp_model.INFEASIBLE:
         remaining = max(1.0, limits.time_limit_seconds - (time.perf_counter() - started))
         conflicts = explain_infeasible(problem, SolveLimits(remaining, 1, limits.seed,
-                                                            deterministic=False))
+                                                            work_limit=math.inf))
         return RosterSolution(INFEASIBLE, (), math.inf, math.inf,
                               time.perf_counter() - started, conflicts)
     bound = solver.best_objective_bound
@@ -300,7 +313,7 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
                                   and outcome.dtime < 0.98 * lns_budget)
     status, solver = _cp_sat(built, problem, limits, best, wall_left(1.0),
                              None if budget is None else budget - spent, limits.workers,
-                             limits.deterministic, progress, time.perf_counter() - started)
+                             deterministic, progress, time.perf_counter() - started)
     runtime = time.perf_counter() - started
     timed_out = timed_out or runtime >= 0.98 * limits.time_limit_seconds
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and \

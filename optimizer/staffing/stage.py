@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.cycle import CycleTime, cycle_time
 from salesflow.optimizer.staffing.planner import RosterPlan, plan_roster
-from salesflow.optimizer.staffing.problem import SolveLimits
 from salesflow.optimizer.staffing.requirements import intraday_profile, workload_requirements
 from salesflow.optimizer.staffing.roster import Roster
 from salesflow.optimizer.staffing.service_desk import (
@@ -27,6 +28,9 @@ from salesflow.optimizer.staffing.service_desk import (
     service_desk_plan,
 )
 from salesflow.optimizer.staffing.solve import Progress
+
+if TYPE_CHECKING:
+    from salesflow.optimizer.context import PlanningContext
 
 RECEIVING_SKILL = "receiving"
 
@@ -68,6 +72,11 @@ class StaffingResult:
         return self.plan.baseline if self.plan else None
 
 
+def receiving_arrivals(dataset: Dataset, plan_arrivals: list[dt.date]) -> list[dt.date]:
+    """Arrival dates to receive: the purchase plan's lines and the dataset's open orders."""
+    return plan_arrivals + [d.date() for d in dataset["open_orders"]["arrival_date"]]
+
+
 def receiving_requirements(dataset: Dataset, arrivals: list[dt.date],
                            days: list[dt.date]) -> pd.DataFrame:
     """Persons on the receiving skill per hour for the purchase lines arriving each day,
@@ -85,33 +94,33 @@ def receiving_requirements(dataset: Dataset, arrivals: list[dt.date],
     return pd.DataFrame(rows, columns=["date", "hour", "skill", "required"])
 
 
-def solve_limits(dataset: Dataset) -> SolveLimits:
-    """Time limit and workers from ``[solver]``, seed from ``[planning]``."""
-    config = dataset.config
-    return SolveLimits(config.solver.time_limit_seconds, config.solver.workers,
-                       config.planning.seed)
-
-
-def roster_stage(dataset: Dataset, requirements: pd.DataFrame, days: list[dt.date] | None = None,
-                 progress: Progress | None = None,
-                 limits: SolveLimits | None = None) -> RosterPlan:
-    """The CP-SAT roster (and baseline) of the dataset's staff for ``requirements``
-    (limits default to the dataset's :func:`solve_limits`)."""
+def roster_stage(dataset: Dataset, requirements: pd.DataFrame, limits: SolveLimits,
+                 days: list[dt.date] | None = None,
+                 progress: Progress | None = None) -> RosterPlan:
+    """The CP-SAT roster (and baseline) of the dataset's staff for ``requirements``."""
     return plan_roster(dataset["employees"], dataset["shifts"], requirements, days,
-                       limits=limits or solve_limits(dataset), progress=progress)
+                       limits=limits, progress=progress)
 
 
-def staffing_stage(dataset: Dataset, history: pd.DataFrame, orders_per_day: pd.Series,
-                   arrivals: list[dt.date], week_start: dt.date,
-                   progress: Progress | None = None, desk: ServiceDesk | None = None,
-                   limits: SolveLimits | None = None) -> StaffingResult:
+def staffing_from_requirements(dataset: Dataset, requirements: pd.DataFrame,
+                               limits: SolveLimits,
+                               progress: Progress | None = None) -> StaffingResult:
+    """The roster for a given requirements table (its dates are the days rostered); no
+    service desk or order cycle, as there are no forecast orders."""
+    plan = roster_stage(dataset, requirements, limits, None, progress)
+    return StaffingResult(requirements, plan.roster, plan.cost.labour, plan.coverage, plan)
+
+
+def staffing_stage(dataset: Dataset, context: PlanningContext, orders_per_day: pd.Series,
+                   arrivals: list[dt.date], progress: Progress | None = None,
+                   desk: ServiceDesk | None = None) -> StaffingResult:
     """Requirements from forecast orders, receiving and the service desk; the CP-SAT roster
     against the fixed pattern; the order processing cycle of both.
 
     Parameters
     ----------
-    history:
-        The sales lines before ``week_start`` (for the intraday profile).
+    context:
+        Plan week, history (for the intraday profile) and solver limits.
     orders_per_day:
         Expected orders on each day of the plan week.
     arrivals:
@@ -120,12 +129,10 @@ def staffing_stage(dataset: Dataset, history: pd.DataFrame, orders_per_day: pd.S
         Called on every improving roster.
     desk:
         Service-desk settings (default: ``[staffing]`` of ``config.toml``).
-    limits:
-        Solver limits (default: the dataset's :func:`solve_limits`).
     """
     config = dataset.config.staffing
-    days = [week_start + dt.timedelta(days=i) for i in range(7)]
-    profile = intraday_profile(history, tuple(config.order_hours))
+    days = context.days
+    profile = intraday_profile(context.history, tuple(config.order_hours))
     desk = desk or ServiceDesk(config.contacts_per_order, config.handle_seconds,
                                config.service_level_target, config.answer_seconds)
     desk_plan = service_desk_plan(orders_per_day, profile, desk)
@@ -133,7 +140,7 @@ def staffing_stage(dataset: Dataset, history: pd.DataFrame, orders_per_day: pd.S
     extra = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
     requirements = workload_requirements(orders_per_day, profile, dataset["process_steps"],
                                          config.productivity, extra=extra)
-    plan = roster_stage(dataset, requirements, days, progress, limits)
+    plan = roster_stage(dataset, requirements, context.limits, days, progress)
     target = dataset.config.targets.order_cycle_days * 24
 
     def cycle(cov: pd.DataFrame) -> CycleTime:

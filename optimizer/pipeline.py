@@ -1,0 +1,96 @@
+"""What the ``purchase`` and ``staff`` commands run: one call each, composed of the weekly
+cycle's stages, so that the commands only parse options, call, print and exit.
+
+* :func:`purchase_run`: the purchase plan for a week against the forecast, or against a
+  given demand (its weeks are then the horizon).
+* :func:`staff_run`: the roster for a week from the forecast (with the purchase plan's
+  receiving work), or for a given requirements table.
+
+Every solver call of a run gets the one :class:`~salesflow.optimizer.limits.SolveLimits`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.optimizer.context import PlanningContext
+from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.purchasing.builder import purchase_demand
+from salesflow.optimizer.purchasing.solve import ProgressCallback
+from salesflow.optimizer.purchasing.stage import (
+    PurchaseOptions,
+    PurchasingResult,
+    purchasing_stage,
+)
+from salesflow.optimizer.staffing.solve import Progress
+from salesflow.optimizer.staffing.stage import StaffingResult, staffing_from_requirements
+from salesflow.optimizer.weekly import forecast_for, through_staffing
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from salesflow.data.dataset import Dataset
+    from salesflow.data.dataset.demand_input import DemandInput
+
+
+@dataclass(frozen=True)
+class PurchaseRun:
+    """A purchase plan and the context it was made in."""
+
+    context: PlanningContext
+    result: PurchasingResult
+
+
+def purchase_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,
+                 demand: DemandInput | None = None, options: PurchaseOptions | None = None,
+                 progress: ProgressCallback | None = None) -> PurchaseRun:
+    """The purchase plan for ``week`` against the forecast, or against ``demand`` (its first
+    week is planned, its weeks are the horizon).
+
+    Raises
+    ------
+    InvalidInputError
+        If both ``week`` and ``demand`` are given, ``week`` is malformed, or the forecast has
+        too little history.
+    """
+    if demand is not None:
+        if week is not None:
+            raise InvalidInputError([Problem("--week", None, None, week,
+                                             "not with --demand: its first week is planned")])
+        context = PlanningContext.for_demand(dataset, demand.week_start, demand.weeks, limits)
+        frame = demand.frame
+    else:
+        context = PlanningContext.build(
+            dataset, week, limits=limits,
+            history_hint="; the forecast needs history (or give --demand)")
+        frame = purchase_demand(forecast_for(dataset, context).demand)
+    return PurchaseRun(context, purchasing_stage(dataset, context, frame, progress, options))
+
+
+def staff_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,
+              requirements: pd.DataFrame | None = None,
+              step: Callable[[str], None] | None = None,
+              progress: Progress | None = None) -> StaffingResult:
+    """The roster for ``week`` from the forecast orders, receiving of the purchase plan's
+    arrivals and the service desk; or for the given ``requirements`` table.
+
+    ``step`` is told each stage as it starts, ``progress`` every improving roster.
+
+    Raises
+    ------
+    InvalidInputError
+        If both ``week`` and ``requirements`` are given, or the week cannot be planned.
+    """
+    if requirements is not None:
+        if week is not None:
+            raise InvalidInputError([Problem(
+                "--week", None, None, week,
+                "give --week or --requirements, not both (the requirement dates set the days)")])
+        if step is not None:
+            step("staffing")
+        return staffing_from_requirements(dataset, requirements, limits, progress)
+    context = PlanningContext.build(dataset, week, limits=limits)
+    return through_staffing(dataset, context, step, progress)[2]
