@@ -192,3 +192,22 @@ def test_safety_stock_from_quantiles_at_the_service_level() -> None:
     assert matrix[1, 1] == 0.0  # no forecast row for week 1
     assert safety_stock_matrix(frame[["sku", "week_start", "quantity"]], items, suppliers,
                                pd.Timestamp("2026-11-23"), 2) is None
+
+
+def test_a_demand_shorter_than_the_horizon_is_an_error_naming_the_weeks(tiny_dir: Path) -> None:
+    from salesflow.data.dataset import load_dataset
+    from salesflow.optimizer.purchasing.builder import build_purchase_problem
+
+    dataset = load_dataset(tiny_dir)
+    week = dataset.plan_week_start()
+    demand = pd.DataFrame({"sku": [dataset.skus["sku"].iloc[0]] * 2,
+                           "week_start": [pd.Timestamp(week) + pd.Timedelta(weeks=t)
+                                          for t in range(2)],
+                           "quantity": [5.0, 6.0]})
+    build_purchase_problem(dataset, demand, week, 2)
+    with pytest.raises(InvalidInputError) as caught:
+        build_purchase_problem(dataset, demand, week, 4)
+    rule = caught.value.problems[0].rule
+    third, fourth = (week + dt.timedelta(weeks=t) for t in (2, 3))
+    assert "covers 2 of the 4 weeks" in rule
+    assert third.isoformat() in rule and fourth.isoformat() in rule
