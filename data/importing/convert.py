@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.errors import Problem
+from salesflow.data.importing.cells import strip_cells
 from salesflow.data.importing.dates import SHOWN, AmbiguousDates, date_rule, parse_dates
 from salesflow.data.importing.delimited import Source
 from salesflow.data.importing.mapping import FileMapping
@@ -128,7 +129,7 @@ def convert(src: Source, mapping: FileMapping, date_format: str | None,
         elif field in NUMBER_FIELDS:
             data[field] = _number_column(src, column, field, mapping, problems)
         else:
-            data[field] = src.frame[column].to_numpy(dtype=object)
+            data[field] = strip_cells(src.frame[column])
     frame = pd.DataFrame(data, index=src.frame.index)
     return Converted(src.file, mapping.table, frame, mapping)
 

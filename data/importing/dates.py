@@ -30,9 +30,11 @@ _FORMAT_ALIASES = {
 SHOWN = {"YMD": "YYYY-MM-DD", "DMY": "D/M/YYYY", "MDY": "M/D/YYYY", "ROC": "ROC yyy/MM/dd",
          "SERIAL": "Excel serial number", "AMBIGUOUS": "a/b/YYYY (day or month first)"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_TIME = r"(?:[ T]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?\s*(?P<ap>[AaPp][Mm])?)?"
+_TIME_TAIL = r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?\s*$"
+_TIME = re.compile(r"^[ T]*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2}(?:\.\d+)?)?\s*"
+                   r"(?P<ap>[AaPp][Mm])?\s*$")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(rf"^{body}{_TIME}\s*$")) for kind, body in (
+    (kind, re.compile(rf"^{body}\s*$")) for kind, body in (
         ("YMD", r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
         ("YMD", r"(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"),
         ("YMD", r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?"),
@@ -107,16 +109,32 @@ def _shape(text: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def _minutes(parts: dict[str, str]) -> int:
-    if "h" not in parts:
+def _minutes(text: str) -> int:
+    """Minutes after midnight of a time text; -1 if blank, -2 if not a time of day."""
+    if not text:
         return -1
+    parts = _TIME.match(text)
+    if parts is None:
+        return -2
     hour, minute = int(parts["h"]), int(parts["mi"])
-    ap = parts.get("ap", "").lower()
+    ap = (parts["ap"] or "").lower()
     if ap == "pm" and hour < 12:
         hour += 12
     elif ap == "am" and hour == 12:
         hour = 0
     return hour * 60 + minute if hour < 24 and minute < 60 else -2
+
+
+def split_time(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Date part and time part ("" if none) of each cell, vectorised (Arrow's RE2 when
+    pyarrow is installed): a column of timestamps has few distinct days and times."""
+    try:
+        arrow = text.astype(str).str.strip().astype("string[pyarrow]")
+    except (ImportError, TypeError, ValueError):
+        arrow = text.astype(str).str.strip()
+    times = arrow.str.extract(f"({_TIME_TAIL})", expand=False).fillna("")
+    dates = arrow.str.replace(_TIME_TAIL, "", regex=True)
+    return dates.astype(object), times.astype(object)
 
 
 def _ymd(kind: str, parts: dict[str, str], order: str) -> pd.Timestamp | None:
@@ -174,7 +192,8 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> Dates:
     AmbiguousDates
         If the column is ``a/b/YYYY`` throughout and no value shows which is the day.
     """
-    codes, uniques = pd.factorize(text.astype(str), sort=False)
+    date_text, time_text = split_time(text)
+    codes, uniques = pd.factorize(date_text, sort=False)
     distinct = [str(u).strip() for u in uniques]
     shapes = [_shape(u) if u else None for u in distinct]
     given = normalise_format(date_format) if date_format else None
@@ -182,23 +201,21 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> Dates:
         order = _column_order(shapes, given)
     except AmbiguousDates as exc:
         row = int(np.flatnonzero(codes == exc.position)[0])
-        raise AmbiguousDates(row, distinct[exc.position]) from None
+        raise AmbiguousDates(row, str(text.iloc[row]).strip()) from None
     stamps: list[object] = []
-    minutes: list[int] = []
     for u, shape in zip(distinct, shapes, strict=True):
         day = None
-        mins = -1
         if shape is not None and order != "MIXED" and _fits(shape[0], order):
             day = _ymd(shape[0], shape[1], order)
-            mins = _minutes(shape[1])
-            if mins == -2:
-                day = None
         stamps.append(pd.NaT if day is None or not u else day)
-        minutes.append(mins if day is not None else -1)
+    time_codes, time_uniques = pd.factorize(time_text, sort=False)
+    clock = np.array([_minutes(str(t)) for t in time_uniques] + [-1], dtype=np.int64)
+    mins_arr = clock[time_codes]
     lookup = pd.DatetimeIndex([*stamps, pd.NaT]).as_unit("ns").to_numpy()
     values = lookup[codes]
-    mins_arr = np.array([*minutes, -1], dtype=np.int64)[codes]
     blank = np.array([u == "" for u in distinct] + [True], dtype=bool)[codes]
+    values[mins_arr == -2] = np.datetime64("NaT")
+    mins_arr[np.isnat(values)] = -1
     bad = ~blank & np.isnat(values)
     seen: Counter[str] = Counter()
     counts = np.bincount(codes[codes >= 0], minlength=len(distinct))

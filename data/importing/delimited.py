@@ -79,6 +79,7 @@ def _frame_from_grid(grid: pd.DataFrame, file: str) -> pd.DataFrame:
         raise InvalidInputError([Problem(file, None, None, None,
                                          "file is empty: a header row is required")])
     header = _unique_header([str(h).strip() for h in grid.iloc[0].tolist()], file)
+    # cells keep their spaces here; each field strips its distinct values (cheaper)
     body = grid.iloc[1:].copy()
     body.columns = header
     body = body.loc[:, [h != "" for h in header]]
@@ -111,8 +112,6 @@ def read_delimited(data: bytes, file: str, encoding: str | None = None,
             file, None, None, None,
             f"cannot be read as {DELIMITER_NAMES.get(sep, repr(sep))}-separated text: {exc}")]
         ) from None
-    for name in grid.columns:
-        grid[name] = grid[name].str.strip()
     return Source(file, _frame_from_grid(grid, file), "csv", decoded.encoding, sep)
 
 

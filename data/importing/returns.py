@@ -14,6 +14,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from salesflow.data.importing.cells import map_distinct
+
 RETURN_COLUMNS = ("file", "row", "order_id", "order_date", "customer_id", "sku", "quantity",
                   "unit_price", "reason")
 _CREDIT_WORDS = re.compile(r"(?i)(?:credit|return|refund|cancel|void|rma|銷退|退貨|折讓|作廢|"
@@ -25,12 +27,11 @@ _DIGITS = re.compile(r"^\d+$")
 def _credit_numbers(order_ids: pd.Series) -> np.ndarray:
     """Order numbers of credit notes: a letter prefix on numbers the other orders write bare
     (``C536379`` among ``536365``...)."""
-    text = order_ids.astype(str)
-    prefixed = text.str.match(_CREDIT_PREFIX).to_numpy(dtype=bool)
+    prefixed = map_distinct(order_ids, lambda t: bool(_CREDIT_PREFIX.match(t)), bool, False)
     if not prefixed.any():
         return prefixed
-    plain = text.str.match(_DIGITS).to_numpy(dtype=bool)
-    return prefixed if plain.sum() > prefixed.sum() else np.zeros(len(text), dtype=bool)
+    plain = map_distinct(order_ids, lambda t: bool(_DIGITS.match(t)), bool, False)
+    return prefixed if plain.sum() > prefixed.sum() else np.zeros(len(order_ids), dtype=bool)
 
 
 def return_reasons(frame: pd.DataFrame) -> pd.Series:
@@ -42,11 +43,12 @@ def return_reasons(frame: pd.DataFrame) -> pd.Series:
     reason = pd.Series("", index=frame.index, dtype=object)
     if "status" in frame:
         words = frame["status"].astype(str)
-        hit = words.str.contains(_CREDIT_WORDS, na=False).to_numpy()
+        hit = map_distinct(words, lambda t: bool(_CREDIT_WORDS.search(t)), bool, False)
         reason[hit] = "status " + words[hit]
     if "doc_type" in frame:
         kinds = frame["doc_type"].astype(str)
-        hit = kinds.str.contains(_CREDIT_WORDS, na=False).to_numpy() & (reason == "").to_numpy()
+        hit = map_distinct(kinds, lambda t: bool(_CREDIT_WORDS.search(t)), bool, False) \
+            & (reason == "").to_numpy()
         reason[hit] = "document type " + kinds[hit]
     if "order_id" in frame:
         hit = _credit_numbers(frame["order_id"]) & (reason == "").to_numpy()

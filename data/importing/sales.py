@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.errors import Problem
+from salesflow.data.importing.cells import map_distinct
 from salesflow.data.importing.convert import Converted
 from salesflow.data.importing.defaults import ImportDefaults
 from salesflow.data.importing.returns import RETURN_COLUMNS, return_reasons
@@ -47,7 +48,7 @@ class SalesLines:
 def _split_bracketed(frame: pd.DataFrame) -> pd.DataFrame:
     sku = frame["sku"].astype(str)
     filled = sku[sku != ""]
-    if filled.empty or not filled.str.match(_BRACKETED).all():
+    if filled.empty or not map_distinct(filled, lambda t: bool(_BRACKETED.match(t)), bool).all():
         return frame
     parts = sku.str.extract(_BRACKETED)
     frame = frame.copy()
