@@ -51,15 +51,18 @@ def generate(path: Path, lines: int, encoding: str, seed: int) -> None:
     n_skus, n_customers = 4000, 4500
     orders = 536365 + np.cumsum(rng.random(lines) < 0.05)
     start = dt.datetime(2024, 12, 1, 8, 0)
-    minutes = np.sort(rng.integers(0, 730 * 24 * 60, lines))
+    order_minutes = np.sort(rng.integers(0, 730 * 24 * 60, int(orders[-1]) - 536365 + 1))
+    minutes = order_minutes[orders - 536365]  # every line of an invoice at its time
     stamps = np.datetime64(start) + minutes.astype("timedelta64[m]")
     sku = rng.zipf(1.3, lines) % n_skus
     qty = rng.integers(1, 48, lines)
     credit = rng.random(lines) < 0.02
     qty = np.where(credit, -qty, qty)
     price = _price_text((rng.gamma(2.0, 250.0, n_skus) + 10).astype(np.int64))[sku]
-    customer = (12346 + rng.integers(0, n_customers, lines)).astype(str).astype(object)
-    customer[rng.random(lines) < 0.2] = ""
+    n_orders = int(orders[-1]) - 536365 + 1
+    buyer = (12346 + rng.integers(0, n_customers, n_orders)).astype(str).astype(object)
+    buyer[rng.random(n_orders) < 0.2] = ""  # invoices without a customer
+    customer = buyer[orders - 536365]
     order_text = orders.astype(str).astype(object)
     order_text[credit] = "C" + order_text[credit]
     days = stamps.astype("datetime64[D]").astype(object)
@@ -128,7 +131,7 @@ def main() -> None:
         "",
         f"`salesflow import` of {args.lines:,} generated sales lines (UCI Online Retail style, "
         f"{args.encoding}, semicolons, decimal commas, {size / 1e6:.0f} MB; 2 % credit notes, "
-        "20 % of lines without a customer), in a fresh process:",
+        "20 % of invoices without a customer), in a fresh process:",
         "",
         "| lines | wall time | peak memory (RSS) | target | met |",
         "| ---: | ---: | ---: | --- | --- |",

@@ -297,3 +297,19 @@ def test_parquet_and_summary_text(run_cli: Callable[..., object], tmp_path: Path
     assert "skus.pack_size = 1" in text
     assert (out / "mapping.toml").is_file() and (out / "import_defaults.toml").is_file()
     load_dataset(out)
+
+
+def test_orders_over_several_dates_or_customers_are_made_consistent(
+        run_cli: Callable[..., object], tmp_path: Path) -> None:
+    src = tmp_path / "s.csv"
+    src.write_text("Order ID,Order Date,Customer ID,SKU,Qty\n1,2026-01-05 23:58,a,x,1\n"
+                   "1,2026-01-06 00:01,a,y,1\n2,2026-01-06,b,x,2\n2,2026-01-06,c,y,2\n",
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    _import(run_cli, out, src)
+    sales = _sales(out)
+    assert list(sales["order_id"]) == ["1", "1", "2/b", "2/c"]
+    assert list(sales["order_date"]) == ["2026-01-05", "2026-01-05", "2026-01-06", "2026-01-06"]
+    assumed = _assumed(out)
+    assert set(assumed.loc[assumed["table"] == "sales", "column"]) == {"order_id", "order_date"}
+    load_dataset(out)

@@ -154,6 +154,30 @@ def _most_common(values: pd.Series, keys: pd.Series) -> pd.Series:
     return counts.drop_duplicates("k").set_index("k")["v"]
 
 
+def _one_date_and_customer(lines: pd.DataFrame, assumed: list[Assumption]) -> pd.DataFrame:
+    """Every line of an order on one date, for one customer (as the dataset requires): an
+    order naming several customers is split per customer, an order spread over several
+    dates takes its first date. Both are stated."""
+    by_order = lines.groupby("order_id", sort=False)
+    several = (by_order["customer_id"].transform("nunique") > 1).to_numpy()
+    if several.any():
+        count = lines.loc[several, "order_id"].nunique()
+        lines.loc[several, "order_id"] = lines.loc[several, "order_id"] + "/" + \
+            lines.loc[several, "customer_id"]
+        assumed.append(Assumption("sales", "*", "order_id", "<order>/<customer>",
+                                  f"{count} orders name several customers: one order per "
+                                  "customer"))
+        by_order = lines.groupby("order_id", sort=False)
+    first = by_order["order_date"].transform("min")
+    spread = (lines["order_date"] != first).to_numpy() & lines["order_date"].notna().to_numpy()
+    if spread.any():
+        count = lines.loc[spread, "order_id"].nunique()
+        lines["order_date"] = first.to_numpy()
+        assumed.append(Assumption("sales", "*", "order_date", "the order's first date",
+                                  f"{count} orders have lines on several dates"))
+    return lines
+
+
 def build_sales(parts: list[Converted], defaults: ImportDefaults, problems: list[Problem],
                 assumed: list[Assumption]) -> SalesLines:
     """Sales lines of every sales export, returns apart (with their reason)."""
@@ -168,7 +192,7 @@ def build_sales(parts: list[Converted], defaults: ImportDefaults, problems: list
     if "unit_price" not in returns:
         returns["unit_price"] = np.nan
     returns = returns.loc[:, list(RETURN_COLUMNS)]
-    demand = lines.loc[~is_return]
+    demand = _one_date_and_customer(lines.loc[~is_return].copy(), assumed)
     names = _most_common(demand["name"], demand["sku"]) if "name" in demand else \
         pd.Series(dtype=object)
     categories = _most_common(demand["category"], demand["sku"]) if "category" in demand \
