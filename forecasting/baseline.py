@@ -44,7 +44,8 @@ def seasonal_naive_forecast(series: pd.DataFrame, horizon: int, season_length: i
                "ds": pd.date_range(start, periods=horizon, freq=freq),
                "forecast": pred.mean,
                "model": model.model_name_}
-        stacked = np.sort(np.vstack([pred.quantile(q) for q in levels]), axis=0) if levels else []
+        stacked = (np.sort(np.vstack([pred.quantile(q) for q in levels]), axis=0) if levels
+                   else np.empty((0, horizon)))
         for level, values in zip(levels, stacked, strict=True):
             out[quantile_column(level)] = values
         frames.append(pd.DataFrame(out))

@@ -32,7 +32,7 @@ class SeriesSet:
     values:
         One float array per series, in time order.
     first:
-        First ``ds`` of each series.
+        First ``ds`` of each series: a whole number, or a timestamp for dates.
     freq:
         pandas offset alias between dates, or ``None`` for whole-number ``ds``.
     step:
@@ -41,7 +41,7 @@ class SeriesSet:
 
     ids: tuple[object, ...]
     values: tuple[np.ndarray, ...]
-    first: tuple[object, ...]
+    first: tuple[int | np.integer | pd.Timestamp, ...]
     freq: str | None
     step: int
     exog: dict[str, tuple[np.ndarray, ...]] = field(default_factory=dict)

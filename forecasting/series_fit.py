@@ -298,18 +298,23 @@ def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
         if fit.options:
             pools.setdefault(tuple(settings.candidates[fit.demand.label]), []).append(i)
     for names, indices in pools.items():
-        voters = [fits[i] for i in indices
-                  if fits[i].backtest is not None and all(
-                      n in fits[i].options and len(fits[i].options[n][1]) ==
-                      len(fits[i].backtest.cutoffs) for n in names)]
+        voters = [fits[i] for i in indices if _can_vote(fits[i], names)]
         subsets = [list(c) for k in range(1, len(names) + 1) for c in combinations(names, k)]
-        best = names
+        best: Sequence[str] = names
         if voters:
             losses = [_pooled_loss(voters, s, settings) for s in subsets]
             best = subsets[int(np.argmin(losses))]
         for i in indices:
             out[i] = _recombine(fits[i], values[i], best, settings)
     return out
+
+
+def _can_vote(fit: SeriesFit, names: Sequence[str]) -> bool:
+    """Whether every candidate in ``names`` was fitted and backtested on all of ``fit``'s
+    cut-offs."""
+    backtest = fit.backtest
+    return backtest is not None and all(
+        n in fit.options and len(fit.options[n][1]) == len(backtest.cutoffs) for n in names)
 
 
 def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
@@ -322,8 +327,8 @@ def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
     cutoffs = cutoffs_for(len(y), settings)
     backtest, b_mase, b_wape = _backtest_of(np.asarray(y, dtype=np.float64), used, backtests,
                                             cutoffs, settings)
-    fitted = tuple(fit.options[n][2] for n in used if fit.options[n][2] is not None) \
-        if settings.keep_models else None
+    models = (fit.options[n][2] for n in used)
+    fitted = tuple(m for m in models if m is not None) if settings.keep_models else None
     return replace(fit, model=_label(used), members=tuple(used), prediction=prediction,
                    backtest=backtest, backtest_mase=b_mase, backtest_wape=b_wape,
                    fitted=fitted, options={})

@@ -50,7 +50,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float | np.floating):
         if math.isnan(value):
             return ""
-        if math.isfinite(value) and float(value).is_integer() and abs(value) < _EXACT_INT:
+        if math.isfinite(value) and float(value).is_integer() and abs(float(value)) < _EXACT_INT:
             return str(int(value))
         return repr(float(value))
     if isinstance(value, pd.Timestamp | dt.datetime):

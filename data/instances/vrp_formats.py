@@ -280,9 +280,9 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
                                         f"{', '.join(_KNOWN_SECTIONS)})"))
             sections.setdefault(current, [])
             continue
-        spec = _SPEC.match(line)
-        if spec and not line[0].isdigit() and line[0] != "-":
-            specs[spec.group(1)] = (spec.group(2).strip().strip('"'), number)
+        key_value = _SPEC.match(line)
+        if key_value and not line[0].isdigit() and line[0] != "-":
+            specs[key_value.group(1)] = (key_value.group(2).strip().strip('"'), number)
             current = None
             continue
         if current is None:
@@ -314,7 +314,7 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
         problems.append(Problem(file, specs["EDGE_WEIGHT_TYPE"][1], "EDGE_WEIGHT_TYPE",
                                 weight_type, f"must be one of {', '.join(_SUPPORTED_WEIGHTS)}"))
     dim_text, cap_text = spec("DIMENSION"), spec("CAPACITY")
-    size = capacity = 0
+    size, capacity = 0, 0.0
     try:
         size = int(dim_text)
         if size < 2:

@@ -40,7 +40,7 @@ def vrplib_solution_text(routes: Sequence[Sequence[int]], cost: float) -> str:
     ValueError
         If a route lists the depot (0) or a negative number.
     """
-    lines = []
+    lines: list[str] = []
     for route in routes:
         if not route:
             continue

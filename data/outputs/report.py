@@ -260,10 +260,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+_TARGET_STATUS: dict[object, str] = {True: "met", False: "missed"}  # else "n/a"
+
+
 def targets_table(targets: list[dict[str, Any]]) -> str:
     rows = []
     for t in targets:
-        status = {True: "met", False: "missed"}.get(t.get("met"), "n/a")
+        status = _TARGET_STATUS.get(t.get("met"), "n/a")
         rows.append(f"<tr class='{status}'><td>{html.escape(str(t['kpi']))}</td>"
                     f"<td>{html.escape(_cell(t.get('baseline')))}</td>"
                     f"<td>{html.escape(_cell(t.get('plan')))}</td>"
