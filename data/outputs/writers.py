@@ -9,15 +9,16 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+# Files are written through the one atomic-write helper; these names stay importable from here.
+from salesflow.data.atomic import write_atomic as write_atomic
+from salesflow.data.atomic import write_files_atomically as write_files_atomically
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -61,70 +62,6 @@ def _plain(value: Any) -> Any:
 def json_bytes(value: Any) -> bytes:
     """Indented UTF-8 JSON; NaN and infinities become ``null``, dates ISO strings."""
     return (json.dumps(_plain(value), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _regular_file_mode() -> int:
-    """The mode a plain ``open(path, "w")`` would give: 0o666 less the process umask
-    (``mkstemp`` creates 0o600 files, which other users of the exports could not read)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a
-    partial one (temporary file in the same folder, fsync, rename).
-
-    Raises
-    ------
-    OSError
-        If the folder cannot be written; nothing is left behind then.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, _regular_file_mode())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def write_files_atomically(folder: str | os.PathLike[str],
-                           files: Mapping[str, bytes]) -> list[Path]:
-    """Write several files into ``folder``: all are written to temporary names first and only
-    then renamed into place, so an error or Ctrl-C while writing leaves the old files.
-
-    Raises
-    ------
-    OSError
-        If the folder cannot be written; the temporary files are removed then.
-    """
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".tmp")
-            staged.append((Path(tmp), target / name))
-            os.fchmod(fd, _regular_file_mode())
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for tmp, final in staged:
-            tmp.replace(final)
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    return [final for _, final in staged]
 
 
 def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
