@@ -1,4 +1,4 @@
-"""Tests for the plan store (salesflow.data.store.plan_store)."""
+"""Tests for the plan store (salesflow.data.store: plan_store and the modules beside it)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salesflow.data import atomic
 from salesflow.data.errors import PlanNotFoundError, StoreError, UserError
+from salesflow.data.store import leftovers, migrations, schema
 from salesflow.data.store import plan_store as store_module
 from salesflow.data.store.plan_store import PlanRecord, PlanStore
 
@@ -159,8 +161,10 @@ class RaisingFiles(Mapping[str, bytes]):
         return 3
 
 
-def _raise(exc: BaseException) -> Any:
+def _raise(exc: BaseException, calls: list[object] | None = None) -> Any:
     def hook(*args: Any, **kwargs: Any) -> None:
+        if calls is not None:
+            calls.append(args)
         raise exc
 
     return hook
@@ -192,14 +196,15 @@ def test_failed_save_leaves_store_unchanged(
     store.set_status(1, "applied", applied_at="2026-11-20T08:00:00Z")
     before = snapshot(root)
     files: Mapping[str, bytes] = FILES
+    calls: list[object] = []  # the patched os functions must really be reached
     if where == "files":
         files = RaisingFiles(exc)
-    elif where == "fsync":
-        monkeypatch.setattr(store_module.os, "fsync", _raise(exc))
+    elif where == "fsync":  # the atomic-write helper is what fsyncs and renames plan folders
+        monkeypatch.setattr(atomic.os, "fsync", _raise(exc, calls))
     elif where == "before_rename":
         store._before_rename = _raise(exc)
     elif where == "rename":
-        monkeypatch.setattr(store_module.os, "replace", _raise(exc))
+        monkeypatch.setattr(atomic.os, "replace", _raise(exc, calls))
     elif where == "after_rename":
         store._after_rename = _raise(exc)
     elif where == "commit":
@@ -207,12 +212,14 @@ def test_failed_save_leaves_store_unchanged(
             if conn.get_execution_options().get("salesflow_write"):
                 raise exc
 
-        sa.event.listen(store._engine(), "commit", hook)
+        sa.event.listen(store._database.engine(), "commit", hook)
     with pytest.raises(expected):
         save(store, files)
     monkeypatch.undo()
+    if where in ("fsync", "rename"):
+        assert len(calls) == 1
     if where == "commit":
-        sa.event.remove(store._engine(), "commit", hook)
+        sa.event.remove(store._database.engine(), "commit", hook)
     assert snapshot(root) == before
     assert [p.id for p in store.list_plans()] == [1]
     store._before_rename = store._after_rename = store_module._noop
@@ -251,7 +258,7 @@ def test_orphans_and_leftovers(store: PlanStore) -> None:
     orphan = plans / "2"  # left by a crash between rename and commit
     orphan.mkdir()
     (orphan / "junk.csv").write_bytes(b"junk")
-    old = time.time() - 2 * store_module.STALE_AFTER_S
+    old = time.time() - 2 * leftovers.STALE_AFTER_S
     for name in ("99", ".tmp-dead", "98", ".tmp-busy"):
         (plans / name).mkdir()
         (plans / name / "x.csv").write_bytes(b"x")
@@ -278,6 +285,31 @@ def test_restore_files(store: PlanStore) -> None:
     folder.rmdir()
     store.restore_files(1)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == FILES
+    assert sorted(p.name for p in store.plans_dir.iterdir()) == ["1"]
+
+
+def test_failed_restore_puts_the_old_folder_back(
+    store: PlanStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save(store)
+    folder = store.plan_path(1)
+    (folder / "forecast.csv").write_bytes(b"tampered")
+    before = snapshot(folder)
+    real_replace = os.replace
+    calls: list[tuple[Any, Any]] = []
+
+    def replace(src: Any, dst: Any) -> None:
+        calls.append((src, dst))
+        if len(calls) == 2:  # the old folder is aside, the new one not yet in place
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with pytest.raises(StoreError, match="cannot restore plan files"):
+        store.restore_files(1)
+    monkeypatch.undo()
+    assert len(calls) == 3  # aside, (failed) into place, back
+    assert snapshot(folder) == before
     assert sorted(p.name for p in store.plans_dir.iterdir()) == ["1"]
 
 
@@ -352,7 +384,7 @@ def test_newer_schema_refused(store: PlanStore, tmp_path: Path) -> None:
     save(store)
     with closing(sqlite3.connect(tmp_path / "store" / "salesflow.db")) as con, con:
         con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
-    version = store_module.SCHEMA_VERSION
+    version = migrations.SCHEMA_VERSION
     expected = rf"newer salesflow \(schema 7, this version reads up to {version}\)"
     with pytest.raises(StoreError, match=expected):
         store.list_plans()
@@ -367,12 +399,12 @@ def test_migration(store: PlanStore, tmp_path: Path, monkeypatch: pytest.MonkeyP
         calls.append(2)
         conn.exec_driver_sql("ALTER TABLE plans ADD COLUMN note TEXT")
 
-    current = store_module.SCHEMA_VERSION
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {})
+    current = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {})
     with pytest.raises(StoreError, match=f"no migration from schema {current} to {current + 1}"):
         PlanStore(tmp_path / "store").list_plans()
-    monkeypatch.setattr(store_module, "MIGRATIONS", {current + 1: add_note})
+    monkeypatch.setattr(migrations, "MIGRATIONS", {current + 1: add_note})
     upgraded = PlanStore(tmp_path / "store")
     assert [p.id for p in upgraded.list_plans()] == [1]
     assert calls == [2]
@@ -389,17 +421,17 @@ def test_schema(store: PlanStore, tmp_path: Path) -> None:
     save(store)
     with closing(sqlite3.connect(tmp_path / "store" / "salesflow.db")) as con:
         meta = dict(con.execute("SELECT key, value FROM meta"))
-        assert meta["schema_version"] == str(store_module.SCHEMA_VERSION)
+        assert meta["schema_version"] == str(migrations.SCHEMA_VERSION)
         assert meta["created_at"].endswith("Z")
         sql = con.execute("SELECT sql FROM sqlite_master WHERE name='plans'").fetchone()[0]
         assert "AUTOINCREMENT" in sql and "CHECK" in sql
         with pytest.raises(sqlite3.IntegrityError):
             con.execute("UPDATE plans SET status='bogus'")
-    with store._engine().connect() as conn:
+    with store._database.engine().connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         with pytest.raises(sa.exc.IntegrityError):
             conn.execute(
-                sa.insert(store_module.files_table).values(
+                sa.insert(schema.files_table).values(
                     plan_id=42, name="x", media_type="x", sha256="x", size=0, content=b""
                 )
             )
@@ -439,3 +471,14 @@ def test_property_round_trip(tmp_path: Path, files: dict[str, bytes]) -> None:
         assert (store.plan_path(record.id) / name).read_bytes() == content
     assert store.get_plan(record.id) == record
     store.close()
+
+
+def test_names_kept_importable_from_plan_store() -> None:
+    from salesflow.data import store as package
+
+    assert store_module.SCHEMA_VERSION == migrations.SCHEMA_VERSION
+    assert store_module.MIGRATIONS is migrations.MIGRATIONS
+    assert store_module.STALE_AFTER_S == leftovers.STALE_AFTER_S
+    for module in (package, store_module):
+        assert all(hasattr(module, name) for name in module.__all__)
+    assert package.PlanStore is PlanStore
