@@ -105,3 +105,25 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
     with closing(sqlite3.connect(tmp_path / "salesflow.db")) as con:
         assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == \
             ("2",)
+
+
+def test_an_interrupted_reapply_puts_the_earlier_exports_back(tmp_path: Path) -> None:
+    store = PlanStore(tmp_path)
+    old, new = _save(store, "2026-W47"), _save(store, "2026-W48")
+    store.apply_plan(old, orders=[_order("OLD")], exports={"a.csv": b"first"})
+    store.apply_plan(new, orders=[_order("NEW")], exports={})
+    before = tree_snapshot(tmp_path)
+
+    def crash(path: Path) -> None:
+        assert (path / "a.csv").read_bytes() == b"second"  # the earlier exports are aside
+        raise RuntimeError("disk gone")
+
+    store._after_rename = crash
+    with pytest.raises(RuntimeError):
+        store.apply_plan(old, orders=[_order("OLD")], exports={"a.csv": b"second"}, force=True)
+    assert tree_snapshot(tmp_path) == before
+    assert store.get_plan(new).status == "applied"
+    store._after_rename = lambda path: None
+    assert store.apply_plan(old, orders=[], exports={"a.csv": b"second"}, force=True).changed
+    assert (store.export_path(old) / "a.csv").read_bytes() == b"second"
+    assert sorted(p.name for p in store.export_path(old).parent.iterdir()) == ["1", "2"]
