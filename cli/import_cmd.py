@@ -32,7 +32,14 @@ def _human(result: ImportResult) -> None:
     from salesflow.data.importing.convert import shown_format
     from salesflow.data.importing.delimited import DELIMITER_NAMES
 
+    shown: dict[tuple[object, ...], list[str]] = {}
     for m in result.mappings:
+        same = (m.table, m.encoding, m.delimiter, m.date_format, m.decimal,
+                tuple(m.columns.items()), tuple(m.unplaced))
+        if same in shown:
+            shown[same].append(m.name)
+            continue
+        shown[same] = []
         how = [f"table {m.table or '?'}"]
         if m.encoding:
             how.append(f"encoding {m.encoding}")
@@ -52,6 +59,10 @@ def _human(result: ImportResult) -> None:
             click.echo(f"  {source} -> {target}")
         if m.unplaced:
             click.echo(f"  not imported (no field): {', '.join(m.unplaced)}")
+    for names in shown.values():
+        if names:
+            listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            click.echo(f"{len(names)} more file(s) read with the same mapping: {listed}")
     click.echo("Rows written: " + ", ".join(f"{n} {r}" for n, r in result.rows.items()))
     reasons = ", ".join(f"{r} {n}" for r, n in result.return_reasons.items())
     click.echo(f"Returns kept apart in returns.csv: {result.returns}"

@@ -313,3 +313,22 @@ def test_orders_over_several_dates_or_customers_are_made_consistent(
     assumed = _assumed(out)
     assert set(assumed.loc[assumed["table"] == "sales", "column"]) == {"order_id", "order_date"}
     load_dataset(out)
+
+
+def test_codes_written_as_decimals_and_many_files(run_cli: Callable[..., object],
+                                                  tmp_path: Path) -> None:
+    """Spark/pandas exports write CustomerID as 17850.0; a day per file, one mapping."""
+    files = []
+    for day, customer in (("2010-12-01", "17850.0"), ("2010-12-02", "")):
+        path = tmp_path / f"{day}.csv"
+        path.write_text(f"{UCI.splitlines()[0]}\n536365,85123A,HEART,6,{day} 08:26:00,2.55,"
+                        f"{customer},United Kingdom\n", encoding="utf-8")
+        files.append(path)
+    out = tmp_path / "out"
+    result = run_cli("import", *files, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "1 more file(s) read with the same mapping: 2010-12-02.csv" in result.stdout
+    assert list(_sales(out)["customer_id"]) == ["17850", "UNKNOWN"]
+    assumed = _assumed(out)
+    assert (assumed["value"] == "the code without .0").sum() == 1
+    load_dataset(out)

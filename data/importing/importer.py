@@ -169,6 +169,17 @@ def _place(tmp: Path, out: Path, force: bool) -> None:
     tmp.replace(out)
 
 
+def _merge_repeats(assumed: list[Assumption]) -> list[Assumption]:
+    """One row per (table, key, column, value): the same default taken for many files is
+    stated once, with the number of files."""
+    merged: dict[tuple[str, str, str, str], list[Assumption]] = {}
+    for a in assumed:
+        merged.setdefault((a.table, a.key, a.column, a.value), []).append(a)
+    return [group[0] if len(group) == 1 else
+            Assumption(*key, f"{group[0].why} (and {len(group) - 1} more files)")
+            for key, group in merged.items()]
+
+
 def import_files(paths: list[Path], out: Path, *, mappings: dict[str, FileMapping] | None = None,
                  encoding: str | None = None, date_format: str | None = None,
                  defaults: ImportDefaults | None = None, force: bool = False) -> ImportResult:
@@ -194,6 +205,7 @@ def import_files(paths: list[Path], out: Path, *, mappings: dict[str, FileMappin
         raise InvalidInputError(problems or [Problem("(import)", None, None, None,
                                                      "nothing to import")],
                                 summary="the files cannot be imported")
+    assumed = _merge_repeats(assumed)
     reasons = sales.returns["reason"].str.replace(r"^(status|document type) .*", r"\1",
                                                   regex=True).value_counts()
     result = ImportResult(out, used, {n: len(f) for n, f in tables.items()},

@@ -19,6 +19,7 @@ from salesflow.data.importing.convert import Converted
 from salesflow.data.importing.defaults import ImportDefaults
 from salesflow.data.importing.returns import RETURN_COLUMNS, return_reasons
 
+_DECIMAL_CODE = re.compile(r"^\d+\.0$")
 _BRACKETED = re.compile(r"^\[(?P<sku>[^\]]+)\]\s*(?P<name>.*)$")  # Odoo "[FURN_7800] Desk"
 
 
@@ -84,15 +85,14 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
             problems.append(problem)
     out = pd.DataFrame({"_file": file, "_row": frame["_row"].to_numpy()}, index=frame.index)
     out["order_date"] = frame["order_date"].to_numpy()
-    out["sku"] = frame["sku"].astype(str).to_numpy()
+    out["sku"] = _whole_ids(frame["sku"].astype(str), "sku", file, assumed)
     out["quantity"] = frame["quantity"].to_numpy()
-    customer = frame["customer_id"].astype(str) if "customer_id" in frame else \
-        pd.Series("", index=frame.index)
+    customer = pd.Series(_whole_ids(frame["customer_id"].astype(str), "customer_id", file,
+                                    assumed), index=frame.index) if "customer_id" in frame \
+        else pd.Series("", index=frame.index)
     blank_customer = (customer == "").to_numpy()
+    out["_no_customer"] = blank_customer
     if blank_customer.any():
-        assumed.append(Assumption(
-            "sales", "*", "customer_id", defaults.unknown_customer,
-            f"{int(blank_customer.sum())} lines of {file} name no customer"))
         customer = customer.where(~blank_customer, defaults.unknown_customer)
     out["customer_id"] = customer.to_numpy()
     if "order_id" in frame:
@@ -109,7 +109,7 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
         assumed.append(Assumption("sales", "*", "order_id", "customer_id@order_date",
                                   f"{int(blank_order.sum())} lines of {file} have no order "
                                   "number: one order per customer and day"))
-    out["order_id"] = order.to_numpy()
+    out["order_id"] = _whole_ids(order, "order_id", file, assumed)
     if "unit_price" in frame:
         out["unit_price"] = frame["unit_price"].to_numpy()
     elif "line_total" in frame:
@@ -128,6 +128,20 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
         out["order_time"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes] \
             if len(out) < 50_000 else _times(minutes)
     return out
+
+
+def _whole_ids(ids: pd.Series, field: str, file: str, assumed: list[Assumption]) -> np.ndarray:
+    """Codes a spreadsheet wrote as decimals (``17850.0``) back to the code (``17850``),
+    when every code of the column is written that way (stated)."""
+    codes, uniques = pd.factorize(ids)
+    texts = [str(u) for u in uniques]
+    filled = [t for t in texts if t]
+    if not filled or not all(_DECIMAL_CODE.match(t) for t in filled):
+        return ids.to_numpy(dtype=object)
+    assumed.append(Assumption("sales", "*", field, "the code without .0",
+                              f"{file} writes every {field} as a decimal number (e.g. "
+                              f"{filled[0]})"))
+    return np.array([t[:-2] if t else t for t in texts] + [""], dtype=object)[codes]
 
 
 def _short_names(names: pd.Series) -> np.ndarray:
@@ -184,6 +198,13 @@ def build_sales(parts: list[Converted], defaults: ImportDefaults, problems: list
     frames = [_one_file(c, defaults, problems, assumed) for c in parts]
     lines = pd.concat(frames, ignore_index=True) if len(frames) > 1 else \
         frames[0].reset_index(drop=True)
+    no_customer = lines.pop("_no_customer").to_numpy(dtype=bool)
+    if no_customer.any():
+        files = lines.loc[no_customer, "_file"].nunique()
+        assumed.insert(0, Assumption(
+            "sales", "*", "customer_id", defaults.unknown_customer,
+            f"{int(no_customer.sum())} lines name no customer (in {files} of {len(parts)} "
+            "files)"))
     reasons = return_reasons(lines)
     is_return = (reasons != "").to_numpy()
     returns = lines.loc[is_return].copy()
