@@ -31,6 +31,7 @@ DIR/import_defaults.toml ([import] section; give your own with --config).
 def _human(result: ImportResult) -> None:
     from salesflow.data.importing.convert import shown_format
     from salesflow.data.importing.delimited import DELIMITER_NAMES
+    from salesflow.data.importing.recognise import USED
 
     shown: dict[tuple[object, ...], list[str]] = {}
     for m in result.mappings:
@@ -55,8 +56,10 @@ def _human(result: ImportResult) -> None:
                            if s)
         if ranked:
             click.echo(f"  recognised by columns (scores): {ranked}")
+        used = USED.get(m.table or "", frozenset())
         for source, target in m.columns.items():
-            click.echo(f"  {source} -> {target}")
+            kept = "" if target in used else "  (recognised, not kept in the dataset)"
+            click.echo(f"  {source} -> {target}{kept}")
         if m.unplaced:
             click.echo(f"  not imported (no field): {', '.join(m.unplaced)}")
     for names in shown.values():

@@ -52,6 +52,9 @@ def test_unplaced_columns_are_listed(run_cli: Callable[..., object], tmp_path: P
     result = run_cli("import", src, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "not imported (no field): Remarks, Salesperson" in result.stdout
+    country = run_cli("import", _write(tmp_path / "c.csv", "Order ID,Order Date,SKU,Qty,Country\n"
+                                       "1,2026-01-05,x,1,TW\n"), "--out", tmp_path / "o2")
+    assert "Country -> country  (recognised, not kept in the dataset)" in country.stdout
     mapping = (tmp_path / "out" / "mapping.toml").read_text(encoding="utf-8")
     assert '"Remarks" = ""  # not placed' in mapping
 

@@ -291,7 +291,7 @@ def test_parquet_and_summary_text(run_cli: Callable[..., object], tmp_path: Path
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "lines.parquet: table sales" in text
-    assert "qty -> quantity" in text
+    assert "qty -> quantity" in text and "qty -> quantity  (recognised" not in text
     assert "not imported (no field): notes" in text
     assert "Returns kept apart in returns.csv: 0" in text
     assert "skus.pack_size = 1" in text

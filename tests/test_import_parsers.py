@@ -185,3 +185,9 @@ def test_bare_name_means_the_kind_of_file() -> None:
         "customer_name"
     assert recognise(["Name", "Created at", "Lineitem sku", "Lineitem quantity"]) \
         .columns["Name"] == "order_id"
+
+
+def test_day_equal_to_month_everywhere_is_not_ambiguous() -> None:
+    parsed = parse_dates(pd.Series(["1/1/2026", "2/2/2026", "12/12/2025"]))
+    assert [str(pd.Timestamp(v).date()) for v in parsed.values] == \
+        ["2026-01-01", "2026-02-02", "2025-12-12"]

@@ -41,6 +41,20 @@ KINDS: tuple[Kind, ...] = (
 )
 KIND_BY_TABLE = {k.table: k for k in KINDS}
 
+USED: dict[str, frozenset[str]] = {
+    "sales": frozenset({"order_id", "doc_type", "order_date", "customer_id", "sku", "name",
+                        "category", "quantity", "unit_price", "line_total", "status"}),
+    "skus": frozenset({"sku", "name", "category", "supplier_id", "unit_cost", "unit_price",
+                       "pack_size", "moq", "unit_weight_kg", "unit_volume_m3"}),
+    "inventory": frozenset({"sku", "on_hand"}),
+    "open_orders": frozenset({"po_id", "sku", "quantity", "arrival_date"}),
+    "customers": frozenset({"customer_id", "customer_name", "lat", "lon"}),
+    "suppliers": frozenset({"supplier_id", "supplier_name", "lead_time_days", "order_cost"}),
+    "employees": frozenset(),
+}
+"""The fields the import uses from each kind of file; other placed columns are read but not
+kept (the printout says so)."""
+
 
 @dataclass(frozen=True)
 class Recognition:
