@@ -332,3 +332,36 @@ def test_codes_written_as_decimals_and_many_files(run_cli: Callable[..., object]
     assumed = _assumed(out)
     assert (assumed["value"] == "the code without .0").sum() == 1
     load_dataset(out)
+
+
+SHOPIFY = [
+    ["Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Currency",
+     "Subtotal", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
+     "Lineitem sku", "Billing Name", "Cancelled at"],
+    ["#1001", "ann@example.com", "paid", "2026-03-02 10:15:09 +0800", "fulfilled", "TWD",
+     "1380.00", "2026-03-02 10:14:55 +0800", "2", "Oolong Tea 150g", "450.00", "TEA-OOL-150",
+     "Ann Lin", ""],
+    ["#1001", "", "", "", "", "", "", "", "1", "Tea Cup", "480.00", "CUP-01", "", ""],
+    ["#1002", "bo@example.com", "refunded", "2026-03-03 09:01:00 +0800", "", "TWD",
+     "450.00", "2026-03-03 09:00:12 +0800", "1", "Oolong Tea 150g", "450.00", "TEA-OOL-150",
+     "Bo Chen", "2026-03-04 11:00:00 +0800"],
+]
+
+
+def test_shopify_orders_export(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """Shopify writes order fields (date, e-mail, status) on an order's first line only."""
+    src = tmp_path / "orders_export.csv"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(SHOPIFY)
+    src.write_text(buffer.getvalue(), encoding="utf-8")
+    out = tmp_path / "shopify"
+    report = _import(run_cli, out, src)
+    columns = _columns(report, src.name)
+    assert columns["Name"] == "order_id" and columns["Email"] == "customer_id"
+    assert columns["Created at"] == "order_date" and columns["Lineitem sku"] == "sku"
+    assert columns["Financial Status"] == "status"
+    assert report["rows"]["sales"] == 2 and report["return_reasons"] == {"status": 1}
+    sales = _sales(out)
+    assert list(sales["customer_id"]) == ["ann@example.com"] * 2
+    assert list(sales["order_date"]) == ["2026-03-02"] * 2
+    load_dataset(out)

@@ -31,7 +31,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "customer_id": (
         "customer id", "customerid", "customer no", "customer number", "customer code",
         "cardcode", "card code", "customer", "partner", "client", "client id",
-        "customer user id", "billing name", "email", "customer email", "客戶編號", "客戶代號",
+        "customer user id", "email", "customer email", "billing name", "客戶編號", "客戶代號",
         "客戶", "客戶代碼", "客户编号", "客户代号", "客户", "客户代码",
     ),
     "customer_name": (

@@ -30,9 +30,10 @@ _FORMAT_ALIASES = {
 SHOWN = {"YMD": "YYYY-MM-DD", "DMY": "D/M/YYYY", "MDY": "M/D/YYYY", "ROC": "ROC yyy/MM/dd",
          "SERIAL": "Excel serial number", "AMBIGUOUS": "a/b/YYYY (day or month first)"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_TIME_TAIL = r"[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?\s*$"
+_ZONE = r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
+_TIME_TAIL = rf"[ T]+\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?{_ZONE}\s*$"
 _TIME = re.compile(r"^[ T]*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2}(?:\.\d+)?)?\s*"
-                   r"(?P<ap>[AaPp][Mm])?\s*$")
+                   rf"(?P<ap>[AaPp][Mm])?{_ZONE}\s*$")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^{body}\s*$")) for kind, body in (
         ("YMD", r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
@@ -218,14 +219,13 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> Dates:
     bad = ~blank & np.isnat(values)
     seen: Counter[str] = Counter()
     counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
-    for shape, count in zip(shapes, counts, strict=True):
-        if shape is not None:
-            kind = shape[0]
-            if kind == "AB":
-                kind = order if order in ("DMY", "MDY") else "AMBIGUOUS"
-            seen[SHOWN[kind]] += int(count)
-        else:
-            seen["other text"] += int(count)
+    for u, shape, count in zip(distinct, shapes, counts, strict=True):
+        if not u:
+            continue  # blank cells are no format
+        kind = "other text" if shape is None else shape[0]
+        if kind == "AB":
+            kind = order if order in ("DMY", "MDY") else "AMBIGUOUS"
+        seen[SHOWN.get(kind, kind)] += int(count)
     return Dates(values, mins_arr, bad, order, dict(seen))
 
 

@@ -59,6 +59,27 @@ def _split_bracketed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _order_fields_from_first_line(frame: pd.DataFrame) -> pd.DataFrame:
+    """Order-level cells a shop export writes on an order's first line only (Shopify: date,
+    e-mail, status) filled in on its other lines."""
+    if "order_id" not in frame:
+        return frame
+    frame = frame.copy()
+    for field in ("order_date", "customer_id", "status", "doc_type"):
+        if field not in frame:
+            continue
+        column = frame[field]
+        blank = column.isna() if column.dtype.kind == "M" else (column == "")
+        if not blank.any() or blank.all():
+            continue
+        known = column.where(~blank)
+        filled = known.groupby(frame["order_id"], sort=False).transform("first")
+        frame[field] = column.where(~blank, filled)
+        if column.dtype.kind != "M":
+            frame[field] = frame[field].fillna("")
+    return frame
+
+
 def _blank_problem(part: pd.DataFrame, field: str, file: str, rule: str) -> Problem | None:
     blank = part[field].isna() if part[field].dtype.kind in "fM" else part[field] == ""
     if not blank.any():
@@ -71,7 +92,7 @@ def _blank_problem(part: pd.DataFrame, field: str, file: str, rule: str) -> Prob
 
 def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem],
               assumed: list[Assumption]) -> pd.DataFrame:
-    frame = _split_bracketed(conv.frame)
+    frame = _order_fields_from_first_line(_split_bracketed(conv.frame))
     file = conv.file
     for field, rule in (("sku", "every line needs its product"),
                         ("quantity", "every line needs a quantity")):
