@@ -94,7 +94,8 @@ def _files(result: Any) -> dict[str, bytes]:
 
 def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
     s, cost, base = summary["solver"], summary["cost"], summary["baseline"]
-    bound = "" if s["bound"] is None else f", bound {s['bound']:,.2f} (gap {s['gap']:.1%})"
+    bound = "" if s["bound"] is None or s["gap"] is None \
+        else f", bound {s['bound']:,.2f} (gap {s['gap']:.1%})"
     lines = [
         f"Roster for {summary['first_day']}..{summary['last_day']}: "
         f"{summary['roster']['shifts']} shifts, {summary['roster']['employees_rostered']} people",

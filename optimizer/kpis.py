@@ -243,11 +243,12 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
         purchase["solver"] = {k: getattr(purchasing.solution, k) for k in
                               ("status", "objective", "bound", "gap")
                               if hasattr(purchasing.solution, k)}
+        purchase["solver"]["status"] = str(purchasing.solution.status)
     staff = staffing_kpis(staffing.roster, staffing.labour_cost,
                           coverage_summary(staffing.coverage))
     if staffing.plan is not None:
         solution = staffing.plan.solution
-        staff["solver"] = {"status": solution.status, "objective": _round(solution.objective),
+        staff["solver"] = {"status": str(solution.status), "objective": _round(solution.objective),
                            "bound": _round(solution.bound)}
     routes = routing_kpis(list(routing.days))
     base = baseline_kpis(purchasing, staffing, routing)

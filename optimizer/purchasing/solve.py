@@ -35,6 +35,12 @@ from salesflow.optimizer.purchasing.model import (
 from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.reasons import explain
+from salesflow.optimizer.result import (
+    STOP_PROOF,
+    STOP_TIME,
+    SolveStatus,
+    relative_gap,
+)
 
 POLICY = "optimized"
 JOINT_CELLS = 1_500  # SKUs × weeks up to which a binding coupling is solved jointly at once
@@ -77,24 +83,25 @@ class PurchaseSolution:
     ``feasible`` when a limit stopped one; when the plan breaks a hard limit (an infinite
     violation rate) ``objective`` is ``None`` and ``status`` is ``infeasible`` (proven) or
     ``no solution`` (none found in time), and the best start stands in as the plan.
+    ``stop_reason``: ``proof`` (optimal within the gap, or infeasible) or ``time limit``.
+    The common fields are those of :class:`~salesflow.optimizer.result.SolveOutcome`.
     """
 
     plan: PurchasePlan
-    status: str
+    status: SolveStatus
     objective: float | None
     bound: float | None
     runtime: float
     decomposed: bool
     parts: tuple[PartOutcome, ...]
+    stop_reason: str = STOP_PROOF
 
     @property
     def gap(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-9)
+        return relative_gap(self.objective, self.bound)
 
     def to_dict(self) -> dict[str, object]:
-        return {"status": self.status,
+        return {"status": str(self.status),
                 "objective": None if self.objective is None else round(self.objective, 2),
                 "bound": None if self.bound is None else round(self.bound, 2),
                 "gap": None if self.gap is None else round(self.gap, 6),
@@ -274,16 +281,19 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
             progress(total_parts, total_parts, "joint")
     score = _model_score(problem, lines)
     objective: float | None = score
-    status = "optimal" if statuses and all(s == "optimal" for s in statuses) else "feasible"
+    status = SolveStatus.OPTIMAL if statuses and all(s == "optimal" for s in statuses) \
+        else SolveStatus.FEASIBLE
     if not math.isfinite(score):  # the plan breaks a hard limit: no plan was found in time
         objective = None
-        status = "infeasible" if "infeasible" in statuses else "no solution"
+        status = SolveStatus.INFEASIBLE if "infeasible" in statuses \
+            else SolveStatus.NO_SOLUTION
     elif bound is not None and score - bound <= limits.gap(RELATIVE_GAP) * max(abs(score), 1):
-        status = "optimal"
+        status = SolveStatus.OPTIMAL
+    stop = STOP_PROOF if status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) else STOP_TIME
     lines.sort(key=lambda x: (x.order_date, x.supplier_id, x.sku))
     plan = PurchasePlan(tuple(explain(problem, lines)), POLICY)
     return PurchaseSolution(plan, status, objective, bound, time.perf_counter() - started,
-                            decomposed, tuple(outcomes))
+                            decomposed, tuple(outcomes), stop)
 
 
 def _improve(pieces: list[_Piece], limits: SolveLimits, backend: str, deadline: float,

@@ -32,6 +32,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.result import (
+    STOP_PROOF,
+    STOP_TIME,
+    STOP_WORK,
+    SolveStatus,
+    relative_gap,
+)
 from salesflow.optimizer.routing.nearest_neighbour import (
     REASON_NO_CAPACITY,
     REASON_TOO_LARGE,
@@ -94,22 +101,38 @@ class RoutingSolveResult:
     baseline:
         The nearest-neighbour plan of the same problem.
     status:
-        ``"optimal"`` for an empty day, else ``"feasible"`` (the search ran to its work or
-        time limit).
+        ``optimal`` for a day with nothing to route, else ``feasible`` (the search ran to its
+        work or time limit; the nearest-neighbour plan means there is always a plan).
     objective:
         Cost of ``plan`` (money): fixed + distance + time + unserved stops × penalty.
     runtime:
         Seconds.
     strategy:
         The portfolio member whose routes were used, or ``"baseline"``.
+    bound:
+        A lower bound on ``objective``: the objective itself for a day with nothing to route,
+        else ``None``: the local search proves no bound, and an LP-free bound that holds for
+        heterogeneous vehicles, windows and shifts is not computed.
+    stop_reason:
+        ``proof`` (nothing to route), ``work limit`` (the OR-Tools solution limit of each
+        member ended the search: repeatable) or ``time limit`` (the clock did), each with
+        "no bound" for a routed day.
+
+    The common fields are those of :class:`~salesflow.optimizer.result.SolveOutcome`.
     """
 
     plan: RoutePlan
     baseline: RoutePlan
-    status: str
-    objective: float
+    status: SolveStatus
+    objective: float | None
     runtime: float
     strategy: str
+    bound: float | None = None
+    stop_reason: str = STOP_PROOF
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.objective, self.bound)
 
 
 def _working_time(problem: RoutingProblem, vehicle: Vehicle) -> tuple[int, int]:
@@ -303,8 +326,9 @@ def solve_routing(problem: RoutingProblem, limits: SolveLimits,
         plan = RoutePlan(day=problem.day, routes=(), policy=POLICY, unserved=tuple(sorted(
             (Unserved(s.customer_id, reasons[p]) for p, s in enumerate(problem.stops)),
             key=lambda u: u.customer_id)))
-        return RoutingSolveResult(plan, baseline, "optimal",
-                                  plan_objective(problem, plan, options), 0.0, "none")
+        cost = plan_objective(problem, plan, options)
+        return RoutingSolveResult(plan, baseline, SolveStatus.OPTIMAL, cost, 0.0, "none",
+                                  cost, STOP_PROOF)
     model, mapping = build_model(problem, options, positions)
     if limits.work_limit is None:
         limits = replace(limits, work_limit=200 + options.work_per_stop * len(positions))
@@ -328,4 +352,8 @@ def solve_routing(problem: RoutingProblem, limits: SolveLimits,
     if theirs < ours - 1e-9:
         plan = RoutePlan(baseline.day, baseline.routes, baseline.unserved, FALLBACK_POLICY)
         ours, strategy = theirs, "baseline"
-    return RoutingSolveResult(plan, baseline, "feasible", ours, solution.runtime, strategy)
+    seconds = limits.time_limit_seconds
+    clock = solution.runtime >= seconds - min(1.5, 0.03 * seconds + 0.3) - 0.05
+    stop = f"{STOP_TIME if clock else STOP_WORK} (no bound)"
+    return RoutingSolveResult(plan, baseline, SolveStatus.FEASIBLE, ours, solution.runtime,
+                              strategy, None, stop)

@@ -18,8 +18,8 @@ from salesflow.optimizer.staffing.roster import Roster
 MAX_LISTED = 200
 
 
-def _r(value: float, digits: int = 2) -> float:
-    return value if not math.isfinite(value) else round(float(value), digits)
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return value if value is None or not math.isfinite(value) else round(float(value), digits)
 
 
 def roster_figures(roster: Roster) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def plan_figures(plan: RosterPlan) -> dict[str, Any]:
     priced = [f for f in plan.shortfalls if f.reason.startswith("left short")]
     base_total = plan.baseline_cost.total
     return {
-        "solver": {"status": s.status, "objective": _r(s.objective), "bound": _r(s.bound),
+        "solver": {"status": str(s.status), "objective": _r(s.objective), "bound": _r(s.bound),
                    "gap": _r(s.gap, 4), "runtime_seconds": _r(s.runtime, 1),
                    "stopped_by": s.stopped_by, "conflicts": list(s.conflicts)},
         "roster": roster_figures(plan.roster),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.result import STOP_PROOF, SolveStatus, relative_gap
 from salesflow.optimizer.staffing.columns import generate_columns
 from salesflow.optimizer.staffing.lns import complete_hint, improve, relaxation_solve
 from salesflow.optimizer.staffing.objective import (
@@ -28,7 +29,8 @@ from salesflow.optimizer.staffing.problem import DETERMINISTIC_SHARE, RosterProb
 from salesflow.optimizer.staffing.rules import HARD_RULES, add_sequence_automaton, no_guard
 from salesflow.optimizer.staffing.variables import RosterVars, make_vars
 
-OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
+OPTIMAL, FEASIBLE, INFEASIBLE, NO_SOLUTION = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE,
+                                              SolveStatus.INFEASIBLE, SolveStatus.NO_SOLUTION)
 OPEN_SHARE, COLUMN_SHARE, RELAXATION_SHARE, LNS_SHARE = 0.1, 0.4, 0.05, 0.3
 """Shares of the time limit (and deterministic budget) for the opening search, column
 generation (with its dive), the relaxation-induced neighbourhood and the neighbourhood
@@ -49,13 +51,13 @@ class RosterSolution:
     Attributes
     ----------
     status:
-        ``"optimal"``, ``"feasible"`` (stopped at the time limit with a roster),
-        ``"infeasible"`` or ``"unknown"`` (no roster found in time).
+        ``optimal``, ``feasible`` (stopped at a limit with a roster), ``infeasible`` or
+        ``no solution`` (no roster found in time).
     shifts:
         The assignments (empty unless optimal or feasible).
     objective, bound:
-        Objective value and the solver's lower bound, in cost units (``inf`` / ``-inf``
-        without a roster).
+        Objective value (``None`` without a roster) and the solver's lower bound (``None``
+        when infeasible), in cost units.
     runtime:
         Wall seconds.
     conflicts:
@@ -67,26 +69,28 @@ class RosterSolution:
         differ between runs).
     """
 
-    status: str
+    status: SolveStatus
     shifts: tuple[Shift, ...]
-    objective: float
-    bound: float
+    objective: float | None
+    bound: float | None
     runtime: float
     conflicts: tuple[str, ...] = ()
-    stopped_by: str = "proof"
+    stopped_by: str = STOP_PROOF
 
     @property
     def has_roster(self) -> bool:
-        return self.status in (OPTIMAL, FEASIBLE)
+        return self.status.has_solution
 
     @property
-    def gap(self) -> float:
-        """Relative gap ``(objective - bound) / objective`` (0 when both are 0)."""
-        if not self.has_roster:
-            return math.inf
-        if self.objective == 0:
-            return 0.0
-        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+    def gap(self) -> float | None:
+        """Relative gap ``(objective - bound) / objective`` (0 when both are 0; ``None``
+        without a roster)."""
+        return relative_gap(self.objective, self.bound)
+
+    @property
+    def stop_reason(self) -> str:
+        """What ended the search (:attr:`stopped_by`)."""
+        return self.stopped_by
 
 
 @dataclass(frozen=True)
@@ -276,7 +280,7 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
         remaining = max(1.0, limits.time_limit_seconds - (time.perf_counter() - started))
         conflicts = explain_infeasible(problem, SolveLimits(remaining, 1, limits.seed,
                                                             work_limit=math.inf))
-        return RosterSolution(INFEASIBLE, (), math.inf, math.inf,
+        return RosterSolution(INFEASIBLE, (), None, None,
                               time.perf_counter() - started, conflicts)
     bound = solver.best_objective_bound
     if status == cp_model.OPTIMAL:
@@ -323,7 +327,7 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
         bound = max(bound, solver.best_objective_bound)
     stopped = "time limit" if timed_out or budget is None else "deterministic limit"
     if math.isinf(objective_value):
-        return RosterSolution(UNKNOWN, (), math.inf, bound / scale, runtime, stopped_by=stopped)
+        return RosterSolution(NO_SOLUTION, (), None, bound / scale, runtime, stopped_by=stopped)
     proven = status == cp_model.OPTIMAL or objective_value <= bound
     return RosterSolution(OPTIMAL if proven else FEASIBLE, best, objective_value / scale,
                           min(bound, objective_value) / scale, runtime,
