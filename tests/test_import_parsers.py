@@ -104,6 +104,11 @@ def test_roc_and_chinese_dates() -> None:
     ("品号,品名,数量\nA-1,不锈钢螺丝,10\nB-2,六角螺母,5\n", "gb18030"),
     ("Artikel;Menge\nCafé Crème;3\nSüßwaren – Müller;4\n", "cp1252"),
     ("sku,name\nA,Crème brûlée\n", "utf-8"),
+    ("name\nMénage\n", "cp1252"),
+    ("x\nStraße Größe\n", "cp1252"),
+    ("n\nÀ la carte; Ørsted; Ñandú\n", "cp1252"),
+    ("品名\n茶\n", "cp950"),
+    ("名\n許功蓋\n", "cp950"),  # Big5 trail bytes that are ASCII (\\)
 ])
 def test_encodings_detected(text: str, encoding: str) -> None:
     assert detect_encoding(text.encode(encoding)) == encoding

@@ -2,9 +2,10 @@
 
 Order of evidence: a byte-order mark (UTF-8, UTF-16 LE/BE as Excel's "Unicode text" writes),
 then strict UTF-8, then charset-normalizer restricted to the encodings companies really send
-(Big5 as cp950, GB18030, cp1252). When a file decodes in a CJK encoding and in cp1252, the
-CJK reading wins unless charset-normalizer finds it clearly worse: cp1252 decodes almost any
-byte string, so it is the last resort, not the first. ``--encoding`` overrides all of this.
+(Big5 as cp950, GB18030, cp1252; it ranks the two CJK ones). When a file decodes both in a
+CJK encoding and in cp1252, the bytes decide: CJK text has its high bytes in runs (two a
+character) that read as ideographs, European text single accented letters between ASCII
+ones. ``--encoding`` overrides all of this.
 An undecodable byte is reported with its line and the encoding tried, and suggests
 ``--encoding``.
 """
@@ -12,6 +13,7 @@ An undecodable byte is reported with its line and the encoding tried, and sugges
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -124,19 +126,42 @@ def detect_encoding(data: bytes) -> str:
     if not decodable:
         return ranked[0]
     cjk = [enc for enc in decodable if enc in _CJK]
-    if cjk and decodable[0] == "cp1252" and _cjk_plausible(sample, cjk[0]):
-        return cjk[0]
+    if cjk and "cp1252" in decodable:
+        return cjk[0] if _cjk_plausible(sample, cjk[0]) else "cp1252"
     return decodable[0]
 
 
 def _cjk_plausible(sample: bytes, encoding: str) -> bool:
-    """Most non-ASCII characters of the CJK reading are CJK ideographs or CJK punctuation."""
+    """Whether a file that also decodes as cp1252 is CJK text.
+
+    European text has its bytes above 127 as one or two accented letters inside a word
+    (``Café``, ``Größe``); CJK text has them in longer runs (GB18030, most of Big5), between
+    delimiters, or alone as a Big5 lead byte that cp1252 shows as a symbol (``«``, ``¦``).
+    So: CJK unless most high-byte runs look like letters inside a word, and the CJK reading
+    is mostly ideographs.
+    """
+    runs = list(re.finditer(rb"[\x80-\xff]+", sample))
+    if not runs:
+        return False
+    latin = sum(1 for r in runs if _inside_a_word(sample, r))
+    if latin > len(runs) / 2:
+        return False
     text = sample.decode(encoding, errors="replace")
     wide = [ch for ch in text if ord(ch) > 127]
     if not wide:
         return False
     cjk = sum(1 for ch in wide if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
     return cjk >= 0.9 * len(wide)
+
+
+def _inside_a_word(sample: bytes, run: re.Match[bytes]) -> bool:
+    """A run of at most two high bytes that cp1252 reads as letters, next to an ASCII
+    letter (``Größe``, ``Café``)."""
+    if len(run.group()) > 2 or not run.group().decode("cp1252", errors="replace").isalpha():
+        return False
+    before = sample[run.start() - 1:run.start()] if run.start() else b""
+    after = sample[run.end():run.end() + 1]
+    return before.isalpha() or after.isalpha()
 
 
 def read_text(data: bytes, file: str, encoding: str | None = None) -> Decoded:
