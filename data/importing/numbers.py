@@ -119,7 +119,7 @@ def format_number(value: float, decimal: str = ".", thousands: str = "") -> str:
     sign = "-" if value < 0 else ""
     whole, _, frac = f"{abs(value):.2f}".partition(".")
     if thousands:
-        groups = []
+        groups: list[str] = []
         while len(whole) > 3:
             groups.insert(0, whole[-3:])
             whole = whole[:-3]
