@@ -49,8 +49,8 @@ def _number_column(src: Source, column: str, field: str, mapping: FileMapping,
                    problems: list[Problem]) -> np.ndarray:
     hint = "," if src.delimiter == ";" else "."
     numbers = parse_numbers(src.frame[column], hint, mapping.decimal or None)
-    if not mapping.decimal and numbers.decimal == ",":
-        mapping.decimal = ","
+    if not mapping.decimal or numbers.decimal == ",":
+        mapping.decimal = numbers.decimal  # the file's mark: a comma once any column has one
     if numbers.bad.any():
         rows = src.frame.index.to_numpy()[numbers.bad]
         first = src.frame[column].to_numpy()[numbers.bad][0]
