@@ -8,6 +8,7 @@ tables (:mod:`.sales`, :mod:`.master`), then write everything into a temporary f
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -159,7 +160,7 @@ def _place(tmp: Path, out: Path, force: bool) -> None:
     if out.is_dir() and any(out.iterdir()):
         if not force:
             raise UserError(f"{out} is not empty; choose another folder or pass --force")
-        old = out.with_name(f".{out.name}.old-{tmp.name}")
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
         out.replace(old)
         tmp.replace(out)
         shutil.rmtree(old, ignore_errors=True)
