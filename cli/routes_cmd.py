@@ -118,13 +118,10 @@ def _solve_instance(instance_path: Path, time_limit: float | None, seed: int | N
 def _distances(dataset: Any, matrix: Path | None, osrm: str | None) -> Any:
     if matrix is None and osrm is None:
         return None
+    from salesflow.optimizer.routing.builder import dataset_locations
     from salesflow.optimizer.routing.distances import TableDistances
 
-    depots = dataset["depots"].sort_values("depot_id")
-    customers = dataset["customers"].sort_values("customer_id")
-    ids = [str(i) for i in depots["depot_id"]] + [str(i) for i in customers["customer_id"]]
-    lats = [float(x) for x in depots["lat"]] + [float(x) for x in customers["lat"]]
-    lons = [float(x) for x in depots["lon"]] + [float(x) for x in customers["lon"]]
+    ids, lats, lons = dataset_locations(dataset)
     if matrix is not None:
         from salesflow.data.distances.matrix_file import read_distance_matrix
 
@@ -209,28 +206,17 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
     from salesflow.data.outputs.route_exports import geojson_bytes, gpx_bytes
     from salesflow.data.outputs.route_map import html_bytes
     from salesflow.data.outputs.writers import csv_bytes, write_files_atomically
+    from salesflow.optimizer.pipeline import routes_run
     from salesflow.optimizer.routing.exports import route_export
     from salesflow.optimizer.routing.solution import routes_frame
-    from salesflow.optimizer.routing.stage import routing_stage
 
     dataset = load_dataset(data_dir or sample_data_dir())
     limits = _limits(dataset.config, time_limit, seed, workers)
-    if days and week is None:
-        week_start = days[0] - dt.timedelta(days=days[0].weekday())
-    else:
-        week_start = dataset.plan_week_start(week)
     distances = _distances(dataset, matrix, osrm)
-    from salesflow.optimizer.routing.problem import delivery_stops
-
-    available = sorted(delivery_stops(dataset, week_start))
-    wrong = [d for d in days if d not in available]
-    if wrong:
-        raise UserError(f"{', '.join(map(str, wrong))} is not a delivery day of the week of "
-                        f"{week_start}; delivery days: {', '.join(map(str, available))}")
-    with ProgressBar(float(len(days) or len(available)), "routing") as bar:
-        result = routing_stage(dataset, week_start, limits=limits, distances=distances,
-                               days=days or None,
-                               progress=lambda day, done, _total: bar.update(done, str(day)))
+    with ProgressBar(1.0, "routing") as bar:
+        week_start, result = routes_run(
+            dataset, limits, week=week, days=days, distances=distances,
+            progress=lambda day, done, total: bar.update(done / max(total, 1), str(day)))
     pairs = list(result.days)
     export = route_export(pairs, title=f"salesflow routes, week of {week_start}")
     files: dict[str, bytes] = {}

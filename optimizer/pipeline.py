@@ -1,8 +1,9 @@
-"""What the ``purchase`` and ``staff`` commands run: one call each, composed of the weekly
-cycle's stages, so that the commands only parse options, call, print and exit.
+"""What the ``purchase``, ``routes`` and ``staff`` commands run: one call each, composed of
+the weekly cycle's stages, so that the commands only parse options, call, print and exit.
 
 * :func:`purchase_run`: the purchase plan for a week against the forecast, or against a
   given demand (its weeks are then the horizon).
+* :func:`routes_run`: the routes of a week's delivery days (or of some of them).
 * :func:`staff_run`: the roster for a week from the forecast (with the purchase plan's
   receiving work), or for a given requirements table.
 
@@ -11,6 +12,7 @@ Every solver call of a run gets the one :class:`~salesflow.optimizer.limits.Solv
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,6 +27,8 @@ from salesflow.optimizer.purchasing.stage import (
     PurchasingResult,
     purchasing_stage,
 )
+from salesflow.optimizer.routing.builder import delivery_stops
+from salesflow.optimizer.routing.stage import DayProgress, RoutingResult, routing_stage
 from salesflow.optimizer.staffing.solve import Progress
 from salesflow.optimizer.staffing.stage import StaffingResult, staffing_from_requirements
 from salesflow.optimizer.weekly import forecast_for, through_staffing
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 
     from salesflow.data.dataset import Dataset
     from salesflow.data.dataset.demand_input import DemandInput
+    from salesflow.optimizer.routing.distances import DistanceSource
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,32 @@ def purchase_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = No
             history_hint="; the forecast needs history (or give --demand)")
         frame = purchase_demand(forecast_for(dataset, context).demand)
     return PurchaseRun(context, purchasing_stage(dataset, context, frame, progress, options))
+
+
+def routes_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,
+               days: tuple[dt.date, ...] = (), distances: DistanceSource | None = None,
+               progress: DayProgress | None = None) -> tuple[dt.date, RoutingResult]:
+    """Routes for every delivery day of ``week``, or only for ``days`` (whose week is then
+    the plan week unless ``week`` is given); returns the week's Monday and the result.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``week`` is malformed or a day is not a delivery day of the week.
+    """
+    if days and week is None:
+        week_start = days[0] - dt.timedelta(days=days[0].weekday())
+    else:
+        week_start = dataset.plan_week_start(week)
+    available = sorted(delivery_stops(dataset, week_start))
+    wrong = [d for d in days if d not in available]
+    if wrong:
+        raise InvalidInputError([Problem(
+            "--day", None, None, ", ".join(map(str, wrong)),
+            f"not a delivery day of the week of {week_start}; delivery days: "
+            f"{', '.join(map(str, available))}")])
+    return week_start, routing_stage(dataset, week_start, limits, distances=distances,
+                                     days=days or None, progress=progress)
 
 
 def staff_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,

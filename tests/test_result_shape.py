@@ -14,7 +14,7 @@ from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.builder import build_purchase_problem
 from salesflow.optimizer.purchasing.solve import solve_purchasing
 from salesflow.optimizer.result import SolveOutcome, SolveStatus, relative_gap
-from salesflow.optimizer.routing.problem import build_day_problem, delivery_stops
+from salesflow.optimizer.routing.builder import build_day_problem, delivery_stops
 from salesflow.optimizer.routing.solver import solve_routing
 from salesflow.optimizer.staffing.problem import (
     CoverDemand,

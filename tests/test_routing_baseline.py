@@ -14,6 +14,11 @@ from hypothesis import strategies as st
 
 from salesflow.data.dataset import load_dataset
 from salesflow.data.dataset.config import RoutingSection
+from salesflow.optimizer.routing.builder import (
+    build_day_problem,
+    delivery_stops,
+    next_delivery_offsets,
+)
 from salesflow.optimizer.routing.check import check_route_plan
 from salesflow.optimizer.routing.distances import (
     DistanceModel,
@@ -31,9 +36,6 @@ from salesflow.optimizer.routing.problem import (
     RoutingProblem,
     Stop,
     Vehicle,
-    build_day_problem,
-    delivery_stops,
-    next_delivery_offsets,
 )
 from salesflow.optimizer.routing.solution import (
     ROUTES_COLUMNS,

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from salesflow.data.dataset import load_dataset
 from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.routing.builder import build_day_problem, delivery_stops
 from salesflow.optimizer.routing.check import check_route_plan
 from salesflow.optimizer.routing.distances import DistanceModel, TableDistances
 from salesflow.optimizer.routing.nearest_neighbour import (
@@ -28,8 +29,6 @@ from salesflow.optimizer.routing.problem import (
     RoutingProblem,
     Stop,
     Vehicle,
-    build_day_problem,
-    delivery_stops,
 )
 from salesflow.optimizer.routing.solver import (
     FALLBACK_POLICY,

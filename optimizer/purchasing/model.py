@@ -28,6 +28,11 @@ For the perfect-foresight bound of a replay (:mod:`salesflow.optimizer.replay_bo
 model can instead price the horizon's end as the replay's accounting does
 (:class:`ModelTerms`): stock left is worth what was paid for it, a backlog left costs its unit
 cost, and there is no service term.
+
+Why one module of about 470 lines: every constraint family reads and extends the same
+:class:`PurchaseModel` columns (lines, supplier orders, stock levels), and the coupling rows
+need the line and stock columns the per-SKU families create; split over files, each would
+import the others' column layout. The families are kept as one builder function each instead.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from salesflow.optimizer.limits import SolveLimits
-from salesflow.optimizer.routing.problem import RoutingProblem, build_day_problem, delivery_stops
+from salesflow.optimizer.routing.builder import build_day_problem, delivery_stops
+from salesflow.optimizer.routing.problem import RoutingProblem
 from salesflow.optimizer.routing.solution import RoutePlan
 from salesflow.optimizer.routing.solver import RoutingOptions, RoutingSolveResult, solve_routing
 

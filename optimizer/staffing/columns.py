@@ -25,6 +25,11 @@ compact model.
 Everything is bounded by deterministic time as well as the wall clock, and employees are
 priced in a fixed order, so the same problem and seed give the same result unless the wall
 clock ends the search first.
+
+Why one module of about 500 lines: the restricted master LP, the CP-SAT pricers and the dive
+that fixes employees to columns share the dual prices, the column pool and one deterministic
+budget; they are one algorithm, and their private classes (``_Master``, ``_Pricer``,
+``_Search``) are not meant to be used apart.
 """
 
 from __future__ import annotations
