@@ -37,9 +37,9 @@ from salesflow.benchmarks.report import machine_line, write_section
 from salesflow.benchmarks.routing_harness import gap_pct, list_instances, run_salesflow
 from salesflow.data.instances.vrp_formats import SOLOMON, VrpInstance, read_instance
 from salesflow.data.instances.vrp_solutions import read_bks
+from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.instance_check import check_instance_solution
 from salesflow.optimizer.routing.instances import fleet_size, instance_distances
-from salesflow.optimizer.routing.portfolio import RoutingLimits
 
 
 def pyvrp_solve(instance: VrpInstance, seconds: float, seed: int = 0) -> tuple[list[list[int]],
@@ -158,7 +158,7 @@ def run_business(day_time: float, seed: int, log: Any) -> dict[str, Any]:
 
     problem = generated_day()
     began = time.time()
-    result = solve_routing(problem, RoutingLimits(time_limit=day_time, seed=seed, workers=2))
+    result = solve_routing(problem, SolveLimits(time_limit_seconds=day_time, seed=seed, workers=2))
     seconds = time.time() - began
     inside, _ = _on_time(problem, result.plan)
     day = {"stops": len(problem.stops), "vehicles": len(problem.vehicles),
@@ -172,7 +172,8 @@ def run_business(day_time: float, seed: int, log: Any) -> dict[str, Any]:
 
     dataset = load_dataset(sample_data_dir())
     began = time.time()
-    week = routing_stage(dataset, dataset.plan_week_start(None))
+    week = routing_stage(dataset, dataset.plan_week_start(None),
+                         SolveLimits.from_config(dataset.config))
     seconds = time.time() - began
     ours = sum(p.cost_breakdown(prob)["total"] for prob, p in week.days)
     base = sum(p.cost_breakdown(prob)["total"] for prob, p in week.baseline)
@@ -372,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"skipping {label}: {exc}")
     sets: list = []
     for label, files, seconds in chosen:
-        limits = RoutingLimits(time_limit=seconds, seed=args.seed, workers=2)
+        limits = SolveLimits(time_limit_seconds=seconds, seed=args.seed, workers=2)
         sets.append((label, seconds, run_salesflow(files, limits, bks, on_row), None))
     if not args.no_business and not only:
         business = run_business(args.day_time, args.seed, log)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import sys
 import tempfile
 import time
@@ -31,7 +32,7 @@ from salesflow.benchmarks.staffing_harness import (
     run_curtois,
     run_erlang,
 )
-from salesflow.optimizer.staffing.problem import SolveLimits
+from salesflow.optimizer.limits import SolveLimits
 
 
 def medium_run(folder: Path | None, seconds: float, seed: int, forecast: str) -> dict[str, Any]:
@@ -40,25 +41,26 @@ def medium_run(folder: Path | None, seconds: float, seed: int, forecast: str) ->
     from salesflow.data.dataset import load_dataset
     from salesflow.data.generator import generate_dataset, write_dataset
     from salesflow.forecasting.stage import forecast_stage
+    from salesflow.optimizer.context import PlanningContext
+    from salesflow.optimizer.purchasing.builder import purchase_demand
     from salesflow.optimizer.purchasing.stage import purchasing_stage
     from salesflow.optimizer.staffing.report import cycle_figures, plan_figures
-    from salesflow.optimizer.staffing.stage import staffing_stage
+    from salesflow.optimizer.staffing.stage import receiving_arrivals, staffing_stage
 
     with tempfile.TemporaryDirectory(prefix="salesflow-medium-") as tmp:
         if folder is None:
             folder = Path(tmp) / "medium"
             write_dataset(generate_dataset("medium", 7), folder, "csv")
         dataset = load_dataset(folder)
-        week = dataset.plan_week_start()
-        history = dataset.history_before(week)
+        context = PlanningContext.build(dataset, limits=SolveLimits(seconds, 2, seed))
+        week, history = context.week_start, context.history
         started = time.perf_counter()
-        fc = forecast_stage(dataset, history, week, policy=forecast)
-        purchasing = purchasing_stage(dataset, history, fc.demand, week)
+        fc = forecast_stage(dataset, history, week, policy=forecast,
+                            horizon=context.horizon_weeks)
+        purchasing = purchasing_stage(dataset, context, purchase_demand(fc.demand))
         upstream = time.perf_counter() - started
-        arrivals = purchasing.arrival_dates() + [
-            d.date() for d in dataset["open_orders"]["arrival_date"]]
-        result = staffing_stage(dataset, history, fc.orders_per_day, arrivals, week,
-                                limits=SolveLimits(seconds, 2, seed))
+        arrivals = receiving_arrivals(dataset, purchasing.arrival_dates())
+        result = staffing_stage(dataset, context, fc.orders_per_day, arrivals)
     plan = result.plan
     return {"dataset": str(folder), "employees": len(dataset["employees"]),
             "shift_types": len(dataset["shifts"]), "days": 7, "week": week.isoformat(),
@@ -166,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(f"--instances {exc}")
 
-    limits = SolveLimits(args.time_limit, 2, args.seed, deterministic=False)
+    limits = SolveLimits(args.time_limit, 2, args.seed, work_limit=math.inf)
     rows = run_curtois(data_dir.resolve(), numbers, limits,
                        lambda r: print(json.dumps(r), flush=True))
     erlang = run_erlang(data_dir.resolve() / "erlang_c_reference.csv")

@@ -87,7 +87,8 @@ def run_curtois(folder: Path, numbers: list[int], limits: Any,
             "feasible": solution.has_roster and verdict.feasible,
             "violations": list(verdict.violations[:5]) if solution.has_roster else [],
             "status": solution.status,
-            "bound": solution.bound if math.isfinite(solution.bound) else None,
+            "bound": None if solution.bound is None or not math.isfinite(solution.bound)
+            else solution.bound,
             "seconds": round(solution.runtime, 1),
         }
         rows.append(row)
