@@ -170,10 +170,10 @@ def bench_routing_command(folder: Path, time_limit: float, bks_path: Path | None
     from salesflow.benchmarks import routing_harness
     from salesflow.cli.routes_cmd import ProgressBar
     from salesflow.data.instances.vrp_solutions import read_bks
-    from salesflow.optimizer.routing.portfolio import RoutingLimits
+    from salesflow.optimizer.limits import SolveLimits
 
     try:
-        limits = RoutingLimits(time_limit=time_limit, seed=seed, workers=workers)
+        limits = SolveLimits(time_limit_seconds=time_limit, seed=seed, workers=workers)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     names = tuple(n.strip() for n in only.split(",") if n.strip())
@@ -218,8 +218,10 @@ def bench_staffing_command(data_dir: Path | None, instances: str, time_limit: fl
                            as_json: bool) -> None:
     """Solve Curtois instances through the roster model (gap to best known, feasibility by an
     independent checker) and check Erlang C against its reference table."""
+    import math
+
     from salesflow.benchmarks import staffing_harness
-    from salesflow.optimizer.staffing.problem import SolveLimits
+    from salesflow.optimizer.limits import SolveLimits
 
     try:
         numbers = staffing_harness.parse_instances(instances)
@@ -227,7 +229,7 @@ def bench_staffing_command(data_dir: Path | None, instances: str, time_limit: fl
         raise click.BadParameter(str(exc), param_hint="--instances") from None
     folder = _data_folder(data_dir, "staffing", "--data-dir",
                           "curtois/, README.md and erlang_c_reference.csv")
-    limits = SolveLimits(time_limit, 2, seed, deterministic=False)
+    limits = SolveLimits(time_limit, 2, seed, work_limit=math.inf)
     erlang = staffing_harness.run_erlang(folder / "erlang_c_reference.csv")
 
     def echo(row: dict[str, Any]) -> None:
