@@ -222,13 +222,16 @@ class PlanStore:
                     as swap, database.connect(write=True) as conn, conn.begin():
                 # the transaction commits at the end of the block, rolls back on any error
                 database.prepare(conn)
-                plan_id = conn.execute(
+                key = conn.execute(
                     sa.insert(plans_table).values(
                         week=week, created_at=created_at, fingerprint=fingerprint,
                         config=config_json, summary=summary_json, data_dir=data_dir_text,
                         status="draft", applied_at=None,
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key
+                if key is None:  # every SQLAlchemy dialect reports it for a one-row insert
+                    raise StoreError(f"{database.where} did not report the new plan's id")
+                plan_id: int = key[0]
                 if rows:
                     conn.execute(sa.insert(files_table), [{"plan_id": plan_id, **r} for r in rows])
                 final = self.plan_path(plan_id)
