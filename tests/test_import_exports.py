@@ -365,3 +365,53 @@ def test_shopify_orders_export(run_cli: Callable[..., object], tmp_path: Path) -
     assert list(sales["customer_id"]) == ["ann@example.com"] * 2
     assert list(sales["order_date"]) == ["2026-03-02"] * 2
     load_dataset(out)
+
+
+def test_master_data_exports_customers_suppliers_open_orders(
+        run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """Products, suppliers, customers with coordinates and open purchase orders, beside the
+    sales: their values are used, only the gaps are assumed."""
+    texts = {
+        "sales.csv": "Order ID,Order Date,Customer ID,SKU,Qty,Unit Price\n"
+                     "1,2026-01-05,K1,A,5,10\n2,2026-01-06,K2,B,3,4\n",
+        "products.csv": "SKU,Product Name,Category,Vendor,Unit Cost,Pack Size,MOQ,Weight\n"
+                        "A,Bolt,Metal,V1,6.5,10,20,0.1\nB,Nut,Metal,V2,2,,,0.05\n",
+        "vendors.csv": "Vendor,Vendor Name,Lead Time,Order Cost\nV1,Acme,5,30\n",
+        "customers.csv": "Customer ID,Name,Address,Latitude,Longitude\n"
+                         "K1,Shop One,Main St 1,25.03,121.56\nK2,Shop Two,Side St 2,25.05,121.52\n",
+        "po.csv": "PO Number,Item,Quantity,Expected Date\nPO-9,A,40,2026-01-20\n"
+                  "PO-9,A,10,2026-01-20\nPO-10,B,0,2026-01-21\n",
+        "staff.csv": "Employee ID,Employee Name,Hourly Rate\nE1,Mei,200\n",
+    }
+    files = []
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files.append(tmp_path / name)
+    out = tmp_path / "out"
+    report = _import(run_cli, out, *files)
+    tables = {f["name"]: f["table"] for f in report["files"]}
+    assert tables == {"sales.csv": "sales", "products.csv": "skus", "vendors.csv": "suppliers",
+                      "customers.csv": "customers", "po.csv": "open_orders",
+                      "staff.csv": "employees"}
+    assert report["rows"] == {"sales": 2, "skus": 2, "suppliers": 2, "inventory": 2,
+                              "open_orders": 1, "customers": 2, "process_steps": 5}
+    assert any(n.startswith("employees: not written") for n in report["notes"])
+    skus = pd.read_csv(out / "skus.csv").set_index("sku")
+    assert skus.loc["A", ["unit_cost", "pack_size", "moq", "unit_weight_kg"]].tolist() == \
+        [6.5, 10, 20, 0.1]
+    assert skus.loc["B", ["pack_size", "moq"]].tolist() == [1, 1]
+    suppliers = pd.read_csv(out / "suppliers.csv").set_index("supplier_id")
+    assert suppliers.loc["V1", ["name", "lead_time_days", "order_cost"]].tolist() == \
+        ["Acme", 5, 30.0]
+    assert suppliers.loc["V2", ["name", "lead_time_days"]].tolist() == ["V2", 7]
+    orders = pd.read_csv(out / "open_orders.csv")
+    assert orders.to_dict("records") == [{"po_id": "PO-9", "sku": "A", "quantity": 50.0,
+                                          "arrival_date": "2026-01-20"}]
+    customers = pd.read_csv(out / "customers.csv").set_index("customer_id")
+    assert customers.loc["K1", ["name", "lat", "lon"]].tolist() == ["Shop One", 25.03, 121.56]
+    assumed = _assumed(out)
+    windows = assumed[assumed["table"] == "customers"]
+    assert set(windows["column"]) == {"window_start", "window_end", "service_minutes"}
+    assert not ((assumed["table"] == "skus") & (assumed["column"] == "unit_cost")).any()
+    dataset = load_dataset(out)
+    assert len(dataset.tables["customers"]) == 2
