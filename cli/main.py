@@ -21,6 +21,7 @@ from salesflow.cli.purchase_cmd import purchase_command
 from salesflow.cli.replay_cmd import replay_command
 from salesflow.cli.routes_cmd import routes_command
 from salesflow.cli.staff_cmd import staff_command
+from salesflow.cli.template_cmd import template_command
 
 EPILOG = """\b
 Examples:
@@ -54,6 +55,7 @@ cli.add_command(bench_group)
 cli.add_command(routes_command)
 cli.add_command(staff_command)
 cli.add_command(purchase_command)
+cli.add_command(template_command)
 cli.add_command(import_command)
 
 

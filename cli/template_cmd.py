@@ -1,0 +1,64 @@
+"""``salesflow template``: the tables of a dataset to fill in, with explanations."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from salesflow.cli.common import emit, json_option
+from salesflow.data.errors import UserError
+
+
+@click.command("template", epilog="""\b
+Examples:
+  salesflow template shop                  one CSV per table, an example row in each
+  salesflow template shop --format xlsx    workbooks with a sheet explaining every column
+  salesflow validate --data shop           check what you filled in
+""")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
+              show_default=True, help="File format of the tables.")
+@click.option("--force", is_flag=True, help="Write into FOLDER even if it is not empty.")
+@json_option
+def template_command(folder: Path, fmt: str, force: bool, as_json: bool) -> None:
+    """Write every table of a dataset into FOLDER, with its header and one example row.
+
+    The example rows validate together; replace them by your data. sales, skus and
+    suppliers are required; delete the files of the other tables you do not have. XLSX
+    workbooks explain each column on a second sheet and check dates, times, numbers and
+    lists as you type. README.txt explains every table; config.toml holds the settings.
+    """
+    from salesflow.data.dataset import sample_data_dir
+    from salesflow.data.dataset.readers import FORMATS
+    from salesflow.data.dataset.schema import TABLES
+    from salesflow.data.dataset.template import write_template
+
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise UserError(f"{folder} is not empty; choose another folder or pass --force")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    config = sample_data_dir() / "config.toml"
+    # Write beside the target, then move in: a new folder appears complete or not at all.
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.tmp-") as tmp:
+        written = write_template(Path(tmp) / "data", fmt, config)
+        if not folder.exists():
+            (Path(tmp) / "data").replace(folder)
+        else:
+            for name in TABLES:  # --force: no table may stay behind in another format
+                for other in FORMATS:
+                    (folder / f"{name}.{other}").unlink(missing_ok=True)
+            for path in written:
+                shutil.move(str(path), folder / path.name)
+    files = [path.name for path in written]
+    required = [name for name, spec in TABLES.items() if spec.required]
+    emit({"ok": True, "folder": str(folder), "format": fmt, "files": files,
+          "required_tables": required,
+          "optional_tables": [name for name in TABLES if name not in required]},
+         f"Wrote a dataset template to {folder}: {len(TABLES)} tables as {fmt.upper()}, "
+         f"each with one example row, plus config.toml and README.txt.\n"
+         f"Required: {', '.join(required)}; delete the files of the other tables you do not "
+         f"have.\nNext: fill in the tables, then salesflow validate --data {folder}")
