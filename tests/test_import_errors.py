@@ -160,3 +160,12 @@ def test_existing_folder_is_kept_unless_forced(run_cli: Callable[..., object],
     assert forced.exit_code == 0
     assert not (out / "keep.txt").exists() and (out / "sales.csv").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_no_sales_lines_is_an_error(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    src = _write(tmp_path / "s.csv", "Invoice No,Invoice Date,SKU,Qty\nC1,2026-01-05,x,-2\n")
+    out = tmp_path / "out"
+    result = run_cli("import", src, "--out", out)
+    assert result.exit_code == 2
+    assert "no sales lines to plan from (1 returns and nothing else)" in result.stderr
+    assert not out.exists()

@@ -113,6 +113,10 @@ def _tables(parts: list[Converted], defaults: ImportDefaults, problems: list[Pro
         problems.append(Problem("(import)", None, None, None,
                                 "no sales lines among the files: a dataset needs the sales "
                                 "history (order date, product, quantity)"))
+    if sales is not None and sales.lines.empty and not problems:
+        problems.append(Problem(", ".join(c.file for c in sales_parts), None, None, None,
+                                f"no sales lines to plan from ({len(sales.returns)} returns "
+                                "and nothing else): a dataset needs the sales history"))
     if problems or sales is None:
         return {}, sales
     tables: dict[str, pd.DataFrame] = {}
