@@ -62,6 +62,7 @@ def medium_run(folder: Path | None, seconds: float, seed: int, forecast: str) ->
         arrivals = receiving_arrivals(dataset, purchasing.arrival_dates())
         result = staffing_stage(dataset, context, fc.orders_per_day, arrivals)
     plan = result.plan
+    assert plan is not None  # staffing_stage always builds the roster plan
     return {"dataset": str(folder), "employees": len(dataset["employees"]),
             "shift_types": len(dataset["shifts"]), "days": 7, "week": week.isoformat(),
             "forecast": forecast, "upstream_seconds": round(upstream, 1),

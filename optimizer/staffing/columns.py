@@ -42,6 +42,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import cast
 
 from ortools.math_opt.python import mathopt
 from ortools.sat.python import cp_model
@@ -134,8 +135,10 @@ class _Pricer:
         self.v = make_vars(self.model, single)
         for _name, unit in HARD_RULES:
             unit(self.model, self.v, single, no_guard)
-        self.base = objective(request_terms(self.model, self.v, single)
-                              + labour_terms(self.v, single))
+        # objective() sums int-weighted variables: a LinearExpr (0 with no terms), no numpy int
+        self.base = cast("cp_model.LinearExpr | int",
+                         objective(request_terms(self.model, self.v, single)
+                                   + labour_terms(self.v, single)))
         self.keys = [(d, s, r) for (_e, d, s, r) in self.v.x]
         self.vars = list(self.v.x.values())
         self.links = links

@@ -151,7 +151,7 @@ def cycle_time(orders_per_day: pd.Series, profile: pd.Series, process_steps: pd.
 def _serve(queue: deque[list[float]], minutes: float, pool: dict[str, float],
            skill: str) -> list[list[float]]:
     """Serve ``queue`` first come, first served with the skill's minutes left in ``pool``."""
-    out = []
+    out: list[list[float]] = []
     if minutes <= 0:
         out.extend(queue)
         queue.clear()

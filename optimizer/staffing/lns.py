@@ -151,7 +151,7 @@ class _Neighbourhoods:
 def _sub_solve(base: cp_model.CpModel, owner: dict[int, tuple[int, int, bool]],
                values: dict[int, int], free: Callable[[int, int, bool], bool], seed: int,
                dtime: float, seconds: float, hinted: bool = True, workers: int = 1) -> tuple[
-                   int, int | None, dict[int, int] | None, float]:
+                   cp_model.CpSolverStatus, int | None, dict[int, int] | None, float]:
     """Re-optimise the ``free`` variables with the others fixed to ``values``: status,
     objective, the values found and the deterministic time spent. ``hinted``: start from
     ``values``; otherwise the search returns whichever optimum of the neighbourhood it reaches

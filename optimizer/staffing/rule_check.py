@@ -53,8 +53,8 @@ def _employee(problem: RosterProblem, e: int, plan: dict[int, Shift]) -> list[st
     last = problem.n_days - 1
     for working, first, length in _runs([d in plan for d in range(problem.n_days)]):
         inside = first > 0 and first + length - 1 < last
-        most = member.max_consecutive_shifts
-        if working and most is not None and length > most:
+        longest = member.max_consecutive_shifts
+        if working and longest is not None and length > longest:
             errors.append(f"{name}: {length} working days in a row from day {first}")
         least = member.min_consecutive_shifts or 1
         if working and inside and length < least:

@@ -11,6 +11,7 @@ in the order the model adds them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal, cast
 
 from ortools.sat.python import cp_model
 
@@ -19,6 +20,14 @@ from salesflow.optimizer.staffing.variables import RosterVars
 
 Guard = Callable[[int], list[cp_model.IntVar]]
 """Enforcement literals of an employee's constraints of one rule (empty: always enforced)."""
+
+_Start = tuple[Literal["start"]]
+_WorkRun = tuple[Literal["W"], int, int, bool]
+"""A run of work: its length (capped), its last shift type, whether it started on day 0."""
+_OffRun = tuple[Literal["O"], int, bool]
+"""A run of days off: its length (capped), whether it started on day 0."""
+_SequenceState = _Start | _WorkRun | _OffRun
+"""A state of :func:`sequence_transitions`' automaton."""
 
 
 def no_guard(_employee: int) -> list[cp_model.IntVar]:
@@ -66,7 +75,10 @@ def add_rotation_bans(model: cp_model.CpModel, v: RosterVars, problem: RosterPro
         a, b = problem.shift_index(ban.first), problem.shift_index(ban.second)
         for e in range(len(problem.staff)):
             for d in range(problem.n_days - ban.lag):
-                pair = v.works(problem, e, d, a) + v.works(problem, e, d + ban.lag, b)
+                # works() is a sum of IntVars: a LinearExpr (0 only for a problem with no roles)
+                first = cast("cp_model.LinearExpr | int", v.works(problem, e, d, a))
+                second = cast("cp_model.LinearExpr | int", v.works(problem, e, d + ban.lag, b))
+                pair = first + second
                 _post(model.add(pair <= 1), guard(e))
 
 
@@ -211,18 +223,18 @@ def sequence_transitions(problem: RosterProblem, e: int) -> tuple[int, list[int]
     least_on = member.min_consecutive_shifts or 1
     least_off = member.min_consecutive_days_off or 1
     cap_on = max(most or 1, least_on)
-    states: dict[tuple, int] = {("start",): 0}
+    states: dict[_SequenceState, int] = {("start",): 0}
 
-    def state(key: tuple) -> int:
+    def state(key: _SequenceState) -> int:
         return states.setdefault(key, len(states))
 
     transitions = []
-    frontier = [("start",)]
-    seen = {("start",)}
+    frontier: list[_SequenceState] = [("start",)]
+    seen: set[_SequenceState] = {("start",)}
     while frontier:
         key = frontier.pop()
         here = state(key)
-        moves = []
+        moves: list[tuple[int, _SequenceState]] = []
         if key[0] == "start":
             moves = [(s + 1, ("W", 1, s, True)) for s in range(n_shifts)] + [(0, ("O", 1, True))]
         elif key[0] == "W":

@@ -118,8 +118,8 @@ def _add_hint(built: _Built, problem: RosterProblem, hint: tuple[Shift, ...]) ->
     working = {(h.employee, h.day) for h in hint}
     for key, var in built.vars.x.items():
         built.model.add_hint(var, key in chosen)
-    for key, var in built.vars.on.items():
-        built.model.add_hint(var, key in working)
+    for day, var in built.vars.on.items():
+        built.model.add_hint(var, day in working)
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
@@ -141,7 +141,8 @@ def _shifts(solver: cp_model.CpSolver, v: RosterVars) -> tuple[Shift, ...]:
 
 def _cp_sat(built: _Built, problem: RosterProblem, limits: SolveLimits, hint: tuple[Shift, ...],
             seconds: float, dtime: float | None, workers: int, interleave: bool,
-            progress: Progress | None, offset: float) -> tuple[int, cp_model.CpSolver]:
+            progress: Progress | None, offset: float) -> tuple[cp_model.CpSolverStatus,
+                                                               cp_model.CpSolver]:
     """One CP-SAT call on the full model (hint replaced), limited by ``seconds`` of wall time
     and, when given, ``dtime`` of deterministic time. A hint that obeys every hard rule is
     completed to all variables, so the search starts from it at once."""
@@ -346,13 +347,17 @@ def explain_infeasible(problem: RosterProblem, limits: SolveLimits) -> tuple[str
     names: dict[int, str] = {}
     assumptions = []
     for name, unit in HARD_RULES:
-        literals = {}
+        literals: dict[int, cp_model.IntVar] = {}
         for e, member in enumerate(problem.staff):
             lit = model.new_bool_var(f"assume_{name}_{e}")
             literals[e] = lit
             names[lit.index] = f"{name} ({member.employee_id})"
             assumptions.append(lit)
-        unit(model, v, problem, lambda e, lits=literals: [lits[e]])
+
+        def guard(e: int, lits: dict[int, cp_model.IntVar] = literals) -> list[cp_model.IntVar]:
+            return [lits[e]]
+
+        unit(model, v, problem, guard)
     model.add_assumptions(assumptions)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limits.time_limit_seconds
