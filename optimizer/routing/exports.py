@@ -51,7 +51,8 @@ def route_export(plans: list[tuple[RoutingProblem, RoutePlan]],
     KeyError
         If a plan names a vehicle, depot or customer its problem does not have.
     """
-    routes, unserved = [], []
+    routes: list[ExportRoute] = []
+    unserved: list[ExportUnserved] = []
     for problem, plan in plans:
         routes.extend(_route(problem, route) for route in plan.routes)
         stops = {s.customer_id: s for s in problem.stops}

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from salesflow.data.instances.vrp_formats import SOLOMON
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    import numpy as np
+    from numpy.typing import NDArray
 
     from salesflow.data.instances.vrp_formats import VrpInstance
 
@@ -41,6 +44,21 @@ class InstanceCheck:
     def feasible(self) -> bool:
         """No rule broken."""
         return not self.problems
+
+
+class _Windows(NamedTuple):
+    ready: NDArray[np.float64]
+    due: NDArray[np.float64]
+    service: NDArray[np.float64]
+
+
+def _windows(instance: VrpInstance) -> _Windows | None:
+    """The time windows of a Solomon instance (which always has them); ``None`` for VRPLIB."""
+    if instance.kind != SOLOMON:
+        return None
+    assert instance.ready is not None and instance.due is not None
+    assert instance.service is not None
+    return _Windows(instance.ready, instance.due, instance.service)
 
 
 def _arc(instance: VrpInstance, a: int, b: int) -> float:
@@ -96,31 +114,30 @@ def check_instance_solution(instance: VrpInstance,
         return InstanceCheck(tuple(problems), math.nan, len(used))
 
     total = 0.0
+    windows = _windows(instance)
     for k, route in enumerate(used, start=1):
         load = sum(float(instance.demands[c]) for c in route)
         if load > instance.capacity + _TOL:
             problems.append(f"route {k} carries {load:g}, more than the capacity "
                             f"{instance.capacity:g}")
         prev, now = 0, 0.0
-        if instance.kind == SOLOMON:
-            assert instance.ready is not None and instance.due is not None
-            assert instance.service is not None
-            now = float(instance.ready[0])
+        if windows is not None:
+            now = float(windows.ready[0])
         for customer in route:
             arc = _arc(instance, prev, customer)
             total += arc
-            if instance.kind == SOLOMON:
+            if windows is not None:
                 arrival = now + arc
-                begin = max(arrival, float(instance.ready[customer]))
-                if begin > float(instance.due[customer]) + _TOL:
+                begin = max(arrival, float(windows.ready[customer]))
+                if begin > float(windows.due[customer]) + _TOL:
                     problems.append(f"route {k} reaches customer {customer} at {arrival:.1f}, "
-                                    f"after its due time {float(instance.due[customer]):g}")
-                now = begin + float(instance.service[customer])
+                                    f"after its due time {float(windows.due[customer]):g}")
+                now = begin + float(windows.service[customer])
             prev = customer
         arc = _arc(instance, prev, 0)
         total += arc
-        if instance.kind == SOLOMON and now + arc > float(instance.due[0]) + _TOL:
+        if windows is not None and now + arc > float(windows.due[0]) + _TOL:
             problems.append(f"route {k} is back at the depot at {now + arc:.1f}, after its "
-                            f"closing {float(instance.due[0]):g}")
+                            f"closing {float(windows.due[0]):g}")
     scale = 10 if instance.kind == SOLOMON else 1
     return InstanceCheck(tuple(problems), round(total * scale) / scale, len(used))

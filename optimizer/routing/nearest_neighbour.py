@@ -58,12 +58,12 @@ def _build_route(problem: RoutingProblem, vehicle: Vehicle, arrays: _StopArrays,
                  open_stops: NDArray[np.bool_]) -> Route | None:
     """Drive ``vehicle`` nearest-neighbour over ``open_stops`` (updated in place)."""
     depot = problem.depot_index(vehicle.depot_id)
-    start, latest_return = problem.available(vehicle)
-    if latest_return < start:
+    earliest, latest_return = problem.available(vehicle)
+    if latest_return < earliest:
         return None
     km, minutes = problem.km, problem.minutes
     back = minutes[arrays.matrix_index, depot]
-    here, now = depot, float(start)
+    here, now = depot, float(earliest)
     left_kg, left_m3 = vehicle.capacity_kg, vehicle.capacity_m3
     tol_kg, tol_m3 = vehicle.capacity_kg * _CAPACITY_EPS, vehicle.capacity_m3 * _CAPACITY_EPS
     chosen: list[tuple[int, float, float, float]] = []
@@ -87,7 +87,7 @@ def _build_route(problem: RoutingProblem, vehicle: Vehicle, arrays: _StopArrays,
         here, now = int(arrays.matrix_index[best]), float(leave[best])
     if not chosen:
         return None
-    chosen, start = _leave_later(problem, depot, arrays, chosen, float(start))
+    chosen, start = _leave_later(problem, depot, arrays, chosen, float(earliest))
     now = chosen[-1][3]
 
     on_kg = float(sum(arrays.kg[i] for i, *_ in chosen))

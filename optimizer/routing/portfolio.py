@@ -38,7 +38,8 @@ _TEMPERATURES = ((2.7, 0.008), (0.8, 0.0027), (5.4, 0.016), (1.35, 0.004))
 def solution_limit(limits: SolveLimits) -> int | None:
     """The work limit of each member in OR-Tools solutions (``limits.work_limit``); ``None``
     stops on the clock only."""
-    return int(limits.work_limit) if limits.has_work_limit else None
+    work = limits.work_limit
+    return int(work) if work is not None and limits.has_work_limit else None
 
 
 def portfolio(limits: SolveLimits) -> tuple[SearchStrategy, ...]:
