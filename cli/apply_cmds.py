@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ EXPORTS = {
 FORMATS = ("csv", "xlsx", "json", "geojson", "gpx", "html")
 
 
-def _week_lines(plan_id: int, week: str, purchase_csv: bytes) -> list[dict[str, Any]]:
+def _week_lines(plan_id: int, week: str, purchase_csv: bytes) -> list[Mapping[str, Any]]:
     """The purchase lines ordered in the plan's week: the orders applying the plan places."""
     import pandas as pd
 

@@ -113,8 +113,8 @@ def simulate(problem: PurchaseProblem, rule: Rule, policy: str) -> PurchasePlan:
                 if quantity > 0:
                     lines.append([i, quantity])
             top_up(problem, supplier, lines)
-            for i, quantity in lines:
-                i, quantity = int(i), int(quantity)
+            for position, amount in lines:
+                i, quantity = int(position), int(amount)
                 item = problem.items[i]
                 arrivals[i][a] += quantity
                 reasons = [policy.replace("_", "-")]

@@ -153,9 +153,9 @@ def stock_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine],
             w = problem.week_of(line.order_date)
             if 0 <= w < problem.weeks:
                 spend[w] += line.quantity * index[line.sku].unit_price(line.quantity)
-        for w in np.flatnonzero(spend - problem.budget > TOLERANCE):
-            limit = float(problem.budget[w])
-            found.append(Violation("budget", None, None, problem.week_date(int(w)),
-                                   float(spend[w]), limit,
-                                   float((spend[w] - limit) * rates.budget_per_currency)))
+        for t in np.flatnonzero(spend - problem.budget > TOLERANCE):
+            limit = float(problem.budget[t])
+            found.append(Violation("budget", None, None, problem.week_date(int(t)),
+                                   float(spend[t]), limit,
+                                   float((spend[t] - limit) * rates.budget_per_currency)))
     return found

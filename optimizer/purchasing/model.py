@@ -294,7 +294,7 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
     fixed = problem.open_arrivals[i].copy()
     fixed[0] += item.on_hand
     fixed_left = []
-    for a in np.flatnonzero(fixed > 0):
+    for a in map(int, np.flatnonzero(fixed > 0)):  # weeks as ints, like the lines' arrivals
         cols = [b.var(0, demand[t], cost=hold * (t - a) if t >= a else late_cost(a, t))
                 for t in served]
         for col, t in zip(cols, served, strict=True):

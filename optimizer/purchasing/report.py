@@ -7,12 +7,13 @@ baseline's, with the manual's target (−5 %) beside it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan
+from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchaseLine, PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 
 COMPARISON_COLUMNS = [
@@ -63,12 +64,12 @@ def supplier_summary_frame(problem: PurchaseProblem, plan: PurchasePlan) -> pd.D
     week, the first order date and whether each order reaches the minimum order value."""
     week_end = problem.week_date(1)
     rows: list[dict[str, Any]] = []
-    by_supplier: dict[str, list] = {}
+    by_supplier: dict[str, list[PurchaseLine]] = {}
     for line in plan.lines:
         by_supplier.setdefault(line.supplier_id, []).append(line)
     for supplier, lines in sorted(by_supplier.items()):
         terms = problem.suppliers[supplier]
-        values: dict[object, float] = {}
+        values: dict[dt.date, float] = {}
         for line in lines:
             values[line.order_date] = values.get(line.order_date, 0.0) + line.line_cost
         this_week = [x for x in lines if x.order_date < week_end]
@@ -77,7 +78,7 @@ def supplier_summary_frame(problem: PurchaseProblem, plan: PurchasePlan) -> pd.D
             "skus": len({x.sku for x in lines}),
             "units": sum(x.quantity for x in lines),
             "value": round(sum(x.line_cost for x in lines), 2),
-            "first_order_date": min(values).isoformat(),  # type: ignore[type-var]
+            "first_order_date": min(values).isoformat(),
             "lines_this_week": len(this_week),
             "value_this_week": round(sum(x.line_cost for x in this_week), 2),
             "order_cost": terms.order_cost, "min_order_value": terms.min_order_value,

@@ -81,8 +81,9 @@ def check_lotsizing(instance: LotSizingInstance, plan: PurchasePlan,
     for i, t in zip(*np.nonzero(stock < -tolerance), strict=True):
         problems.append(f"item {i + 1} short by {-stock[i, t]:g} in period {t + 1}")
     use = (instance.unit_use[:, None] * x + instance.setup_time[:, None] * y).sum(axis=0)
-    for t in np.flatnonzero(use > instance.capacity + tolerance):
-        problems.append(f"period {t + 1} uses {use[t]:g} of capacity {instance.capacity:g}")
+    for period in np.flatnonzero(use > instance.capacity + tolerance):
+        problems.append(f"period {period + 1} uses {use[period]:g} of capacity "
+                        f"{instance.capacity:g}")
     cost = float((instance.setup_cost[:, None] * y).sum()
                  + (instance.holding[:, None] * np.maximum(stock, 0.0)).sum())
     return LotSizingCheck(not problems, cost, tuple(problems))
