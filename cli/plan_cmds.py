@@ -28,9 +28,9 @@ def _headline(kpis: dict[str, Any]) -> dict[str, Any]:
         "purchase_lines_this_week": kpis["purchasing"]["lines_this_week"],
         "purchase_value_this_week": kpis["purchasing"]["value_this_week"],
         "procurement_cost_horizon": kpis["purchasing"]["cost"]["total"],
-        "route_km": kpis["routing"]["km"],
-        "route_cost": kpis["routing"]["cost"]["total"],
-        "labour_cost": kpis["staffing"]["labour_cost"],
+        "route_km": kpis["routing"].get("km"),
+        "route_cost": kpis["routing"].get("cost", {}).get("total"),
+        "labour_cost": kpis["staffing"].get("labour_cost"),
         "targets_met": sum(1 for t in kpis["targets"] if t["met"]),
         "targets": len(kpis["targets"]),
     }
@@ -69,9 +69,26 @@ class _StageProgress:
             self._progress.__exit__(*exc)
 
 
+def target_status(target: dict[str, Any]) -> str:
+    """A target row's status: met, missed, "not planned: <why>" (its stage was skipped) or
+    n/a (no value, e.g. no orders to deliver)."""
+    if target.get("status"):
+        return str(target["status"])
+    return {True: "met", False: "missed", None: "n/a"}[target["met"]]
+
+
 def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
     purchase, routes, staff = kpis["purchasing"], kpis["routing"], kpis["staffing"]
     cost = purchase["cost"]
+    staff_line = (f"  staffing    skipped: {staff['not_planned']}" if "not_planned" in staff else
+                  f"  staffing    {staff['shifts']} shifts, {staff['employees_rostered']} people, "
+                  f"labour {staff['labour_cost']:,.2f}, coverage {staff['coverage_rate']:.1%}")
+    route_line = (f"  routing     skipped: {routes['not_planned']}" if "not_planned" in routes else
+                  f"  routing     {routes['served']}/{routes['stops']} stops served on "
+                  f"{len(routes['days'])} days, {routes['km']:,} km, cost "
+                  f"{routes['cost']['total']:,.2f}"
+                  + (f"; {routes['without_coordinates']} stops without coordinates unserved"
+                     if routes.get("without_coordinates") else ""))
     lines = [
         f"  forecast    {kpis['forecast']['skus']} SKUs x {kpis['forecast']['horizon_weeks']} "
         f"weeks, {kpis['forecast']['units_plan_week']:,} units and "
@@ -80,10 +97,13 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
         f"({purchase['value_this_week']:,.2f}); horizon cost {cost['total']:,.2f} = purchase "
         f"{cost['purchase']:,.2f} + ordering {cost['ordering']:,.2f} + holding "
         f"{cost['holding']:,.2f} + shortage {cost['shortage']:,.2f}",
-        f"  staffing    {staff['shifts']} shifts, {staff['employees_rostered']} people, labour "
-        f"{staff['labour_cost']:,.2f}, coverage {staff['coverage_rate']:.1%}",
-        f"  routing     {routes['served']}/{routes['stops']} stops served on "
-        f"{len(routes['days'])} days, {routes['km']:,} km, cost {routes['cost']['total']:,.2f}",
+        staff_line,
+        route_line,
+    ]
+    assumed = kpis.get("assumed")
+    if assumed:
+        lines.append(f"  assumed     {assumed['values']:,} values assumed (see assumptions.csv)")
+    lines += [
         "",
         "  | KPI | baseline | plan | target | status |",
         "  | --- | --- | --- | --- | --- |",
@@ -93,7 +113,10 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
         return "n/a" if value is None else f"{value:.3g}"
 
     for target in kpis["targets"]:
-        status = {True: "met", False: "missed", None: "n/a"}[target["met"]]
+        status = target_status(target)
+        if status.startswith("not planned"):
+            lines.append(f"  | {target['kpi']} | - | - | {show(target['target'])} | {status} |")
+            continue
         lines.append(f"  | {target['kpi']} | {show(target.get('baseline'))} | "
                      f"{show(target['value'])} | {show(target['target'])} | {status} |")
     return lines
@@ -117,10 +140,18 @@ def weekly_command(week: str | None, time_limit: float | None, data_dir: Path | 
                    store: str, as_json: bool) -> None:
     """Run the weekly cycle (forecast, purchasing, staffing, routing) and store the plan.
 
-    Writes forecast.csv, purchase_orders.csv, routes.csv, roster.csv and kpis.json into the
-    store's plans/<id>/ folder, all at once: a failed or interrupted run stores nothing.
+    Writes forecast.csv, purchase_orders.csv, routes.csv, roster.csv, kpis.json and
+    report.html (and the dataset's assumptions.csv) into the store's plans/<id>/ folder, all
+    at once: a failed or interrupted run stores nothing. A stage whose tables are absent is
+    skipped with its reason (staffing without employees and shifts, routing without
+    customers with coordinates, depots and vehicles); its file then has a header only.
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir, with_applied_orders
+    from salesflow.data.dataset.assumptions import (
+        ASSUMPTIONS_FILE,
+        assumption_counts,
+        read_assumptions,
+    )
     from salesflow.data.outputs.report import render_report
     from salesflow.data.outputs.writers import csv_bytes, json_bytes
     from salesflow.data.store.plan_store import PlanStore
@@ -130,26 +161,33 @@ def weekly_command(week: str | None, time_limit: float | None, data_dir: Path | 
     from salesflow.optimizer.weekly import run_weekly
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    assumptions = read_assumptions(dataset.root)
     plan_store = PlanStore(store)
     context = PlanningContext.build(dataset, week,
                                     limits=SolveLimits.from_config(dataset.config, time_limit))
     dataset = with_applied_orders(dataset, plan_store.applied_orders(), context.week_start)
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
         plan = run_weekly(dataset, context, progress=progress)
+    kpis = dict(plan.kpis)
     files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
-    files["kpis.json"] = json_bytes(plan.kpis)
-    files["report.html"] = render_report(report_data(dataset, plan)).encode("utf-8")
+    if assumptions is not None:
+        kpis["assumed"] = assumption_counts(assumptions)
+        files[ASSUMPTIONS_FILE] = csv_bytes(assumptions)
+    files["kpis.json"] = json_bytes(kpis)
+    files["report.html"] = render_report(
+        report_data(dataset, plan, assumptions=assumptions)).encode("utf-8")
     record = plan_store.save_plan(
         week=plan.week, fingerprint=dataset.fingerprint, config=dataset.config.to_dict(),
-        summary=_headline(plan.kpis), data_dir=str(dataset.root.resolve()), files=files)
+        summary=_headline(kpis), data_dir=str(dataset.root.resolve()), files=files)
     folder = plan_store.plan_path(record.id)
 
     def human() -> None:
         click.echo(f"Plan {record.id} for {plan.week} (week of {plan.week_start}) stored; "
                    f"files in {folder}")
-        click.echo("\n".join(_kpi_lines(plan.kpis)))
+        click.echo("\n".join(_kpi_lines(kpis)))
 
-    emit({"ok": True, "plan": record.to_dict(), "folder": str(folder), "kpis": plan.kpis}, human)
+    emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
+          "skipped": plan.skipped, "assumed": kpis.get("assumed"), "kpis": kpis}, human)
 
 
 @click.group("plans", epilog="""\b

@@ -128,8 +128,12 @@ def _distances(dataset: Any, matrix: Path | None, osrm: str | None) -> Any:
         table = read_distance_matrix(matrix, ids, dataset.config.routing.average_speed_kmh)
         return TableDistances(table.ids, table.km, table.minutes)
     from salesflow.data.distances.osrm import osrm_table
+    from salesflow.optimizer.pipeline import require_coordinates
+    from salesflow.optimizer.routing.builder import unplaced_customers
 
     assert osrm is not None
+    require_coordinates(dataset, unplaced_customers(dataset),
+                        " (OSRM takes coordinates), or give --matrix with road distances")
     km, minutes = osrm_table(osrm, lats, lons)
     return TableDistances(tuple(ids), km, minutes)
 

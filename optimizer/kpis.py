@@ -1,7 +1,8 @@
 """The plan's KPIs (DESIGN §7), computed from the stages' results, independent of the solvers.
 
 Each target row says the baselines' value on the same inputs, the plan's value, the target from
-``config.toml`` and whether the plan meets it.
+``config.toml`` and whether the plan meets it (``status``: met, missed, or "not planned: <why>"
+when the stage it measures was skipped for lack of its tables).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from salesflow.forecasting.stage import ForecastResult
 from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.stage import PurchasingResult
-from salesflow.optimizer.routing.problem import RoutingProblem
+from salesflow.optimizer.routing.problem import RoutingProblem, Stop
 from salesflow.optimizer.routing.solution import RoutePlan
 from salesflow.optimizer.routing.stage import RoutingResult
 from salesflow.optimizer.staffing.coverage import coverage_summary
@@ -76,7 +77,11 @@ def staffing_kpis(roster: Roster, cost: float, summary: dict[str, float]) -> dic
     }
 
 
-def routing_kpis(days: list[tuple[RoutingProblem, RoutePlan]]) -> dict[str, Any]:
+def routing_kpis(days: list[tuple[RoutingProblem, RoutePlan]],
+                 unplaced: dict[dt.date, tuple[Stop, ...]] | None = None) -> dict[str, Any]:
+    """The week's route figures; ``unplaced`` stops (customers without coordinates, left out
+    of each day's problem and listed unserved) count as stops and orders not delivered."""
+    unplaced = unplaced or {}
     per_day = []
     totals = {"fixed": 0.0, "distance": 0.0, "time": 0.0, "total": 0.0}
     stops = served = on_time = orders = delivered = 0
@@ -84,21 +89,30 @@ def routing_kpis(days: list[tuple[RoutingProblem, RoutePlan]]) -> dict[str, Any]
     for problem, plan in days:
         cost = plan.cost_breakdown(problem)
         day_on_time, day_orders = plan.on_time_counts(problem)
+        missing = unplaced.get(problem.day, ())
+        day_orders += sum(s.orders for s in missing)
+        day_stops = len(problem.stops) + len(missing)
         day_km = sum(route.km for route in plan.routes)
-        per_day.append({"day": problem.day.isoformat(), "stops": len(problem.stops),
+        per_day.append({"day": problem.day.isoformat(), "stops": day_stops,
                         "served": plan.served_count, "unserved": len(plan.unserved),
                         "vehicles": len(plan.routes), "km": _round(day_km, 1),
                         "cost": _round(cost["total"])})
+        if missing:
+            per_day[-1]["without_coordinates"] = len(missing)
         for key in totals:
             totals[key] += cost[key]
-        stops += len(problem.stops)
+        stops += day_stops
         served += plan.served_count
         on_time += day_on_time
         orders += day_orders
         delivered += plan.served_orders(problem)
         km += day_km
     policy = days[0][1].policy if days else "none"
+    out: dict[str, Any] = {}
+    if unplaced:
+        out["without_coordinates"] = sum(len(v) for v in unplaced.values())
     return {
+        **out,
         "policy": policy,
         "days": per_day,
         "stops": stops,
@@ -130,12 +144,22 @@ def _plan_week_costs(problem: PurchaseProblem, plan: PurchasePlan,
 
 
 def _target(kpi: str, baseline: float | None, value: float | None, target: float | None,
-            higher_is_better: bool, note: str) -> dict[str, Any]:
+            higher_is_better: bool, note: str, not_planned: str | None = None,
+            without: str = "") -> dict[str, Any]:
+    """One target row. ``not_planned`` (why the stage measured was skipped) makes it a row
+    with no values and the status "not planned: <why>", never met; ``without`` names the
+    parts a value leaves out (``"met (without labour)"``)."""
+    if not_planned:
+        return {"kpi": kpi, "baseline": None, "value": None, "target": target, "met": None,
+                "status": f"not planned: {not_planned}", "note": note}
     met = None
     if value is not None and target is not None:
         met = value >= target if higher_is_better else value <= target
+    status = {True: "met", False: "missed", None: "n/a"}[met]
+    if without and met is not None:
+        status += f" (without {without}: not planned)"
     return {"kpi": kpi, "baseline": baseline, "value": value, "target": target, "met": met,
-            "note": note}
+            "status": status, "note": note}
 
 
 def _change(plan: float, baseline: float) -> float | None:
@@ -180,9 +204,14 @@ def _operating_cost(labour: float | None, transport: float | None,
                    + week_one["holding"]) / orders)
 
 
-def baseline_kpis(purchasing: PurchasingResult, staffing: StaffingResult,
-                  routing: RoutingResult) -> dict[str, Any]:
-    """The same measures for the stages' baselines on the same inputs; missing parts are ``None``.
+def _unplaced(routing: RoutingResult) -> dict[dt.date, tuple[Stop, ...]]:
+    return dict(routing.unplaced)
+
+
+def baseline_kpis(purchasing: PurchasingResult, staffing: StaffingResult | None,
+                  routing: RoutingResult | None) -> dict[str, Any]:
+    """The same measures for the stages' baselines on the same inputs; missing parts (and
+    skipped stages, ``None``) are ``None``.
 
     The purchasing baseline is the rule with the lowest net cost among those that keep every
     hard rule of the problem (MOQ, minimum order value, capacities, budget), or among all of
@@ -203,38 +232,69 @@ def baseline_kpis(purchasing: PurchasingResult, staffing: StaffingResult,
                              "all": {n: e.to_dict() for n, (_, e) in
                                      purchasing.baselines.items()}}
         out["week_one"] = _plan_week_costs(purchasing.problem, plan, evaluation)
-    if staffing.plan is not None:
+    if staffing is not None and staffing.plan is not None:
         out["staffing"] = {"policy": staffing.plan.baseline.policy,
                            "labour_cost": _round(staffing.plan.baseline_cost.labour),
                            "cost": {k: _round(v) for k, v in
                                     staffing.plan.baseline_cost.to_dict().items()}}
         out["cycle_days"] = _cycle_days(staffing.baseline_cycle)
-    if routing.baseline:
-        out["routing"] = routing_kpis(list(routing.baseline))
+    if routing is not None and routing.baseline:
+        out["routing"] = routing_kpis(list(routing.baseline), _unplaced(routing))
     return out
 
 
-def _week_costs(week_one: dict[str, float], routes: dict[str, Any], labour: float | None,
-                base: dict[str, Any]) -> dict[str, dict[str, float | None]]:
-    """The plan week's cost parts, for the plan and (when every stage has one) the baselines."""
+def _week_costs(week_one: dict[str, float], transport: float | None, labour: float | None,
+                base: dict[str, Any], skipped: dict[str, str],
+                ) -> dict[str, dict[str, float | None]]:
+    """The plan week's cost parts, for the plan and (when every stage planned has one) the
+    baselines; a skipped stage's part is ``None`` on both."""
     def parts(week: dict[str, float], transport: float | None,
               staff: float | None) -> dict[str, float | None]:
         return {"purchase": _round(week["purchase"]), "ordering": _round(week["ordering"]),
                 "holding": _round(week["holding"]), "shortage": _round(week["shortage"]),
                 "transport": transport, "labour": staff}
 
-    out = {"plan": parts(week_one, routes["cost"]["total"], labour)}
-    if base["week_one"] is not None and base["routing"] and base["staffing"]:
-        out["baseline"] = parts(base["week_one"], base["routing"]["cost"]["total"],
-                                base["staffing"]["labour_cost"])
+    out = {"plan": parts(week_one, transport, labour)}
+    if _baseline_complete(base, skipped):
+        out["baseline"] = parts(base["week_one"],
+                                None if "routing" in skipped else base["routing"]["cost"]["total"],
+                                None if "staffing" in skipped
+                                else base["staffing"]["labour_cost"])
     return out
 
 
+def _baseline_complete(base: dict[str, Any], skipped: dict[str, str]) -> bool:
+    """Whether the baselines have every cost part the plan has (skipped stages have none)."""
+    return (base["week_one"] is not None
+            and ("routing" in skipped or bool(base["routing"]))
+            and ("staffing" in skipped or base["staffing"] is not None))
+
+
+def _left_out(skipped: dict[str, str]) -> str:
+    """What a unit cost leaves out because a stage was skipped ("" when nothing)."""
+    parts = [f"{what} left out ({skipped[stage]})" for stage, what in
+             (("staffing", "labour"), ("routing", "logistics")) if stage in skipped]
+    return "; ".join(parts)
+
+
 def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: ForecastResult,
-                purchasing: PurchasingResult, staffing: StaffingResult,
-                routing: RoutingResult) -> dict[str, Any]:
+                purchasing: PurchasingResult, staffing: StaffingResult | None,
+                routing: RoutingResult | None,
+                skipped: dict[str, str] | None = None) -> dict[str, Any]:
     """The ``kpis.json`` of a weekly plan: each stage's figures, the baselines' figures on the
-    same inputs, and the manual's targets as baseline | plan | target | met."""
+    same inputs, and the manual's targets as baseline | plan | target | status.
+
+    A skipped stage (``staffing`` or ``routing`` ``None``, its reason in ``skipped``) has
+    ``{"not_planned": reason}`` as its figures; the targets it measures (order cycle for
+    staffing; on-time delivery and logistics cost per order for routing) have the status
+    "not planned: <reason>". The unit order operating cost is then computed from the parts
+    planned, for the plan and the baselines alike, and its note says what is left out.
+    """
+    skipped = dict(skipped or {})
+    if staffing is None:
+        skipped.setdefault("staffing", "not planned")
+    if routing is None:
+        skipped.setdefault("routing", "not planned")
     targets = dataset.config.targets
     purchase = purchasing_kpis(purchasing.problem, purchasing.plan, purchasing.evaluation)
     purchase["net_cost"] = _round(net_procurement_cost(purchasing.problem, purchasing.plan,
@@ -244,24 +304,41 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
                               ("status", "objective", "bound", "gap")
                               if hasattr(purchasing.solution, k)}
         purchase["solver"]["status"] = str(purchasing.solution.status)
-    staff = staffing_kpis(staffing.roster, staffing.labour_cost,
-                          coverage_summary(staffing.coverage))
-    if staffing.plan is not None:
-        solution = staffing.plan.solution
-        staff["solver"] = {"status": str(solution.status), "objective": _round(solution.objective),
-                           "bound": _round(solution.bound)}
-    routes = routing_kpis(list(routing.days))
+    staff: dict[str, Any] = {"not_planned": skipped.get("staffing")}
+    labour: float | None = None
+    if staffing is not None:
+        staff = staffing_kpis(staffing.roster, staffing.labour_cost,
+                              coverage_summary(staffing.coverage))
+        labour = staff["labour_cost"]
+        if staffing.plan is not None:
+            solution = staffing.plan.solution
+            staff["solver"] = {"status": str(solution.status),
+                               "objective": _round(solution.objective),
+                               "bound": _round(solution.bound)}
+        staff["cycle_days"] = _cycle_days(staffing.cycle)
+        staff["bottleneck_step"] = staffing.cycle.bottleneck_step if staffing.cycle else None
+    routes: dict[str, Any] = {"not_planned": skipped.get("routing")}
+    transport: float | None = None
+    if routing is not None:
+        routes = routing_kpis(list(routing.days), _unplaced(routing))
+        transport = routes["cost"]["total"]
     base = baseline_kpis(purchasing, staffing, routing)
     orders = float(forecast.orders_per_day.sum())
     week_one = _plan_week_costs(purchasing.problem, purchasing.plan, purchasing.evaluation)
-    operating = _operating_cost(staff["labour_cost"], routes["cost"]["total"], week_one, orders)
+    operating = _operating_cost(labour, transport, week_one, orders)
     base_operating = None
-    if base["week_one"] is not None and base["staffing"] is not None and base["routing"]:
-        base_operating = _operating_cost(base["staffing"]["labour_cost"],
-                                         base["routing"]["cost"]["total"], base["week_one"],
-                                         orders)
+    if _baseline_complete(base, skipped):
+        base_operating = _operating_cost(
+            None if staffing is None else base["staffing"]["labour_cost"],
+            None if routing is None else base["routing"]["cost"]["total"],
+            base["week_one"], orders)
     bp, br = base["purchasing"], base["routing"]
-    cycle = _cycle_days(staffing.cycle)
+    cycle = staff.get("cycle_days")
+    left_out = _left_out(skipped)
+    operating_note = ("plan week's labour + route cost + ordering cost of the week's supplier "
+                      "orders + week-1 holding cost, per forecast order")
+    if left_out:
+        operating_note += f"; {left_out}, for the plan and the baselines alike"
     return {
         "week": week,
         "week_start": week_start.isoformat(),
@@ -269,18 +346,15 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
         "forecast": {**forecast_kpis(forecast.demand, forecast.orders_per_day),
                      "policy": forecast.policy},
         "purchasing": purchase,
-        "staffing": {**staff, "cycle_days": cycle,
-                     "bottleneck_step": staffing.cycle.bottleneck_step
-                     if staffing.cycle else None},
+        "staffing": staff,
         "routing": routes,
+        "skipped": skipped,
         "baselines": {"purchasing": bp, "staffing": base["staffing"], "routing": br,
                       "cycle_days": base["cycle_days"],
                       "unit_order_operating_cost": base_operating},
-        "week_costs": _week_costs(week_one, routes, staff["labour_cost"], base),
+        "week_costs": _week_costs(week_one, transport, labour, base, skipped),
         "unit_order_operating_cost": operating,
-        "unit_order_operating_cost_note": "plan week's labour + route cost + ordering cost of "
-                                          "the week's supplier orders + week-1 holding cost, "
-                                          "per forecast order",
+        "unit_order_operating_cost_note": operating_note,
         "skus_short_end_of_week_1": week_one["skus_short"],
         "targets": [
             _target("procurement_cost_change", 0.0 if bp else None,
@@ -298,18 +372,23 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
                     "projected over the horizon: cost of goods sold / average stock value"),
             _target("order_cycle_days", base["cycle_days"], cycle, targets.order_cycle_days,
                     False, "mean hours from order to shipped under the roster / 24"
-                    + (f"; bottleneck: {staffing.cycle.bottleneck_step}"
-                       if staffing.cycle and staffing.cycle.bottleneck_step else "")),
+                    + (f"; bottleneck: {staff['bottleneck_step']}"
+                       if staff.get("bottleneck_step") else ""),
+                    not_planned=skipped.get("staffing")),
             _target("on_time_delivery_rate", br["on_time_rate"] if br else None,
-                    routes["on_time_rate"], targets.on_time_delivery_rate, True,
-                    "planned orders delivered inside their window / orders to deliver"),
+                    routes.get("on_time_rate"), targets.on_time_delivery_rate, True,
+                    "planned orders delivered inside their window / orders to deliver",
+                    not_planned=skipped.get("routing")),
             _target("logistics_cost_per_order", br["cost_per_order"] if br else None,
-                    routes["cost_per_order"], br["cost_per_order"] if br else None, False,
+                    routes.get("cost_per_order"), br["cost_per_order"] if br else None, False,
                     "route cost / orders delivered; target: below the nearest-neighbour "
-                    "baseline"),
+                    "baseline", not_planned=skipped.get("routing")),
             _target("unit_order_operating_cost", base_operating, operating, base_operating,
                     False, "(labour + logistics + ordering + holding) / orders; target: below "
-                    "the baselines"),
+                    "the baselines" + (f"; {left_out}" if left_out else ""),
+                    without=" and ".join(what for stage, what in
+                                         (("staffing", "labour"), ("routing", "logistics"))
+                                         if stage in skipped)),
             _target("fill_rate", bp["cost"]["fill_rate"] if bp else None,
                     purchase["cost"]["fill_rate"], purchase["target_fill_rate"], True,
                     "projected demand met from stock / demand, vs the demand-weighted "

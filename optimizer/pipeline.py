@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from salesflow.data.dataset.source_rows import key_rows
 from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.optimizer.context import PlanningContext
 from salesflow.optimizer.limits import SolveLimits
@@ -27,7 +28,7 @@ from salesflow.optimizer.purchasing.stage import (
     PurchasingResult,
     purchasing_stage,
 )
-from salesflow.optimizer.routing.builder import delivery_stops
+from salesflow.optimizer.routing.builder import delivery_stops, split_unplaced
 from salesflow.optimizer.routing.stage import DayProgress, RoutingResult, routing_stage
 from salesflow.optimizer.staffing.solve import Progress
 from salesflow.optimizer.staffing.stage import StaffingResult, staffing_from_requirements
@@ -84,21 +85,54 @@ def routes_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None
     Raises
     ------
     InvalidInputError
-        If ``week`` is malformed or a day is not a delivery day of the week.
+        If ``week`` is malformed, a day is not a delivery day of the week, the dataset lacks
+        customers, depots or vehicles, or (without ``distances``) a customer to deliver has
+        no coordinates: each such customer's row is named.
     """
+    missing_tables = dataset.stage_skip_reason("routing")
+    if missing_tables:
+        raise InvalidInputError([Problem(str(dataset.root), None, None, None,
+                                         f"{missing_tables}: routing needs customers, depots "
+                                         "and vehicles")])
     if days and week is None:
         week_start = days[0] - dt.timedelta(days=days[0].weekday())
     else:
         week_start = dataset.plan_week_start(week)
-    available = sorted(delivery_stops(dataset, week_start))
+    available = delivery_stops(dataset, week_start)
     wrong = [d for d in days if d not in available]
     if wrong:
         raise InvalidInputError([Problem(
             "--day", None, None, ", ".join(map(str, wrong)),
             f"not a delivery day of the week of {week_start}; delivery days: "
-            f"{', '.join(map(str, available))}")])
+            f"{', '.join(map(str, sorted(available)))}")])
+    if distances is None:
+        require_coordinates(dataset, [stop.customer_id for day, stops in available.items()
+                                       if not days or day in days
+                                       for stop in split_unplaced(stops)[1]])
     return week_start, routing_stage(dataset, week_start, limits, distances=distances,
                                      days=days or None, progress=progress)
+
+
+def require_coordinates(dataset: Dataset, customer_ids: list[str],
+                        hint: str = ", or give --matrix with road distances") -> None:
+    """Refuse routing customers without ``lat``/``lon`` (distances come from coordinates),
+    naming each one's row of the customers table.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``customer_ids`` is not empty.
+    """
+    if not customer_ids:
+        return
+    file = dataset.files["customers"]
+    rows = key_rows(file, "customers", "customer_id")
+    problems = [Problem(file, rows.get(customer), "lat", "",
+                        f"customer {customer} has no coordinates "
+                        f"(lat/lon blank); fill lat and lon{hint}")
+                for customer in sorted(set(customer_ids), key=lambda c: (rows.get(c, 0), c))]
+    raise InvalidInputError(problems, summary=f"{len(problems)} customer(s) to route have "
+                            "no coordinates")
 
 
 def staff_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,
@@ -113,8 +147,14 @@ def staff_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,
     Raises
     ------
     InvalidInputError
-        If both ``week`` and ``requirements`` are given, or the week cannot be planned.
+        If both ``week`` and ``requirements`` are given, the week cannot be planned, or the
+        dataset has no employees or shifts.
     """
+    missing_tables = dataset.stage_skip_reason("staffing")
+    if missing_tables:
+        raise InvalidInputError([Problem(str(dataset.root), None, None, None,
+                                         f"{missing_tables}: staffing needs employees and "
+                                         "shifts")])
     if requirements is not None:
         if week is not None:
             raise InvalidInputError([Problem(
@@ -124,4 +164,6 @@ def staff_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,
             step("staffing")
         return staffing_from_requirements(dataset, requirements, limits, progress)
     context = PlanningContext.build(dataset, week, limits=limits)
-    return through_staffing(dataset, context, step, progress)[2]
+    staffing = through_staffing(dataset, context, step, progress)[2]
+    assert staffing is not None  # skipped only without employees or shifts, refused above
+    return staffing

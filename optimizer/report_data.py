@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
+from salesflow.data.dataset.assumptions import assumption_groups
 from salesflow.data.outputs.report import ReportData
 from salesflow.forecasting.series import weekly_demand
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 HISTORY_WEEKS_SHOWN = 26
 TOP_SKUS = 6
+_NO_COVERAGE = pd.DataFrame(columns=["date", "hour", "skill", "required", "staffed"])
 
 
 def _top_skus(dataset: Dataset, demand: pd.DataFrame) -> list[tuple[str, str]]:
@@ -40,7 +42,7 @@ def _inventory(plan: WeeklyPlan) -> pd.DataFrame:
 
 def _stops(plan: WeeklyPlan) -> pd.DataFrame:
     rows = []
-    for problem, day_plan in plan.routing.days:
+    for problem, day_plan in (plan.routing.days if plan.routing else ()):
         where = {s.customer_id: s for s in problem.stops}
         for route in day_plan.routes:
             for sequence, visit in enumerate(route.visits, start=1):
@@ -67,13 +69,16 @@ def _supplier_summary(plan: WeeklyPlan) -> pd.DataFrame:
 
 
 def _unserved(plan: WeeklyPlan) -> pd.DataFrame:
+    days = plan.routing.days if plan.routing else ()
     rows = [{"day": day_plan.day.isoformat(), "customer_id": u.customer_id, "reason": u.reason}
-            for _, day_plan in plan.routing.days for u in day_plan.unserved]
+            for _, day_plan in days for u in day_plan.unserved]
     return pd.DataFrame(rows, columns=["day", "customer_id", "reason"])
 
 
-def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None) -> ReportData:
-    """What the HTML report of ``plan`` shows."""
+def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, *,
+                assumptions: pd.DataFrame | None = None) -> ReportData:
+    """What the HTML report of ``plan`` shows; ``assumptions`` (the dataset's
+    ``assumptions.csv``) are listed grouped by table and column as assumed, not data."""
     kpis = plan.kpis
     demand = plan.forecast.demand
     top = _top_skus(dataset, demand)
@@ -84,7 +89,8 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None) 
     forecast = demand[demand["unique_id"].isin(wanted)]
     week_costs = kpis.get("week_costs", {})
     targets = [{"kpi": t["kpi"], "baseline": t.get("baseline"), "plan": t.get("value"),
-                "target": t.get("target"), "met": t.get("met"), "note": t.get("note", "")}
+                "target": t.get("target"), "met": t.get("met"), "status": t.get("status"),
+                "note": t.get("note", "")}
                for t in kpis.get("targets", [])]
     title = f"salesflow plan {plan_id} - week {plan.week}" if plan_id else \
         f"salesflow plan - week {plan.week}"
@@ -99,7 +105,10 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None) 
         inventory=_inventory(plan),
         stops=_stops(plan),
         depots=dataset["depots"][["depot_id", "name", "lat", "lon"]],
-        coverage=plan.staffing.coverage,
+        coverage=plan.staffing.coverage if plan.staffing else _NO_COVERAGE,
         tables={"Purchase orders of the week by supplier": _supplier_summary(plan),
                 "Unserved deliveries": _unserved(plan)},
+        skipped=dict(plan.skipped),
+        assumed=None if assumptions is None else assumption_groups(assumptions),
+        assumed_values=0 if assumptions is None else len(assumptions),
     )

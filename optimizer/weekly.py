@@ -7,6 +7,9 @@ prints: progress goes through a callback, storing the plan is the caller's busin
 Each stage runs its engine (forecasting engine, CP-SAT purchase plan, CP-SAT roster, OR-Tools
 routes) and keeps its baseline on the same inputs (seasonal naive, the ERP reorder rules,
 fixed-pattern roster, nearest-neighbour routes) as the "before" of the KPI report.
+
+A stage whose tables are absent is skipped (:func:`skipped_stages`): the plan is still made,
+the stage's result is ``None`` and its reason, one line, travels with the plan.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,7 +31,7 @@ from salesflow.optimizer.purchasing.plan import purchase_orders_frame
 from salesflow.optimizer.purchasing.stage import PurchasingResult, purchasing_stage
 from salesflow.optimizer.routing.solution import routes_frame
 from salesflow.optimizer.routing.stage import RoutingResult, routing_stage
-from salesflow.optimizer.staffing.roster import roster_frame
+from salesflow.optimizer.staffing.roster import Roster, roster_frame
 from salesflow.optimizer.staffing.solve import Progress
 from salesflow.optimizer.staffing.stage import (
     StaffingResult,
@@ -43,26 +47,33 @@ ProgressCallback = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class WeeklyPlan:
-    """Everything one weekly run produced."""
+    """Everything one weekly run produced.
+
+    ``staffing`` and ``routing`` are ``None`` when the stage was skipped; ``skipped`` says
+    why, per stage (one line each, as :func:`skipped_stages`).
+    """
 
     week: str
     week_start: dt.date
     forecast: ForecastResult
     purchasing: PurchasingResult
-    staffing: StaffingResult
-    routing: RoutingResult
+    staffing: StaffingResult | None
+    routing: RoutingResult | None
     kpis: dict[str, Any] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def output_tables(self) -> dict[str, pd.DataFrame]:
-        """The plan's tables by file name (without extension)."""
+        """The plan's tables by file name (without extension); a skipped stage's table has
+        its header and no rows, so every plan holds the same files."""
         demand = self.forecast.demand.rename(columns={"unique_id": "sku", "ds": "week_start"})
         demand = demand.assign(week_start=demand["week_start"].dt.strftime("%Y-%m-%d"))
         return {
             "forecast": demand,
             "purchase_orders": purchase_orders_frame(self.purchasing.problem,
                                                      self.purchasing.plan),
-            "routes": routes_frame(list(self.routing.days)),
-            "roster": roster_frame(self.staffing.roster),
+            "routes": routes_frame(list(self.routing.days) if self.routing else []),
+            "roster": roster_frame(self.staffing.roster if self.staffing
+                                   else Roster((), "none")),
         }
 
 
@@ -76,11 +87,34 @@ def forecast_for(dataset: Dataset, context: PlanningContext) -> ForecastResult:
                           horizon=context.horizon_weeks)
 
 
+def skipped_stages(dataset: Dataset) -> dict[str, str]:
+    """Stage -> the one line saying why the weekly cycle skips it on ``dataset``.
+
+    Staffing needs employees and shifts (``"no employees.csv; no shifts.csv: no roster
+    planned"``); routing needs customers, depots and vehicles, and customers with coordinates:
+    the weekly cycle measures distances from ``lat``/``lon`` (``salesflow routes --matrix``
+    takes a distance matrix instead). Stages absent from the result run.
+    """
+    out: dict[str, str] = {}
+    staffing = dataset.stage_skip_reason("staffing")
+    if staffing:
+        out["staffing"] = f"{staffing}: no roster planned"
+    routing = dataset.stage_skip_reason("routing")
+    if routing:
+        out["routing"] = f"{routing}: no routes"
+    elif dataset["customers"]["lat"].isna().all():
+        name = Path(dataset.files["customers"]).name
+        out["routing"] = (f"no customers with coordinates (lat/lon blank in {name}): no routes "
+                          "(salesflow routes --matrix F routes them from a distance matrix)")
+    return out
+
+
 def through_staffing(dataset: Dataset, context: PlanningContext,
                      step: StageStep | None = None, roster_progress: Progress | None = None,
-                     ) -> tuple[ForecastResult, PurchasingResult, StaffingResult]:
+                     ) -> tuple[ForecastResult, PurchasingResult, StaffingResult | None]:
     """The first half of the cycle: the forecast, the purchase plan against it, and the
-    roster for the forecast orders plus receiving the plan's and the open orders' arrivals."""
+    roster for the forecast orders plus receiving the plan's and the open orders' arrivals
+    (``None`` when staffing is skipped, see :func:`skipped_stages`)."""
     def tell(stage: str) -> None:
         if step is not None:
             step(stage)
@@ -89,6 +123,8 @@ def through_staffing(dataset: Dataset, context: PlanningContext,
     forecast = forecast_for(dataset, context)
     tell("purchasing")
     purchasing = purchasing_stage(dataset, context, purchase_demand(forecast.demand))
+    if "staffing" in skipped_stages(dataset):
+        return forecast, purchasing, None
     tell("staffing")
     arrivals = receiving_arrivals(dataset, purchasing.arrival_dates())
     staffing = staffing_stage(dataset, context, forecast.orders_per_day, arrivals,
@@ -102,7 +138,8 @@ def run_weekly(dataset: Dataset, context: PlanningContext | None = None,
     :meth:`PlanningContext.build`: the config's week, else the week after the last sale).
 
     Only sales before the week's Monday are used; every solver call gets
-    ``context.limits``.
+    ``context.limits``. Stages the dataset lacks the tables for are skipped
+    (:func:`skipped_stages`); the plan's ``skipped`` and its KPIs say why.
 
     Raises
     ------
@@ -115,13 +152,18 @@ def run_weekly(dataset: Dataset, context: PlanningContext | None = None,
         if progress is not None:
             progress(stage, STAGES.index(stage), len(STAGES))
 
+    skipped = skipped_stages(dataset)
     forecast, purchasing, staffing = through_staffing(dataset, context, step)
-    step("routing")
-    routing = routing_stage(dataset, context.week_start, context.limits)
+    routing = None
+    if "routing" not in skipped:
+        step("routing")
+        routing = routing_stage(dataset, context.week_start, context.limits,
+                                placed_only=True)
     if progress is not None:
         progress("done", len(STAGES), len(STAGES))
     week_start = context.week_start
-    plan = WeeklyPlan(context.week, week_start, forecast, purchasing, staffing, routing)
-    kpis = weekly_kpis(dataset, plan.week, week_start, forecast=forecast,
-                       purchasing=purchasing, staffing=staffing, routing=routing)
-    return WeeklyPlan(plan.week, week_start, forecast, purchasing, staffing, routing, kpis)
+    kpis = weekly_kpis(dataset, context.week, week_start, forecast=forecast,
+                       purchasing=purchasing, staffing=staffing, routing=routing,
+                       skipped=skipped)
+    return WeeklyPlan(context.week, week_start, forecast, purchasing, staffing, routing, kpis,
+                      skipped)

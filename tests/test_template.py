@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from salesflow.data.dataset import load_dataset, sample_data_dir
 from salesflow.data.dataset.schema import TABLES
@@ -168,9 +167,6 @@ def test_xlsx_template_filled_in_validates_and_plans_a_week(
     assert len(plans["plans"]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 3: the weekly stages do not skip yet "
-                   "when their tables are absent (staffing raises 'shifts must list at least "
-                   "one shift type' in optimizer/staffing/warehouse_problem.py)")
 def test_weekly_on_sales_skus_and_suppliers_only(tiny_master: Path, tmp_path: Path,
                                                  run_cli: Callable[..., object]) -> None:
     folder = tmp_path / "minimal"

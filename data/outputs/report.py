@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,11 @@ class ReportData:
         ``date, hour, skill, required, staffed``.
     tables:
         Extra titled tables to print (title -> frame), e.g. purchase orders per supplier.
+    skipped:
+        Stage -> why it was not planned (shown at the top and in place of its chart).
+    assumed:
+        The dataset's assumed values grouped by ``table, column`` (``values, value, keys,
+        why``), or ``None`` when the dataset states none; ``assumed_values`` counts them.
     """
 
     title: str
@@ -58,6 +63,9 @@ class ReportData:
     depots: pd.DataFrame
     coverage: pd.DataFrame
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    assumed: pd.DataFrame | None = None
+    assumed_values: int = 0
 
 
 def _svg(figure: Any) -> str:
@@ -99,7 +107,8 @@ def cost_chart(costs: dict[str, dict[str, float]]) -> str:
 
 def pareto_chart(costs: dict[str, float]) -> str:
     """Cost drivers of the plan sorted by size, with the cumulative share."""
-    items = sorted(((k, v) for k, v in costs.items() if v > 0), key=lambda kv: -kv[1])
+    items = sorted(((k, v) for k, v in costs.items() if v is not None and v > 0),
+                   key=lambda kv: -kv[1])
     fig, ax = _figure(7.5, 3.0)
     if not items:
         ax.text(0.5, 0.5, "no costs", ha="center")
@@ -264,14 +273,19 @@ _TARGET_STATUS: dict[object, str] = {True: "met", False: "missed"}  # else "n/a"
 
 
 def targets_table(targets: list[dict[str, Any]]) -> str:
+    """Baseline | plan | target | status | how per KPI; a row's ``status`` ("not planned:
+    <why>") wins over its ``met``."""
     rows = []
     for t in targets:
-        status = _TARGET_STATUS.get(t.get("met"), "n/a")
-        rows.append(f"<tr class='{status}'><td>{html.escape(str(t['kpi']))}</td>"
-                    f"<td>{html.escape(_cell(t.get('baseline')))}</td>"
-                    f"<td>{html.escape(_cell(t.get('plan')))}</td>"
+        status = t.get("status") or _TARGET_STATUS.get(t.get("met"), "n/a")
+        css = {"met": "met", "missed": "missed"}.get(status.split(" ")[0], "open")
+        shown = (lambda v: "-") if status.startswith("not planned") else _cell
+        rows.append(f"<tr class='{css}'><td>{html.escape(str(t['kpi']))}</td>"
+                    f"<td>{html.escape(shown(t.get('baseline')))}</td>"
+                    f"<td>{html.escape(shown(t.get('plan')))}</td>"
                     f"<td>{html.escape(_cell(t.get('target')))}</td>"
-                    f"<td>{status}</td><td>{html.escape(str(t.get('note', '')))}</td></tr>")
+                    f"<td>{html.escape(status)}</td>"
+                    f"<td>{html.escape(str(t.get('note', '')))}</td></tr>")
     return ("<table><thead><tr><th>KPI</th><th>baseline</th><th>plan</th><th>target</th>"
             "<th>status</th><th>how</th></tr></thead><tbody>" + "".join(rows) +
             "</tbody></table>")
@@ -292,9 +306,37 @@ svg{max-width:100%;height:auto}
 """
 
 
+def skipped_section(skipped: dict[str, str]) -> str:
+    """One line per stage not planned, with why."""
+    items = "".join(f"<li><b>{html.escape(stage)}</b>: {html.escape(why)}</li>"
+                    for stage, why in skipped.items())
+    return f"<ul>{items}</ul>"
+
+
+def assumed_section(assumed: pd.DataFrame, count: int) -> str:
+    """The values the dataset holds by default, grouped by table and column."""
+    lead = (f"<p>{count:,} values in this plan's data are assumed, not data (listed in "
+            "assumptions.csv; key * = every row of the table). Check them before acting on "
+            "the plan.</p>")
+    return lead + _table(assumed, max_rows=200)
+
+
+def _not_planned(stage: str, skipped: dict[str, str], draw: Callable[[], str]) -> str:
+    """The stage's drawing, or why it was not planned."""
+    if stage in skipped:
+        return f"<p class='note'>Not planned: {html.escape(skipped[stage])}.</p>"
+    return draw()
+
+
 def render_report(data: ReportData) -> str:
     """The report as one HTML document (UTF-8 text)."""
-    sections = [
+    sections = []
+    if data.skipped:
+        sections.append(("Stages not planned", skipped_section(data.skipped)))
+    if data.assumed is not None:
+        sections.append(("Assumed, not data", assumed_section(data.assumed,
+                                                              data.assumed_values)))
+    sections += [
         ("Targets", targets_table(data.targets)),
         ("Cost breakdown", cost_chart(data.costs) + _table(pd.DataFrame(data.costs).T.reindex(
             columns=[p for p in COST_PARTS]).fillna(0.0).reset_index(names="policy"))),
@@ -302,8 +344,10 @@ def render_report(data: ReportData) -> str:
         ("Forecast of the top SKUs", forecast_charts(data.history, data.forecast,
                                                      data.top_skus)),
         ("Projected inventory", inventory_chart(data.inventory)),
-        ("Routes", route_map(data.stops, data.depots)),
-        ("Staffing coverage", coverage_chart(data.coverage)),
+        ("Routes", _not_planned("routing", data.skipped,
+                                lambda: route_map(data.stops, data.depots))),
+        ("Staffing coverage", _not_planned("staffing", data.skipped,
+                                           lambda: coverage_chart(data.coverage))),
     ]
     sections += [(title, _table(frame)) for title, frame in data.tables.items()]
     body = "".join(f"<section><h2>{html.escape(title)}</h2>{content}</section>"

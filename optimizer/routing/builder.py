@@ -164,6 +164,20 @@ def delivery_stops(dataset: Dataset, week_start: dt.date) -> dict[dt.date, tuple
     return result
 
 
+def split_unplaced(stops: tuple[Stop, ...]) -> tuple[tuple[Stop, ...], tuple[Stop, ...]]:
+    """``(placed, unplaced)``: the stops with coordinates and those without (``lat``/``lon``
+    blank in the customers table), each in the given order."""
+    placed = tuple(s for s in stops if np.isfinite(s.lat) and np.isfinite(s.lon))
+    return placed, tuple(s for s in stops if not (np.isfinite(s.lat) and np.isfinite(s.lon)))
+
+
+def unplaced_customers(dataset: Dataset) -> list[str]:
+    """Customer ids of the customers table whose ``lat``/``lon`` are blank, in table order."""
+    customers = dataset["customers"]
+    blank = customers["lat"].isna() | customers["lon"].isna()
+    return [str(c) for c in customers.loc[blank, "customer_id"]]
+
+
 def build_day_problem(dataset: Dataset, day: dt.date, stops: tuple[Stop, ...],
                       distance_model: DistanceSource | None = None) -> RoutingProblem:
     """The routing problem of ``day``: every depot and vehicle of the dataset, these stops.
