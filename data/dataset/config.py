@@ -123,6 +123,34 @@ class TargetsSection:
 
 
 @dataclass(frozen=True)
+class ImportSection:
+    """``[import]``: the defaults ``salesflow import`` assumed for master data the exports did
+    not have (the same keys as :class:`salesflow.data.importing.ImportDefaults`). Planning
+    does not read them: the values assumed are in the tables, each listed in
+    ``assumptions.csv``; they are here so that the dataset says which defaults it was made
+    with and a re-import can take them back (``--config config.toml``)."""
+
+    margin: float = _spec(0.30, "gross margin assumed to derive unit_cost from the selling "
+                          "price", min=0, max=1, exclusive_max=True)
+    lead_time_days: int = _spec(7, "supplier lead time in days", min=0)
+    order_cost: float = _spec(50.0, "fixed cost of one purchase order", min=0)
+    holding_rate: float = _spec(0.25, "yearly holding cost / unit cost", min=0, max=10)
+    pack_size: int = _spec(1, "units per pack", min=1)
+    moq: int = _spec(1, "minimum order quantity in units", min=0)
+    unit_volume_m3: float = _spec(0.001, "volume of one unit", min=0)
+    unit_weight_kg: float = _spec(0.5, "weight of one unit", min=0)
+    unit_cost: float = _spec(1.0, "unit cost of a SKU sold without any price", min=0)
+    category: str = _spec("unassigned", "category of a SKU the exports give none")
+    unknown_customer: str = _spec("UNKNOWN", "customer_id of sales lines without one")
+
+
+def section_name(field_name: str) -> str:
+    """The ``config.toml`` section of a :class:`PlanningConfig` field (``import_`` is
+    ``[import]``: ``import`` is a Python keyword)."""
+    return field_name.rstrip("_")
+
+
+@dataclass(frozen=True)
 class PlanningConfig:
     """All settings of ``config.toml``."""
 
@@ -134,12 +162,13 @@ class PlanningConfig:
     staffing: StaffingSection = field(default_factory=StaffingSection)
     solver: SolverSection = field(default_factory=SolverSection)
     targets: TargetsSection = field(default_factory=TargetsSection)
+    import_: ImportSection = field(default_factory=ImportSection)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for section in fields(self):
             values = getattr(self, section.name)
-            out[section.name] = {
+            out[section_name(section.name)] = {
                 f.name: list(v) if isinstance(v := getattr(values, f.name), tuple) else v
                 for f in fields(values)
             }
@@ -187,8 +216,9 @@ def _check_value(value: Any, kind: Any, meta: dict[str, Any]) -> tuple[Any, str 
     exclusive_low = exclusive or meta.get("exclusive_min", False)
     if lo is not None and (value < lo or (value == lo and exclusive_low)):
         return None, f"must be {'>' if exclusive_low else '>='} {lo}"
-    if hi is not None and (value > hi or (value == hi and exclusive)):
-        return None, f"must be {'<' if exclusive else '<='} {hi}"
+    exclusive_high = exclusive or meta.get("exclusive_max", False)
+    if hi is not None and (value > hi or (value == hi and exclusive_high)):
+        return None, f"must be {'<' if exclusive_high else '<='} {hi}"
     return value, None
 
 
@@ -196,7 +226,7 @@ def parse_config(raw: dict[str, Any], file: str) -> tuple[PlanningConfig, list[P
     """Build a :class:`PlanningConfig` from parsed TOML; collect every problem."""
     problems: list[Problem] = []
     sections: dict[str, Any] = {}
-    known = {f.name: f for f in fields(PlanningConfig)}
+    known = {section_name(f.name): f for f in fields(PlanningConfig)}
     for name, body in raw.items():
         if name not in known:
             problems.append(Problem(file, None, name, None,
@@ -205,7 +235,7 @@ def parse_config(raw: dict[str, Any], file: str) -> tuple[PlanningConfig, list[P
         if not isinstance(body, dict):
             problems.append(Problem(file, None, name, repr(body), "must be a [section] table"))
             continue
-        cls = known[name].default_factory  # type: ignore[misc]
+        cls: Any = known[name].default_factory
         hints = _section_types(cls)
         meta = {f.name: dict(f.metadata) for f in fields(cls)}
         values: dict[str, Any] = {}
@@ -219,7 +249,7 @@ def parse_config(raw: dict[str, Any], file: str) -> tuple[PlanningConfig, list[P
                 problems.append(Problem(file, None, f"{name}.{key}", repr(value), rule))
             else:
                 values[key] = converted
-        sections[name] = cls(**values)
+        sections[known[name].name] = cls(**values)
     config = PlanningConfig(**sections)
     problems.extend(_cross_checks(config, file))
     return config, problems
@@ -281,13 +311,17 @@ def _toml_value(value: Any) -> str:
     return repr(value)
 
 
-def default_config_toml(config: PlanningConfig | None = None) -> str:
-    """A ``config.toml`` text with every key, its value and what it means."""
+def default_config_toml(config: PlanningConfig | None = None, *,
+                        with_import: bool = False) -> str:
+    """A ``config.toml`` text with every key, its value and what it means; the ``[import]``
+    section only ``with_import`` (a dataset made by ``salesflow import``)."""
     config = config or PlanningConfig()
     lines = ["# salesflow planning settings; every key is optional (defaults shown).", ""]
     for section in fields(config):
+        if section.name == "import_" and not with_import:
+            continue
         values = getattr(config, section.name)
-        lines.append(f"[{section.name}]")
+        lines.append(f"[{section_name(section.name)}]")
         for f in fields(values):
             lines.append(f"{f.name} = {_toml_value(getattr(values, f.name))}"
                          f"  # {f.metadata['doc']}")
