@@ -149,6 +149,10 @@ class GlobalGBM(BaseEstimator):
         features, target = np.vstack(rows), np.concatenate(targets)
         owner = np.concatenate(owners)
         keep = slice(max(target.size - int(self.max_rows), 0), None)
+        # A lag longer than the history has no value anywhere: scikit-learn cannot bin a
+        # column with no value, so such columns are left out (in predict as well).
+        self.columns_ = np.isfinite(features[keep]).any(axis=0)
+        features = features[:, self.columns_]
         regressor = HistGradientBoostingRegressor(
             loss="squared_error", max_iter=self.max_iter, learning_rate=self.learning_rate,
             min_samples_leaf=self.min_samples_leaf, early_stopping=False,
@@ -190,7 +194,8 @@ class GlobalGBM(BaseEstimator):
 
         price, promo = extend(self.price_, None), extend(self.promo_, 0.0)
         for k in range(steps):
-            features = self._features(scaled, width + k, self.phase_, price, promo)
+            features = self._features(scaled, width + k, self.phase_, price,
+                                      promo)[:, self.columns_]
             with threadpool_limits(1):
                 scaled[:, width + k] = self.regressor_.predict(features)
         mean = scaled[:, width:] * self.scale_[:, None]
