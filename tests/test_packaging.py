@@ -41,10 +41,15 @@ DECLARE_ALL = [
     "salesflow.data.dataset",
     "salesflow.data.distances",
     "salesflow.data.generator",
+    "salesflow.data.importing",
     "salesflow.data.instances",
     "salesflow.data.outputs",
     "salesflow.data.store",
     "salesflow.forecasting",
+    "salesflow.optimizer",
+    "salesflow.optimizer.purchasing",
+    "salesflow.optimizer.routing",
+    "salesflow.optimizer.staffing",
 ]
 
 #: Libraries that ``import salesflow.cli.main`` (so ``salesflow --help``) must not load.
