@@ -23,7 +23,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
-PACKAGES = set(SETUPTOOLS["packages"])
+PACKAGE_LIST: list[str] = SETUPTOOLS["packages"]
+PACKAGES = set(PACKAGE_LIST)
 PACKAGE_DATA: dict[str, list[str]] = SETUPTOOLS.get("package-data", {})
 
 #: Folders in the repository root that are not part of the wheel.
@@ -93,6 +94,7 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
         "add these sub-packages to [tool.setuptools] packages in pyproject.toml, or they are "
         "missing from the wheel")
     assert PACKAGES - folders == set(), "pyproject lists packages that have no __init__.py"
+    assert len(PACKAGE_LIST) == len(PACKAGES), "pyproject lists a package twice"
 
 
 def test_no_module_sits_outside_a_package() -> None:
