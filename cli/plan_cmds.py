@@ -115,7 +115,8 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
     for target in kpis["targets"]:
         status = target_status(target)
         if status.startswith("not planned"):
-            lines.append(f"  | {target['kpi']} | - | - | {show(target['target'])} | {status} |")
+            goal = "-" if target["target"] is None else show(target["target"])
+            lines.append(f"  | {target['kpi']} | - | - | {goal} | {status} |")
             continue
         lines.append(f"  | {target['kpi']} | {show(target.get('baseline'))} | "
                      f"{show(target['value'])} | {show(target['target'])} | {status} |")

@@ -279,11 +279,14 @@ def targets_table(targets: list[dict[str, Any]]) -> str:
     for t in targets:
         status = t.get("status") or _TARGET_STATUS.get(t.get("met"), "n/a")
         css = {"met": "met", "missed": "missed"}.get(status.split(" ")[0], "open")
-        shown = (lambda v: "-") if status.startswith("not planned") else _cell
+        shown = _cell
+        if status.startswith("not planned"):
+            def shown(value: Any) -> str:
+                return "-" if value is None else _cell(value)
         rows.append(f"<tr class='{css}'><td>{html.escape(str(t['kpi']))}</td>"
                     f"<td>{html.escape(shown(t.get('baseline')))}</td>"
                     f"<td>{html.escape(shown(t.get('plan')))}</td>"
-                    f"<td>{html.escape(_cell(t.get('target')))}</td>"
+                    f"<td>{html.escape(shown(t.get('target')))}</td>"
                     f"<td>{html.escape(status)}</td>"
                     f"<td>{html.escape(str(t.get('note', '')))}</td></tr>")
     return ("<table><thead><tr><th>KPI</th><th>baseline</th><th>plan</th><th>target</th>"
