@@ -63,3 +63,30 @@ def test_report_renders_in_headless_chromium_without_console_errors(
     console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
     assert console == []
     assert "<h2>Routes</h2>" in done.stdout and "<svg" in done.stdout
+
+
+def test_targets_of_skipped_stages_and_assumed_values_are_drawn_escaped() -> None:
+    import pandas as pd
+
+    from salesflow.data.dataset.assumptions import assumption_groups
+    from salesflow.data.outputs.report import assumed_section, targets_table
+
+    rows = targets_table([
+        {"kpi": "on_time_delivery_rate", "baseline": None, "plan": None, "target": 0.95,
+         "met": None, "status": "not planned: no depots.csv: no routes", "note": ""},
+        {"kpi": "fill_rate", "baseline": 0.9, "plan": 0.95, "target": 0.97, "met": False,
+         "note": ""}])
+    assert "<td>-</td><td>-</td><td>0.95</td><td>not planned: no depots.csv: no routes</td>" \
+        in rows
+    assert "<tr class='open'>" in rows and "<td>missed</td>" in rows
+    assumed = pd.DataFrame({"table": ["skus"] * 7 + ["sales"],
+                            "key": [f"<b>{i}</b>" for i in range(7)] + ["*"],
+                            "column": ["unit_cost"] * 7 + ["customer_id"],
+                            "value": [str(i) for i in range(7)] + ["UNKNOWN"],
+                            "why": ["price x (1 - margin)"] * 7 + ["no customer"]})
+    groups = assumption_groups(assumed, keys_shown=3)
+    assert list(groups["values"]) == [7, 1]
+    assert groups["keys"].iloc[0] == "<b>0</b>, <b>1</b>, <b>2</b>, ... (4 more)"
+    html = assumed_section(groups, len(assumed))
+    assert "8 values in this plan's data are assumed, not data" in html
+    assert "&lt;b&gt;0&lt;/b&gt;" in html and "<b>0</b>" not in html
