@@ -118,6 +118,35 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+# When no synonym matches exactly, a column name is read by the words it contains: real exports
+# vary their headers ("品名代碼", "商品代號", "Item No.", "Qty Ordered", "出貨日期"), so a name that
+# contains one of these words (after normalising) is placed on the field, less typical than any
+# synonym (rank PATTERN_RANK and up, in the order below: the first pattern that matches wins).
+PATTERN_RANK = 100
+PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("arrival_date", ("到貨", "到货", "預交", "预交", "交貨日", "交货日", "expectedarrival",
+                      "arrival")),
+    ("order_date", ("日期", "date", "日付")),
+    ("customer_name", ("客戶名", "客户名", "客戶全名", "客户全名", "客戶簡稱", "客户简称",
+                       "customername", "clientname")),
+    ("customer_id", ("客戶", "客户", "customer", "client", "buyer", "買方", "买方")),
+    ("supplier_name", ("廠商名", "厂商名", "供應商名", "供应商名", "suppliername", "vendorname")),
+    ("supplier_id", ("廠商", "厂商", "供應商", "供应商", "supplier", "vendor")),
+    ("sku", ("品號", "品号", "料號", "料号", "品名代碼", "品名代码", "商品代", "產品代", "产品代",
+             "商品編", "商品编", "產品編", "产品编", "貨品編", "货品编", "物料編", "物料编",
+             "品項編", "品项编", "itemno", "itemcode", "itemid", "productcode", "productno",
+             "productid", "sku", "stockcode", "partno", "partnumber", "articleno", "material")),
+    ("name", ("品名", "名稱", "名称", "description", "productname", "itemname")),
+    ("quantity", ("數量", "数量", "qty", "quantity")),
+    ("unit_price", ("單價", "单价", "售價", "售价", "unitprice", "price")),
+    ("line_total", ("金額", "金额", "小計", "小计", "amount", "total")),
+    ("order_id", ("單號", "单号", "訂單", "订单", "發票", "发票", "憑證", "凭证", "orderno",
+                  "ordernumber", "orderid", "invoice", "documentno", "docno")),
+    ("category", ("類別", "类别", "分類", "分类", "category")),
+    ("on_hand", ("庫存", "库存", "onhand", "instock")),
+)
+
+
 def normalise(name: str) -> str:
     """A column name without case, spaces, punctuation and full-width forms."""
     folded = unicodedata.normalize("NFKC", str(name)).casefold()
@@ -143,6 +172,9 @@ def match_column(name: str) -> tuple[str, int] | None:
         return _INDEX[tail]
     if key.endswith("id") and key[:-2] in _INDEX:  # product_id, partner_id, order_id
         return _INDEX[key[:-2]]
+    for offset, (field, words) in enumerate(PATTERNS):
+        if any(normalise(word) in key for word in words):
+            return field, PATTERN_RANK + offset
     return None
 
 

@@ -42,8 +42,9 @@ KINDS: tuple[Kind, ...] = (
 KIND_BY_TABLE = {k.table: k for k in KINDS}
 
 USED: dict[str, frozenset[str]] = {
-    "sales": frozenset({"order_id", "doc_type", "order_date", "customer_id", "sku", "name",
-                        "category", "quantity", "unit_price", "line_total", "status"}),
+    "sales": frozenset({"order_id", "doc_type", "order_date", "customer_id", "customer_name",
+                        "sku", "name", "category", "quantity", "unit_price", "line_total",
+                        "status"}),
     "skus": frozenset({"sku", "name", "category", "supplier_id", "unit_cost", "unit_price",
                        "pack_size", "moq", "unit_weight_kg", "unit_volume_m3"}),
     "inventory": frozenset({"sku", "on_hand"}),

@@ -108,9 +108,16 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
     out["order_date"] = frame["order_date"].to_numpy()
     out["sku"] = _whole_ids(frame["sku"].astype(str), "sku", file, assumed)
     out["quantity"] = frame["quantity"].to_numpy()
-    customer = pd.Series(_whole_ids(frame["customer_id"].astype(str), "customer_id", file,
-                                    assumed), index=frame.index) if "customer_id" in frame \
-        else pd.Series("", index=frame.index)
+    if "customer_id" in frame:
+        customer = pd.Series(_whole_ids(frame["customer_id"].astype(str), "customer_id", file,
+                                        assumed), index=frame.index)
+    elif "customer_name" in frame:  # ERPs that print the name only ("客戶名稱")
+        customer = frame["customer_name"].astype(str).str.strip()
+        assumed.append(Assumption("sales", "*", "customer_id", "customer name",
+                                  f"{file} has customer names but no customer numbers: the "
+                                  "name is the customer's key"))
+    else:
+        customer = pd.Series("", index=frame.index)
     blank_customer = (customer == "").to_numpy()
     out["_no_customer"] = blank_customer
     if blank_customer.any():
