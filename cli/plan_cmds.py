@@ -69,6 +69,11 @@ class _StageProgress:
             self._progress.__exit__(*exc)
 
 
+def _or_dash(value: Any) -> Any:
+    """``-`` for a figure a plan does not have (a stage not planned)."""
+    return "-" if value is None else value
+
+
 def target_status(target: dict[str, Any]) -> str:
     """A target row's status: met, missed, "not planned: <why>" (its stage was skipped) or
     n/a (no value, e.g. no orders to deliver)."""
@@ -225,8 +230,8 @@ def plans_list(data_dir: Path | None, store: str, as_json: bool) -> None:
         for r in records:
             s = r.summary
             click.echo(f"{r.id:>4}  {r.week:<8}  {r.created_at:<20}  {r.status:<10}  "
-                       f"{s.get('purchase_lines_this_week', ''):>5}  "
-                       f"{s.get('route_km', ''):>9}  "
+                       f"{_or_dash(s.get('purchase_lines_this_week', '')):>5}  "
+                       f"{_or_dash(s.get('route_km', '')):>9}  "
                        f"{s.get('targets_met', '?')}/{s.get('targets', '?')} met")
 
     emit({"ok": True, "store": store,

@@ -195,6 +195,10 @@ def test_a_plan_without_routes_or_roster_shows_applies_and_exports(
     assert pd.read_csv(tmp_path / "routes.csv").empty
     diff = _cli("plans", "diff", "1", "1", "--store", store)
     assert diff.exit_code == 0 and "are the same" in diff.stdout
+    listed = _cli("plans", "list", "--store", store)
+    assert listed.exit_code == 0, listed.output
+    row = listed.stdout.splitlines()[1].split()
+    assert row[-3] == "-" and row[-1] == "met"  # no route km: routing was not planned
 
 
 def test_routes_refuses_customers_without_coordinates_naming_rows(
