@@ -7,6 +7,7 @@ only looks at cells that passed the earlier passes, so one bad cell is reported 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -17,6 +18,9 @@ from salesflow.data.dataset.parsing import PARSERS, format_minutes
 from salesflow.data.dataset.readers import RawTable
 from salesflow.data.dataset.schema import TABLES, ColumnType, Table
 from salesflow.data.errors import Problem
+
+COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})*,\d+$|^[-+]?\d+,\d+$")
+"""A number written with a decimal comma (``12,5``, ``1.234,50``) or a thousands comma."""
 
 MAX_ROWS_PER_RULE = 50
 """Rows listed for one rule of one column of one file; the rest are counted in one line."""
@@ -83,7 +87,8 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
         parsed = PARSERS[col.type](cells)
         if parsed.bad.any():
             rows = _mask_rows(text, parsed.bad)
-            out.add_rows(raw.file, rows, col.name, cells[parsed.bad], parsed.rule)
+            if not _comma_numbers(raw.file, rows, col.name, cells[parsed.bad], col.type, out):
+                out.add_rows(raw.file, rows, col.name, cells[parsed.bad], parsed.rule)
         values = parsed.values
         blank = (cells == "").to_numpy(dtype=bool)
         blanks[col.name] = blank
@@ -115,6 +120,22 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
     _check_key(raw, spec, typed, out)
     _check_together(raw, spec, blanks, out)
     return typed
+
+
+def _comma_numbers(file: str, rows: pd.Index, column: str, bad: pd.Series, kind: ColumnType,
+                   out: ProblemCollector) -> bool:
+    """One problem naming commas as the cause when every bad cell of a number column is a
+    number written with a comma (a European export), instead of one per cell."""
+    if kind not in (ColumnType.FLOAT, ColumnType.INTEGER):
+        return False
+    if not bad.str.match(COMMA_NUMBER).all():
+        return False
+    out.add(Problem(file, int(rows[0]), column, str(bad.iloc[0]),
+                    f"{len(bad)} cells of {column} are numbers written with a comma (e.g. "
+                    f"{bad.iloc[0]!r}): tables take a decimal point and no thousands separator "
+                    "(1234.5); convert the file, or read it with `salesflow import`, which "
+                    "understands decimal commas"))
+    return True
 
 
 def _check_together(raw: RawTable, spec: Table, blanks: dict[str, np.ndarray],
