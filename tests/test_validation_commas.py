@@ -43,3 +43,22 @@ def test_other_bad_numbers_are_still_listed_per_cell(tmp_path: Path,
     rows = sorted((p["row"], p["value"]) for p in json.loads(result.stdout)["problems"]
                   if p["column"] == "unit_cost")
     assert rows == [(2, "4,11"), (3, "about five")]
+
+
+def test_dates_in_another_style_are_named_once(tmp_path: Path,
+                                               run_cli: Callable[..., object]) -> None:
+    folder = tmp_path / "shop"
+    shutil.copytree(sample_data_dir(), folder)
+    sales = pd.read_csv(folder / "sales.csv", dtype=str, keep_default_na=False)
+    day = pd.to_datetime(sales["order_date"])
+    sales["order_date"] = (day.dt.month.astype(str) + "/" + day.dt.day.astype(str) + "/"
+                           + day.dt.year.astype(str))
+    sales.to_csv(folder / "sales.csv", index=False)
+    result = run_cli("validate", "--data", folder, "--json")
+    assert result.exit_code == 2
+    problems = [p for p in json.loads(result.stdout)["problems"]
+                if p["column"] == "order_date"]
+    assert len(problems) == 1, problems[:3]
+    assert problems[0]["row"] == 2 and problems[0]["value"] == sales["order_date"].iloc[0]
+    assert "written as D/M/YYYY or M/D/YYYY" in problems[0]["rule"]
+    assert "YYYY-MM-DD" in problems[0]["rule"]

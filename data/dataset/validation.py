@@ -22,6 +22,16 @@ from salesflow.data.errors import Problem
 COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})*,\d+$|^[-+]?\d+,\d+$")
 """A number written with a decimal comma (``12,5``, ``1.234,50``) or a thousands comma."""
 
+OTHER_DATE_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("D/M/YYYY or M/D/YYYY", re.compile(r"^\d{1,2}/\d{1,2}/\d{4}(?:[ T].*)?$")),
+    ("D.M.YYYY", re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}(?:[ T].*)?$")),
+    ("D-M-YYYY or M-D-YYYY", re.compile(r"^\d{1,2}-\d{1,2}-\d{4}(?:[ T].*)?$")),
+    ("YYYY/MM/DD", re.compile(r"^\d{4}/\d{1,2}/\d{1,2}(?:[ T].*)?$")),
+    ("ROC year (民國) yyy/MM/dd", re.compile(r"^(?:民國)?\d{2,3}[/.年]\d{1,2}[/.月]\d{1,2}日?$")),
+    ("an Excel serial number", re.compile(r"^\d{5}(?:\.\d+)?$")),
+)
+"""Date styles of other tools, named in one message when a whole column uses them."""
+
 MAX_ROWS_PER_RULE = 50
 """Rows listed for one rule of one column of one file; the rest are counted in one line."""
 
@@ -87,7 +97,9 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
         parsed = PARSERS[col.type](cells)
         if parsed.bad.any():
             rows = _mask_rows(text, parsed.bad)
-            if not _comma_numbers(raw.file, rows, col.name, cells[parsed.bad], col.type, out):
+            if not (_comma_numbers(raw.file, rows, col.name, cells[parsed.bad], col.type, out)
+                    or _other_dates(raw.file, rows, col.name, cells[parsed.bad], col.type,
+                                    out)):
                 out.add_rows(raw.file, rows, col.name, cells[parsed.bad], parsed.rule)
         values = parsed.values
         blank = (cells == "").to_numpy(dtype=bool)
@@ -136,6 +148,23 @@ def _comma_numbers(file: str, rows: pd.Index, column: str, bad: pd.Series, kind:
                     "(1234.5); convert the file, or read it with `salesflow import`, which "
                     "understands decimal commas"))
     return True
+
+
+def _other_dates(file: str, rows: pd.Index, column: str, bad: pd.Series, kind: ColumnType,
+                 out: ProblemCollector) -> bool:
+    """One problem naming the date style seen when every bad cell of a date column is a date
+    in one other tool's style, instead of one per cell."""
+    if kind is not ColumnType.DATE:
+        return False
+    for style, pattern in OTHER_DATE_STYLES:
+        if bad.str.match(pattern).all():
+            out.add(Problem(file, int(rows[0]), column, str(bad.iloc[0]),
+                            f"{len(bad)} dates of {column} are written as {style} (e.g. "
+                            f"{bad.iloc[0]!r}); tables take YYYY-MM-DD: convert the file, or "
+                            "read it with `salesflow import`, which reads that style (give "
+                            "--date-format when day and month could be either)"))
+            return True
+    return False
 
 
 def _check_together(raw: RawTable, spec: Table, blanks: dict[str, np.ndarray],
