@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -94,11 +95,12 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
     dataset = load_dataset(data_dir or sample_data_dir())
     planned = [r.id for r in PlanStore(store).list_plans()
                if r.fingerprint == dataset.fingerprint]
-    tables = {name: {"file": dataset.files[name], "rows": len(frame),
-                     "defaults": name in dataset.defaulted}
-              for name, frame in dataset.tables.items()}
+    tables: dict[str, dict[str, Any]] = {
+        name: {"file": dataset.files[name], "rows": len(frame),
+               "defaults": name in dataset.defaulted}
+        for name, frame in dataset.tables.items()}
     notes, skipped = dataset.notes(), dataset.skipped_stages
-    payload = {
+    payload: dict[str, Any] = {
         "ok": True,
         "data": str(dataset.root),
         "fingerprint": dataset.fingerprint,

@@ -20,6 +20,10 @@ import datetime as dt
 import io
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 from salesflow.data.dataset.schema import TABLES, WEEKDAYS, Column, ColumnType, Table
 
@@ -138,7 +142,7 @@ def _number_validation(col: Column) -> tuple[str, str | None, str | None]:
     return "between", "-1E+307", "1E+307"
 
 
-def _validation(col: Column) -> object:
+def _validation(col: Column) -> DataValidation:
     """The openpyxl data validation of ``col``'s cells (always with its input prompt)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
