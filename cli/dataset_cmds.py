@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
 from salesflow.cli.common import common_options, emit, json_option
-from salesflow.data.errors import UserError
 
 SIZES = ("tiny", "small", "medium", "large")
 
@@ -40,31 +37,16 @@ def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: in
     tail of intermittent SKUs, suppliers with lead times, MOQs, packs and price breaks,
     customers around a city with delivery windows, a mixed fleet and warehouse staff.
     """
-    from salesflow.data.dataset.readers import FORMATS
-    from salesflow.data.dataset.schema import TABLES
+    from salesflow.data.dataset.folder import check_target, write_dataset_folder
     from salesflow.data.generator import generate_dataset, write_dataset
 
     if (folder is None) == (data_dir is None):
         raise click.UsageError("give the folder to write, as FOLDER or as --data (not both)")
     folder = folder or data_dir
     assert folder is not None
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder} exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise UserError(f"{folder} is not empty; choose another folder or pass --force")
+    check_target(folder, force)
     dataset = generate_dataset(size, seed)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target, then move in: a new folder appears complete or not at all.
-    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.tmp-") as tmp:
-        written = write_dataset(dataset, Path(tmp) / "data", fmt)
-        if not folder.exists():
-            (Path(tmp) / "data").replace(folder)
-        else:
-            for name in TABLES:  # --force: no table may stay behind in another format
-                for other in FORMATS:
-                    (folder / f"{name}.{other}").unlink(missing_ok=True)
-            for path in written:
-                shutil.move(str(path), folder / path.name)
+    written = write_dataset_folder(folder, lambda tmp: write_dataset(dataset, tmp, fmt))
     files = sorted(p.name for p in written)
     rows = {name: len(frame) for name, frame in dataset.tables.items()}
     emit({"ok": True, "folder": str(folder), "size": size, "seed": seed, "format": fmt,

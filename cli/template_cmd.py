@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import click
 
 from salesflow.cli.common import emit, json_option
-from salesflow.data.errors import UserError
 
 
 @click.command("template", epilog="""\b
@@ -32,27 +29,13 @@ def template_command(folder: Path, fmt: str, force: bool, as_json: bool) -> None
     lists as you type. README.txt explains every table; config.toml holds the settings.
     """
     from salesflow.data.dataset import sample_data_dir
-    from salesflow.data.dataset.readers import FORMATS
+    from salesflow.data.dataset.folder import check_target, write_dataset_folder
     from salesflow.data.dataset.schema import TABLES
     from salesflow.data.dataset.template import write_template
 
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder} exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise UserError(f"{folder} is not empty; choose another folder or pass --force")
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    check_target(folder, force)
     config = sample_data_dir() / "config.toml"
-    # Write beside the target, then move in: a new folder appears complete or not at all.
-    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.tmp-") as tmp:
-        written = write_template(Path(tmp) / "data", fmt, config)
-        if not folder.exists():
-            (Path(tmp) / "data").replace(folder)
-        else:
-            for name in TABLES:  # --force: no table may stay behind in another format
-                for other in FORMATS:
-                    (folder / f"{name}.{other}").unlink(missing_ok=True)
-            for path in written:
-                shutil.move(str(path), folder / path.name)
+    written = write_dataset_folder(folder, lambda tmp: write_template(tmp, fmt, config))
     files = [path.name for path in written]
     required = [name for name, spec in TABLES.items() if spec.required]
     emit({"ok": True, "folder": str(folder), "format": fmt, "files": files,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from salesflow.data.errors import InvalidInputError, Problem
 
@@ -53,6 +54,25 @@ _DOCS = {
 }
 
 
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML file at ``path`` (BOM allowed).
+
+    Raises
+    ------
+    InvalidInputError
+        If it cannot be read or is not valid TOML.
+    """
+    file = str(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise InvalidInputError([Problem(file, None, None, None,
+                                         f"cannot be read: {exc.strerror}")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError([Problem(file, None, None, None,
+                                         f"not a valid TOML file: {exc}")]) from None
+
+
 def read_defaults(path: Path | None) -> ImportDefaults:
     """The ``[import]`` section of ``path`` (all defaults when ``None`` or absent).
 
@@ -64,14 +84,7 @@ def read_defaults(path: Path | None) -> ImportDefaults:
     if path is None:
         return ImportDefaults()
     file = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("import", {})
-    except OSError as exc:
-        raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot be read: {exc.strerror}")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInputError([Problem(file, None, None, None,
-                                         f"not a valid TOML file: {exc}")]) from None
+    raw = read_toml(path).get("import", {})
     known = {f.name: f for f in fields(ImportDefaults)}
     problems = []
     values: dict[str, object] = {}

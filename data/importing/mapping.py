@@ -18,12 +18,12 @@ A mapping given back with ``--mapping`` wins over detection for the files it nam
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.data.importing.columns import SYNONYMS
+from salesflow.data.importing.defaults import read_toml
 from salesflow.data.importing.recognise import KIND_BY_TABLE
 
 FIELDS = tuple(SYNONYMS)
@@ -75,14 +75,7 @@ def read_mapping(path: Path) -> dict[str, FileMapping]:
         If the TOML does not parse or names an unknown table or field.
     """
     file = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot be read: {exc.strerror}")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInputError([Problem(file, None, None, None,
-                                         f"not a valid TOML file: {exc}")]) from None
+    raw = read_toml(path)
     problems: list[Problem] = []
     out: dict[str, FileMapping] = {}
     for entry in raw.get("file", []):
