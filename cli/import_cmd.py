@@ -23,8 +23,8 @@ Examples:
 \b
 The mapping used is printed and written to DIR/mapping.toml: edit it (column = field, table,
 encoding, delimiter, date_format, decimal) and pass it back with --mapping. Defaults assumed
-for master data the files do not have are listed in DIR/assumptions.csv and set in
-DIR/import_defaults.toml ([import] section; give your own with --config).
+for master data the files do not have are listed in DIR/assumptions.csv and set in the
+[import] section of DIR/config.toml (give your own with --config, e.g. that config.toml).
 """
 
 

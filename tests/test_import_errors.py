@@ -137,7 +137,8 @@ def test_config_import_section_sets_defaults(run_cli: Callable[..., object],
     assert skus["unit_cost"].tolist() == [5.0]
     suppliers = pd.read_csv(out / "suppliers.csv")
     assert suppliers["lead_time_days"].tolist() == [14]
-    written = (out / "import_defaults.toml").read_text(encoding="utf-8")
+    written = (out / "config.toml").read_text(encoding="utf-8")
+    assert "[import]" in written
     assert "margin = 0.5" in written and "lead_time_days = 14" in written
     config.write_text("[import]\nmargins = 0.5\n", encoding="utf-8")
     bad = run_cli("import", src, "--out", tmp_path / "o2", "--config", config)

@@ -295,7 +295,8 @@ def test_parquet_and_summary_text(run_cli: Callable[..., object], tmp_path: Path
     assert "not imported (no field): notes" in text
     assert "Returns kept apart in returns.csv: 0" in text
     assert "skus.pack_size = 1" in text
-    assert (out / "mapping.toml").is_file() and (out / "import_defaults.toml").is_file()
+    assert (out / "mapping.toml").is_file() and not (out / "import_defaults.toml").exists()
+    assert "[import]" in (out / "config.toml").read_text(encoding="utf-8")
     load_dataset(out)
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesflow.data.dataset.config import ImportSection, PlanningConfig, default_config_toml
+from salesflow.data.dataset.config import PlanningConfig, default_config_toml
 from salesflow.data.errors import InvalidInputError, Problem, UserError
 from salesflow.data.importing.convert import Converted, convert
-from salesflow.data.importing.defaults import DEFAULTS_FILE, ImportDefaults, defaults_toml
+from salesflow.data.importing.defaults import ImportDefaults
 from salesflow.data.importing.delimited import read_source
 from salesflow.data.importing.mapping import FileMapping, mapping_toml
 from salesflow.data.importing.master import (
@@ -155,9 +155,8 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], sales: SalesLines,
         .to_csv(folder / ASSUMPTIONS_FILE, index=False, lineterminator="\n")
     (folder / MAPPING_FILE).write_text(mapping_toml(result.mappings), encoding="utf-8")
     (folder / "config.toml").write_text(default_config_toml(
-        PlanningConfig(import_=ImportSection(**asdict(defaults))), with_import=True),
+        PlanningConfig(import_=defaults), with_import=True),
         encoding="utf-8")
-    (folder / DEFAULTS_FILE).write_text(defaults_toml(defaults), encoding="utf-8")
 
 
 def _place(tmp: Path, out: Path, force: bool) -> None:

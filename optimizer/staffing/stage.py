@@ -132,7 +132,8 @@ def staffing_stage(dataset: Dataset, context: PlanningContext, orders_per_day: p
     """
     config = dataset.config.staffing
     days = context.days
-    profile = intraday_profile(context.history, tuple(config.order_hours))
+    first_hour, end_hour = config.order_hours  # two values, checked when config.toml is read
+    profile = intraday_profile(context.history, (first_hour, end_hour))
     desk = desk or ServiceDesk(config.contacts_per_order, config.handle_seconds,
                                config.service_level_target, config.answer_seconds)
     desk_plan = service_desk_plan(orders_per_day, profile, desk)
