@@ -15,6 +15,7 @@ of the step; the engine calibrates it on backtest errors like any other.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -131,7 +132,9 @@ class GlobalGBM(BaseEstimator):
         price = promo = None
         if "price" in exog:
             raw = _right_aligned(list(exog["price"]), width)
-            median = np.nanmedian(np.where(raw > 0, raw, np.nan), axis=1)
+            with warnings.catch_warnings():  # a series without any price: all-NaN, then 1.0
+                warnings.simplefilter("ignore", RuntimeWarning)
+                median = np.nanmedian(np.where(raw > 0, raw, np.nan), axis=1)
             median = np.where(np.isfinite(median) & (median > 0), median, 1.0)
             price = raw / median[:, None]
         if "promo" in exog:

@@ -57,3 +57,23 @@ def test_big5_export_with_names_only(run_cli: Callable[..., object], tmp_path: P
     stated = assumed[(assumed["table"] == "sales") & (assumed["column"] == "customer_id")]
     assert stated["value"].tolist() == ["customer name"]
     assert len(load_dataset(out)["sales"]) == 60
+
+
+def test_a_sku_only_ever_sold_at_price_zero_takes_the_default_cost(
+        run_cli: Callable[..., object], tmp_path: Path) -> None:
+    # UCI-style free samples and adjustments: UnitPrice 0 is no selling price to derive a cost
+    # from (a zero cost would make holding free and the EOQ infinite).
+    rows = ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID"]
+    rows += [f"5{i:05d},{'FREE' if i % 4 == 0 else 'PAID'},x,{i % 3 + 1},"
+             f"2026-{9 + i // 28:02d}-{i % 28 + 1:02d} 10:00,{0 if i % 4 == 0 else 2.5},"
+             f"{17000 + i % 5}" for i in range(80)]
+    source = tmp_path / "lines.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "shop"
+    assert run_cli("import", source, "--out", out).exit_code == 0
+    skus = pd.read_csv(out / "skus.csv", dtype={"sku": str}).set_index("sku")
+    assert skus.loc["FREE", "unit_cost"] == 1.0  # ImportDefaults.unit_cost
+    assert skus.loc["PAID", "unit_cost"] == pytest.approx(2.5 * (1 - 0.30))
+    assumed = pd.read_csv(out / "assumptions.csv", dtype=str, keep_default_na=False)
+    why = assumed[(assumed["column"] == "unit_cost") & (assumed["key"] == "*")]["why"]
+    assert why.str.contains("selling price above 0").all() and len(why) == 1

@@ -95,7 +95,7 @@ def _unit_cost(skus: pd.DataFrame, out: pd.DataFrame, sales: SalesLines | None,
     if sales is not None:
         sold = out["sku"].map(sales.prices).to_numpy(dtype=float)
         price = np.where(np.isfinite(price), price, sold)
-    derived = ~np.isfinite(cost) & np.isfinite(price) & (price >= 0)
+    derived = ~np.isfinite(cost) & np.isfinite(price) & (price > 0)  # free samples: no price
     cost = np.where(derived, np.round(price * (1 - defaults.margin), 4), cost)
     for sku, value in zip(out["sku"].to_numpy()[derived], cost[derived], strict=True):
         assumed.append(Assumption("skus", str(sku), "unit_cost", f"{value:g}",
@@ -103,7 +103,8 @@ def _unit_cost(skus: pd.DataFrame, out: pd.DataFrame, sales: SalesLines | None,
     none = ~np.isfinite(cost)
     if none.any():
         assumed.append(Assumption("skus", "*", "unit_cost", f"{defaults.unit_cost:g}",
-                                  f"{int(none.sum())} SKUs have neither cost nor price"))
+                                  f"{int(none.sum())} SKUs have neither a cost nor a selling price "
+                                  "above 0"))
     return np.where(none, defaults.unit_cost, cost)
 
 

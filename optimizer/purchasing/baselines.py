@@ -48,7 +48,8 @@ def eoq_with_breaks(item: PurchaseItem, weekly_demand: float, order_cost: float)
     for k, (min_qty, price) in enumerate(levels):
         upper = levels[k + 1][0] if k + 1 < len(levels) else math.inf
         holding = price * item.holding_rate
-        q = math.sqrt(2 * annual * order_cost / holding) if holding > 0 else upper
+        # Free holding (a zero price or rate) makes the EOQ infinite: a year's demand at most.
+        q = math.sqrt(2 * annual * order_cost / holding) if holding > 0 else min(upper, annual)
         q = max(q, min_qty, 1.0)
         if math.isfinite(upper):
             q = min(q, upper - 1)
