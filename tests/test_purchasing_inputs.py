@@ -58,7 +58,8 @@ def test_demand_file_errors_name_row_column_and_value(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "rule"), [
-    ("sku,quantity\nA,1\n", "missing required column week_start"),
+    ("sku,quantity\nA,1\n", r"missing required column week_start \(needs sku, week_start, "
+                              r"quantity; found: sku, quantity\)"),
     ("sku,week_start,quantity\n", "has no rows"),
 ])
 def test_demand_file_shape_errors(tmp_path: Path, text: str, rule: str) -> None:

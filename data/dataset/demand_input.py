@@ -78,7 +78,9 @@ def read_demand(path: str | Path, skus: Collection[str]) -> DemandInput:
     text = raw.frame
     missing = [c for c in REQUIRED if c not in text.columns]
     problems += [Problem(file, None, c, None, f"missing required column {c} "
-                         f"(columns: {', '.join(REQUIRED)})") for c in missing]
+                         f"(needs {', '.join(REQUIRED)}; found: "
+                         f"{', '.join(map(str, text.columns)) or 'no columns'})")
+                 for c in missing]
     if problems:
         raise InvalidInputError(problems)
     if text.empty:
