@@ -49,7 +49,7 @@ def build_skus(parts: list[Converted], sales: SalesLines | None, defaults: Impor
     out = pd.DataFrame({"sku": skus["sku"].astype(str).to_numpy()})
     names = _text(skus, "name").to_numpy()
     seen = sales.names if sales is not None else pd.Series(dtype=object)
-    fill = out["sku"].map(seen).fillna("").to_numpy()
+    fill = out["sku"].map(seen).astype(object).fillna("").to_numpy()
     names = np.where(names == "", fill, names)
     if (names == "").any():
         assumed.append(Assumption("skus", "*", "name", "the sku", f"{int((names == '').sum())} "
@@ -57,7 +57,8 @@ def build_skus(parts: list[Converted], sales: SalesLines | None, defaults: Impor
     out["name"] = np.where(names == "", out["sku"], names)
     cats = _text(skus, "category").to_numpy()
     seen_cats = sales.categories if sales is not None else pd.Series(dtype=object)
-    cats = np.where(cats == "", out["sku"].map(seen_cats).fillna("").to_numpy(), cats)
+    cats = np.where(cats == "", out["sku"].map(seen_cats).astype(object).fillna("").to_numpy(),
+                    cats)
     if (cats == "").any():
         assumed.append(Assumption("skus", "*", "category", defaults.category,
                                   f"{int((cats == '').sum())} SKUs have no category"))
@@ -121,7 +122,7 @@ def build_suppliers(parts: list[Converted], skus: pd.DataFrame, defaults: Import
     out = pd.DataFrame({"supplier_id": ids})
     names = out["supplier_id"].map(base["supplier_name"]) if "supplier_name" in base \
         else pd.Series(np.nan, index=out.index)
-    out["name"] = names.fillna(out["supplier_id"]).replace("", np.nan) \
+    out["name"] = names.astype(object).fillna(out["supplier_id"]).replace("", np.nan) \
         .fillna(out["supplier_id"])
     for column, value in (("lead_time_days", defaults.lead_time_days),
                           ("order_cost", defaults.order_cost)):
