@@ -37,8 +37,9 @@ ILS_MIN_VISITS = 5
 9.15's SISR ruin picks a random *performed* visit in a loop that never ends when the solution
 performs none (seen on one delivery with vehicles at two depots: the call ignored its time
 limit for good); with so few visits guided local search finds the optimum anyway. Larger models
-get a first solution before the ILS starts, and go to guided local search as well when it
-performs fewer than two visits."""
+keep the ILS untouched (a first-solution probe on the same routing model would change its
+search): stops no vehicle can serve alone are left out before the model is built, so their
+first solution performs visits."""
 """Largest penalty used for a mandatory visit (keeps objective sums well inside int64)."""
 
 _EXPENSIVE_OPERATORS = (
@@ -311,8 +312,7 @@ def run_search(model: VrpModel, strategy: SearchStrategy, deadline: float,
             on_solution(int(cost.Min()))
 
         routing.AddAtSolutionCallback(report)
-    if not strategy.guided_local_search and not _ils_is_safe(model, routing, built, strategy,
-                                                             deadline):
+    if not strategy.guided_local_search and len(model.visits) < ILS_MIN_VISITS:
         strategy = replace(strategy, guided_local_search=True)
         params = search_parameters(model, strategy, max(0.01, deadline - time.time() - 0.05),
                                    solution_limit)
@@ -328,20 +328,3 @@ def run_search(model: VrpModel, strategy: SearchStrategy, deadline: float,
     return ModelSolution(tuple(routes), int(assignment.ObjectiveValue()), dropped,
                          "feasible", time.time() - began, strategy.name, tuple(starts))
 
-
-def _ils_is_safe(model: VrpModel, routing: pywrapcp.RoutingModel, built: _Built,
-                 strategy: SearchStrategy, deadline: float) -> bool:
-    """Whether the ILS can run on ``model`` without OR-Tools' endless ruin (see
-    :data:`ILS_MIN_VISITS`): enough visits, and a first solution that performs at least two."""
-    if len(model.visits) < ILS_MIN_VISITS:
-        return False
-    first = pywrapcp.DefaultRoutingSearchParameters()
-    first.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy,
-                                            strategy.first_solution)
-    first.solution_limit = 1
-    first.time_limit.FromMilliseconds(max(1, int(max(0.01, deadline - time.time()) * 500)))
-    assignment = routing.SolveWithParameters(first)
-    if assignment is None:
-        return False
-    routes, _ = built.decode(assignment)
-    return sum(len(route) for route in routes) >= 2
