@@ -120,6 +120,34 @@ class TargetsSection:
                                                 min=0)
     order_cycle_days: float = _spec(1.0, "order received to shipped", min=0)
     on_time_delivery_rate: float = _spec(0.95, "deliveries inside their window", min=0, max=1)
+    turnover_mode: str = _spec("report", "how the purchase plan pursues the turnover target: "
+                               "report (only measured), hard (average stock value at most "
+                               "projected cost of goods sold / target) or priced (stock value "
+                               "above that limit costs turnover_penalty_per_unit_value)",
+                               choices=("report", "hard", "priced"))
+    turnover_penalty_per_unit_value: float = _spec(
+        0.01, "priced mode: cost per currency unit of stock value above the limit, per week",
+        min=0, max=100)
+
+
+BASELINE_RULES = ("min_max", "eoq_reorder_point", "lot_for_lot")
+
+
+@dataclass(frozen=True)
+class BaselineSection:
+    """``[baseline]``: the company's current purchasing rule, the "before" of every
+    procurement KPI, kept the same in every week."""
+
+    rule: str = _spec("min_max", "the company's current rule: min_max, eoq_reorder_point or "
+                      "lot_for_lot", choices=BASELINE_RULES)
+    safety_stock: bool = _spec(True, "min_max / eoq_reorder_point keep the forecast's safety "
+                               "stock (lot_for_lot never does)")
+    min_cover_weeks: float = _spec(0.0, "min_max minimum and eoq_reorder_point reorder point: "
+                                   "safety stock + this many weeks of mean demand", min=0,
+                                   max=52)
+    max_cover_weeks: float = _spec(0.0, "min_max maximum: the minimum + this many weeks of mean "
+                                   "demand (0 = the minimum + the economic order quantity)",
+                                   min=0, max=52)
 
 
 @dataclass(frozen=True)
@@ -162,6 +190,7 @@ class PlanningConfig:
     staffing: StaffingSection = field(default_factory=StaffingSection)
     solver: SolverSection = field(default_factory=SolverSection)
     targets: TargetsSection = field(default_factory=TargetsSection)
+    baseline: BaselineSection = field(default_factory=BaselineSection)
     import_: ImportSection = field(default_factory=ImportSection)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
