@@ -3,9 +3,17 @@
 A store location is a folder (database ``<folder>/salesflow.db``) or any SQLAlchemy URL.
 Every use of the database goes through :class:`StoreDatabase`: connections whose errors become
 :class:`~salesflow.data.errors.StoreError` naming the store, read transactions that see no
-store (``None``) where none exists yet and migrate an older one first, and, for SQLite,
-locking that lets several processes share one store file: a busy timeout, and writers that
-take the write lock when their transaction begins (``BEGIN IMMEDIATE``).
+store (``None``) where none exists yet and migrate an older one first, and write
+transactions (:meth:`StoreDatabase.writing`) that hold the store's write lock from their first
+statement to their commit, so that any number of processes can share one store:
+
+* SQLite: a busy timeout, and writers that take the write lock when their transaction begins
+  (``BEGIN IMMEDIATE``); readers never upgrade a lock, so writers never deadlock.
+* PostgreSQL: writers take a transaction-level advisory lock (``pg_advisory_xact_lock``, one
+  key per database) right after ``BEGIN``; it is released by the commit or rollback. Readers
+  take no lock (READ COMMITTED snapshots). Without it, two first saves into an empty database
+  both ran ``CREATE TABLE`` and one died on a duplicate ``pg_type`` key, and two applies could
+  both read "no plan applied" before either wrote.
 """
 
 from __future__ import annotations
@@ -29,6 +37,12 @@ DB_FILE_NAME = "salesflow.db"
 
 BUSY_TIMEOUT_S = 30.0
 """How long a SQLite connection waits for another process's lock before failing."""
+
+PG_WRITE_LOCK_KEY = 0x5A1E5F10
+"""The PostgreSQL advisory lock key that serializes a store's writers (one store per database)."""
+
+PG_LOCK_TIMEOUT_S = 120.0
+"""How long a PostgreSQL writer waits for another writer's lock before failing."""
 
 
 class StoreDatabase:
@@ -119,6 +133,8 @@ class StoreDatabase:
             if is_sqlite:
                 sa.event.listen(engine, "connect", _sqlite_on_connect)
                 sa.event.listen(engine, "begin", _sqlite_on_begin)
+            elif self.url.get_backend_name() == "postgresql":
+                sa.event.listen(engine, "begin", _postgres_on_begin)
             self._engine = engine
         return self._engine
 
@@ -131,7 +147,8 @@ class StoreDatabase:
     def connect(self, *, write: bool) -> Iterator[Connection]:
         """Yield a connection; database errors become :class:`StoreError` naming the store.
 
-        A ``write`` connection's transactions take the write lock when they begin.
+        A ``write`` connection's transactions take the write lock when they begin (see
+        :meth:`writing`, the entry point for writers).
         """
         try:
             with self.engine().connect() as conn:
@@ -163,6 +180,27 @@ class StoreDatabase:
             with conn.begin():
                 yield conn
 
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """Yield a connection in a write transaction holding the store's write lock.
+
+        The store is created or migrated first (inside the same transaction). The
+        transaction commits when the block ends and rolls back on any exception; no other
+        writer of the store runs in between (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a
+        transaction-level advisory lock), so what the block reads stays true until it
+        commits. Readers are never blocked on PostgreSQL, and only during the commit on
+        SQLite.
+
+        Raises
+        ------
+        StoreError
+            The database cannot be opened or written, or the lock was not granted within
+            :data:`BUSY_TIMEOUT_S` (SQLite) / :data:`PG_LOCK_TIMEOUT_S` (PostgreSQL).
+        """
+        with self.connect(write=True) as conn, conn.begin():
+            self.prepare(conn)
+            yield conn
+
     def version(self, conn: Connection) -> int | None:
         """The store's schema version, ``None`` if the database is empty (see migrations)."""
         return migrations.read_version(conn, self.where)
@@ -185,3 +223,11 @@ def _sqlite_on_begin(conn: Connection) -> None:
     # Writers take the write lock up front: upgrading a read lock later can fail at once.
     write = conn.get_execution_options().get("salesflow_write", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _postgres_on_begin(conn: Connection) -> None:
+    # psycopg opens the transaction with the first statement: the lock is its first act and
+    # is held until the transaction ends (commit or rollback), never beyond.
+    if conn.get_execution_options().get("salesflow_write", False):
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(PG_LOCK_TIMEOUT_S * 1000)}ms'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK_KEY})")
