@@ -21,9 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
+from salesflow.data.dataset.config import BaselineSection
 from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem
 
@@ -147,35 +149,99 @@ def _mean_demand(problem: PurchaseProblem) -> np.ndarray:
     return problem.demand.mean(axis=1) if problem.weeks else np.zeros(len(problem.items))
 
 
-def eoq_reorder_point(problem: PurchaseProblem) -> PurchasePlan:
-    """EOQ (with price breaks) + time-phased reorder point at the safety stock."""
+@dataclass(frozen=True)
+class BaselineRule:
+    """The company's current purchasing rule with its parameters (``config.toml``
+    ``[baseline]``): the "before" of every procurement KPI.
+
+    ``safety_stock``: min/max and EOQ + reorder point keep the forecast's safety stock;
+    ``min_cover_weeks``: the minimum (reorder point) is the safety stock plus this many weeks
+    of mean demand; ``max_cover_weeks``: the min/max maximum is the minimum plus this many
+    weeks of mean demand (0: plus the plain EOQ). The defaults are the rules of
+    :data:`BASELINES`.
+    """
+
+    rule: str = "min_max"
+    safety_stock: bool = True
+    min_cover_weeks: float = 0.0
+    max_cover_weeks: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.rule not in BASELINES:
+            raise ValueError(f"rule must be one of {', '.join(BASELINES)}; got {self.rule!r}")
+
+    @classmethod
+    def from_config(cls, section: BaselineSection) -> BaselineRule:
+        return cls(section.rule, section.safety_stock, section.min_cover_weeks,
+                   section.max_cover_weeks)
+
+    @property
+    def is_default(self) -> bool:
+        """Whether the rule is :data:`BASELINES`' own (no parameter changed)."""
+        return self == BaselineRule(self.rule)
+
+    def describe(self) -> str:
+        """``min_max (config.toml [baseline])`` with the parameters that differ."""
+        changed = [f"{name}={getattr(self, name)}" for name in
+                   ("safety_stock", "min_cover_weeks", "max_cover_weeks")
+                   if getattr(self, name) != getattr(BaselineRule(self.rule), name)]
+        return self.rule + (f" ({', '.join(changed)})" if changed else "")
+
+
+def _minimum(problem: PurchaseProblem, rule: BaselineRule) -> np.ndarray:
+    """Items × weeks: the level below which the rule orders."""
+    target = problem.safety_stock_matrix if rule.safety_stock \
+        else np.zeros((len(problem.items), problem.weeks))
+    return target + rule.min_cover_weeks * _mean_demand(problem)[:, None]
+
+
+def eoq_reorder_point(problem: PurchaseProblem,
+                      rule: BaselineRule | None = None) -> PurchasePlan:
+    """EOQ (with price breaks) + time-phased reorder point at the safety stock (plus
+    ``rule.min_cover_weeks`` of mean demand)."""
+    rule = rule or BaselineRule("eoq_reorder_point")
     mean = _mean_demand(problem)
     lots = [eoq_with_breaks(item, mean[i], problem.suppliers[item.supplier_id].order_cost)
             for i, item in enumerate(problem.items)]
-    target = problem.safety_stock_matrix
+    target = _minimum(problem, rule)
 
-    def rule(problem: PurchaseProblem, i: int, a: int, stock: float) -> float:
+    def order(problem: PurchaseProblem, i: int, a: int, stock: float) -> float:
         short = target[i, a] - stock
         if short <= 1e-9 or (stock >= -1e-9 and mean[i] <= 0):
             return 0.0
         return math.ceil(short / lots[i] - 1e-9) * lots[i]
 
-    return simulate(problem, rule, "eoq_reorder_point")
+    return simulate(problem, order, "eoq_reorder_point")
 
 
-def min_max(problem: PurchaseProblem) -> PurchasePlan:
-    """(s, S): below the minimum (safety stock), order up to minimum + plain EOQ."""
+def min_max(problem: PurchaseProblem, rule: BaselineRule | None = None) -> PurchasePlan:
+    """(s, S): below the minimum (safety stock + ``rule.min_cover_weeks`` of mean demand),
+    order up to the maximum (minimum + plain EOQ, or + ``rule.max_cover_weeks`` of mean
+    demand)."""
+    rule = rule or BaselineRule("min_max")
     mean = _mean_demand(problem)
-    lots = [_plain_eoq(item, mean[i], problem.suppliers[item.supplier_id].order_cost)
-            for i, item in enumerate(problem.items)]
-    target = problem.safety_stock_matrix
+    if rule.max_cover_weeks > 0:
+        lots = [float(rule.max_cover_weeks * mean[i]) for i in range(len(problem.items))]
+    else:
+        lots = [float(_plain_eoq(item, mean[i], problem.suppliers[item.supplier_id].order_cost))
+                for i, item in enumerate(problem.items)]
+    target = _minimum(problem, rule)
 
-    def rule(problem: PurchaseProblem, i: int, a: int, stock: float) -> float:
+    def order(problem: PurchaseProblem, i: int, a: int, stock: float) -> float:
         if target[i, a] - stock <= 1e-9 or (stock >= -1e-9 and mean[i] <= 0):
             return 0.0
         return problem.items[i].order_quantity(target[i, a] + lots[i] - stock)
 
-    return simulate(problem, rule, "min_max")
+    return simulate(problem, order, "min_max")
+
+
+def baseline_plan(problem: PurchaseProblem, rule: BaselineRule) -> PurchasePlan:
+    """The plan of the company's rule ``rule`` on ``problem``."""
+    if rule.rule == "lot_for_lot":
+        return lot_for_lot(problem)
+    if rule.rule == "eoq_reorder_point":
+        return eoq_reorder_point(problem, rule)
+    return min_max(problem, rule)
 
 
 BASELINES: dict[str, Callable[[PurchaseProblem], PurchasePlan]] = {
