@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+# The plan store's backends (SQLite, PostgreSQL): `backend`, `postgres_url` for any test.
+from store_backends import backend, postgres_admin_url, postgres_url  # noqa: F401
+
 from salesflow.cli.main import cli
 
 

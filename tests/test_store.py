@@ -1,4 +1,8 @@
-"""Tests for the plan store (salesflow.data.store: plan_store and the modules beside it)."""
+"""Tests for the plan store (salesflow.data.store: plan_store and the modules beside it).
+
+Tests taking the ``store`` or ``backend`` fixture run on SQLite and on a real PostgreSQL
+(see ``store_backends.py``); the others are about SQLite files.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_backends import Backend
 
 from salesflow.data import atomic
 from salesflow.data.errors import PlanNotFoundError, StoreError, UserError
@@ -47,30 +52,27 @@ def save(
     return store.save_plan(**(kwargs | overrides))
 
 
-def snapshot(root: Path) -> tuple[dict[str, bytes | None], dict[str, list[tuple[Any, ...]]]]:
-    """Every path under ``root`` with its bytes, and every row of every table of the DB."""
+def snapshot(
+    root: Path, backend: Backend | None = None
+) -> tuple[dict[str, bytes | None], dict[str, list[tuple[Any, ...]]]]:
+    """Every path under ``root`` with its bytes, and every row of every table of the DB
+    (the backend's database; else none: a folder with a SQLite file is taken as bytes)."""
     tree = {
         p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None)
         for p in sorted(root.rglob("*"))
+        if backend is None or p.name not in ("salesflow.db", "salesflow.db-journal")
     }
-    rows: dict[str, list[tuple[Any, ...]]] = {}
-    db = root / "salesflow.db"
-    if db.exists():
-        with closing(sqlite3.connect(db)) as con:
-            names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-            for name in sorted(names):
-                rows[name] = con.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2').fetchall()
-    return tree, rows
+    return tree, ({} if backend is None else backend.rows())
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[PlanStore]:
-    plan_store = PlanStore(tmp_path / "store")
+def store(backend: Backend) -> Iterator[PlanStore]:
+    plan_store = backend.open()
     yield plan_store
     plan_store.close()
 
 
-def test_round_trip(store: PlanStore, tmp_path: Path) -> None:
+def test_round_trip(store: PlanStore, backend: Backend) -> None:
     paris = timezone(timedelta(hours=1))
     record = save(store, now=datetime(2026, 11, 27, 8, 45, 0, 123, tzinfo=paris))
     assert record.id == 1
@@ -90,7 +92,7 @@ def test_round_trip(store: PlanStore, tmp_path: Path) -> None:
         assert info.size == len(FILES[info.name])
         assert store.read_file(1, info.name) == FILES[info.name]
         assert (store.plan_path(1) / info.name).read_bytes() == FILES[info.name]
-    assert store.plan_path(1) == tmp_path / "store" / "plans" / "1"
+    assert store.plan_path(1) == backend.root / "plans" / "1"
     assert sorted(p.name for p in store.plans_dir.iterdir()) == ["1"]
     assert json.loads(json.dumps(record.to_dict()))["files"][0]["name"] == "blob.bin"
     assert store.exists
@@ -118,11 +120,11 @@ def test_absent_store_creates_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [tmp_path / "empty"]
 
 
-def test_get_unknown_plan(store: PlanStore, tmp_path: Path) -> None:
+def test_get_unknown_plan(store: PlanStore, backend: Backend) -> None:
     save(store)
     with pytest.raises(PlanNotFoundError) as info:
         store.get_plan(7)
-    assert str(info.value) == f"no plan with id 7 in store {tmp_path / 'store'}"
+    assert str(info.value) == f"no plan with id 7 in store {backend.display}"
     with pytest.raises(UserError):
         store.get_plan("1")  # type: ignore[arg-type]
 
@@ -185,16 +187,16 @@ def _raise(exc: BaseException, calls: list[object] | None = None) -> Any:
 )
 def test_failed_save_leaves_store_unchanged(
     store: PlanStore,
-    tmp_path: Path,
+    backend: Backend,
     monkeypatch: pytest.MonkeyPatch,
     where: str,
     exc: BaseException,
     expected: type[BaseException],
 ) -> None:
-    root = tmp_path / "store"
+    root = backend.root
     save(store)
     store.set_status(1, "applied", applied_at="2026-11-20T08:00:00Z")
-    before = snapshot(root)
+    before = snapshot(root, backend)
     files: Mapping[str, bytes] = FILES
     calls: list[object] = []  # the patched os functions must really be reached
     if where == "files":
@@ -220,25 +222,26 @@ def test_failed_save_leaves_store_unchanged(
         assert len(calls) == 1
     if where == "commit":
         sa.event.remove(store._database.engine(), "commit", hook)
-    assert snapshot(root) == before
+    assert snapshot(root, backend) == before
     assert [p.id for p in store.list_plans()] == [1]
     store._before_rename = store._after_rename = store_module._noop
-    assert save(store).id == 2  # and the store is still usable
+    # and the store is still usable; PostgreSQL's sequences skip the rolled-back id
+    new_id = save(store).id
+    assert new_id == 2 if backend.name == "sqlite" else new_id >= 2
 
 
-def test_failed_first_save_leaves_an_empty_store(store: PlanStore, tmp_path: Path) -> None:
+def test_failed_first_save_leaves_an_empty_store(store: PlanStore, backend: Backend) -> None:
     store._after_rename = _raise(KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         save(store)
     assert store.list_plans() == []
     assert list(store.plans_dir.iterdir()) == []
-    with closing(sqlite3.connect(tmp_path / "store" / "salesflow.db")) as con:
-        assert con.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    assert backend.tables() == []
 
 
-def test_uncommitted_plan_is_never_listed(store: PlanStore, tmp_path: Path) -> None:
+def test_uncommitted_plan_is_never_listed(store: PlanStore, backend: Backend) -> None:
     save(store)
-    other = PlanStore(tmp_path / "store")
+    other = backend.open()
     seen: list[list[int]] = []
 
     def peek(path: Path) -> None:
@@ -334,10 +337,10 @@ def test_set_status(store: PlanStore) -> None:
 
 
 @pytest.mark.parametrize("name", ["", "a/b.csv", "../x.csv", ".hidden", "a\\b.csv", "x\0y", " a"])
-def test_bad_file_name_rejected(store: PlanStore, tmp_path: Path, name: str) -> None:
+def test_bad_file_name_rejected(store: PlanStore, backend: Backend, name: str) -> None:
     with pytest.raises(UserError, match="plain file name"):
         save(store, {name: b"x"})
-    assert not (tmp_path / "store").exists()
+    assert not backend.root.exists() and backend.tables() == []
 
 
 @pytest.mark.parametrize(
@@ -345,10 +348,12 @@ def test_bad_file_name_rejected(store: PlanStore, tmp_path: Path, name: str) -> 
     [("week", "2026-48"), ("week", "2026-W54"), ("fingerprint", ""), ("config", [1]),
      ("summary", {"x": object()})],
 )
-def test_bad_metadata_rejected(store: PlanStore, tmp_path: Path, field: str, value: Any) -> None:
+def test_bad_metadata_rejected(
+    store: PlanStore, backend: Backend, field: str, value: Any
+) -> None:
     with pytest.raises(UserError):
         save(store, **{field: value})
-    assert not (tmp_path / "store").exists()
+    assert not backend.root.exists() and backend.tables() == []
 
 
 def test_location_is_a_file(tmp_path: Path) -> None:
@@ -373,26 +378,26 @@ def test_garbage_database(tmp_path: Path) -> None:
     assert not (tmp_path / "plans" / "1").exists()
 
 
-def test_foreign_database(tmp_path: Path) -> None:
-    with closing(sqlite3.connect(tmp_path / "salesflow.db")) as con:
-        con.execute("CREATE TABLE plans (id INTEGER PRIMARY KEY, name TEXT)")
+def test_foreign_database(backend: Backend) -> None:
+    backend.root.mkdir()
+    backend.execute("CREATE TABLE plans (id INTEGER PRIMARY KEY, name TEXT)")
     with pytest.raises(StoreError, match="not a salesflow plan store"):
-        PlanStore(tmp_path).list_plans()
+        backend.open().list_plans()
 
 
-def test_newer_schema_refused(store: PlanStore, tmp_path: Path) -> None:
+def test_newer_schema_refused(store: PlanStore, backend: Backend) -> None:
     save(store)
-    with closing(sqlite3.connect(tmp_path / "store" / "salesflow.db")) as con, con:
-        con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    backend.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     version = migrations.SCHEMA_VERSION
     expected = rf"newer salesflow \(schema 7, this version reads up to {version}\)"
     with pytest.raises(StoreError, match=expected):
         store.list_plans()
 
 
-def test_migration(store: PlanStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migration(
+    store: PlanStore, backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     save(store)
-    db = tmp_path / "store" / "salesflow.db"
     calls: list[int] = []
 
     def add_note(conn: sa.Connection) -> None:
@@ -403,38 +408,38 @@ def test_migration(store: PlanStore, tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
     monkeypatch.setattr(migrations, "MIGRATIONS", {})
     with pytest.raises(StoreError, match=f"no migration from schema {current} to {current + 1}"):
-        PlanStore(tmp_path / "store").list_plans()
+        backend.open().list_plans()
     monkeypatch.setattr(migrations, "MIGRATIONS", {current + 1: add_note})
-    upgraded = PlanStore(tmp_path / "store")
+    upgraded = backend.open()
     assert [p.id for p in upgraded.list_plans()] == [1]
     assert calls == [2]
-    with closing(sqlite3.connect(db)) as con:
-        version = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        assert version == (str(current + 1),)
-        assert "note" in [r[1] for r in con.execute("PRAGMA table_info(plans)")]
+    assert (("schema_version", str(current + 1)) in backend.rows()["meta"])
+    with backend.engine().connect() as conn:
+        assert "note" in [c["name"] for c in sa.inspect(conn).get_columns("plans")]
     assert save(upgraded).id == 2
     assert calls == [2]  # migrated once
     upgraded.close()
 
 
-def test_schema(store: PlanStore, tmp_path: Path) -> None:
+def test_schema(store: PlanStore, backend: Backend) -> None:
     save(store)
-    with closing(sqlite3.connect(tmp_path / "store" / "salesflow.db")) as con:
-        meta = dict(con.execute("SELECT key, value FROM meta"))
-        assert meta["schema_version"] == str(migrations.SCHEMA_VERSION)
-        assert meta["created_at"].endswith("Z")
-        sql = con.execute("SELECT sql FROM sqlite_master WHERE name='plans'").fetchone()[0]
-        assert "AUTOINCREMENT" in sql and "CHECK" in sql
-        with pytest.raises(sqlite3.IntegrityError):
-            con.execute("UPDATE plans SET status='bogus'")
-    with store._database.engine().connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        with pytest.raises(sa.exc.IntegrityError):
-            conn.execute(
-                sa.insert(schema.files_table).values(
-                    plan_id=42, name="x", media_type="x", sha256="x", size=0, content=b""
-                )
+    meta = dict(backend.rows()["meta"])
+    assert meta["schema_version"] == str(migrations.SCHEMA_VERSION)
+    assert meta["created_at"].endswith("Z")
+    with pytest.raises(sa.exc.IntegrityError, match=r"plans_status_check|CHECK"):
+        backend.execute("UPDATE plans SET status='bogus'")
+    if backend.name == "sqlite":
+        with closing(sqlite3.connect(backend.root / "salesflow.db")) as con:
+            sql = con.execute("SELECT sql FROM sqlite_master WHERE name='plans'").fetchone()[0]
+            assert "AUTOINCREMENT" in sql
+        with store._database.engine().connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with store._database.engine().connect() as conn, pytest.raises(sa.exc.IntegrityError):
+        conn.execute(
+            sa.insert(schema.files_table).values(
+                plan_id=42, name="x", media_type="x", sha256="x", size=0, content=b""
             )
+        )
 
 
 def test_sqlite_url(tmp_path: Path) -> None:

@@ -80,6 +80,8 @@ class StoreDatabase:
                 url = sa.make_url(text)
             except ArgumentError as exc:
                 raise StoreError(f"cannot parse plan store URL {text!r}: {exc}") from exc
+            if url.drivername == "postgresql":  # no driver named: psycopg 3 (the extra)
+                url = url.set(drivername="postgresql+psycopg")
             self.display = url.render_as_string(hide_password=True)
             database = url.database
             if url.get_backend_name() == "sqlite" and database and database != ":memory:" \
@@ -129,7 +131,10 @@ class StoreDatabase:
             try:
                 engine = sa.create_engine(self.url, **kwargs)
             except (ArgumentError, ImportError) as exc:
-                raise StoreError(f"cannot open plan store {self.display}: {exc}") from exc
+                hint = ""
+                if isinstance(exc, ImportError) and self.url.get_backend_name() == "postgresql":
+                    hint = " (install the driver: pip install 'salesflow[postgres]')"
+                raise StoreError(f"cannot open plan store {self.display}: {exc}{hint}") from exc
             if is_sqlite:
                 sa.event.listen(engine, "connect", _sqlite_on_connect)
                 sa.event.listen(engine, "begin", _sqlite_on_begin)
