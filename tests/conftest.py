@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 # The plan store's backends (SQLite, PostgreSQL): `backend`, `postgres_url` for any test.
 from store_backends import backend, postgres_admin_url, postgres_url  # noqa: F401
 
 from salesflow.cli.main import cli
+
+# Hypothesis: CI is reproducible (derandomized, no example database); HYPOTHESIS_PROFILE=slow
+# draws fresh examples, ten times as many in the dataset fuzz tests (tests/test_fuzz_*.py).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("slow", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
