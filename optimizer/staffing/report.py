@@ -13,6 +13,7 @@ from typing import Any
 from salesflow.optimizer.staffing.coverage import coverage_summary
 from salesflow.optimizer.staffing.cycle import CycleTime, hour_ranges
 from salesflow.optimizer.staffing.planner import RosterPlan
+from salesflow.optimizer.staffing.recommend import CycleAdvice
 from salesflow.optimizer.staffing.roster import Roster
 
 MAX_LISTED = 200
@@ -72,3 +73,111 @@ def plan_figures(plan: RosterPlan) -> dict[str, Any]:
         "violations": list(plan.violations),
         "warnings": list(plan.warnings[:MAX_LISTED]),
     }
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def weekday_ranges(weekdays: list[int]) -> str:
+    """Weekdays (Monday = 0) as runs: ``Mon–Tue, Thu``."""
+    days = sorted(set(weekdays))
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(WEEKDAYS[r[0]] if len(r) == 1 else f"{WEEKDAYS[r[0]]}–{WEEKDAYS[r[-1]]}"
+                     for r in runs)
+
+
+def _hours(value: float) -> str:
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def advice_sentence(figures: dict[str, Any]) -> str:
+    """One sentence of what the cycle target needs (from :func:`advice_figures`)."""
+    target = figures["target_hours"]
+    goal = f"{target / 24:g} day" + ("" if target == 24 else "s")
+    now = figures["cycle_before_hours"]
+    now_text = "never finishes" if now is None else f"is {_hours(now)} h"
+    if figures["stopped_by"] == "target already met":
+        return f"The {goal} cycle is met by today's staff (mean {_hours(now or 0)} h)."
+    if figures["stopped_by"] == "staffing alone cannot meet the target":
+        floor = figures["floor_hours"]
+        return (f"Staffing alone cannot meet the {goal} cycle: with every hour of every shift "
+                f"type fully staffed the mean cycle is still {_hours(floor)} h, "
+                f"{_hours(floor - target)} h over the target (the steps' own time and orders "
+                "arriving when no shift runs bound it); today it " + now_text + ".")
+    parts = [f"{s['skill']} ({', '.join(s['steps'])}) +{_hours(s['hours'])} h on "
+             f"{weekday_ranges([WEEKDAYS.index(d) for d in s['weekdays']])}"
+             if s["steps"] else
+             f"{s['skill']} +{_hours(s['hours'])} h on "
+             f"{weekday_ranges([WEEKDAYS.index(d) for d in s['weekdays']])}"
+             for s in figures["by_skill"]]
+    who = []
+    if figures["extra_people"]:
+        who.append(f"{_hours(figures['extra_hours'])} h by {figures['extra_people']} extra "
+                   f"people at {figures['extra_cost']:,.2f}")
+    if figures["existing_hours"]:
+        who.append(f"{_hours(figures['existing_hours'])} h by today's staff within their "
+                   f"contracts at {figures['existing_cost']:,.2f}")
+    head = (f"{goal} needs +{_hours(figures['added_hours'])} h a week: " + "; ".join(parts)
+            + f"; {figures['added_cost']:,.2f} a week ({', '.join(who)})")
+    after = figures["cycle_after_hours"]
+    if figures["met"]:
+        return f"{head}: mean cycle {_hours(after)} h (today it {now_text})."
+    return (f"{head}: the search ended ({figures['stopped_by']}) at a mean cycle of "
+            f"{'never finishing' if after is None else _hours(after) + ' h'}, "
+            f"{_hours(figures['short_by_hours'])} h over the target.")
+
+
+def advice_figures(advice: CycleAdvice | None) -> dict[str, Any] | None:
+    """The cycle-target advice as plain figures, with its sentence."""
+    if advice is None:
+        return None
+    added = [a.assignment for a in advice.added]
+    by_skill = []
+    for skill in sorted({a.role for a in added}):
+        mine = [s for s in advice.added if s.assignment.role == skill]
+        by_skill.append({
+            "skill": skill,
+            "steps": [s for s in advice.steps_by_skill.get(skill, ())
+                      if advice.before.waiting_order_hours.get(s, 0.0) > 0],
+            "hours": _r(sum(s.assignment.paid_hours for s in mine)),
+            "cost": _r(sum(s.cost for s in mine)),
+            "weekdays": {WEEKDAYS[d]: _r(sum(s.assignment.paid_hours for s in mine
+                                            if s.assignment.day.weekday() == d))
+                         for d in sorted({s.assignment.day.weekday() for s in mine})},
+        })
+    existing = [s for s in advice.added if s.existing]
+    extra = [s for s in advice.added if not s.existing]
+    figures = {
+        "target_hours": _r(advice.target_hours), "met": advice.met,
+        "stopped_by": advice.stopped_by,
+        "cycle_before_hours": _r(_finite(advice.before.mean_hours)),
+        "cycle_after_hours": _r(_finite(advice.after.mean_hours)),
+        "floor_hours": _r(_finite(advice.floor_hours)),
+        "short_by_hours": _r(advice.short_by_hours),
+        "added_hours": _r(advice.hours), "added_cost": _r(advice.cost),
+        "existing_hours": _r(sum(s.assignment.paid_hours for s in existing)),
+        "existing_cost": _r(sum(s.cost for s in existing)),
+        "extra_people": len({s.assignment.employee_id for s in extra}),
+        "extra_hours": _r(sum(s.assignment.paid_hours for s in extra)),
+        "extra_cost": _r(sum(s.cost for s in extra)),
+        "hire_rates": {k: _r(v) for k, v in advice.hire_rates.items()},
+        "by_skill": by_skill,
+        "shifts": [{"date": s.assignment.day.isoformat(),
+                    "weekday": WEEKDAYS[s.assignment.day.weekday()],
+                    "shift_id": s.assignment.shift_id, "skill": s.assignment.role,
+                    "employee_id": s.assignment.employee_id, "existing": s.existing,
+                    "paid_hours": _r(s.assignment.paid_hours), "hourly_cost": _r(s.hourly_cost),
+                    "cost": _r(s.cost)} for s in advice.added],
+        "evaluations": advice.evaluations, "runtime_seconds": _r(advice.runtime, 1),
+    }
+    figures["sentence"] = advice_sentence(figures)
+    return figures
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None

@@ -11,15 +11,19 @@ plus the customer-service desk sized by Erlang C. The roster comes from
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
 from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.staffing.check import check_roster, roster_warnings
+from salesflow.optimizer.staffing.cost import roster_cost
+from salesflow.optimizer.staffing.coverage import coverage
 from salesflow.optimizer.staffing.cycle import CycleTime, cycle_time
 from salesflow.optimizer.staffing.planner import RosterPlan, plan_roster
+from salesflow.optimizer.staffing.recommend import CycleAdvice, recommend_capacity
 from salesflow.optimizer.staffing.requirements import intraday_profile, workload_requirements
 from salesflow.optimizer.staffing.roster import Roster
 from salesflow.optimizer.staffing.service_desk import (
@@ -27,7 +31,13 @@ from salesflow.optimizer.staffing.service_desk import (
     desk_requirements,
     service_desk_plan,
 )
+from salesflow.optimizer.staffing.shortfall import (
+    contract_shortages,
+    impossible_requirements,
+    shortfalls,
+)
 from salesflow.optimizer.staffing.solve import Progress
+from salesflow.optimizer.staffing.warehouse_problem import Penalties
 
 if TYPE_CHECKING:
     from salesflow.optimizer.context import PlanningContext
@@ -55,6 +65,11 @@ class StaffingResult:
     cycle, baseline_cycle:
         Order processing cycle under the roster and under the baseline (``None`` when there
         are no forecast orders, e.g. for a requirements file).
+    advice:
+        What the cycle target needs: the least-cost shifts to add (``None`` without forecast
+        orders; no shifts when the target is met or staffing alone cannot meet it).
+    what_if:
+        Set on the what-if result of :func:`whatif_staffing`: the advice it applied.
     """
 
     requirements: pd.DataFrame
@@ -66,6 +81,8 @@ class StaffingResult:
     cycle: CycleTime | None = None
     baseline_cycle: CycleTime | None = None
     desk: ServiceDesk | None = None
+    advice: CycleAdvice | None = None
+    what_if: CycleAdvice | None = None
 
     @property
     def baseline(self) -> Roster | None:
@@ -148,5 +165,40 @@ def staffing_stage(dataset: Dataset, context: PlanningContext, orders_per_day: p
         return cycle_time(orders_per_day, profile, dataset["process_steps"], cov,
                           config.productivity, target)
 
+    today = cycle(plan.coverage)
+    advice = recommend_capacity(orders_per_day, profile, dataset["process_steps"], plan.roster,
+                                plan.coverage, dataset["employees"], dataset["shifts"],
+                                config.productivity, target, context.limits)
     return StaffingResult(requirements, plan.roster, plan.cost.labour, plan.coverage, plan,
-                          desk_plan, cycle(plan.coverage), cycle(plan.baseline_coverage), desk)
+                          desk_plan, today, cycle(plan.baseline_coverage), desk, advice)
+
+
+def whatif_staffing(dataset: Dataset, context: PlanningContext, orders_per_day: pd.Series,
+                    result: StaffingResult) -> StaffingResult | None:
+    """``result`` with its advice applied: today's roster plus the added shifts (the extra
+    people join the employees), its coverage, cost, checks and cycle recomputed from that
+    roster. ``None`` when the advice adds nothing (target met, or not reachable by staffing).
+    """
+    advice, plan = result.advice, result.plan
+    if advice is None or plan is None or not advice.added:
+        return None
+    config = dataset.config.staffing
+    employees = pd.concat([dataset["employees"], advice.new_employees], ignore_index=True)
+    dates = list(plan.days)
+    keep = set(dates)
+    cov = coverage(advice.roster, result.requirements)
+    cov = cov.loc[pd.to_datetime(cov["date"]).dt.date.isin(keep)].reset_index(drop=True)
+    cost = roster_cost(advice.roster, employees, cov, Penalties())
+    profile = intraday_profile(context.history, config.order_hours)
+    cycle = cycle_time(orders_per_day, profile, dataset["process_steps"], cov,
+                       config.productivity, dataset.config.targets.order_cycle_days * 24)
+    whatif = replace(plan, roster=advice.roster, coverage=cov, cost=cost,
+                     violations=tuple(check_roster(advice.roster, employees, dataset["shifts"],
+                                                   dates)),
+                     warnings=tuple(roster_warnings(advice.roster, employees, dates)),
+                     shortfalls=tuple(shortfalls(
+                         cov, impossible_requirements(employees, dataset["shifts"],
+                                                      result.requirements, dates),
+                         contract_shortages(employees, result.requirements))))
+    return replace(result, roster=advice.roster, labour_cost=cost.labour, coverage=cov,
+                   plan=whatif, cycle=cycle, advice=None, what_if=advice)
