@@ -1,8 +1,14 @@
 """The plan's KPIs (DESIGN §7), computed from the stages' results, independent of the solvers.
 
-Each target row says the baselines' value on the same inputs, the plan's value, the target from
-``config.toml`` and whether the plan meets it (``status``: met, missed, or "not planned: <why>"
-when the stage it measures was skipped for lack of its tables).
+Each target row says the baselines' value on the same inputs, the plan's value, the target
+from ``config.toml`` and whether the plan meets it (``status``: met, missed, "not planned:
+<why>" when the stage it measures was skipped for lack of its tables, or "not meaningful
+(<why>)" when the figure cannot mean anything: no orders or no demand forecast), and why a
+value cannot be computed (a roster that never clears the queue), never a bare n/a.
+
+The procurement figures (cost change, turnover, fill rate) come from the one accounting,
+:func:`~salesflow.optimizer.accounting.procurement_account`, against the company's rule in
+``config.toml`` ``[baseline]``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import pandas as pd
 
 from salesflow.data.dataset import Dataset
 from salesflow.forecasting.stage import ForecastResult
+from salesflow.optimizer.accounting import NO_ORDERS, ProcurementAccount, account_of
+from salesflow.optimizer.purchasing.baselines import BaselineRule
 from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.stage import PurchasingResult
@@ -25,7 +33,6 @@ from salesflow.optimizer.staffing.coverage import coverage_summary
 from salesflow.optimizer.staffing.cycle import CycleTime
 from salesflow.optimizer.staffing.roster import Roster
 from salesflow.optimizer.staffing.stage import StaffingResult
-from salesflow.optimizer.valuation import fifo_value
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -145,55 +152,46 @@ def _plan_week_costs(problem: PurchaseProblem, plan: PurchasePlan,
 
 def _target(kpi: str, baseline: float | None, value: float | None, target: float | None,
             higher_is_better: bool, note: str, not_planned: str | None = None,
-            without: str = "") -> dict[str, Any]:
+            without: str = "", why: str = "", not_meaningful: str = "") -> dict[str, Any]:
     """One target row. ``not_planned`` (why the stage measured was skipped) makes it a row
-    with no values and the status "not planned: <why>", never met; ``without`` names the
-    parts a value leaves out (``"met (without labour)"``)."""
+    with no values and the status "not planned: <why>", never met; ``not_meaningful`` (e.g.
+    :data:`~salesflow.optimizer.accounting.NO_ORDERS`) a row with no value and that status;
+    ``why`` is the status of a value that cannot be computed (never a bare n/a);
+    ``without`` names the parts a value leaves out (``"met (without labour)"``)."""
     if not_planned:
         return {"kpi": kpi, "baseline": None, "value": None, "target": target, "met": None,
                 "status": f"not planned: {not_planned}", "note": note}
+    if not_meaningful:
+        return {"kpi": kpi, "baseline": None, "value": None, "target": target, "met": None,
+                "status": not_meaningful, "note": note}
     met = None
     if value is not None and target is not None:
         met = value >= target if higher_is_better else value <= target
-    status = {True: "met", False: "missed", None: "n/a"}[met]
+    status = {True: "met", False: "missed",
+              None: why or ("no target" if target is None else "not computed")}[met]
     if without and met is not None:
         status += f" (without {without}: not planned)"
     return {"kpi": kpi, "baseline": baseline, "value": value, "target": target, "met": met,
             "status": status, "note": note}
 
 
-def _change(plan: float, baseline: float) -> float | None:
-    return None if baseline <= 0 else _round((plan - baseline) / baseline, 4)
-
-
-def net_procurement_cost(problem: PurchaseProblem, plan: PurchasePlan,
-                         evaluation: PlanEvaluation) -> float:
-    """The cost formula's total net of the change in stock value over the horizon.
-
-    A plan that ends the horizon with stock it will sell next (safety stock, a price-break lot)
-    has paid for goods it still holds; one that runs its stock down has consumed goods bought
-    earlier. The start stock counts at each SKU's ``unit_cost``; the end stock first in first
-    out (:func:`~salesflow.optimizer.valuation.fifo_value`: at the prices paid for the plan's
-    latest lines, the rest at ``unit_cost``): purchase + ordering + holding + shortage -
-    (end - start) value.
-    """
-    if not problem.items or not problem.weeks:
-        return float(evaluation.total)
-    lots: dict[str, list[tuple[float, float]]] = {}
-    for line in sorted(plan.lines, key=lambda x: x.order_date):
-        lots.setdefault(line.sku, []).append((float(line.quantity), float(line.unit_price)))
-    change = 0.0
-    for i, item in enumerate(problem.items):
-        end = fifo_value(float(evaluation.inventory[i, -1]), lots.get(item.sku, ()),
-                         item.unit_cost)
-        change += end - max(item.on_hand, 0.0) * item.unit_cost
-    return float(evaluation.total - change)
-
-
 def _cycle_days(cycle: CycleTime | None) -> float | None:
     if cycle is None or not np.isfinite(cycle.mean_hours):
         return None
     return _round(cycle.mean_hours / 24, 3)
+
+
+def cycle_why(cycle: CycleTime | None, roster: str) -> str:
+    """Why a cycle has no value: ``roster`` ("the roster", "the fixed roster") never clears
+    the queue (orders still unfinished two weeks after the plan week)."""
+    if cycle is None:
+        return "not computed (no cycle measured)"
+    if np.isfinite(cycle.mean_hours):
+        return ""
+    where = f" at {cycle.bottleneck_step}" if cycle.bottleneck_step else ""
+    return (f"{roster} never clears the queue: cycle > 14 days "
+            f"({cycle.unfinished_orders:,.0f} orders still waiting{where} two weeks after "
+            "the plan week)")
 
 
 def _operating_cost(labour: float | None, transport: float | None,
@@ -209,38 +207,56 @@ def _unplaced(routing: RoutingResult) -> dict[dt.date, tuple[Stop, ...]]:
 
 
 def baseline_kpis(purchasing: PurchasingResult, staffing: StaffingResult | None,
-                  routing: RoutingResult | None) -> dict[str, Any]:
+                  routing: RoutingResult | None,
+                  account: ProcurementAccount | None = None) -> dict[str, Any]:
     """The same measures for the stages' baselines on the same inputs; missing parts (and
     skipped stages, ``None``) are ``None``.
 
-    The purchasing baseline is the rule with the lowest net cost among those that keep every
-    hard rule of the problem (MOQ, minimum order value, capacities, budget), or among all of
-    them when none does (``rules_broken`` says how many it breaks). Staffing: the fixed-pattern
-    roster; routing: nearest-neighbour routes.
+    The purchasing baseline is the company's rule (``config.toml`` ``[baseline]``, by
+    ``account``; default min/max), the same in every week, with the cheapest rule of the
+    week beside it. Staffing: the fixed-pattern roster; routing: nearest-neighbour routes.
     """
     out: dict[str, Any] = {"purchasing": None, "staffing": None, "routing": None,
-                           "week_one": None, "cycle_days": None}
-    net = {n: net_procurement_cost(purchasing.problem, p, e)
-           for n, (p, e) in purchasing.baselines.items()}
-    broken = {n: len(e.violations) for n, (_, e) in purchasing.baselines.items()}
-    lawful = [n for n in net if broken[n] == 0] or list(net)
-    name = min(lawful, key=lambda n: net[n]) if lawful else None
-    if name is not None:
-        plan, evaluation = purchasing.baselines[name]
-        out["purchasing"] = {"policy": name, "cost": evaluation.to_dict(),
-                             "net_cost": _round(net[name]), "rules_broken": broken[name],
-                             "all": {n: e.to_dict() for n, (_, e) in
-                                     purchasing.baselines.items()}}
-        out["week_one"] = _plan_week_costs(purchasing.problem, plan, evaluation)
+                           "week_one": None, "cycle_days": None, "cycle_why": ""}
+    account = account or account_of(purchasing, BaselineRule())
+    rule = account.baseline_rule
+    if rule.is_default and rule.rule in purchasing.baselines:
+        plan, evaluation = purchasing.baselines[rule.rule]
+    else:
+        from salesflow.optimizer.purchasing.baselines import baseline_plan
+        from salesflow.optimizer.purchasing.plan import evaluate_plan
+
+        plan = baseline_plan(purchasing.problem, rule)
+        evaluation = evaluate_plan(purchasing.problem, plan)
+    figures = account.baseline.to_dict()
+    out["purchasing"] = {**figures, "policy": rule.rule, "rule": rule.describe(),
+                         "cost": evaluation.to_dict(),
+                         "cheapest_rule_of_the_week":
+                             account.to_dict()["cheapest_rule_of_the_week"],
+                         "all": {n: e.to_dict() for n, (_, e) in purchasing.baselines.items()}}
+    out["week_one"] = _plan_week_costs(purchasing.problem, plan, evaluation)
     if staffing is not None and staffing.plan is not None:
         out["staffing"] = {"policy": staffing.plan.baseline.policy,
                            "labour_cost": _round(staffing.plan.baseline_cost.labour),
                            "cost": {k: _round(v) for k, v in
                                     staffing.plan.baseline_cost.to_dict().items()}}
         out["cycle_days"] = _cycle_days(staffing.baseline_cycle)
+        out["cycle_why"] = cycle_why(staffing.baseline_cycle, "the fixed roster")
     if routing is not None and routing.baseline:
         out["routing"] = routing_kpis(list(routing.baseline), _unplaced(routing))
     return out
+
+
+def _cheapest_note(account: ProcurementAccount) -> str:
+    """"; cheapest rule of the week: eoq_reorder_point (plan +1.2 % against it)" when another
+    rule than the company's was cheaper this week."""
+    cheapest = account.cheapest
+    if cheapest is None or (cheapest.policy == account.baseline.policy
+                            and account.baseline_rule.is_default):
+        return ""
+    change = account.change_vs(cheapest)
+    versus = "" if change is None else f" (plan {change:+.2%} against it)"
+    return f"; cheapest rule of the week: {cheapest.policy}{versus}"
 
 
 def _week_costs(week_one: dict[str, float], transport: float | None, labour: float | None,
@@ -296,9 +312,10 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
     if routing is None:
         skipped.setdefault("routing", "not planned")
     targets = dataset.config.targets
+    account = account_of(purchasing, BaselineRule.from_config(dataset.config.baseline))
     purchase = purchasing_kpis(purchasing.problem, purchasing.plan, purchasing.evaluation)
-    purchase["net_cost"] = _round(net_procurement_cost(purchasing.problem, purchasing.plan,
-                                                       purchasing.evaluation))
+    purchase["net_cost"] = account.plan.to_dict()["net_cost"]
+    purchase["account"] = account.to_dict()
     if purchasing.solution is not None:
         purchase["solver"] = {k: getattr(purchasing.solution, k) for k in
                               ("status", "objective", "bound", "gap")
@@ -322,8 +339,11 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
     if routing is not None:
         routes = routing_kpis(list(routing.days), _unplaced(routing))
         transport = routes["cost"]["total"]
-    base = baseline_kpis(purchasing, staffing, routing)
+    base = baseline_kpis(purchasing, staffing, routing, account)
     orders = float(forecast.orders_per_day.sum())
+    no_orders = NO_ORDERS if orders <= 0 else ""
+    deliveries = routes.get("orders") if routing is not None else None
+    no_deliveries = "not meaningful (no orders to deliver)" if deliveries == 0 else ""
     week_one = _plan_week_costs(purchasing.problem, purchasing.plan, purchasing.evaluation)
     operating = _operating_cost(labour, transport, week_one, orders)
     base_operating = None
@@ -357,41 +377,48 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
         "unit_order_operating_cost_note": operating_note,
         "skus_short_end_of_week_1": week_one["skus_short"],
         "targets": [
-            _target("procurement_cost_change", 0.0 if bp else None,
-                    _change(purchase["net_cost"], bp["net_cost"]) if bp else None,
+            _target("procurement_cost_change", 0.0, None if account.change is None
+                    else round(account.change, 4),
                     targets.procurement_cost_change, False,
-                    "plan's purchase + ordering + holding + shortage cost over the horizon, "
-                    "net of the change in stock value, vs the best baseline rule "
-                    f"({bp['policy'] if bp else 'none'}"
+                    f"plan's purchase + ordering + holding + shortage cost over the "
+                    f"{account.horizon_weeks}-week horizon, net of the change in stock value, "
+                    f"vs the company's rule ({account.baseline_rule.describe()}, config.toml "
+                    "[baseline]) on the same forecast"
                     + (f", which breaks {bp['rules_broken']} hard rules"
-                       if bp and bp["rules_broken"] else "") + ") on the same forecast"),
-            _target("inventory_turnover_per_month",
-                    bp["cost"]["inventory_turnover_per_month"] if bp else None,
-                    purchase["cost"]["inventory_turnover_per_month"],
+                       if bp and bp["rules_broken"] else "")
+                    + _cheapest_note(account), why=account.change_why),
+            _target("inventory_turnover_per_month", _round(account.baseline.turnover_per_month, 3),
+                    _round(account.plan.turnover_per_month, 3),
                     targets.inventory_turnover_per_month, True,
-                    "projected over the horizon: cost of goods sold / average stock value"),
+                    f"projected over the {account.horizon_weeks}-week horizon: cost of goods "
+                    "sold / average stock value / months",
+                    why=account.plan.why.get("inventory_turnover_per_month", "")),
             _target("order_cycle_days", base["cycle_days"], cycle, targets.order_cycle_days,
                     False, "mean hours from order to shipped under the roster / 24"
                     + (f"; bottleneck: {staff['bottleneck_step']}"
-                       if staff.get("bottleneck_step") else ""),
-                    not_planned=skipped.get("staffing")),
+                       if staff.get("bottleneck_step") else "")
+                    + (f"; baseline: {base['cycle_why']}" if base["cycle_why"] else ""),
+                    not_planned=skipped.get("staffing"), not_meaningful=no_orders,
+                    why=cycle_why(staffing.cycle if staffing else None, "the roster")),
             _target("on_time_delivery_rate", br["on_time_rate"] if br else None,
                     routes.get("on_time_rate"), targets.on_time_delivery_rate, True,
                     "planned orders delivered inside their window / orders to deliver",
-                    not_planned=skipped.get("routing")),
+                    not_planned=skipped.get("routing"), not_meaningful=no_deliveries),
             _target("logistics_cost_per_order", br["cost_per_order"] if br else None,
                     routes.get("cost_per_order"), br["cost_per_order"] if br else None, False,
                     "route cost / orders delivered; target: below the nearest-neighbour "
-                    "baseline", not_planned=skipped.get("routing")),
+                    "baseline", not_planned=skipped.get("routing"),
+                    not_meaningful=no_deliveries),
             _target("unit_order_operating_cost", base_operating, operating, base_operating,
                     False, "(labour + logistics + ordering + holding) / orders; target: below "
                     "the baselines" + (f"; {left_out}" if left_out else ""),
                     without=" and ".join(what for stage, what in
                                          (("staffing", "labour"), ("routing", "logistics"))
-                                         if stage in skipped)),
-            _target("fill_rate", bp["cost"]["fill_rate"] if bp else None,
-                    purchase["cost"]["fill_rate"], purchase["target_fill_rate"], True,
-                    "projected demand met from stock / demand, vs the demand-weighted "
-                    "service level"),
+                                         if stage in skipped), not_meaningful=no_orders),
+            _target("fill_rate", _round(account.baseline.fill_rate, 4),
+                    _round(account.plan.fill_rate, 4), purchase["target_fill_rate"], True,
+                    f"projected demand met from stock / demand over the "
+                    f"{account.horizon_weeks}-week horizon, vs the demand-weighted service "
+                    "level", why=account.plan.why.get("fill_rate", "")),
         ],
     }
