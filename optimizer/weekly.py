@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +31,18 @@ from salesflow.optimizer.purchasing.plan import purchase_orders_frame
 from salesflow.optimizer.purchasing.stage import PurchasingResult, purchasing_stage
 from salesflow.optimizer.routing.solution import routes_frame
 from salesflow.optimizer.routing.stage import RoutingResult, routing_stage
+from salesflow.optimizer.staffing.report import advice_figures
 from salesflow.optimizer.staffing.roster import Roster, roster_frame
 from salesflow.optimizer.staffing.solve import Progress
 from salesflow.optimizer.staffing.stage import (
     StaffingResult,
     receiving_arrivals,
     staffing_stage,
+    whatif_staffing,
 )
 
 STAGES = ("forecast", "purchasing", "staffing", "routing")
+WHAT_IF_LABEL = "what-if: capacity for the order-cycle target"
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` when a stage starts (done = index) and ends."""
@@ -165,5 +168,27 @@ def run_weekly(dataset: Dataset, context: PlanningContext | None = None,
     kpis = weekly_kpis(dataset, context.week, week_start, forecast=forecast,
                        purchasing=purchasing, staffing=staffing, routing=routing,
                        skipped=skipped)
+    if staffing is not None and staffing.advice is not None:
+        kpis["staffing"]["cycle_target"] = advice_figures(staffing.advice)
     return WeeklyPlan(context.week, week_start, forecast, purchasing, staffing, routing, kpis,
                       skipped)
+
+
+def meet_targets_plan(dataset: Dataset, context: PlanningContext,
+                      plan: WeeklyPlan) -> WeeklyPlan | None:
+    """``plan`` as a what-if with the capacity its cycle target needs: the same forecast,
+    purchases and routes, the roster with the advised shifts added, KPIs recomputed; its
+    ``kpis["what_if"]`` says what was added. ``None`` when the advice adds nothing (target
+    met, staffing skipped, or staffing alone cannot meet it)."""
+    if plan.staffing is None:
+        return None
+    staffing = whatif_staffing(dataset, context, plan.forecast.orders_per_day, plan.staffing)
+    if staffing is None or staffing.what_if is None:
+        return None
+    kpis = weekly_kpis(dataset, plan.week, plan.week_start, forecast=plan.forecast,
+                       purchasing=plan.purchasing, staffing=staffing, routing=plan.routing,
+                       skipped=plan.skipped)
+    figures = advice_figures(staffing.what_if)
+    assert figures is not None
+    kpis["what_if"] = {"label": WHAT_IF_LABEL, **figures}
+    return replace(plan, staffing=staffing, kpis=kpis)
