@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from salesflow.data.outputs.report_staffing import cycle_target_sections
+
 COST_PARTS = ("purchase", "ordering", "holding", "shortage", "transport", "labour")
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf")
@@ -49,6 +51,8 @@ class ReportData:
     assumed:
         The dataset's assumed values grouped by ``table, column`` (``values, value, keys,
         why``), or ``None`` when the dataset states none; ``assumed_values`` counts them.
+    cycle_target:
+        What the order-cycle target needs (the advice's figures), or ``None``.
     """
 
     title: str
@@ -66,6 +70,7 @@ class ReportData:
     skipped: dict[str, str] = field(default_factory=dict)
     assumed: pd.DataFrame | None = None
     assumed_values: int = 0
+    cycle_target: dict[str, Any] | None = None
 
 
 def _svg(figure: Any) -> str:
@@ -352,6 +357,7 @@ def render_report(data: ReportData) -> str:
         ("Staffing coverage", _not_planned("staffing", data.skipped,
                                            lambda: coverage_chart(data.coverage))),
     ]
+    sections += cycle_target_sections(data.cycle_target)
     sections += [(title, _table(frame)) for title, frame in data.tables.items()]
     body = "".join(f"<section><h2>{html.escape(title)}</h2>{content}</section>"
                    for title, content in sections)
