@@ -46,6 +46,8 @@ FILLED: dict[str, list[list[object]]] = {
                    "2026-11-27"]],
     "shifts": [["early", T("06:00"), T("14:00"), 30], ["late", T("14:00"), T("22:00"), 30]],
     "process_steps": [["receive_order", 5, "sales_admin"], ["allocate_pick", 30, "picker"]],
+    "forecast_overrides": [["SKU001", None, "2026-W48", None, 1.5, "promotion", "A. Planner"],
+                           [None, "fasteners", "2026-W49", 10, None, "trade fair", None]],
 }
 
 

@@ -359,11 +359,39 @@ PROCESS_STEPS = Table(
         f"{step} {minutes:g}" for step, minutes, _ in MANUAL_PROCESS_STEPS) + " minutes per order",
 )
 
+FORECAST_OVERRIDES = Table(
+    "forecast_overrides",
+    (
+        Column("sku", S, required=False, example="SKU001",
+               doc="the SKU (of skus) whose forecast is overridden; blank when category is "
+                   "given"),
+        Column("category", S, required=False, example="",
+               doc="every SKU of this skus.category; blank when sku is given (a sku row wins "
+                   "over a category row for the same week)"),
+        Column("week", S, example="2026-W48",
+               doc="ISO week YYYY-Www the override is for; not before the week planned"),
+        Column("quantity", F, required=False, min=0, unit="units", example="",
+               doc="demand of the week replacing the statistical forecast (give quantity or "
+                   "factor, not both)"),
+        Column("factor", F, required=False, min=0, example="1.5",
+               doc="multiplies the statistical forecast and its quantiles (give quantity or "
+                   "factor, not both)"),
+        Column("reason", S, required=False, example="promotion flyer in week 48",
+               doc="why the forecast is overridden (shown in the plan's report)"),
+        Column("author", S, required=False, example="A. Planner",
+               doc="who decided the override"),
+    ),
+    required=False,
+    row_noun="override",
+    doc="planner overrides applied on top of the statistical forecast",
+    when_absent="no planner overrides: the statistical forecast is planned",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
         SALES, SKUS, SUPPLIERS, PRICE_BREAKS, INVENTORY, OPEN_ORDERS, CUSTOMERS, DELIVERIES,
-        DEPOTS, VEHICLES, EMPLOYEES, SHIFTS, PROCESS_STEPS,
+        DEPOTS, VEHICLES, EMPLOYEES, SHIFTS, PROCESS_STEPS, FORECAST_OVERRIDES,
     )
 }
 

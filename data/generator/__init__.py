@@ -34,9 +34,9 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from salesflow.data.dataset.config import default_config_toml
 from salesflow.data.dataset.schema import TABLES
@@ -74,10 +74,6 @@ from salesflow.data.generator.suppliers import (
     suppliers_table,
 )
 from salesflow.data.generator.writer import FORMATS, write_dataset
-
-if TYPE_CHECKING:
-    import pandas as pd
-
 
 GENERATED_TABLES = tuple(name for name in TABLES if name != "deliveries")
 """Tables :func:`generate_dataset` builds, in schema order."""
@@ -189,6 +185,9 @@ def generate_dataset(size: str = "small", seed: int = 0, *,
         "employees": employees_table(spec, history_end, rng["staff"]),
         "shifts": shifts_table(),
         "process_steps": process_steps_table(),
+        # planners write overrides; a generated dataset has the table's header only
+        "forecast_overrides": pd.DataFrame(
+            {c: pd.Series(dtype=str) for c in TABLES["forecast_overrides"].column_names}),
     }
     tables = {name: tables[name][list(TABLES[name].column_names)] for name in GENERATED_TABLES}
     return GeneratedDataset(tables, default_config_toml(), spec.name, int(seed), history_end)
