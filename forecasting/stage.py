@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
+from salesflow.data.dataset.overrides_input import planner_overrides
 from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.forecasting.baseline import seasonal_naive_forecast
 from salesflow.forecasting.engine import Forecaster
+from salesflow.forecasting.overrides import apply_overrides, empty_applied
 from salesflow.forecasting.series import daily_orders, weekly_demand, weekly_features
 
 POLICIES = ("engine", "baseline")
@@ -50,12 +52,17 @@ class ForecastResult:
         ``backtest_wape`` (``nan`` for the baseline, which is not backtested).
     policy:
         ``engine`` or ``baseline``.
+    overrides:
+        The planner's overrides applied to ``demand`` (engine policy), one row per SKU and
+        week with the statistical forecast beside the final one
+        (:data:`~salesflow.forecasting.overrides.APPLIED_COLUMNS`).
     """
 
     demand: pd.DataFrame
     orders_per_day: pd.Series
     series: pd.DataFrame = field(default_factory=_empty_series)
     policy: str = "engine"
+    overrides: pd.DataFrame = field(default_factory=empty_applied)
 
 
 def _season_for(n_weeks: int, season_length: int) -> int:
@@ -134,15 +141,18 @@ def forecast_stage(dataset: Dataset, history: pd.DataFrame, week_start: dt.date,
     ValueError
         If ``policy`` is unknown.
     InvalidInputError
-        If the history is shorter than the horizon (engine policy).
+        If the history is shorter than the horizon, or a planner override breaks a rule
+        (engine policy).
     """
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {', '.join(POLICIES)}; got {policy!r}")
     if policy == "baseline":
         return baseline_forecast_stage(dataset, history, week_start, horizon)
+    rules = planner_overrides(dataset, week_start)  # checked before the engine runs
     demand, series = demand_forecast(dataset, history, week_start, horizon, progress=progress)
+    demand, applied = apply_overrides(demand, rules, dataset.skus.set_index("sku")["category"])
     return ForecastResult(demand, _orders_per_day(history, week_start, policy), series,
-                          policy)
+                          policy, applied)
 
 
 def baseline_forecast_stage(dataset: Dataset, history: pd.DataFrame,

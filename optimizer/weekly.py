@@ -70,8 +70,11 @@ class WeeklyPlan:
         its header and no rows, so every plan holds the same files."""
         demand = self.forecast.demand.rename(columns={"unique_id": "sku", "ds": "week_start"})
         demand = demand.assign(week_start=demand["week_start"].dt.strftime("%Y-%m-%d"))
+        overrides = self.forecast.overrides
+        overrides = overrides.assign(week_start=overrides["week_start"].dt.strftime("%Y-%m-%d"))
         return {
             "forecast": demand,
+            "forecast_overrides_applied": overrides,
             "purchase_orders": purchase_orders_frame(self.purchasing.problem,
                                                      self.purchasing.plan),
             "routes": routes_frame(list(self.routing.days) if self.routing else []),
