@@ -49,35 +49,56 @@ def _money(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.2f}"
 
 
-def _summary(result: Any, target: float, week_start: Any, weeks: int) -> dict[str, Any]:
-    """The JSON summary (and what the text summary prints)."""
-    evaluation = result.evaluation
-    best = result.best_baseline()
-    base = result.baselines[best][1] if best else None
-    change = (evaluation.total - base.total) / base.total if base and base.total > 0 else None
+def _summary(result: Any, account: Any, target: float, week_start: Any,
+             weeks: int) -> dict[str, Any]:
+    """The JSON summary (and what the text summary prints); every cost, change, turnover and
+    fill rate from the one accounting (``account``)."""
+    figures = account.to_dict()
+    change = account.change
     week_end = result.problem.week_date(1)
     this_week = [x for x in result.plan.lines if x.order_date < week_end]
+    cheapest = account.cheapest
     return {
         "ok": True, "week_start": week_start.isoformat(), "weeks": weeks,
         "skus": len(result.problem.items), "lines": len(result.plan.lines),
         "lines_this_week": len(this_week),
         "value_this_week": round(sum(x.line_cost for x in this_week), 2),
         "solve": result.solution.to_dict() if result.solution else None,
-        "plan": evaluation.to_dict(),
+        "plan": result.evaluation.to_dict(),
         "baselines": {name: e.to_dict() for name, (_, e) in result.baselines.items()},
-        "best_baseline": best,
-        "procurement_cost_change": None if change is None else round(change, 4),
+        "accounting": figures,
+        "baseline": account.baseline_rule.describe(),
+        "best_baseline": None if cheapest is None else cheapest.policy,
+        "procurement_cost_change": figures["procurement_cost_change"],
+        "procurement_cost_change_why": figures["procurement_cost_change_why"],
+        "inventory_turnover_per_month": figures["plan"]["inventory_turnover_per_month"],
+        "fill_rate": figures["plan"]["fill_rate"],
         "target": target,
-        "target_met": None if change is None else bool(change <= target),
-        "more_shortage_than_best_baseline": None if base is None
-        else bool(evaluation.shortage_units > base.shortage_units + 1e-6),
+        "target_met": None if change is None else bool(round(change, 4) <= target),
+        "more_shortage_than_baseline": bool(result.evaluation.shortage_units
+                                            > _shortage(result, account) + 1e-6),
         "infeasibilities": [x.to_dict() for x in result.infeasibilities],
-        "violations": [v.to_dict() for v in evaluation.violations],
+        "violations": [v.to_dict() for v in result.evaluation.violations],
     }
 
 
+def _shortage(result: Any, account: Any) -> float:
+    """Unit-weeks short of the company's rule (simulated again when its parameters differ)."""
+    from salesflow.optimizer.purchasing.baselines import baseline_plan
+    from salesflow.optimizer.purchasing.plan import evaluate_plan
+
+    rule = account.baseline_rule
+    if rule.is_default and rule.rule in result.baselines:
+        return float(result.baselines[rule.rule][1].shortage_units)
+    return evaluate_plan(result.problem, baseline_plan(result.problem, rule)).shortage_units
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2%}"
+
+
 def _print_summary(summary: dict[str, Any], folder: Path | None) -> None:
-    plan, solve = summary["plan"], summary["solve"]
+    solve, account = summary["solve"], summary["accounting"]
     click.echo(f"Purchase plan for the {summary['weeks']} weeks from {summary['week_start']}: "
                f"{summary['lines_this_week']} lines to order this week "
                f"({_money(summary['value_this_week'])}), {summary['lines']} over the horizon.")
@@ -85,21 +106,41 @@ def _print_summary(summary: dict[str, Any], folder: Path | None) -> None:
         gap = "n/a" if solve["gap"] is None else f"{solve['gap']:.2%}"
         click.echo(f"  solver      {solve['status']}, cost {_money(solve['objective'])}, bound "
                    f"{_money(solve['bound'])}, gap {gap}, {solve['runtime_s']:.1f} s")
-    click.echo("")
-    click.echo("  | policy | purchase | ordering | holding | shortage | total | change |")
-    click.echo("  | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    rows = [("optimized", plan), *summary["baselines"].items()]
-    for name, cost in rows:
-        change = "" if name == "optimized" or not cost["total"] else \
-            f"{(plan['total'] - cost['total']) / cost['total']:+.1%}"
+    click.echo(f"\n  Over the {summary['weeks']}-week horizon, net of the change in stock value "
+               f"(company's rule: {summary['baseline']}, config.toml [baseline]):")
+    click.echo("  | policy | purchase | ordering | holding | shortage | stock change | net cost "
+               "| plan change | turnover/month | fill rate |")
+    click.echo("  | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    rows = [("optimized", account["plan"], None),
+            (f"{account['baseline']['policy']} (company's rule)", account["baseline"],
+             account["procurement_cost_change"])]
+    plan_net = account["plan"]["net_cost"]
+    for name, cost in account["rules"].items():
+        if name == account["baseline"]["policy"] and \
+                summary["baseline"] == account["baseline"]["policy"]:
+            continue
+        change = None if cost["net_cost"] <= 0 else \
+            (plan_net - cost["net_cost"]) / cost["net_cost"]
+        cheapest = account["cheapest_rule_of_the_week"]
+        label = name + (" (cheapest rule this week)" if cheapest and cheapest["policy"] == name
+                        else "")
+        rows.append((label, cost, change))
+    for name, cost, change in rows:
+        turnover = cost["inventory_turnover_per_month"]
+        fill = cost["fill_rate"]
         click.echo(f"  | {name} | {_money(cost['purchase'])} | {_money(cost['ordering'])} | "
                    f"{_money(cost['holding'])} | {_money(cost['shortage'])} | "
-                   f"{_money(cost['total'])} | {change} |")
+                   f"{cost['stock_change']:+,.2f} | {_money(cost['net_cost'])} | "
+                   f"{'' if name == 'optimized' else _percent(change)} | "
+                   f"{'-' if turnover is None else f'{turnover:.3f}'} | "
+                   f"{'-' if fill is None else f'{fill:.2%}'} |")
     if summary["procurement_cost_change"] is not None:
         met = "met" if summary["target_met"] else "missed"
-        click.echo(f"\n  procurement cost change vs the best baseline ({summary['best_baseline']})"
-                   f": {summary['procurement_cost_change']:+.1%} (target "
+        click.echo(f"\n  procurement cost change vs the company's rule ({summary['baseline']}): "
+                   f"{summary['procurement_cost_change']:+.2%} (target "
                    f"{summary['target']:+.0%}: {met})")
+    else:
+        click.echo(f"\n  procurement cost change: {summary['procurement_cost_change_why']}")
     for item in summary["infeasibilities"]:
         click.echo(f"  cannot be met: {item['constraint']} (week of {item['week']}, "
                    f"SKU {item['sku']}, supplier {item['supplier_id']}): {item['detail']}")
@@ -170,18 +211,22 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
         run = purchase_run(dataset, limits, week=week, demand=given, options=options,
                            progress=progress)
     result, week_start, weeks = run.result, run.context.week_start, run.context.horizon_weeks
+    from salesflow.optimizer.accounting import account_of
+    from salesflow.optimizer.purchasing.baselines import BaselineRule
+
     target = dataset.config.targets.procurement_cost_change
-    summary = _summary(result, target, week_start, weeks)
+    account = account_of(result, BaselineRule.from_config(dataset.config.baseline))
+    summary = _summary(result, account, target, week_start, weeks)
     summary["time_limit_s"] = limits.time_limit_seconds
     summary["planning_time_s"] = round(time.perf_counter() - started, 2)
     if out_dir is not None:
-        _write_outputs(out_dir, result, target)
+        _write_outputs(out_dir, result, account, target)
         summary["folder"] = str(out_dir)
         summary["planning_time_s"] = round(time.perf_counter() - started, 2)
     emit(summary, lambda: _print_summary(summary, out_dir))
 
 
-def _write_outputs(folder: Path, result: Any, target: float) -> None:
+def _write_outputs(folder: Path, result: Any, account: Any, target: float) -> None:
     import pandas as pd
 
     from salesflow.data.outputs.purchase_workbook import workbook_bytes
@@ -191,7 +236,9 @@ def _write_outputs(folder: Path, result: Any, target: float) -> None:
 
     orders = purchase_orders_frame(result.problem, result.plan)
     suppliers = supplier_summary_frame(result.problem, result.plan)
-    comparison = result.comparison(target)
+    from salesflow.optimizer.accounting import comparison_frame
+
+    comparison = comparison_frame(account, target)
     found = [dict(x.to_dict(), kind="cannot be met") for x in result.infeasibilities]
     broken = [dict(v, kind="plan breaks") for v in violations_frame(result.evaluation)
               .to_dict("records")]

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from salesflow.optimizer.purchasing.baselines import BaselineRule, baseline_plan
 from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan, evaluate_plan
@@ -212,3 +213,38 @@ def account_of(result: PurchasingResult, rule: BaselineRule) -> ProcurementAccou
     """:func:`procurement_account` of a purchasing stage's result."""
     return procurement_account(result.problem, result.plan, result.evaluation,
                                result.baselines, rule)
+
+
+COMPARISON_COLUMNS = [
+    "policy", "role", "purchase", "ordering", "holding", "shortage", "cost", "stock_change",
+    "net_cost", "plan_change", "target", "target_met", "fill_rate",
+    "inventory_turnover_per_month", "average_stock_value", "supplier_orders", "lines",
+    "rules_broken",
+]
+
+
+def comparison_frame(account: ProcurementAccount, target: float) -> pd.DataFrame:
+    """``purchase_comparison.csv`` and the workbook's Comparison sheet: the plan first, then
+    every rule, each with its role (the company's rule, the cheapest rule of the week) and
+    the plan's change against it by the one accounting."""
+    cheapest = account.cheapest
+    rows: list[tuple[PolicyFigures, str]] = [(account.plan, "plan")]
+    company = account.baseline_rule
+    for name, figures in account.rules.items():
+        role = []
+        if company.is_default and name == company.rule:
+            role.append("company's rule (config.toml [baseline])")
+        if cheapest is not None and name == cheapest.policy:
+            role.append("cheapest rule of the week")
+        rows.append((figures, "; ".join(role) or "other rule"))
+    if not company.is_default:
+        rows.insert(1, (account.baseline, f"company's rule: {company.describe()}"))
+    out = []
+    for figures, role in rows:
+        values = figures.to_dict()
+        change = None if figures is account.plan else account.change_vs(figures)
+        out.append({**{k: values[k] for k in COMPARISON_COLUMNS if k in values},
+                    "role": role, "plan_change": None if change is None else round(change, 4),
+                    "target": None if figures is account.plan else target,
+                    "target_met": None if change is None else bool(round(change, 4) <= target)})
+    return pd.DataFrame(out, columns=COMPARISON_COLUMNS)

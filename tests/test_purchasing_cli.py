@@ -58,7 +58,7 @@ def test_purchase_on_the_forecast_prints_the_comparison(
     result = run_cli("purchase", "--data", tiny_dir, "--time-limit", "10")
     assert result.exit_code == 0, result.output
     assert "| lot_for_lot |" in result.stdout
-    assert "procurement cost change vs the best baseline" in result.stdout
+    assert "procurement cost change vs the company's rule (min_max)" in result.stdout
 
 
 def test_bad_demand_file_exits_2_naming_file_row_and_column(

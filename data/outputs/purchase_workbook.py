@@ -16,7 +16,8 @@ from salesflow.data.outputs.writers import neutralize_frame
 
 MONEY_COLUMNS = {"unit_price", "line_cost", "value", "value_this_week", "order_cost",
                  "min_order_value", "purchase", "ordering", "holding", "shortage", "total",
-                 "penalties", "cost", "amount", "limit"}
+                 "penalties", "cost", "amount", "limit", "stock_change", "net_cost",
+                 "average_stock_value"}
 MAX_WIDTH = 60
 
 
