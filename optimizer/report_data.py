@@ -75,6 +75,17 @@ def _unserved(plan: WeeklyPlan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["day", "customer_id", "reason"])
 
 
+def _overridden(plan: WeeklyPlan) -> pd.DataFrame:
+    """The SKU-weeks whose forecast a planner's override changed: statistical and final."""
+    applied = plan.forecast.overrides
+    return pd.DataFrame({
+        "sku": applied["sku"], "week_start": applied["week_start"].dt.strftime("%Y-%m-%d"),
+        "statistical_forecast": applied["statistical_forecast"].round(2),
+        "forecast": applied["forecast"].round(2),
+        "override": applied["override_by"] + " " + applied["override_target"].astype(str),
+        "reason": applied["reason"], "author": applied["author"]})
+
+
 def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, *,
                 assumptions: pd.DataFrame | None = None) -> ReportData:
     """What the HTML report of ``plan`` shows; ``assumptions`` (the dataset's
@@ -107,7 +118,8 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, 
         depots=dataset["depots"][["depot_id", "name", "lat", "lon"]],
         coverage=plan.staffing.coverage if plan.staffing else _NO_COVERAGE,
         tables={"Purchase orders of the week by supplier": _supplier_summary(plan),
-                "Unserved deliveries": _unserved(plan)},
+                "Unserved deliveries": _unserved(plan),
+                "Forecasts overridden by planners": _overridden(plan)},
         skipped=dict(plan.skipped),
         assumed=None if assumptions is None else assumption_groups(assumptions),
         assumed_values=0 if assumptions is None else len(assumptions),
