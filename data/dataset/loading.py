@@ -11,6 +11,7 @@ After :func:`load_dataset` returns, the tables are typed and trusted (DESIGN §3
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -59,6 +60,12 @@ _PARSED_DTYPES = {  # what the parsers return for each column type
 
 def empty_table(spec: Table) -> pd.DataFrame:
     """A typed table of ``spec`` with no rows: the dtypes of a loaded table of that spec."""
+    return _empty_template(spec).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _empty_template(spec: Table) -> pd.DataFrame:
+    # built once per spec (a dataset without its optional tables needs one each per load)
     return _finalize(spec, pd.DataFrame(
         {c.name: pd.Series(dtype=_PARSED_DTYPES[c.type]) for c in spec.columns}))
 
