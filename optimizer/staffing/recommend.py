@@ -8,8 +8,10 @@ that shift's paid hours times the skill's hiring rate (the median ``hourly_cost`
 employees holding the skill: the labour cost of the data). Greedy by waiting removed per unit
 cost (lazy: a candidate's gain is re-measured only when it comes to the top), one shift at a
 time until the mean cycle is within the target; then every added shift whose removal keeps the
-target met is removed, the dearest first. The search stops at ``SolveLimits.time_limit_seconds``
-(wall clock) at the latest.
+target met is removed, the dearest first. The search spends at most
+:data:`EVALUATIONS_PER_SECOND` cycle simulations per second of
+``SolveLimits.time_limit_seconds`` (a work limit: the same inputs give the same advice) and
+stops at that time limit (wall clock) at the latest.
 
 Who works the added shifts: an existing employee with the skill whose contract and the
 roster's hard rules (:func:`~salesflow.optimizer.staffing.check.check_roster`: one shift a
@@ -51,9 +53,12 @@ UNFINISHED_HOURS = 3 * 168.0
 the search's score (it waited at least the three weeks simulated after it)."""
 UNLIMITED = 1000.0
 """Persons per skill and hour in the 'every shift hour fully staffed' floor check."""
+EVALUATIONS_PER_SECOND = 100
+"""The search's work budget: cycle simulations per second of the time limit (about half
+the time on an idle core), so that the same inputs give the same advice on a busy machine."""
 NEW_PREFIX = "new_"
-STOP_MET, STOP_NO_GAIN, STOP_TIME, STOP_FLOOR, STOP_ALREADY = (
-    "target met", "no added shift shortens the cycle", "time limit",
+STOP_MET, STOP_NO_GAIN, STOP_TIME, STOP_WORK, STOP_FLOOR, STOP_ALREADY = (
+    "target met", "no added shift shortens the cycle", "time limit", "work limit",
     "staffing alone cannot meet the target", "target already met")
 
 
@@ -177,15 +182,25 @@ def _candidates(dates: list[dt.date], shifts: pd.DataFrame,
 
 
 class _Judge:
-    """The cycle model on today's coverage plus added candidates, with a counter."""
+    """The cycle model on today's coverage plus added candidates, with a counter and the
+    search's budget (simulations and a wall-clock deadline)."""
 
     def __init__(self, orders_per_day: pd.Series, profile: pd.Series,
                  process_steps: pd.DataFrame, staffed: pd.DataFrame, productivity: float,
-                 target_hours: float) -> None:
+                 target_hours: float, budget: int, deadline: float) -> None:
         self.args = (orders_per_day, profile, process_steps)
         self.base = staffed.loc[:, ["date", "hour", "skill", "staffed"]]
         self.productivity, self.target = productivity, target_hours
         self.evaluations = 0
+        self.budget, self.deadline = budget, deadline
+
+    def spent(self) -> str | None:
+        """Which limit is reached, if any."""
+        if self.evaluations >= self.budget:
+            return STOP_WORK
+        if time.perf_counter() > self.deadline:
+            return STOP_TIME
+        return None
 
     def cycle(self, added: list[_Candidate]) -> CycleTime:
         self.evaluations += 1
@@ -212,8 +227,8 @@ def cycle_floor(orders_per_day: pd.Series, profile: pd.Series, process_steps: pd
     return cycle_time(orders_per_day, profile, process_steps, rows, productivity, target_hours)
 
 
-def _search(judge: _Judge, candidates: list[_Candidate], hire: dict[str, float],
-            deadline: float) -> tuple[list[_Candidate], CycleTime, str]:
+def _search(judge: _Judge, candidates: list[_Candidate],
+            hire: dict[str, float]) -> tuple[list[_Candidate], CycleTime, str]:
     """Lazy greedy by score removed per unit cost, then drop what is not needed."""
     added: list[_Candidate] = []
     current = judge.cycle(added)
@@ -229,7 +244,7 @@ def _search(judge: _Judge, candidates: list[_Candidate], hire: dict[str, float],
     def refresh() -> list[tuple[float, int]]:
         heap = []
         for i in range(len(candidates)):
-            if time.perf_counter() > deadline:
+            if judge.spent():
                 break
             ratio, _ = gain(i)
             if ratio > 1e-12:
@@ -241,8 +256,9 @@ def _search(judge: _Judge, candidates: list[_Candidate], hire: dict[str, float],
     stopped = STOP_NO_GAIN
     fresh = True  # the heap's ratios were all measured on the current roster
     while True:
-        if time.perf_counter() > deadline:
-            stopped = STOP_TIME
+        limit = judge.spent()
+        if limit:
+            stopped = limit
             break
         if not heap:
             if fresh:
@@ -266,7 +282,7 @@ def _search(judge: _Judge, candidates: list[_Candidate], hire: dict[str, float],
         fresh = False
     if current.met:  # drop what is not needed, the dearest first
         for c in sorted(added, key=lambda c: -c.paid_hours * hire[c.skill]):
-            if time.perf_counter() > deadline:
+            if judge.spent():
                 break
             rest = list(added)
             rest.remove(c)
@@ -371,7 +387,9 @@ def recommend_capacity(orders_per_day: pd.Series, profile: pd.Series,
     hire = hire_rates(employees, skills)
     steps = {skill: tuple(str(s.step) for s in process_steps.itertuples(index=False)
                           if str(s.skill) == skill) for skill in skills}
-    judge = _Judge(orders_per_day, profile, process_steps, staffed, productivity, target_hours)
+    budget = max(1, round(limits.time_limit_seconds * EVALUATIONS_PER_SECOND))
+    judge = _Judge(orders_per_day, profile, process_steps, staffed, productivity, target_hours,
+                   budget, deadline)
     before = judge.cycle([])
     floor = before if before.met else cycle_floor(orders_per_day, profile, process_steps,
                                                   shifts, productivity, target_hours)
@@ -380,7 +398,7 @@ def recommend_capacity(orders_per_day: pd.Series, profile: pd.Series,
         return CycleAdvice(target_hours, before, before, (), before.met, floor.mean_hours,
                            stopped, hire, employees.iloc[:0], roster, judge.evaluations + 1,
                            time.perf_counter() - started, steps)
-    added, after, stopped = _search(judge, _candidates(dates, shifts, skills), hire, deadline)
+    added, after, stopped = _search(judge, _candidates(dates, shifts, skills), hire)
     shifts_added, new = _staff(added, roster, employees, shifts, dates, hire)
     whatif = Roster(tuple(sorted((*roster.assignments, *(a.assignment for a in shifts_added)),
                                  key=lambda a: (a.day, a.employee_id))),

@@ -98,17 +98,26 @@ def _hours(value: float) -> str:
 def advice_sentence(figures: dict[str, Any]) -> str:
     """One sentence of what the cycle target needs (from :func:`advice_figures`)."""
     target = figures["target_hours"]
-    goal = f"{target / 24:g} day" + ("" if target == 24 else "s")
+    days = target / 24
+    goal = (f"{days:g} day" + ("" if days == 1 else "s")) if days == int(days) \
+        else f"{target:g} h"
+    cycle = f"{goal.replace(' ', '-') if 'day' in goal else goal} cycle"
     now = figures["cycle_before_hours"]
     now_text = "never finishes" if now is None else f"is {_hours(now)} h"
     if figures["stopped_by"] == "target already met":
-        return f"The {goal} cycle is met by today's staff (mean {_hours(now or 0)} h)."
+        return f"The {cycle} is met by today's staff (mean {_hours(now or 0)} h)."
     if figures["stopped_by"] == "staffing alone cannot meet the target":
         floor = figures["floor_hours"]
-        return (f"Staffing alone cannot meet the {goal} cycle: with every hour of every shift "
-                f"type fully staffed the mean cycle is still {_hours(floor)} h, "
-                f"{_hours(floor - target)} h over the target (the steps' own time and orders "
-                "arriving when no shift runs bound it); today it " + now_text + ".")
+        still = "orders still never finish" if floor is None else \
+            f"the mean cycle is still {_hours(floor)} h, {_hours(floor - target)} h over the target"
+        return (f"Staffing alone cannot meet the {cycle}: with every hour of every shift "
+                f"type fully staffed {still} (the steps' own time and orders arriving when no "
+                "shift runs bound it); today it " + now_text + ".")
+    if not figures["shifts"]:
+        return (f"The search for the {cycle} ended ({figures['stopped_by']}) before it "
+                f"found a shift to add: today the cycle {now_text}"
+                + ("" if now is None else f", {_hours(now - target)} h over the target")
+                + "; a longer --time-limit gives it more room.")
     parts = [f"{s['skill']} ({', '.join(s['steps'])}) +{_hours(s['hours'])} h on "
              f"{weekday_ranges([WEEKDAYS.index(d) for d in s['weekdays']])}"
              if s["steps"] else
@@ -117,8 +126,9 @@ def advice_sentence(figures: dict[str, Any]) -> str:
              for s in figures["by_skill"]]
     who = []
     if figures["extra_people"]:
+        people = "person" if figures["extra_people"] == 1 else "people"
         who.append(f"{_hours(figures['extra_hours'])} h by {figures['extra_people']} extra "
-                   f"people at {figures['extra_cost']:,.2f}")
+                   f"{people} at {figures['extra_cost']:,.2f}")
     if figures["existing_hours"]:
         who.append(f"{_hours(figures['existing_hours'])} h by today's staff within their "
                    f"contracts at {figures['existing_cost']:,.2f}")
