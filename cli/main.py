@@ -22,6 +22,7 @@ from salesflow.cli.replay_cmd import replay_command
 from salesflow.cli.routes_cmd import routes_command
 from salesflow.cli.staff_cmd import staff_command
 from salesflow.cli.template_cmd import template_command
+from salesflow.cli.tradeoff_cmd import tradeoff_command
 
 EPILOG = """\b
 Examples:
@@ -57,6 +58,7 @@ cli.add_command(staff_command)
 cli.add_command(purchase_command)
 cli.add_command(template_command)
 cli.add_command(import_command)
+cli.add_command(tradeoff_command)
 
 
 def main() -> None:

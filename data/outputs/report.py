@@ -70,6 +70,7 @@ class ReportData:
     skipped: dict[str, str] = field(default_factory=dict)
     assumed: pd.DataFrame | None = None
     assumed_values: int = 0
+    procurement: dict[str, Any] | None = None  # the one accounting's figures (kpis.json)
     cycle_target: dict[str, Any] | None = None
 
 
@@ -336,6 +337,13 @@ def _not_planned(stage: str, skipped: dict[str, str], draw: Callable[[], str]) -
     return draw()
 
 
+def _procurement(data: ReportData) -> str:
+    from salesflow.data.outputs.report_tradeoff import procurement_section
+
+    assert data.procurement is not None
+    return procurement_section(data.procurement, data.procurement.get("week_costs"))
+
+
 def render_report(data: ReportData) -> str:
     """The report as one HTML document (UTF-8 text)."""
     sections = []
@@ -346,8 +354,9 @@ def render_report(data: ReportData) -> str:
                                                               data.assumed_values)))
     sections += [
         ("Targets", targets_table(data.targets)),
-        ("Cost breakdown", cost_chart(data.costs) + _table(pd.DataFrame(data.costs).T.reindex(
-            columns=[p for p in COST_PARTS]).fillna(0.0).reset_index(names="policy"))),
+        ("Cost breakdown", _procurement(data) if data.procurement else cost_chart(data.costs)
+         + _table(pd.DataFrame(data.costs).T.reindex(columns=[p for p in COST_PARTS])
+                  .fillna(0.0).reset_index(names="policy"))),
         ("Pareto of cost drivers", pareto_chart(data.costs.get("plan", {}))),
         ("Forecast of the top SKUs", forecast_charts(data.history, data.forecast,
                                                      data.top_skus)),

@@ -1,0 +1,110 @@
+"""``salesflow tradeoff``: the purchase plan's cost and fill rate against inventory turnover."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+
+DEFAULT_POINT_SECONDS = 15.0
+
+
+def _print(summary: dict[str, Any]) -> None:
+    click.echo(f"Turnover trade-off for the {summary['horizon_weeks']} weeks from "
+               f"{summary['week_start']} (net procurement cost by the one accounting; "
+               f"baseline {summary['baseline']}):")
+    click.echo("| point | turnover/month | fill rate | net cost | vs today | vs baseline | "
+               "price breaks given up | extra orders | feasible | |")
+    click.echo("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+    for p in summary["points"]:
+        def pct(value: float | None) -> str:
+            return "-" if value is None else f"{value:+.2%}"
+
+        turnover, fill = p["turnover_per_month"], p["fill_rate"]
+        click.echo(f"| {p['point']} | {'-' if turnover is None else f'{turnover:.2f}'} | "
+                   f"{'-' if fill is None else f'{fill:.2%}'} | {p['net_cost']:,.2f} | "
+                   f"{pct(p['change_vs_today'])} | {pct(p['change_vs_baseline'])} | "
+                   f"{p['price_breaks_given_up']:,.2f} | {p['extra_orders']:+d} | "
+                   f"{'yes' if p['feasible'] else 'no'} | {p['label']} |")
+    click.echo("")
+    click.echo(summary["sentence"])
+    for conflict in summary["conflicts"]:
+        click.echo(f"Targets in conflict: {conflict}")
+    if summary.get("folder"):
+        click.echo(f"\nFiles in {summary['folder']}: tradeoff.json, tradeoff.csv, "
+                   "tradeoff.html")
+
+
+@click.command("tradeoff", epilog="""\b
+Examples:
+  salesflow tradeoff                          the frontier on the sample's plan week
+  salesflow tradeoff --points 8 --json        eight points or more, as JSON
+  salesflow tradeoff --data shop --week 2026-W40 --time-limit 30
+""")
+@click.option("--week", default=None, metavar="YYYY-Www",
+              help="Week to plan (default: as `weekly`).")
+@click.option("--points", type=click.IntRange(min=2, max=30), default=6, show_default=True,
+              help="Least number of points on the frontier (each one purchase solve).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help=TIME_LIMIT_HELP + f" Here: each point's purchase solve (default: "
+                   f"{DEFAULT_POINT_SECONDS:g} s or the config's limit if lower).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for tradeoff.json, tradeoff.csv and tradeoff.html (default: "
+                   "STORE/tradeoff/WEEK).")
+@common_options
+def tradeoff_command(week: str | None, points: int, time_limit: float | None,
+                     out_dir: Path | None, data_dir: Path | None, store: str,
+                     as_json: bool) -> None:
+    """Trace the purchase plan's net cost and fill rate against inventory turnover.
+
+    The turnover target (config.toml [targets] inventory_turnover_per_month) is a limit on the
+    average stock value: projected cost of goods sold / months / target. Each point prices
+    stock value a little more, re-plans, re-checks the plan's rules and costs it by the one
+    accounting (net of the change in stock value, against the company's rule of [baseline]),
+    from today's plan to the target and beyond. Kept: plans breaking no more rules than
+    today's, where turnover and cost rise together (a dominated plan is dropped).
+    The target's point says what it costs ("turnover 4 costs +X %: price breaks given up Y,
+    extra orders Z; fill rate W %"), and targets that cannot be met together are named.
+    """
+    import pandas as pd
+
+    from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.outputs.report_tradeoff import tradeoff_page
+    from salesflow.data.outputs.writers import csv_bytes, json_bytes, write_files_atomically
+    from salesflow.optimizer.accounting import account_of
+    from salesflow.optimizer.limits import SolveLimits
+    from salesflow.optimizer.pipeline import purchase_run
+    from salesflow.optimizer.purchasing.baselines import BaselineRule
+    from salesflow.optimizer.tradeoff import frontier, target_fill_rate
+
+    dataset = load_dataset(data_dir or sample_data_dir())
+    seconds = time_limit if time_limit is not None else \
+        min(DEFAULT_POINT_SECONDS, dataset.config.solver.time_limit_seconds)
+    limits = SolveLimits.from_config(dataset.config, seconds)
+    show = not wants_json() and sys.stderr.isatty()
+
+    def progress(label: str) -> None:
+        if show:
+            click.echo(f"tradeoff: solving at {label} ...", err=True)
+
+    run = purchase_run(dataset, limits, week=week)
+    result = run.result
+    account = account_of(result, BaselineRule.from_config(dataset.config.baseline))
+    traced = frontier(result.problem, limits, account.baseline,
+                      dataset.config.targets.inventory_turnover_per_month, points=points,
+                      today=result.plan, target_fill_rate=target_fill_rate(result.problem),
+                      progress=progress)
+    summary = {"ok": True, "week": run.context.week, **traced.to_dict(),
+               "time_limit_s": seconds}
+    folder = out_dir or Path(store) / "tradeoff" / run.context.week
+    write_files_atomically(folder, {
+        "tradeoff.json": json_bytes(summary),
+        "tradeoff.csv": csv_bytes(pd.DataFrame(summary["points"])),
+        "tradeoff.html": tradeoff_page(summary, f"salesflow turnover trade-off - week "
+                                                f"{run.context.week}").encode("utf-8")})
+    summary["folder"] = str(folder)
+    emit(summary, lambda: _print(summary))

@@ -1,0 +1,327 @@
+"""Targets as decisions: the purchase plan's total cost and fill rate against inventory turnover.
+
+The turnover target is a limit on the average stock value over the horizon: projected cost of
+goods sold (forecast demand at unit cost) ÷ months ÷ target. A limit on a sum over every SKU
+and week couples all suppliers, which the purchase solve decomposes; so it is pursued by its
+price instead (Lagrangian relaxation): stock value held one week costs ``price`` per currency
+unit on top of the holding cost, and every supplier's part is solved as before. Each price
+gives the least-cost plan for the stock it ends up holding: a point of the cost-turnover
+frontier. :func:`pursue_turnover` searches the least price whose plan keeps the limit
+(``hard``), or stops at the configured price (``priced``: stock value above the limit costs
+``turnover_penalty_per_unit_value`` per week); :func:`frontier` traces points from today's
+plan (price 0) to the target and beyond.
+
+Every point is checked on the original problem by the evaluator (its rules re-checked) and
+costed by the one accounting (:mod:`salesflow.optimizer.accounting`), never by the priced
+objective. Up to ``SAFE_PRICE`` a point keeps the safety stock (the model prices a unit-week
+below it at the shortage penalty + the unit cost); a point beyond it is labelled as giving
+the safety stock up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+from salesflow.optimizer.accounting import PolicyFigures, cost_change, policy_figures
+from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.purchasing.plan import PurchasePlan, evaluate_plan
+from salesflow.optimizer.purchasing.problem import PurchaseProblem
+from salesflow.optimizer.purchasing.solve import solve_purchasing
+
+WEEKS_PER_YEAR = 365.0 / 7.0
+DAYS_PER_MONTH = 30.4375
+FIRST_PRICE = 0.002
+"""The first price probed (per currency unit of stock value and week): about the holding
+cost of a 10 %/year holding rate, so that the first step already moves the plan."""
+STEP = 2.5
+SAFE_PRICE = 1.0
+"""Up to this price holding one unit a week costs less than falling below its safety stock
+(the model's price of that: shortage penalty + unit cost, at least the unit cost)."""
+BEYOND = 1.25
+"""The frontier goes on to this multiple of the target's turnover."""
+
+
+def stock_value_limit(problem: PurchaseProblem, target_turnover: float) -> float | None:
+    """Average stock value that meets ``target_turnover`` (per month): projected cost of goods
+    sold over the horizon ÷ months ÷ target (``None`` without demand or target)."""
+    months = problem.weeks * 7 / DAYS_PER_MONTH
+    cogs = float(sum(problem.demand[i].sum() * item.unit_cost
+                     for i, item in enumerate(problem.items)))
+    if target_turnover <= 0 or months <= 0 or cogs <= 0:
+        return None
+    return cogs / months / target_turnover
+
+
+def priced_problem(problem: PurchaseProblem, price: float) -> PurchaseProblem:
+    """``problem`` with stock value priced at ``price`` per currency unit and week on top of
+    the holding cost (the evaluator's holding base is the same positive end-of-week stock)."""
+    if price <= 0:
+        return problem
+    extra = price * WEEKS_PER_YEAR
+    return replace(problem, items=tuple(replace(item, holding_rate=item.holding_rate + extra)
+                                        for item in problem.items))
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """One plan of the frontier, costed on the original problem by the one accounting."""
+
+    price: float
+    plan: PurchasePlan
+    figures: PolicyFigures
+    rules_broken: int
+    label: str = ""
+
+    @property
+    def turnover(self) -> float:
+        return self.figures.turnover_per_month or 0.0
+
+
+def _point(problem: PurchaseProblem, price: float, limits: SolveLimits,
+           label: str = "") -> FrontierPoint:
+    plan = solve_purchasing(priced_problem(problem, price), limits).plan
+    plan = replace(plan, policy=f"turnover price {price:g}" if price else "today's plan")
+    evaluation = evaluate_plan(problem, plan)  # the rules re-checked on the real problem
+    if price > SAFE_PRICE:
+        label = label or "gives up safety stock"
+    return FrontierPoint(price, plan, policy_figures(problem, plan, evaluation),
+                         len(evaluation.violations), label)
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Cost and fill rate against turnover, today's plan first, by increasing turnover."""
+
+    week_start: dt.date
+    horizon_weeks: int
+    target_turnover: float
+    stock_value_limit: float | None
+    baseline: PolicyFigures
+    points: tuple[FrontierPoint, ...]
+    chosen: int  # index of the plan in force (today's plan, or the target's under hard/priced)
+    target_fill_rate: float | None
+
+    @property
+    def target_point(self) -> int | None:
+        """The first point at or beyond the target's turnover (``None``: out of reach)."""
+        for k, point in enumerate(self.points):
+            if point.turnover >= self.target_turnover - 1e-9:
+                return k
+        return None
+
+    def conflicts(self) -> list[str]:
+        """Targets that cannot be met together, and by how much."""
+        out = []
+        k = self.target_point
+        safe = [p for p in self.points if p.price <= SAFE_PRICE]
+        best = max(safe, key=lambda p: p.turnover) if safe else self.points[0]
+        if k is None:
+            out.append(f"turnover {self.target_turnover:g} is out of reach: the highest "
+                       f"reachable turnover is {max(p.turnover for p in self.points):.2f} "
+                       f"({best.turnover:.2f} keeping the safety stock; pack sizes, MOQs and "
+                       "lead times set the least stock a plan can hold)")
+            return out
+        point = self.points[k]
+        if point.price > SAFE_PRICE:
+            out.append(f"turnover {self.target_turnover:g} conflicts with the safety stock: "
+                       f"keeping it, the highest reachable turnover is {best.turnover:.2f}")
+        fill, wanted = point.figures.fill_rate, self.target_fill_rate
+        if fill is not None and wanted is not None and fill < wanted - 1e-9:
+            out.append(f"turnover {self.target_turnover:g} conflicts with the fill-rate "
+                       f"target: fill rate {fill:.2%} at that turnover, "
+                       f"{(wanted - fill) * 100:.2f} points below the {wanted:.2%} wanted")
+        return out
+
+    def sentence(self) -> str:
+        """"turnover 4 costs +X %: price breaks given up Y, extra orders Z; fill rate W %"."""
+        k = self.target_point
+        today = self.points[0]
+        if k is None:
+            return self.conflicts()[0]
+        point = self.points[k]
+        base = today.figures.net_cost
+        change = (point.figures.net_cost - base) / base if base > 0 else 0.0
+        fill = point.figures.fill_rate
+        return (f"turnover {self.target_turnover:g} costs {change:+.2%} against today's plan "
+                f"({point.figures.net_cost - base:+,.2f} net over {self.horizon_weeks} "
+                f"weeks): price breaks given up {price_breaks_given_up(today, point):,.2f}, "
+                f"extra orders {point.figures.supplier_orders - today.figures.supplier_orders:+d}"
+                f"; fill rate {'-' if fill is None else f'{fill:.2%}'}")
+
+    def to_dict(self) -> dict[str, Any]:
+        k = self.target_point
+        today = self.points[0]
+        rows = []
+        for n, point in enumerate(self.points):
+            figures = point.figures.to_dict()
+            change, _ = cost_change(point.figures, self.baseline)
+            versus_today, _ = cost_change(point.figures, today.figures)
+            rows.append({
+                "point": n, "price_per_value_week": point.price,
+                "label": ", ".join(x for x in (
+                    "today's plan" if n == 0 else "", "chosen" if n == self.chosen else "",
+                    "target" if n == k else "", point.label) if x),
+                "turnover_per_month": figures["inventory_turnover_per_month"],
+                "fill_rate": figures["fill_rate"], "net_cost": figures["net_cost"],
+                "cost": figures["cost"], "stock_change": figures["stock_change"],
+                "average_stock_value": figures["average_stock_value"],
+                "supplier_orders": figures["supplier_orders"], "lines": figures["lines"],
+                "change_vs_today": None if versus_today is None else round(versus_today, 4),
+                "change_vs_baseline": None if change is None else round(change, 4),
+                "price_breaks_given_up": round(price_breaks_given_up(today, point), 2),
+                "extra_orders": point.figures.supplier_orders - today.figures.supplier_orders,
+                "rules_broken": point.rules_broken, "feasible": point.rules_broken == 0})
+        return {"week_start": self.week_start.isoformat(), "horizon_weeks": self.horizon_weeks,
+                "target_turnover": self.target_turnover,
+                "stock_value_limit": None if self.stock_value_limit is None
+                else round(self.stock_value_limit, 2),
+                "baseline": self.baseline.policy, "chosen": self.chosen, "target_point": k,
+                "target_fill_rate": self.target_fill_rate, "sentence": self.sentence(),
+                "conflicts": self.conflicts(), "points": rows}
+
+
+def price_breaks_given_up(today: FrontierPoint, point: FrontierPoint) -> float:
+    """What the point's lines would have cost less at today's average price paid per unit of
+    each SKU: the discounts given up by buying smaller lots (0 when none)."""
+    paid: dict[str, tuple[float, float]] = {}
+    for line in today.plan.lines:
+        units, value = paid.get(line.sku, (0.0, 0.0))
+        paid[line.sku] = (units + line.quantity, value + line.line_cost)
+    lost = 0.0
+    for line in point.plan.lines:
+        units, value = paid.get(line.sku, (0.0, 0.0))
+        if units > 0:
+            lost += line.line_cost - line.quantity * value / units
+    return max(lost, 0.0)
+
+
+def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigures,
+             target_turnover: float, *, points: int = 6, today: PurchasePlan | None = None,
+             target_fill_rate: float | None = None, chosen_price: float = 0.0,
+             progress: Any = None) -> Frontier:
+    """Points from today's plan (price 0; ``today`` when already solved) to the target's
+    turnover and ``BEYOND`` it, at least ``points`` of them when the prices can reach that far,
+    each a plan solved within ``limits`` and kept only where its turnover rises (a frontier
+    is monotone) and its cost rises (a dominated plan is dropped), breaking no more rules
+    than today's plan. ``chosen_price`` marks the plan in force."""
+    def tell(label: str) -> None:
+        if progress is not None:
+            progress(label)
+
+    tell("price 0")
+    if today is not None:
+        evaluation = evaluate_plan(problem, today)
+        found = [FrontierPoint(0.0, today, policy_figures(problem, today, evaluation),
+                               len(evaluation.violations))]
+    else:
+        found = [_point(problem, 0.0, limits)]
+    goal = target_turnover * BEYOND
+    price = FIRST_PRICE
+    while max(p.turnover for p in found) < goal and price <= SAFE_PRICE * STEP ** 2:
+        tell(f"price {price:g}")
+        found.append(_point(problem, price, limits))
+        price *= STEP
+    # fill the widest turnover gaps until there are enough points
+    tries = 0
+    allowed = found[0].rules_broken
+    while len(_efficient(found, allowed)) < points and tries < 2 * points:
+        tries += 1
+        ordered = sorted([p for p in found if p.rules_broken <= allowed],
+                         key=lambda p: p.price)
+        gaps = [(ordered[k + 1].turnover - ordered[k].turnover, k)
+                for k in range(len(ordered) - 1)]
+        if not gaps:
+            break
+        _, k = max(gaps)
+        low, high = ordered[k].price, ordered[k + 1].price
+        middle = (low * high) ** 0.5 if low > 0 else high / STEP
+        tell(f"price {middle:g}")
+        found.append(_point(problem, middle, limits))
+    kept = _efficient(found, allowed)
+    chosen = min(range(len(kept)), key=lambda n: abs(kept[n].price - chosen_price))
+    return Frontier(problem.week_start, problem.weeks, target_turnover,
+                    stock_value_limit(problem, target_turnover), baseline, tuple(kept),
+                    chosen, target_fill_rate)
+
+
+def _efficient(found: list[FrontierPoint], allowed: int) -> list[FrontierPoint]:
+    """The frontier of ``found``: plans breaking no more rules than ``allowed`` (today's
+    plan's count), by increasing turnover, each costing more than every one before it (a plan
+    costing as much or more than one of higher turnover is dominated and dropped). Today's
+    plan stays first."""
+    today, rest = found[0], [p for p in found[1:] if p.rules_broken <= allowed]
+    kept: list[FrontierPoint] = []
+    for point in sorted(rest, key=lambda p: -p.turnover):
+        if point.turnover <= today.turnover + 1e-6:
+            continue
+        if not kept or point.figures.net_cost < kept[-1].figures.net_cost - 1e-6:
+            if kept and point.turnover >= kept[-1].turnover - 1e-6:
+                continue
+            kept.append(point)
+    return [today, *reversed(kept)]
+
+
+@dataclass(frozen=True)
+class TurnoverDecision:
+    """The plan pursued under ``[targets] turnover_mode``: its price and what it reached."""
+
+    mode: str
+    price: float
+    limit: float | None
+    plan: PurchasePlan
+    reached: bool
+    note: str
+
+
+def pursue_turnover(problem: PurchaseProblem, limits: SolveLimits, target_turnover: float,
+                    mode: str, penalty: float, today: PurchasePlan,
+                    rounds: int = 6) -> TurnoverDecision:
+    """The plan that keeps the average stock value within :func:`stock_value_limit`.
+
+    ``hard``: the least price (by bisection over ``rounds`` solves, up to ``SAFE_PRICE``)
+    whose plan keeps the limit; if none does, the plan at ``SAFE_PRICE`` and ``reached`` false.
+    ``priced``: stock value above the limit costs ``penalty`` per currency unit and week, so
+    no price above ``penalty`` is worth paying: the least price up to it that keeps the limit.
+    ``report`` (or no limit, or ``today`` within it): ``today``.
+    """
+    limit = stock_value_limit(problem, target_turnover)
+
+    def value(plan: PurchasePlan) -> float:
+        return policy_figures(problem, plan).average_stock_value
+
+    if mode == "report" or limit is None or value(today) <= limit + 1e-6:
+        return TurnoverDecision(mode, 0.0, limit, today, limit is None or
+                                value(today) <= limit + 1e-6, "")
+    ceiling = SAFE_PRICE if mode == "hard" else min(penalty, SAFE_PRICE)
+
+    def solve(price: float) -> PurchasePlan:
+        plan = solve_purchasing(priced_problem(problem, price), limits).plan
+        return replace(plan, policy=today.policy)
+
+    top = solve(ceiling)
+    if value(top) > limit + 1e-6:
+        return TurnoverDecision(mode, ceiling, limit, top, False,
+                                f"average stock value {value(top):,.2f} at the "
+                                f"{'highest' if mode == 'hard' else 'configured'} price "
+                                f"{ceiling:g}, above the limit {limit:,.2f}")
+    low, high, best = 0.0, ceiling, top
+    for _ in range(rounds):
+        middle = (low * high) ** 0.5 if low > 0 else high / 8
+        plan = solve(middle)
+        if value(plan) <= limit + 1e-6:
+            high, best = middle, plan
+        else:
+            low = middle
+    return TurnoverDecision(mode, high, limit, best, True,
+                            f"stock value priced at {high:g} per unit of value and week")
+
+
+def target_fill_rate(problem: PurchaseProblem) -> float | None:
+    """The demand-weighted service level of the SKUs (``None`` without demand)."""
+    demand = problem.demand.sum(axis=1) if problem.weeks else None
+    if demand is None or demand.sum() <= 0:
+        return None
+    levels = [item.service_level for item in problem.items]
+    return float(sum(level * d for level, d in zip(levels, demand, strict=True)) / demand.sum())
