@@ -33,6 +33,7 @@ def _headline(kpis: dict[str, Any]) -> dict[str, Any]:
         "labour_cost": kpis["staffing"].get("labour_cost"),
         "targets_met": sum(1 for t in kpis["targets"] if t["met"]),
         "targets": len(kpis["targets"]),
+        **({"what_if": kpis["what_if"]["label"]} if kpis.get("what_if") else {}),
     }
 
 
@@ -94,7 +95,9 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
                   f"{routes['cost']['total']:,.2f}"
                   + (f"; {routes['without_coordinates']} stops without coordinates unserved"
                      if routes.get("without_coordinates") else ""))
-    lines = [
+    what_if = kpis.get("what_if")
+    lines = [f"  WHAT-IF     {what_if['label']}: {what_if['sentence']}"] if what_if else []
+    lines += [
         f"  forecast    {kpis['forecast']['skus']} SKUs x {kpis['forecast']['horizon_weeks']} "
         f"weeks, {kpis['forecast']['units_plan_week']:,} units and "
         f"{kpis['forecast']['orders_plan_week']:,} orders in the plan week",
@@ -105,6 +108,9 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
         staff_line,
         route_line,
     ]
+    advice = staff.get("cycle_target")
+    if advice:
+        lines.append(f"  cycle       {advice['sentence']}")
     assumed = kpis.get("assumed")
     if assumed:
         lines.append(f"  assumed     {assumed['values']:,} values assumed (see assumptions.csv)")
@@ -134,6 +140,8 @@ Examples:
   salesflow weekly --data shop --week 2026-W40
   salesflow weekly --time-limit 5            every solver call within 5 s
   salesflow weekly --json | jq .plan.id
+  salesflow weekly --meet-targets            also a what-if plan with the staff the
+                                             one-day order cycle needs
 """)
 @click.option("--week", default=None, metavar="YYYY-Www",
               help="Week to plan (ISO week); only sales before its Monday are used. "
@@ -141,9 +149,12 @@ Examples:
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help=TIME_LIMIT_HELP + " Here: the purchase solve, the roster solve and each "
                    "routing day.")
+@click.option("--meet-targets", is_flag=True,
+              help="Also store a what-if plan: the same plan with the shifts the order-cycle "
+                   "target needs added to the roster (labelled what-if in plans list).")
 @common_options
-def weekly_command(week: str | None, time_limit: float | None, data_dir: Path | None,
-                   store: str, as_json: bool) -> None:
+def weekly_command(week: str | None, time_limit: float | None, meet_targets: bool,
+                   data_dir: Path | None, store: str, as_json: bool) -> None:
     """Run the weekly cycle (forecast, purchasing, staffing, routing) and store the plan.
 
     Writes forecast.csv, purchase_orders.csv, routes.csv, roster.csv, kpis.json and
@@ -151,7 +162,13 @@ def weekly_command(week: str | None, time_limit: float | None, data_dir: Path | 
     at once: a failed or interrupted run stores nothing. A stage whose tables are absent is
     skipped with its reason (staffing without employees and shifts, routing without
     customers with coordinates, depots and vehicles); its file then has a header only.
+
+    With --meet-targets a second plan is stored beside it: the same forecast, purchases and
+    routes, the roster with the least-cost added shifts that bring the order cycle to its
+    target (today's staff with room in their contracts, or extra people), KPIs recomputed.
     """
+    from dataclasses import replace
+
     from salesflow.data.dataset import load_dataset, sample_data_dir, with_applied_orders
     from salesflow.data.dataset.assumptions import (
         ASSUMPTIONS_FILE,
@@ -164,7 +181,7 @@ def weekly_command(week: str | None, time_limit: float | None, data_dir: Path | 
     from salesflow.optimizer.context import PlanningContext
     from salesflow.optimizer.limits import SolveLimits
     from salesflow.optimizer.report_data import report_data
-    from salesflow.optimizer.weekly import run_weekly
+    from salesflow.optimizer.weekly import meet_targets_plan, run_weekly
 
     dataset = load_dataset(data_dir or sample_data_dir())
     assumptions = read_assumptions(dataset.root)
@@ -174,26 +191,44 @@ def weekly_command(week: str | None, time_limit: float | None, data_dir: Path | 
     dataset = with_applied_orders(dataset, plan_store.applied_orders(), context.week_start)
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
         plan = run_weekly(dataset, context, progress=progress)
-    kpis = dict(plan.kpis)
-    files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
-    if assumptions is not None:
-        kpis["assumed"] = assumption_counts(assumptions)
-        files[ASSUMPTIONS_FILE] = csv_bytes(assumptions)
-    files["kpis.json"] = json_bytes(kpis)
-    files["report.html"] = render_report(
-        report_data(dataset, plan, assumptions=assumptions)).encode("utf-8")
-    record = plan_store.save_plan(
-        week=plan.week, fingerprint=dataset.fingerprint, config=dataset.config.to_dict(),
-        summary=_headline(kpis), data_dir=str(dataset.root.resolve()), files=files)
+    def store_plan(plan: Any) -> tuple[Any, dict[str, Any]]:
+        kpis = dict(plan.kpis)
+        files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
+        if assumptions is not None:
+            kpis["assumed"] = assumption_counts(assumptions)
+            files[ASSUMPTIONS_FILE] = csv_bytes(assumptions)
+        files["kpis.json"] = json_bytes(kpis)
+        report = report_data(dataset, plan, assumptions=assumptions)
+        what_if = kpis.get("what_if")
+        report = replace(report, cycle_target=what_if or kpis["staffing"].get("cycle_target"),
+                         title=report.title + (f" ({what_if['label']})" if what_if else ""))
+        files["report.html"] = render_report(report).encode("utf-8")
+        record = plan_store.save_plan(
+            week=plan.week, fingerprint=dataset.fingerprint, config=dataset.config.to_dict(),
+            summary=_headline(kpis), data_dir=str(dataset.root.resolve()), files=files)
+        return record, kpis
+
+    record, kpis = store_plan(plan)
     folder = plan_store.plan_path(record.id)
+    whatif_plan = meet_targets_plan(dataset, context, plan) if meet_targets else None
+    whatif = store_plan(whatif_plan) if whatif_plan is not None else None
 
     def human() -> None:
         click.echo(f"Plan {record.id} for {plan.week} (week of {plan.week_start}) stored; "
                    f"files in {folder}")
         click.echo("\n".join(_kpi_lines(kpis)))
+        if whatif is not None:
+            click.echo(f"What-if plan {whatif[0].id} stored beside it; files in "
+                       f"{plan_store.plan_path(whatif[0].id)}")
+            click.echo("\n".join(_kpi_lines(whatif[1])))
+        elif meet_targets:
+            click.echo("No what-if plan: no shifts to add (see the cycle line above).")
 
     emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
-          "skipped": plan.skipped, "assumed": kpis.get("assumed"), "kpis": kpis}, human)
+          "skipped": plan.skipped, "assumed": kpis.get("assumed"), "kpis": kpis,
+          "what_if": None if whatif is None else {
+              "plan": whatif[0].to_dict(), "folder": str(plan_store.plan_path(whatif[0].id)),
+              "kpis": whatif[1]}}, human)
 
 
 @click.group("plans", epilog="""\b
@@ -232,7 +267,8 @@ def plans_list(data_dir: Path | None, store: str, as_json: bool) -> None:
             click.echo(f"{r.id:>4}  {r.week:<8}  {r.created_at:<20}  {r.status:<10}  "
                        f"{_or_dash(s.get('purchase_lines_this_week', '')):>5}  "
                        f"{_or_dash(s.get('route_km', '')):>9}  "
-                       f"{s.get('targets_met', '?')}/{s.get('targets', '?')} met")
+                       f"{s.get('targets_met', '?')}/{s.get('targets', '?')} met"
+                       + (f"  [{s['what_if']}]" if s.get("what_if") else ""))
 
     emit({"ok": True, "store": store,
           "plans": [dict(r.to_dict(), folder=str(plan_store.plan_path(r.id))) for r in records]},
