@@ -11,6 +11,7 @@ import pandas as pd
 from salesflow.data.dataset import Dataset
 from salesflow.data.dataset.assumptions import assumption_groups
 from salesflow.data.outputs.report import ReportData
+from salesflow.data.outputs.report_tradeoff import PROCUREMENT_PARTS
 from salesflow.forecasting.series import weekly_demand
 
 if TYPE_CHECKING:
@@ -99,6 +100,15 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, 
     history = history[history["ds"] >= cutoff]
     forecast = demand[demand["unique_id"].isin(wanted)]
     week_costs = kpis.get("week_costs", {})
+    account = kpis.get("purchasing", {}).get("account")
+    procurement = None
+    if account:  # one horizon: the procurement account's parts, not the plan week's
+        procurement = {**account, "week_costs": {
+            name: {"transport": parts.get("transport"), "labour": parts.get("labour")}
+            for name, parts in week_costs.items()}}
+        week_costs = {"plan": {p: account["plan"][p] for p in PROCUREMENT_PARTS},
+                      f"company's rule ({account['baseline_rule']})":
+                          {p: account["baseline"][p] for p in PROCUREMENT_PARTS}}
     targets = [{"kpi": t["kpi"], "baseline": t.get("baseline"), "plan": t.get("value"),
                 "target": t.get("target"), "met": t.get("met"), "status": t.get("status"),
                 "note": t.get("note", "")}
@@ -123,4 +133,5 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, 
         skipped=dict(plan.skipped),
         assumed=None if assumptions is None else assumption_groups(assumptions),
         assumed_values=0 if assumptions is None else len(assumptions),
+        procurement=procurement,
     )
