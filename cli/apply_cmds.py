@@ -43,7 +43,8 @@ def _week_lines(plan_id: int, week: str, purchase_csv: bytes) -> list[Mapping[st
 
 @click.command("apply", epilog="""\b
 Examples:
-  salesflow apply 3                make plan 3 the plan in force
+  salesflow apply 3                make plan 3 the plan in force, issue its orders
+  salesflow apply 5                after a re-plan: issue only new lines and amendments
   salesflow apply 2 --force        go back to an older plan over a newer applied one
 """)
 @click.argument("plan_id", type=int, metavar="ID")
@@ -51,16 +52,18 @@ Examples:
 @store_option
 @json_option
 def apply_command(plan_id: int, force: bool, store: str, as_json: bool) -> None:
-    """Make a stored plan the one in force.
+    """Make a stored plan the one in force and issue its purchase orders.
 
-    Its purchase orders of the plan week become open orders that the next `salesflow weekly`
-    with this store sees, and are exported for the ERP together with the routes and the
-    roster (into the store's exports/<ID>/ folder). The plan applied before becomes
-    superseded. Applying an applied plan changes nothing.
+    Its purchase lines of the plan week are issued as purchase orders with ids and status
+    (`salesflow orders list`); the next `salesflow weekly` with this store nets every open
+    one placed before its week. Re-applying the week after a re-plan issues only the
+    difference against the orders already issued for the week: new lines, and changed
+    quantities as amendments of the original orders; issued orders are never cancelled by
+    an apply. The export folder (the store's exports/<ID>/) gets purchase_orders_erp.csv with
+    only the lines to send (action new or amend), the routes and the roster. The plan applied
+    before becomes superseded. Applying an applied plan changes nothing. Two applies at once
+    on one store: one wins, the other stops with exit 2 and changes nothing.
     """
-    import pandas as pd
-
-    from salesflow.data.outputs.writers import csv_bytes
     from salesflow.data.store.plan_store import PlanStore
 
     plan_store = PlanStore(store)
@@ -69,17 +72,12 @@ def apply_command(plan_id: int, force: bool, store: str, as_json: bool) -> None:
     if "purchase_orders.csv" not in names:
         raise UserError(f"plan {plan_id} has no purchase_orders.csv; it cannot be applied")
     lines = _week_lines(plan_id, record.week, plan_store.read_file(plan_id, "purchase_orders.csv"))
-    exports = {"purchase_orders_erp.csv": csv_bytes(pd.DataFrame(
-        lines, columns=["po_id", "supplier_id", "sku", "quantity", "unit_price", "order_date",
-                        "arrival_date"]))}
-    for name in sorted(names):
-        if name.startswith(("routes.", "roster.")):
-            exports[name] = plan_store.read_file(plan_id, name)
+    exports = {name: plan_store.read_file(plan_id, name) for name in sorted(names)
+               if name.startswith(("routes.", "roster."))}
     outcome = plan_store.apply_plan(plan_id, orders=lines, exports=exports, force=force)
-    suppliers = len({line["po_id"] for line in lines})
-    if outcome.changed:
-        text = (f"Plan {plan_id} ({record.week}) applied: {len(lines)} purchase lines in "
-                f"{suppliers} supplier orders are open orders now; exports in "
+    issued = outcome.issued
+    if outcome.changed and issued is not None:
+        text = (f"Plan {plan_id} ({record.week}) applied: {issued.sentence()}; exports in "
                 f"{outcome.export_dir}.")
         if outcome.superseded:
             text += f"\nSuperseded: plan {', '.join(map(str, outcome.superseded))}."
@@ -87,6 +85,7 @@ def apply_command(plan_id: int, force: bool, store: str, as_json: bool) -> None:
         text = f"Plan {plan_id} is already applied; nothing changed."
     emit({"ok": True, "changed": outcome.changed, "plan": outcome.plan.to_dict(),
           "superseded": list(outcome.superseded), "orders": len(lines),
+          "issued": issued.counts() if issued is not None else None,
           "export_dir": str(outcome.export_dir)}, text)
 
 

@@ -188,7 +188,8 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     plan_store = PlanStore(store)
     context = PlanningContext.build(dataset, week,
                                     limits=SolveLimits.from_config(dataset.config, time_limit))
-    dataset = with_applied_orders(dataset, plan_store.applied_orders(), context.week_start)
+    dataset = with_applied_orders(
+        dataset, plan_store.orders_for_planning(context.week_start), context.week_start)
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
         plan = run_weekly(dataset, context, progress=progress)
     def store_plan(plan: Any) -> tuple[Any, dict[str, Any]]:

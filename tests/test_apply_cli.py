@@ -20,28 +20,38 @@ def _plan(run_cli: Callable[..., object], data: Path, store: Path, *extra: str) 
     return json.loads(result.stdout)["plan"]["id"]
 
 
-def test_apply_places_the_week_orders_and_the_next_run_sees_them(
+def test_apply_issues_the_week_orders_and_a_reapply_only_the_difference(
         tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
     store = tmp_path / "store"
     first = _plan(run_cli, tiny_dir, store)
     applied = json.loads(run_cli("apply", str(first), "--store", store, "--json").stdout)
     assert applied["changed"] is True and applied["orders"] > 0
+    assert applied["issued"] == {"new": applied["orders"], "amended": 0, "unchanged": 0,
+                                 "not_in_plan": 0}
     export_dir = Path(applied["export_dir"])
     erp = pd.read_csv(export_dir / "purchase_orders_erp.csv")
-    assert len(erp) == applied["orders"]
+    assert len(erp) == applied["orders"] and set(erp["action"]) == {"new"}
     assert erp["po_id"].str.startswith(f"SF{first}-").all()
     assert {"roster.csv", "routes.csv"} <= {p.name for p in export_dir.iterdir()}
+    issued = PlanStore(store).list_orders()
+    assert sorted(o.id for o in issued) == sorted(erp["order_id"])
+    assert {o.status for o in issued} == {"open"}
 
     again = run_cli("apply", str(first), "--store", store)
     assert again.exit_code == 0 and "already applied; nothing changed" in again.stdout
 
-    # The same week planned again now sees the applied orders as open orders, so the
-    # first week's purchase lines are not ordered twice.
+    # The same week planned again does not net its own week's orders (placed in the week):
+    # it recommends the same lines, and applying it issues nothing new.
     second = _plan(run_cli, tiny_dir, store)
-    folder = PlanStore(store).plan_path(second)
-    lines = pd.read_csv(folder / "purchase_orders.csv")
+    lines = pd.read_csv(PlanStore(store).plan_path(second) / "purchase_orders.csv")
     week_lines = lines[pd.to_datetime(lines["order_date"]) < pd.Timestamp("2026-11-30")]
-    assert week_lines["quantity"].sum() < erp["quantity"].sum()
+    assert week_lines["quantity"].sum() == pytest.approx(erp["quantity"].sum())
+    result = run_cli("apply", str(second), "--store", store)
+    assert result.exit_code == 0, result.output
+    assert f"issued 0 new lines, amended 0, {len(erp)} unchanged" in result.stdout
+    second_erp = pd.read_csv(PlanStore(store).export_path(second) / "purchase_orders_erp.csv")
+    assert second_erp.empty and list(second_erp.columns) == list(erp.columns)
+    assert len(PlanStore(store).list_orders()) == len(issued)
 
 
 def test_apply_older_over_newer_needs_force(tiny_dir: Path, tmp_path: Path,
@@ -114,7 +124,7 @@ def test_export_formats(tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., o
     assert missing.exit_code == 2 and "no roster as gpx" in missing.stderr
 
 
-def test_weekly_failure_after_apply_keeps_applied_orders(
+def test_weekly_failure_after_apply_keeps_the_issued_orders(
         tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object],
         monkeypatch: pytest.MonkeyPatch) -> None:
     store = tmp_path / "store"

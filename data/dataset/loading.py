@@ -296,22 +296,27 @@ def load_dataset(folder: str | Path) -> Dataset:
 
 def with_applied_orders(dataset: Dataset, orders: list[dict[str, object]],
                         week_start: dt.date) -> Dataset:
-    """``dataset`` with the purchase lines of applied plans added to its open orders.
+    """``dataset`` with the store's open purchase orders added to its open orders.
 
-    Only lines arriving on or after ``week_start`` count (earlier ones are received and belong
-    in ``inventory``), only for SKUs of the dataset, and a ``po_id``/``sku`` the dataset's
-    ``open_orders`` already holds (an ERP import) is not added twice. The fingerprint stays the
-    one of the dataset's files.
+    ``orders`` are the open orders a plan for the week from ``week_start`` nets (the store
+    hands only those placed before it, with their open quantity). The dataset's
+    ``open_orders`` (the ERP's list) wins for the lines it lists: a store order whose
+    ``po_id`` and ``sku`` it holds is left out, whatever the quantities. Orders placed on or
+    after ``week_start`` are left out here too, and so are SKUs the dataset does not have.
+    An open order due before ``week_start`` still counts (the purchase plan expects it at
+    once) until it is marked received or cancelled. The fingerprint stays the one of the
+    dataset's files.
     """
     if not orders:
         return dataset
     current = dataset["open_orders"]
     have = set(zip(current["po_id"].astype(str), current["sku"].astype(str), strict=True))
     skus = set(dataset.skus["sku"])
-    start = pd.Timestamp(week_start)
+    start = week_start.isoformat()
     rows = [o for o in orders
-            if pd.Timestamp(str(o["arrival_date"])) >= start and str(o["sku"]) in skus
-            and (str(o["po_id"]), str(o["sku"])) not in have]
+            if str(o.get("order_date", ""))[:10] < start and str(o["sku"]) in skus
+            and (str(o["po_id"]), str(o["sku"])) not in have
+            and float(o["quantity"]) > 0]  # type: ignore[arg-type]
     if not rows:
         return dataset
     extra = pd.DataFrame({

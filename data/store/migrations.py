@@ -17,19 +17,67 @@ from sqlalchemy.engine import Connection
 
 from salesflow.data.errors import StoreError
 from salesflow.data.store.checks import utc_text
-from salesflow.data.store.schema import applied_orders_table, meta_table, metadata
+from salesflow.data.store.schema import (
+    meta_table,
+    metadata,
+    order_events_table,
+    purchase_orders_table,
+)
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
-"""Version of the database schema this code writes and reads (2: applied purchase orders)."""
+SCHEMA_VERSION = 3
+"""Version of the database schema this code writes and reads (2: applied purchase orders;
+3: purchase orders with their own ids, status and history)."""
+
+MIGRATED_BY = "salesflow migration"
+"""Who the ``migrated`` events of schema 3's step name."""
+
+_legacy = sa.MetaData()
+_applied_orders_v2 = sa.Table(
+    "applied_orders",
+    _legacy,
+    sa.Column("plan_id", sa.Integer, nullable=False),
+    sa.Column("week", sa.Text, nullable=False),
+    sa.Column("po_id", sa.Text, nullable=False),
+    sa.Column("supplier_id", sa.Text, nullable=False),
+    sa.Column("sku", sa.Text, nullable=False),
+    sa.Column("quantity", sa.Float, nullable=False),
+    sa.Column("order_date", sa.Text, nullable=False),
+    sa.Column("arrival_date", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("po_id", "sku"),
+)
+"""Schema 2's table of applied purchase lines (replaced by ``purchase_orders`` in 3)."""
 
 
 def _migrate_to_2(conn: Connection) -> None:
-    applied_orders_table.create(conn)
+    _applied_orders_v2.create(conn)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2}
+def _migrate_to_3(conn: Connection) -> None:
+    """Purchase orders with ids and status; every applied line of schema 2 becomes open."""
+    purchase_orders_table.create(conn)
+    order_events_table.create(conn)
+    now = utc_text(None)
+    old = conn.execute(sa.select(_applied_orders_v2).order_by(
+        _applied_orders_v2.c.order_date, _applied_orders_v2.c.po_id,
+        _applied_orders_v2.c.sku)).all()
+    for row in old:
+        key = conn.execute(sa.insert(purchase_orders_table).values(
+            po_id=row.po_id, supplier_id=row.supplier_id, sku=row.sku, week=row.week,
+            plan_id=row.plan_id, quantity=row.quantity, unit_price=None,
+            order_date=row.order_date, arrival_date=row.arrival_date, status="open",
+            received_quantity=0.0, cancelled_quantity=0.0, issued_at=now,
+            issued_by=MIGRATED_BY, updated_at=now, updated_by=MIGRATED_BY,
+        )).inserted_primary_key
+        assert key is not None
+        conn.execute(sa.insert(order_events_table).values(
+            order_id=key[0], kind="migrated", plan_id=row.plan_id, quantity=row.quantity,
+            previous_quantity=None, at=now, by=MIGRATED_BY))
+    conn.execute(sa.text("DROP TABLE applied_orders"))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2, 3: _migrate_to_3}
 """``MIGRATIONS[n]`` upgrades a store at schema ``n - 1`` to schema ``n`` (inside a transaction)."""
 
 

@@ -25,7 +25,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from salesflow.data.atomic import remove_path, staged_folder
 from salesflow.data.errors import PlanNotFoundError, StoreError, UserError
-from salesflow.data.store import apply
+from salesflow.data.store import apply, orders
 from salesflow.data.store.apply import ORDER_FIELDS
 from salesflow.data.store.checks import (
     check_file_name,
@@ -167,9 +167,23 @@ class PlanStore:
             raise UserError(f"plan {plan_id} has no file {name!r} (its files: {names})")
         return bytes(rows[0].content)
 
-    def applied_orders(self) -> list[dict[str, Any]]:
-        """Every purchase order line of applied plans, by arrival date, po_id and SKU."""
-        return apply.applied_orders(self._database)
+    def orders_for_planning(self, week_start: date) -> list[dict[str, Any]]:
+        """The open purchase orders a plan for the week from ``week_start`` nets (placed
+        before it; see :mod:`salesflow.data.store.orders`)."""
+        return orders.orders_for_planning(self._database, week_start)
+
+    def list_orders(self, status: str | None = None) -> list[orders.PurchaseOrder]:
+        """The issued purchase orders (``status``: only those)."""
+        return orders.list_orders(self._database, status)
+
+    def cancel_order(self, order_id: int) -> orders.PurchaseOrder:
+        """Cancel what is open of purchase order ``order_id`` (see :func:`orders.cancel_order`)."""
+        return orders.cancel_order(self._database, order_id)
+
+    def receive_order(self, order_id: int, quantity: float | None = None
+                      ) -> orders.PurchaseOrder:
+        """Record purchase order ``order_id`` as received (see :func:`orders.receive_order`)."""
+        return orders.receive_order(self._database, order_id, quantity)
 
     # ------------------------------------------------------------------ writing
     def save_plan(
@@ -284,14 +298,17 @@ class PlanStore:
 
     def apply_plan(self, plan_id: int, *, orders: list[Mapping[str, Any]],
                    exports: Mapping[str, bytes], force: bool = False,
-                   now: datetime | None = None) -> ApplyOutcome:
+                   now: datetime | None = None) -> apply.AppliedPlan:
         """Make plan ``plan_id`` the one in force, atomically and idempotently.
 
-        Its purchase order lines (``orders``: dicts with :data:`ORDER_FIELDS`) become the
-        applied orders of its week, replacing those of any other plan for the same week; the
-        plan applied before becomes ``superseded``; ``exports`` are written to
-        :meth:`export_path`. Applying an applied plan changes nothing. Applying a plan older
-        (earlier week, or same week and created earlier) than the applied one needs ``force``.
+        Its purchase order lines of its week (``orders``: dicts with :data:`ORDER_FIELDS`)
+        are issued as purchase orders: only the difference against the orders already issued
+        for the week (:mod:`salesflow.data.store.orders`); the plan applied before becomes
+        ``superseded``; ``exports`` plus the lines to send (``purchase_orders_erp.csv``) are
+        written to :meth:`export_path`. Applying an applied plan changes nothing. Applying a
+        plan older (earlier week, or same week and created earlier) than the applied one
+        needs ``force``. A concurrent apply or order change makes this one fail with
+        :class:`~salesflow.data.store.apply.ApplyConflictError`.
 
         Raises
         ------
@@ -304,10 +321,11 @@ class PlanStore:
         """
         plan = self.get_plan(plan_id)
         if plan.status == "applied":
-            return ApplyOutcome(plan, False, (), self.export_path(plan_id))
+            return apply.AppliedPlan(plan, False, (), self.export_path(plan_id))
         return apply.apply_plan(
             self._database, plan, export_dir=self.export_path(plan_id), orders=orders,
             exports=exports, force=force, now=now, after_rename=self._after_rename,
+            seen=apply.store_state(self._database, plan),
         )
 
     def restore_files(self, plan_id: int) -> Path:
