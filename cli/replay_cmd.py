@@ -47,6 +47,13 @@ def replay_command(first: str, last: str, time_limit: float | None,
     from salesflow.data.dataset.config import parse_iso_week
     from salesflow.data.errors import InvalidInputError, Problem
     from salesflow.optimizer.replay import run_replay
+    from salesflow.optimizer.replay_baseline import change as replay_change
+    from salesflow.optimizer.replay_baseline import (
+        company_outcome,
+        company_rule,
+        policy_name,
+        with_company_rule,
+    )
     from salesflow.optimizer.replay_policies import replay_policies
 
     weeks = []
@@ -56,7 +63,7 @@ def replay_command(first: str, last: str, time_limit: float | None,
         except ValueError as exc:
             raise InvalidInputError([Problem(option, None, None, text, str(exc))]) from None
     dataset = load_dataset(data_dir or sample_data_dir())
-    policies = replay_policies(dataset, time_limit)
+    policies = with_company_rule(dataset, replay_policies(dataset, time_limit))
     show = not wants_json() and sys.stderr.isatty()
     if show:
         from rich.console import Console
@@ -81,21 +88,24 @@ def replay_command(first: str, last: str, time_limit: float | None,
                                 workers=dataset.config.solver.workers,
                                 seed=dataset.config.planning.seed)
     best = result.best_baseline()
+    company = company_outcome(dataset, result)
+    rule = policy_name(company_rule(dataset))
     rows = [o.to_dict() for o in result.outcomes]
     for row, outcome in zip(rows, result.outcomes, strict=True):
-        row["vs_best_baseline"] = (None if best is None or best.procurement_cost == 0
-                                   else round(outcome.procurement_cost / best.procurement_cost
-                                              - 1, 4))
+        versus = None if company is None else replay_change(outcome, company)
+        row["vs_baseline"] = None if versus is None else round(versus, 4)
+        cheapest = None if best is None else replay_change(outcome, best)
+        row["vs_best_baseline"] = None if cheapest is None else round(cheapest, 4)
 
     def human() -> None:
         click.echo(f"Replay of {result.weeks} weeks from {first} to {last} "
                    f"({len(dataset.skus)} SKUs, actual demand):")
         click.echo("| policy | purchase | ordering | holding | shortage | stock change | cost "
-                   "| vs best baseline | fill rate | turnover/month | peak m3 | weeks over "
+                   f"| vs baseline ({rule}) | fill rate | turnover/month | peak m3 | weeks over "
                    "capacity |")
         click.echo("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for row in rows:
-            versus = "" if row["vs_best_baseline"] is None else f"{row['vs_best_baseline']:+.1%}"
+            versus = "" if row["vs_baseline"] is None else f"{row['vs_baseline']:+.2%}"
             turnover = row["inventory_turnover_per_month"]
             click.echo(f"| {row['policy']} | {row['purchase']:,.0f} | {row['ordering']:,.0f} | "
                        f"{row['holding']:,.0f} | {row['shortage']:,.0f} | "
@@ -103,16 +113,19 @@ def replay_command(first: str, last: str, time_limit: float | None,
                        f"{versus} | {row['fill_rate']:.1%} | "
                        f"{'n/a' if turnover is None else f'{turnover:.2f}'} | "
                        f"{row['peak_stock_m3']:,.1f} | {row['weeks_over_capacity']} |")
-        if best is not None:
-            click.echo(f"Best baseline: {best.policy} (the cheapest whose stock always fit the "
-                       "warehouse, if any did). Costs are net of the change in stock value.")
+        click.echo(f"Baseline: the company's rule {rule} (config.toml [baseline]) in every "
+                   "week. Costs are net of the change in stock value.")
+        if best is not None and best.policy != rule:
+            click.echo(f"Cheapest rule over these weeks: {best.policy} (whose stock always fit "
+                       "the warehouse, if any did), shown for reference.")
         if bound is not None:
-            versus = "" if best is None or best.procurement_cost == 0 else \
-                f" ({bound.bound / best.procurement_cost - 1:+.1%} vs the best baseline)"
+            versus = "" if company is None or company.procurement_cost == 0 else \
+                f" ({bound.bound / company.procurement_cost - 1:+.1%} vs the baseline)"
             click.echo(f"Perfect-foresight bound: no policy costs less than "
                        f"{bound.bound:,.0f}{versus}; {bound.optimal_parts} of {bound.parts} "
                        f"suppliers solved to proof in {bound.runtime:.0f} s.")
 
     emit({"ok": True, "from": first, "to": last, "weeks": result.weeks,
+          "baseline": rule,
           "best_baseline": None if best is None else best.policy, "policies": rows,
           "foresight_bound": None if bound is None else bound.to_dict()}, human)
