@@ -16,12 +16,12 @@ from salesflow.cli.common import SalesflowGroup
 from salesflow.cli.dataset_cmds import init_command, validate_command
 from salesflow.cli.forecast_cmd import forecast_command
 from salesflow.cli.import_cmd import import_command
+from salesflow.cli.orders_cmd import orders_group
 from salesflow.cli.plan_cmds import plans_group, weekly_command
 from salesflow.cli.purchase_cmd import purchase_command
 from salesflow.cli.replay_cmd import replay_command
 from salesflow.cli.routes_cmd import routes_command
 from salesflow.cli.staff_cmd import staff_command
-from salesflow.cli.store_cmd import store_group
 from salesflow.cli.template_cmd import template_command
 from salesflow.cli.tradeoff_cmd import tradeoff_command
 
@@ -53,6 +53,7 @@ cli.add_command(plans_group)
 cli.add_command(replay_command)
 cli.add_command(apply_command)
 cli.add_command(export_command)
+cli.add_command(orders_group)
 cli.add_command(bench_group)
 cli.add_command(routes_command)
 cli.add_command(staff_command)
@@ -60,7 +61,6 @@ cli.add_command(purchase_command)
 cli.add_command(template_command)
 cli.add_command(import_command)
 cli.add_command(tradeoff_command)
-cli.add_command(store_group)
 
 
 def main() -> None:
