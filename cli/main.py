@@ -22,6 +22,7 @@ from salesflow.cli.purchase_cmd import purchase_command
 from salesflow.cli.replay_cmd import replay_command
 from salesflow.cli.routes_cmd import routes_command
 from salesflow.cli.staff_cmd import staff_command
+from salesflow.cli.store_cmd import store_group
 from salesflow.cli.template_cmd import template_command
 from salesflow.cli.tradeoff_cmd import tradeoff_command
 
@@ -61,6 +62,7 @@ cli.add_command(purchase_command)
 cli.add_command(template_command)
 cli.add_command(import_command)
 cli.add_command(tradeoff_command)
+cli.add_command(store_group)
 
 
 def main() -> None:
