@@ -10,6 +10,7 @@ import logging
 import click
 
 from salesflow import __version__
+from salesflow.cli.accuracy_cmd import accuracy_command
 from salesflow.cli.apply_cmds import apply_command, export_command
 from salesflow.cli.bench import bench_group
 from salesflow.cli.common import SalesflowGroup
@@ -63,6 +64,7 @@ cli.add_command(template_command)
 cli.add_command(import_command)
 cli.add_command(tradeoff_command)
 cli.add_command(store_group)
+cli.add_command(accuracy_command)
 
 
 def main() -> None:

@@ -1,0 +1,70 @@
+"""``accuracy.html``: how past plans' forecasts did against what sold (the drawing only; the
+figures come computed, see :mod:`salesflow.forecasting.accuracy`).
+
+One page a planner reads before trusting next week's plan: per plan week the final forecast
+(after overrides), the statistical one and the seasonal naive, their MASE, WAPE and bias and
+the forecast value added; then the same by forecast lead, demand class and model, and the
+weeks whose sales have not arrived yet, listed by name.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from salesflow.data.outputs.report import STYLE
+
+LEGEND = (
+    "MASE: mean absolute error divided by the SKU's mean absolute week-to-week change before "
+    "the plan (below 1: better than repeating last week). WAPE: sum of absolute errors / units "
+    "sold. Bias: mean forecast minus sales per SKU-week (positive: too high). Columns without "
+    "a suffix score the forecast purchasing used (after overrides); _statistical the engine's "
+    "forecast, _naive the seasonal naive. fva_overrides = mase_statistical - mase (positive: "
+    "the overrides helped); fva_statistical = mase_naive - mase_statistical (positive: the "
+    "engine beats the seasonal naive).")
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
+    return str(value)
+
+
+def metrics_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
+    """An HTML table of a metrics frame (numbers to 3 decimals)."""
+    shown = frame.head(max_rows)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
+                   for row in shown.itertuples(index=False))
+    more = (f"<p class='note'>{len(frame) - max_rows} more rows (salesflow accuracy --json).</p>"
+            if len(frame) > max_rows else "")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+def accuracy_sections(tables: Mapping[str, pd.DataFrame], pending: Sequence[str]) -> str:
+    """The accuracy sections: the legend, one table per titled frame, then the weeks without
+    sales (``pending``, one line each)."""
+    parts = [f"<p class='note'>{html.escape(LEGEND)}</p>"]
+    for title, frame in tables.items():
+        content = metrics_table(frame) if len(frame) else \
+            "<p>No forecast week with sales yet.</p>"
+        parts.append(f"<section><h2>{html.escape(title)}</h2>{content}</section>")
+    if pending:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in pending)
+        parts.append(f"<section><h2>Not scored yet</h2><ul>{items}</ul></section>")
+    return "".join(parts)
+
+
+def render_accuracy_page(title: str, subtitle: str, tables: Mapping[str, pd.DataFrame],
+                         pending: Sequence[str]) -> str:
+    """``accuracy.html`` as one HTML document (UTF-8 text)."""
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{html.escape(title)}</h1><p class='sub'>{html.escape(subtitle)}</p>"
+            f"{accuracy_sections(tables, pending)}</body></html>\n")
