@@ -20,7 +20,8 @@ Examples:
 --requirements takes a CSV (or Parquet/XLSX) with columns date, hour (0-23), skill,
 required (persons on that skill for the whole hour) instead of deriving them from the
 forecast. --out writes roster.csv, baseline_roster.csv, coverage.csv, coverage.png,
-shortfalls.csv, service_desk.csv (forecast mode) and staffing.json.
+shortfalls.csv, service_desk.csv and cycle_target_shifts.csv (forecast mode: the shifts
+the order-cycle target needs added, who works them and their cost) and staffing.json.
 """
 
 
@@ -86,6 +87,13 @@ def _files(result: Any) -> dict[str, bytes]:
                                            "Required vs staffed persons per hour"),
         "shortfalls.csv": csv_bytes(short),
     }
+    if result.advice is not None:
+        from salesflow.data.outputs.staffing_outputs import added_shifts_csv
+        from salesflow.optimizer.staffing.report import advice_figures
+
+        figures = advice_figures(result.advice)
+        assert figures is not None
+        files["cycle_target_shifts.csv"] = added_shifts_csv(figures["shifts"])
     if result.service_desk is not None:
         desk = result.service_desk.assign(date=result.service_desk["date"].dt.strftime("%Y-%m-%d"))
         files["service_desk.csv"] = csv_bytes(desk.round(4))
@@ -132,6 +140,9 @@ def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
             lines.append(f"  bottleneck: step {cycle['bottleneck_step']} "
                          f"({cycle['bottleneck_skill']}) at {hours}"
                          + (f" and {more} more" if more > 0 else ""))
+    advice = summary.get("cycle_target")
+    if advice:
+        lines.append(f"  cycle target: {advice['sentence']}")
     if summary["impossible_count"]:
         lines.append(f"  {summary['impossible_count']} requirements cannot be met "
                      "(priced as shortfall):")
@@ -168,7 +179,9 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
 
     In forecast mode the requirements come from the forecast orders per day times the
     process steps' minutes, receiving of the purchase plan's arrivals and the service desk
-    (Erlang C); the order processing cycle of the roster is reported with its bottleneck.
+    (Erlang C); the order processing cycle of the roster is reported with its bottleneck,
+    and, when it misses its target, the least-cost shifts to add that meet it (or why
+    staffing alone cannot).
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir
     from salesflow.data.outputs.writers import write_files_atomically
@@ -199,7 +212,7 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
 
 
 def _summary(result: Any) -> dict[str, Any]:
-    from salesflow.optimizer.staffing.report import cycle_figures, plan_figures
+    from salesflow.optimizer.staffing.report import advice_figures, cycle_figures, plan_figures
     from salesflow.optimizer.staffing.service_desk import ServiceDesk
 
     plan = result.plan
@@ -215,4 +228,5 @@ def _summary(result: Any) -> dict[str, Any]:
             "handle_seconds": settings.handle_seconds}
         summary["cycle"] = cycle_figures(result.cycle)
         summary["baseline_cycle"] = cycle_figures(result.baseline_cycle)
+        summary["cycle_target"] = advice_figures(result.advice)
     return summary

@@ -1,4 +1,5 @@
-"""Staffing output files as bytes: ``coverage.csv`` and the coverage chart (PNG).
+"""Staffing output files as bytes: ``coverage.csv``, the coverage chart (PNG) and
+``cycle_target_shifts.csv``.
 
 ``coverage.csv`` has one row per (day, hour, skill): ``day`` (YYYY-MM-DD), ``hour``,
 ``skill``, ``required`` and ``staffed`` persons (3 decimals). The chart draws required and
@@ -16,6 +17,8 @@ import pandas as pd
 from salesflow.data.outputs.writers import csv_bytes
 
 COVERAGE_CSV_COLUMNS = ("day", "hour", "skill", "required", "staffed")
+ADDED_SHIFT_COLUMNS = ("date", "weekday", "shift_id", "skill", "employee_id", "existing",
+                       "paid_hours", "hourly_cost", "cost")
 MAX_PANELS = 12
 
 
@@ -29,6 +32,12 @@ def coverage_csv(cov: pd.DataFrame) -> bytes:
         "staffed": cov["staffed"].astype(float).round(3),
     })
     return csv_bytes(out.loc[:, list(COVERAGE_CSV_COLUMNS)])
+
+
+def added_shifts_csv(shifts: list[dict[str, object]]) -> bytes:
+    """``cycle_target_shifts.csv``: one row per shift the order-cycle target needs added
+    (``existing`` true when today's staff works it, false for an extra person)."""
+    return csv_bytes(pd.DataFrame(shifts, columns=list(ADDED_SHIFT_COLUMNS)))
 
 
 def _series(cov: pd.DataFrame, skill: str, column: str, slots: pd.DatetimeIndex) -> pd.Series:

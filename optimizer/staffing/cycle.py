@@ -16,7 +16,7 @@ are the measured week's slots that end with orders still queued there.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,15 +70,37 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
     return float(values[order][np.searchsorted(cum, q * cum[-1] - _EPS)])
 
 
-def _capacity(staffed: pd.DataFrame, dates: list[dt.date], productivity: float
-              ) -> dict[str, np.ndarray]:
-    """Minutes per skill in each slot of the week."""
+def week_dates(orders_per_day: pd.Series) -> list[dt.date]:
+    """Every date from the first to the last of ``orders_per_day``'s index.
+
+    Raises
+    ------
+    ValueError
+        If there are no dates.
+    """
+    dates = sorted(pd.Timestamp(d).date() for d in orders_per_day.index)
+    if not dates:
+        raise ValueError("orders_per_day must have at least one date")
+    return [dates[0] + dt.timedelta(days=i) for i in range((dates[-1] - dates[0]).days + 1)]
+
+
+def capacity_minutes(staffed: pd.DataFrame, dates: list[dt.date], productivity: float
+                     ) -> dict[str, np.ndarray]:
+    """Minutes per skill in each hourly slot of ``dates`` (rows on other dates are left out).
+    """
+    if staffed.empty:
+        return {}
     index = {day: i for i, day in enumerate(dates)}
-    out: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(dates) * 24))
-    for r in staffed.itertuples(index=False):
-        day = pd.Timestamp(r.date).date()
-        if day in index and r.staffed > 0:
-            out[str(r.skill)][index[day] * 24 + int(r.hour)] += float(r.staffed) * 60 * productivity
+    day = pd.to_datetime(staffed["date"]).dt.date.map(index)
+    keep = day.notna().to_numpy() & (staffed["staffed"].to_numpy(dtype=float) > 0)
+    slots = (day[keep].to_numpy(dtype=int) * 24 + staffed["hour"].to_numpy(dtype=int)[keep])
+    minutes = staffed["staffed"].to_numpy(dtype=float)[keep] * 60 * productivity
+    skills = staffed["skill"].astype(str).to_numpy()[keep]
+    out: dict[str, np.ndarray] = {}
+    for skill in sorted(set(skills)):
+        mine = skills == skill
+        out[skill] = np.bincount(slots[mine], weights=minutes[mine],
+                                 minlength=len(dates) * 24).astype(float)
     return out
 
 
@@ -108,20 +130,29 @@ def cycle_time(orders_per_day: pd.Series, profile: pd.Series, process_steps: pd.
     """
     if not 0 < productivity <= 1:
         raise ValueError(f"productivity must be in (0, 1]; got {productivity!r}")
-    dates = sorted(pd.Timestamp(d).date() for d in orders_per_day.index)
-    if not dates:
-        raise ValueError("orders_per_day must have at least one date")
-    dates = [dates[0] + dt.timedelta(days=i) for i in range((dates[-1] - dates[0]).days + 1)]
+    dates = week_dates(orders_per_day)
+    return cycle_from_capacity(orders_per_day, profile, process_steps,
+                               capacity_minutes(staffed, dates, productivity), target_hours)
+
+
+def cycle_from_capacity(orders_per_day: pd.Series, profile: pd.Series,
+                        process_steps: pd.DataFrame, capacity: dict[str, np.ndarray],
+                        target_hours: float) -> CycleTime:
+    """:func:`cycle_time` with the capacity already in minutes per skill and slot
+    (:func:`capacity_minutes` of the dates of :func:`week_dates`)."""
+    dates = week_dates(orders_per_day)
     n = len(dates) * 24
     per_day = {pd.Timestamp(d).date(): float(v) for d, v in orders_per_day.items()}
     shares = profile.reindex(range(24), fill_value=0.0).to_numpy(dtype=float)
     arrivals = np.concatenate([per_day.get(d, 0.0) * shares for d in dates])
-    capacity = _capacity(staffed, dates, productivity)
     steps = [(str(s.step), float(s.minutes_per_order), str(s.skill))
              for s in process_steps.itertuples(index=False)]
     floor_hours = sum(m for _, m, _ in steps) / 60
 
     queues: list[deque[list[float]]] = [deque() for _ in steps]
+    held = [0.0] * len(steps)  # amount in each queue
+    slot_capacity = [{skill: float(cap[t]) for skill, cap in capacity.items()}
+                     for t in range(n)]
     waiting = np.zeros(len(steps))
     backlog = np.zeros((len(steps), n), dtype=bool)
     done: list[tuple[float, float]] = []  # (cycle hours, amount) of measured orders
@@ -130,19 +161,24 @@ def cycle_time(orders_per_day: pd.Series, profile: pd.Series, process_steps: pd.
     for t in range(total_slots):
         if arrivals[t % n] > _EPS:
             queues[0].append([t, arrivals[t % n]])
-        pool = {skill: cap[t % n] for skill, cap in capacity.items()}
+            held[0] += arrivals[t % n]
+        pool = dict(slot_capacity[t % n])
         for k, (_, minutes, skill) in enumerate(steps):
+            if not queues[k]:
+                continue
             out = _serve(queues[k], minutes, pool, skill)
+            moved = sum(amount for _, amount in out)
+            held[k] = max(held[k] - moved, 0.0) if queues[k] else 0.0
             if k + 1 < len(steps):
                 queues[k + 1].extend(out)
+                held[k + 1] += moved
             else:
                 done.extend((max(t - a + 0.5, floor_hours), amount)
                             for a, amount in out if a in measured)
         if t in measured:
-            for k, queue in enumerate(queues):
-                left = sum(amount for _, amount in queue)
-                waiting[k] += left
-                backlog[k, t % n] = left > _EPS
+            for k in range(len(steps)):
+                waiting[k] += held[k]
+                backlog[k, t % n] = held[k] > _EPS
     arrived = float(arrivals.sum())
     finished = float(sum(amount for _, amount in done))
     return _summary(done, arrived - finished, waiting, backlog, steps, dates, target_hours)

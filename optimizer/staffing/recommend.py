@@ -40,7 +40,13 @@ import pandas as pd
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.check import check_roster
 from salesflow.optimizer.staffing.coverage import coverage
-from salesflow.optimizer.staffing.cycle import CycleTime, cycle_time
+from salesflow.optimizer.staffing.cycle import (
+    CycleTime,
+    capacity_minutes,
+    cycle_from_capacity,
+    cycle_time,
+    week_dates,
+)
 from salesflow.optimizer.staffing.requirements import empty_requirements
 from salesflow.optimizer.staffing.roster import Assignment, Roster, labour_cost, shift_span
 from salesflow.optimizer.staffing.warehouse_problem import (
@@ -189,8 +195,10 @@ class _Judge:
                  process_steps: pd.DataFrame, staffed: pd.DataFrame, productivity: float,
                  target_hours: float, budget: int, deadline: float) -> None:
         self.args = (orders_per_day, profile, process_steps)
-        self.base = staffed.loc[:, ["date", "hour", "skill", "staffed"]]
+        self.dates = week_dates(orders_per_day)
         self.productivity, self.target = productivity, target_hours
+        self.base = capacity_minutes(staffed, self.dates, productivity)
+        self._extra: dict[int, dict[str, np.ndarray]] = {}
         self.evaluations = 0
         self.budget, self.deadline = budget, deadline
 
@@ -204,8 +212,14 @@ class _Judge:
 
     def cycle(self, added: list[_Candidate]) -> CycleTime:
         self.evaluations += 1
-        frame = pd.concat([self.base, *[c.rows for c in added]], ignore_index=True)
-        return cycle_time(*self.args, frame, self.productivity, self.target)
+        capacity = {skill: minutes.copy() for skill, minutes in self.base.items()}
+        n = len(self.dates) * 24
+        for c in added:
+            if id(c) not in self._extra:
+                self._extra[id(c)] = capacity_minutes(c.rows, self.dates, self.productivity)
+            for skill, minutes in self._extra[id(c)].items():
+                capacity[skill] = capacity.get(skill, np.zeros(n)) + minutes
+        return cycle_from_capacity(*self.args, capacity, self.target)
 
 
 def score(cycle: CycleTime) -> float:
