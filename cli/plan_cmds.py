@@ -18,6 +18,7 @@ from salesflow.cli.common import (
     store_option,
     wants_json,
 )
+from salesflow.cli.stale import allow_stale_option, checked_freshness
 
 PLAN_FILES = ("forecast.csv", "purchase_orders.csv", "routes.csv", "roster.csv", "kpis.json")
 
@@ -34,6 +35,7 @@ def _headline(kpis: dict[str, Any]) -> dict[str, Any]:
         "targets_met": sum(1 for t in kpis["targets"] if t["met"]),
         "targets": len(kpis["targets"]),
         **({"what_if": kpis["what_if"]["label"]} if kpis.get("what_if") else {}),
+        **({"warnings": kpis["warnings"]} if kpis.get("warnings") else {}),
     }
 
 
@@ -152,9 +154,11 @@ Examples:
 @click.option("--meet-targets", is_flag=True,
               help="Also store a what-if plan: the same plan with the shifts the order-cycle "
                    "target needs added to the roster (labelled what-if in plans list).")
+@allow_stale_option
 @common_options
 def weekly_command(week: str | None, time_limit: float | None, meet_targets: bool,
-                   data_dir: Path | None, store: str, as_json: bool) -> None:
+                   allow_stale: bool, data_dir: Path | None, store: str,
+                   as_json: bool) -> None:
     """Run the weekly cycle (forecast, purchasing, staffing, routing) and store the plan.
 
     Writes forecast.csv, purchase_orders.csv, routes.csv, roster.csv, kpis.json and
@@ -166,6 +170,9 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     With --meet-targets a second plan is stored beside it: the same forecast, purchases and
     routes, the roster with the least-cost added shifts that bring the order cycle to its
     target (today's staff with room in their contracts, or extra people), KPIs recomputed.
+
+    A week starting more than [data] max_days_since_last_sale days (default 7) after the last
+    sale is refused (exit 2) unless --allow-stale; the plan then carries the warning.
     """
     from dataclasses import replace
 
@@ -188,12 +195,15 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     plan_store = PlanStore(store)
     context = PlanningContext.build(dataset, week,
                                     limits=SolveLimits.from_config(dataset.config, time_limit))
+    warnings = list(checked_freshness(dataset, context.week_start, allow_stale).warnings)
     dataset = with_applied_orders(
         dataset, plan_store.orders_for_planning(context.week_start), context.week_start)
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
         plan = run_weekly(dataset, context, progress=progress)
     def store_plan(plan: Any) -> tuple[Any, dict[str, Any]]:
         kpis = dict(plan.kpis)
+        if warnings:
+            kpis["warnings"] = warnings
         files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
         if assumptions is not None:
             kpis["assumed"] = assumption_counts(assumptions)
@@ -202,6 +212,7 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
         report = report_data(dataset, plan, assumptions=assumptions)
         what_if = kpis.get("what_if")
         report = replace(report, cycle_target=what_if or kpis["staffing"].get("cycle_target"),
+                         warnings=tuple(warnings),
                          title=report.title + (f" ({what_if['label']})" if what_if else ""))
         files["report.html"] = render_report(report).encode("utf-8")
         record = plan_store.save_plan(

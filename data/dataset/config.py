@@ -56,6 +56,16 @@ class PlanningSection:
 
 
 @dataclass(frozen=True)
+class DataSection:
+    """``[data]``: how fresh the dataset must be for the week planned (see
+    :mod:`salesflow.data.dataset.freshness`)."""
+
+    max_days_since_last_sale: int = _spec(
+        7, "the plan week must start at most this many days after the last sale; later is "
+        "refused unless --allow-stale", min=1, max=3660)
+
+
+@dataclass(frozen=True)
 class ForecastSection:
     season_length: int = _spec(52, "weeks in one season of the weekly demand", min=1, max=104)
     quantiles: tuple[float, ...] = _spec((0.1, 0.5, 0.9), "forecast quantile levels",
@@ -183,6 +193,7 @@ class PlanningConfig:
     """All settings of ``config.toml``."""
 
     planning: PlanningSection = field(default_factory=PlanningSection)
+    data: DataSection = field(default_factory=DataSection)
     forecast: ForecastSection = field(default_factory=ForecastSection)
     purchasing: PurchasingSection = field(default_factory=PurchasingSection)
     service_levels: ServiceLevelSection = field(default_factory=ServiceLevelSection)

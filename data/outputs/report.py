@@ -72,6 +72,7 @@ class ReportData:
     assumed_values: int = 0
     procurement: dict[str, Any] | None = None  # the one accounting's figures (kpis.json)
     cycle_target: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()  # the plan's data warnings (stale data), shown first
 
 
 def _svg(figure: Any) -> str:
@@ -315,6 +316,12 @@ svg{max-width:100%;height:auto}
 """
 
 
+def warnings_section(warnings: Sequence[str]) -> str:
+    """The plan's data warnings (e.g. planned on stale data with --allow-stale), in red."""
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in warnings)
+    return f"<ul class='warn' style='color:#b00020;font-weight:bold'>{items}</ul>"
+
+
 def skipped_section(skipped: dict[str, str]) -> str:
     """One line per stage not planned, with why."""
     items = "".join(f"<li><b>{html.escape(stage)}</b>: {html.escape(why)}</li>"
@@ -346,7 +353,7 @@ def _procurement(data: ReportData) -> str:
 
 def render_report(data: ReportData) -> str:
     """The report as one HTML document (UTF-8 text)."""
-    sections = []
+    sections = [("Warnings", warnings_section(data.warnings))] if data.warnings else []
     if data.skipped:
         sections.append(("Stages not planned", skipped_section(data.skipped)))
     if data.assumed is not None:
