@@ -287,7 +287,7 @@ def targets_table(targets: list[dict[str, Any]]) -> str:
         status = t.get("status") or _TARGET_STATUS.get(t.get("met"), "n/a")
         css = {"met": "met", "missed": "missed"}.get(status.split(" ")[0], "open")
         shown = _cell
-        if status.startswith("not planned"):
+        if status.startswith(("not planned", "not meaningful")):
             def shown(value: Any) -> str:
                 return "-" if value is None else _cell(value)
         rows.append(f"<tr class='{css}'><td>{html.escape(str(t['kpi']))}</td>"
