@@ -127,7 +127,7 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
 
     for target in kpis["targets"]:
         status = target_status(target)
-        if status.startswith("not planned"):
+        if status.startswith(("not planned", "not meaningful")):
             goal = "-" if target["target"] is None else show(target["target"])
             lines.append(f"  | {target['kpi']} | - | - | {goal} | {status} |")
             continue
