@@ -87,7 +87,7 @@ def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
                     quantiles: tuple[float, ...] | None, windows: int, workers: int | None,
                     out: Path) -> dict[str, Any]:
     from salesflow.data.dataset.long_table import read_long_table
-    from salesflow.data.outputs.writers import csv_bytes, write_atomic
+    from salesflow.data.outputs.writers import csv_bytes, rounded_forecast, write_atomic
     from salesflow.forecasting.engine import Forecaster
 
     if horizon is None:
@@ -102,7 +102,7 @@ def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
         frame = engine.forecast(table.frame)
     if table.freq is not None:
         frame["ds"] = frame["ds"].dt.strftime("%Y-%m-%d")
-    write_atomic(out, csv_bytes(frame))
+    write_atomic(out, csv_bytes(rounded_forecast(frame, significant=True)))
     return {"input": table.file, "horizon": horizon, "season_length": season_length,
             **_summary(engine.series_)}
 
@@ -113,23 +113,39 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
 
     from salesflow.data.dataset import load_dataset, sample_data_dir
     from salesflow.data.dataset.config import iso_week
-    from salesflow.data.outputs.writers import csv_bytes, write_atomic
+    from salesflow.data.dataset.overrides_input import planner_overrides
+    from salesflow.data.outputs.writers import (
+        csv_bytes,
+        rounded_forecast,
+        write_files_atomically,
+    )
+    from salesflow.forecasting.overrides import apply_overrides
     from salesflow.forecasting.stage import demand_forecast
 
     dataset = load_dataset(data_dir or sample_data_dir())
     week_start = dataset.plan_week_start(week)
     history = dataset.history_before(week_start)
+    rules = planner_overrides(dataset, week_start)
     with SeriesProgress("forecast") as progress:
         demand, series = demand_forecast(dataset, history, week_start, horizon=horizon,
                                          quantiles=quantiles, n_jobs=workers,
                                          progress=progress)
+    demand, applied = apply_overrides(demand, rules, dataset.skus.set_index("sku")["category"])
     table = demand.merge(series.drop(columns="model"), on="unique_id", how="left")
     table = table.rename(columns={"unique_id": "sku", "ds": "week_start"})
     table["week_start"] = table["week_start"].dt.strftime("%Y-%m-%d")
-    write_atomic(out, csv_bytes(table))
+    files = {out.name: csv_bytes(rounded_forecast(table))}
+    overrides_out = None
+    if len(applied):  # the statistical forecast of each overridden SKU-week, beside
+        overrides_out = out.with_name(f"{out.stem}_overrides_applied.csv")
+        applied = applied.assign(week_start=applied["week_start"].dt.strftime("%Y-%m-%d"))
+        files[overrides_out.name] = csv_bytes(rounded_forecast(applied))
+    write_files_atomically(out.parent, files)
     return {"data": str(dataset.root), "week": iso_week(week_start),
             "week_start": week_start.isoformat(),
-            "horizon": int(demand["ds"].nunique()), **_summary(series)}
+            "horizon": int(demand["ds"].nunique()), **_summary(series),
+            "overrides_applied": len(applied),
+            "overrides_out": None if overrides_out is None else str(overrides_out)}
 
 
 @click.command("forecast", epilog="""\b
@@ -140,9 +156,12 @@ Examples:
   salesflow forecast --series m3.csv.gz --horizon 18 --season-length 12 --quantiles 0.05,0.95
 \b
 Dataset mode writes one row per SKU and week: sku, week_start, forecast, model, p10, p50,
-p90, demand_class, backtest_mase, backtest_wape. --series mode reads any long table
-unique_id, ds, y (whole-number or YYYY-MM-DD ds) and writes unique_id, ds, forecast, model
-and the quantile columns.
+p90, demand_class, backtest_mase, backtest_wape (units to 2 decimals, errors to 4), after
+the planner's forecast_overrides; the SKU-weeks they changed, with the statistical forecast,
+go to <out>_overrides_applied.csv. --series mode reads any long table unique_id, ds, y
+(whole-number or YYYY-MM-DD ds) and writes unique_id, ds, forecast, model and the quantile
+columns (6 significant digits). forecast is the point forecast purchasing plans on; p50 is
+the median of the demand's distribution (below forecast for sporadic demand).
 """)
 @click.option("--series", "series_file", type=click.Path(path_type=Path), default=None,
               help="Forecast this long table (CSV, CSV.GZ, Parquet or XLSX with unique_id, "
@@ -196,4 +215,7 @@ def forecast_command(series_file: Path | None, horizon: int | None, season_lengt
         f"  demand classes: {classes}",
         f"  models: {models}" + (" ..." if len(result["models"]) > 4 else ""),
         f"  median backtest MASE: {'n/a' if mase is None else f'{mase:.3f}'}",
+        *([f"  planner overrides: {result['overrides_applied']} SKU-weeks changed; "
+           f"statistical forecasts in {result['overrides_out']}"]
+          if result.get("overrides_applied") else []),
     ]))

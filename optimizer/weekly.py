@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
+from salesflow.data.outputs.writers import rounded_forecast
 from salesflow.forecasting.stage import ForecastResult, forecast_stage
 from salesflow.optimizer.context import PlanningContext
 from salesflow.optimizer.kpis import weekly_kpis
@@ -73,8 +74,8 @@ class WeeklyPlan:
         overrides = self.forecast.overrides
         overrides = overrides.assign(week_start=overrides["week_start"].dt.strftime("%Y-%m-%d"))
         return {
-            "forecast": demand,
-            "forecast_overrides_applied": overrides,
+            "forecast": rounded_forecast(demand),
+            "forecast_overrides_applied": rounded_forecast(overrides),
             "purchase_orders": purchase_orders_frame(self.purchasing.problem,
                                                      self.purchasing.plan),
             "routes": routes_frame(list(self.routing.days) if self.routing else []),

@@ -91,7 +91,7 @@ def test_accuracy_of_two_past_weeks_recomputed_by_hand(replayed: tuple[Path, Pat
     assert applied[["sku", "week_start"]].values.tolist() == [["SKU001", "2026-11-09"]]
     statistical = forecast.copy()
     statistical["SKU001"] = applied["statistical_forecast"].iloc[0]
-    assert forecast["SKU001"] == pytest.approx(3 * statistical["SKU001"], rel=1e-6)
+    assert forecast["SKU001"] == pytest.approx(3 * statistical["SKU001"], abs=0.02)  # 2 dp
     stat_errors = (statistical - actual).abs()
     assert plan["mase_statistical"] == pytest.approx(
         (stat_errors[scored] / scale[scored]).mean(), rel=1e-9)

@@ -201,3 +201,44 @@ def test_the_plan_keeps_both_forecasts_and_purchases_on_the_final_one(
     problem = run.result.problem
     index = [item.sku for item in problem.items].index("SKU01")
     assert problem.demand[index, 0] == pytest.approx(400.0)
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def test_forecast_command_applies_overrides_and_writes_rounded_units(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    _write(tiny_dir, "SKU01,,2026-W48,12.3456,,promotion,ann\n")
+    out = tmp_path / "fc.csv"
+    result = run_cli("forecast", "--data", tiny_dir, "--horizon", 2, "--workers", 1,
+                     "--out", out, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["overrides_applied"] == 1
+    frame = read_csv_text(out)
+    row = frame[(frame["sku"] == "SKU01") & (frame["week_start"] == "2026-11-23")]
+    assert row["forecast"].tolist() == ["12.35"]
+    for column in ("forecast", "p10", "p50", "p90"):
+        assert frame[column].map(_decimals).max() <= 2, column
+    assert frame["backtest_mase"].map(_decimals).max() <= 4
+    applied = read_csv_text(tmp_path / "fc_overrides_applied.csv")
+    assert applied["sku"].tolist() == ["SKU01"] and applied["forecast"].tolist() == ["12.35"]
+
+
+def test_series_forecast_keeps_six_significant_digits(tmp_path: Path,
+                                                      run_cli: Callable[..., object]) -> None:
+    rng = np.random.default_rng(1)
+    series = pd.DataFrame({"unique_id": "tiny", "ds": np.arange(40),
+                           "y": 0.001 + 0.0001 * rng.random(40)})
+    path = tmp_path / "series.csv"
+    series.to_csv(path, index=False)
+    out = tmp_path / "out.csv"
+    result = run_cli("forecast", "--series", path, "--horizon", 3, "--out", out)
+    assert result.exit_code == 0, result.output
+    frame = read_csv_text(out)
+    values = frame["forecast"].astype(float)
+    assert (values > 0.0009).all()  # not rounded away to 0.00
+    digits = frame["forecast"].str.replace("0.00", "", n=1, regex=False).str.replace(
+        ".", "", regex=False).str.lstrip("0")
+    assert digits.str.len().max() <= 6

@@ -40,6 +40,47 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+QUANTITY_DECIMALS = 2
+"""Decimals of the units in forecast files (point forecast and quantiles): a hundredth of a
+unit, below any pack size, and a slow mover's 0.37 units a week stays 0.37."""
+SCORE_DECIMALS = 4
+"""Decimals of backtest errors (MASE, WAPE) in forecast files."""
+SIGNIFICANT_DIGITS = 6
+"""Significant digits of ``salesflow forecast --series`` output, whose scale is unknown."""
+
+_QUANTILE = re.compile(r"^p\d+(\.\d+)?$")
+_UNITS = ("forecast", "statistical_forecast", "override_quantity", "quantity")
+_SCORES = ("backtest_mase", "backtest_wape")
+
+
+def round_significant(values: pd.Series, digits: int = SIGNIFICANT_DIGITS) -> pd.Series:
+    """``values`` rounded to ``digits`` significant digits (0 and NaN stay as they are)."""
+    numbers = values.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(numbers)))
+    scale = np.where(np.isfinite(magnitude), 10.0 ** (digits - 1 - magnitude), 1.0)
+    return pd.Series(np.round(numbers * scale) / scale, index=values.index, name=values.name)
+
+
+def rounded_forecast(frame: pd.DataFrame, significant: bool = False) -> pd.DataFrame:
+    """A forecast table as written to a file: units (``forecast``, ``statistical_forecast``,
+    the quantile columns ``p10``, ...) to :data:`QUANTITY_DECIMALS` decimals and backtest errors
+    to :data:`SCORE_DECIMALS`; with ``significant`` (series of any scale) every number column
+    to :data:`SIGNIFICANT_DIGITS` significant digits instead. Other columns are kept."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        name = str(column)
+        if significant and (name in _UNITS or _QUANTILE.match(name)):
+            out[column] = round_significant(out[column])
+        elif name in _UNITS or _QUANTILE.match(name):
+            out[column] = out[column].round(QUANTITY_DECIMALS)
+        elif name in _SCORES:
+            out[column] = out[column].round(SCORE_DECIMALS)
+    return out
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV of ``frame`` (no index, ``\\n`` line ends), formula cells neutralized."""
     return neutralize_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
