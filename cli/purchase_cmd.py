@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+from salesflow.cli.stale import allow_stale_option, checked_freshness
 
 SOLVER_CHOICES = ("highs", "scip", "cp-sat")
 
@@ -181,10 +182,11 @@ Examples:
               help="Purchase lines the warehouse can receive per week (default: no limit).")
 @click.option("--truck-m3", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Volume of one supplier delivery in m³ (default: no limit).")
+@allow_stale_option
 @common_options
 def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str | None,
                      time_limit: float | None, solver: str, weekly_budget: float | None,
-                     receiving_lines: int | None, truck_m3: float | None,
+                     receiving_lines: int | None, truck_m3: float | None, allow_stale: bool,
                      data_dir: Path | None, store: str, as_json: bool) -> None:
     """Recommend purchase batches (lot sizes with price breaks, MOQ, packs, lead times and
     capacities) and compare them with lot-for-lot, EOQ + reorder point and min/max.
@@ -207,6 +209,8 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
     limits = SolveLimits.from_config(dataset.config, time_limit)
     given = None if demand_file is None else read_demand(demand_file, dataset.skus["sku"])
     options = PurchaseOptions(solver, weekly_budget, receiving_lines, truck_m3)
+    warnings = [] if given is not None else list(checked_freshness(
+        dataset, dataset.plan_week_start(week), allow_stale).warnings)
     with _SolveProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
         run = purchase_run(dataset, limits, week=week, demand=given, options=options,
                            progress=progress)
@@ -217,6 +221,8 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
     target = dataset.config.targets.procurement_cost_change
     account = account_of(result, BaselineRule.from_config(dataset.config.baseline))
     summary = _summary(result, account, target, week_start, weeks)
+    if warnings:
+        summary["warnings"] = warnings
     summary["time_limit_s"] = limits.time_limit_seconds
     summary["planning_time_s"] = round(time.perf_counter() - started, 2)
     if out_dir is not None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+from salesflow.cli.stale import allow_stale_option, checked_freshness
 from salesflow.data.errors import UserError
 
 FORMATS = ("csv", "geojson", "gpx", "html")
@@ -184,12 +185,13 @@ def _parse_days(values: tuple[str, ...]) -> tuple[dt.date, ...]:
               help="Take road distances and times from this OSRM server's table service.")
 @click.option("--instance", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Solve a Solomon or VRPLIB CVRP instance file instead of the dataset.")
+@allow_stale_option
 @common_options
 def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | None,
                    format_value: str, time_limit: float | None, seed: int | None,
                    workers: int | None, matrix: Path | None, osrm: str | None,
-                   instance: Path | None, data_dir: Path | None, store: str,
-                   as_json: bool) -> None:
+                   instance: Path | None, allow_stale: bool, data_dir: Path | None,
+                   store: str, as_json: bool) -> None:
     """Plan delivery routes with OR-Tools and export them (CSV, GeoJSON, GPX, HTML map).
 
     For every delivery day of the plan week (or each --day): routes per vehicle within
@@ -217,6 +219,9 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
     dataset = load_dataset(data_dir or sample_data_dir())
     limits = _limits(dataset.config, time_limit, seed, workers)
     distances = _distances(dataset, matrix, osrm)
+    plan_monday = (days[0] - dt.timedelta(days=days[0].weekday()) if days and week is None
+                   else dataset.plan_week_start(week))
+    warnings = list(checked_freshness(dataset, plan_monday, allow_stale).warnings)
     with ProgressBar(1.0, "routing") as bar:
         week_start, result = routes_run(
             dataset, limits, week=week, days=days, distances=distances,
@@ -240,7 +245,8 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
     base = sum(s["baseline_cost"] for s in summaries)
     payload = {"ok": True, "week_start": week_start.isoformat(), "days": summaries,
                "cost": round(total, 2), "baseline_cost": round(base, 2),
-               "cost_vs_baseline": round(total / base, 4) if base else None, "files": written}
+               "cost_vs_baseline": round(total / base, 4) if base else None, "files": written,
+               **({"warnings": warnings} if warnings else {})}
 
     def human() -> None:
         click.echo(f"Routes for the week of {week_start} ({len(summaries)} day(s)):")

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+from salesflow.cli.stale import allow_stale_option, checked_freshness
 
 EPILOG = """\b
 Examples:
@@ -170,10 +171,11 @@ def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
                    "purchase solve whose arrivals set the receiving work.")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Solver seed (default: config planning.seed). Same seed, same roster.")
+@allow_stale_option
 @common_options
 def staff_command(requirements_file: Path | None, week: str | None, out_dir: Path | None,
-                  time_limit: float | None, seed: int | None, data_dir: Path | None,
-                  store: str, as_json: bool) -> None:
+                  time_limit: float | None, seed: int | None, allow_stale: bool,
+                  data_dir: Path | None, store: str, as_json: bool) -> None:
     """Roster the warehouse staff at least labour + under/over-staffing cost (CP-SAT) and
     compare it with the fixed-pattern roster under the same penalties.
 
@@ -191,6 +193,8 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
     dataset = load_dataset(data_dir or sample_data_dir())
     limits = SolveLimits.from_config(dataset.config, time_limit, seed)
     requirements = None
+    warnings = [] if requirements_file is not None else list(checked_freshness(
+        dataset, dataset.plan_week_start(week), allow_stale).warnings)
     if requirements_file is not None:
         from salesflow.data.dataset.requirements_input import read_requirements
 
@@ -200,6 +204,8 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
                            step=lambda stage: progress.stage(STAGE_LABELS[stage]),
                            progress=progress)
     summary = _summary(result)
+    if warnings:
+        summary["warnings"] = warnings
     if out_dir is not None:
         from salesflow.data.outputs.writers import json_bytes
 
