@@ -32,6 +32,7 @@ from salesflow.optimizer.routing.builder import delivery_stops, split_unplaced
 from salesflow.optimizer.routing.stage import DayProgress, RoutingResult, routing_stage
 from salesflow.optimizer.staffing.solve import Progress
 from salesflow.optimizer.staffing.stage import StaffingResult, staffing_from_requirements
+from salesflow.optimizer.tradeoff import pursue_targets
 from salesflow.optimizer.weekly import forecast_for, through_staffing
 
 if TYPE_CHECKING:
@@ -73,7 +74,9 @@ def purchase_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = No
             dataset, week, limits=limits,
             history_hint="; the forecast needs history (or give --demand)")
         frame = purchase_demand(forecast_for(dataset, context).demand)
-    return PurchaseRun(context, purchasing_stage(dataset, context, frame, progress, options))
+    return PurchaseRun(context, pursue_targets(
+        dataset.config, context.limits,
+        purchasing_stage(dataset, context, frame, progress, options)))
 
 
 def routes_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,

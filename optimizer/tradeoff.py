@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesflow.optimizer.accounting import PolicyFigures, cost_change, policy_figures
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.plan import PurchasePlan, evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.solve import solve_purchasing
+
+if TYPE_CHECKING:
+    from salesflow.data.dataset.config import PlanningConfig
+    from salesflow.optimizer.purchasing.stage import PurchasingResult
 
 WEEKS_PER_YEAR = 365.0 / 7.0
 DAYS_PER_MONTH = 30.4375
@@ -325,3 +329,20 @@ def target_fill_rate(problem: PurchaseProblem) -> float | None:
         return None
     levels = [item.service_level for item in problem.items]
     return float(sum(level * d for level, d in zip(levels, demand, strict=True)) / demand.sum())
+
+
+def pursue_targets(config: PlanningConfig, limits: SolveLimits,
+                   result: PurchasingResult) -> PurchasingResult:
+    """``result`` with its plan replaced by the one ``[targets] turnover_mode`` asks for
+    (:func:`pursue_turnover`; ``report``: ``result`` itself), evaluated on the same problem
+    (its baselines unchanged)."""
+    targets = config.targets
+    if targets.turnover_mode == "report":
+        return result
+    decision = pursue_turnover(result.problem, limits, targets.inventory_turnover_per_month,
+                               targets.turnover_mode, targets.turnover_penalty_per_unit_value,
+                               result.plan)
+    if decision.plan is result.plan:
+        return result
+    return replace(result, plan=decision.plan,
+                   evaluation=evaluate_plan(result.problem, decision.plan))

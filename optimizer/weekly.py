@@ -41,6 +41,7 @@ from salesflow.optimizer.staffing.stage import (
     staffing_stage,
     whatif_staffing,
 )
+from salesflow.optimizer.tradeoff import pursue_targets
 
 STAGES = ("forecast", "purchasing", "staffing", "routing")
 WHAT_IF_LABEL = "what-if: capacity for the order-cycle target"
@@ -129,7 +130,9 @@ def through_staffing(dataset: Dataset, context: PlanningContext,
     tell("forecast")
     forecast = forecast_for(dataset, context)
     tell("purchasing")
-    purchasing = purchasing_stage(dataset, context, purchase_demand(forecast.demand))
+    purchasing = pursue_targets(dataset.config, context.limits,
+                                purchasing_stage(dataset, context,
+                                                 purchase_demand(forecast.demand)))
     if "staffing" in skipped_stages(dataset):
         return forecast, purchasing, None
     tell("staffing")
