@@ -52,7 +52,7 @@ def _weekly_sales(folder: Path) -> pd.DataFrame:
     """Units per SKU and Monday week straight from sales.csv, zero-filled from the first
     week with any sale (by hand, without salesflow)."""
     sales = pd.read_csv(folder / "sales.csv", dtype={"sku": str}, parse_dates=["order_date"])
-    monday = sales["order_date"] - pd.to_timedelta(sales["order_date"].dt.dayofweek, unit="D")
+    monday = sales["order_date"] - pd.to_timedelta(sales["order_date"].dt.day_of_week, unit="D")
     table = sales.groupby(["sku", monday])["quantity"].sum().unstack(fill_value=0.0)
     weeks = pd.date_range(table.columns.min(), table.columns.max(), freq="7D")
     skus = pd.read_csv(folder / "skus.csv", dtype={"sku": str})["sku"]
@@ -124,7 +124,7 @@ def test_accuracy_table_and_since(replayed: tuple[Path, Path], tmp_path: Path,
 def test_a_plan_whose_week_has_no_sales_is_listed_not_scored() -> None:
     days = pd.date_range("2026-01-05", "2026-03-01", freq="D")  # Mon .. Sun, 8 weeks
     sales = pd.DataFrame({"order_date": days, "sku": "A", "quantity": 1.0})
-    sales.loc[sales["order_date"].dt.dayofweek == 0, "quantity"] = 3.0  # 9 units a week
+    sales.loc[sales["order_date"].dt.day_of_week == 0, "quantity"] = 3.0  # 9 units a week
     future = pd.DataFrame({"sku": ["A", "A"], "week_start": ["2026-03-02", "2026-03-09"],
                            "forecast": [9.0, 9.0], "model": ["theta", "theta"]})
     past = pd.DataFrame({"sku": ["A", "A"], "week_start": ["2026-02-16", "2026-02-23"],
