@@ -90,3 +90,38 @@ def test_targets_of_skipped_stages_and_assumed_values_are_drawn_escaped() -> Non
     html = assumed_section(groups, len(assumed))
     assert "8 values in this plan's data are assumed, not data" in html
     assert "&lt;b&gt;0&lt;/b&gt;" in html and "<b>0</b>" not in html
+
+
+def _chromium_dom(page: Path, profile: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
+         "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
+def test_tradeoff_chart_and_procurement_account_render_in_headless_chromium(
+        tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    config = tiny_dir / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "inventory_turnover_per_month = 4.0", "inventory_turnover_per_month = 2.0"),
+        encoding="utf-8")
+    result = run_cli("tradeoff", "--data", tiny_dir, "--store", tmp_path / "store",
+                     "--time-limit", "3", "--json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    out = json.loads(result.stdout)  # type: ignore[attr-defined]
+    done = _chromium_dom(Path(out["folder"]) / "tradeoff.html", tmp_path / "profile")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
+    assert "<h2>Turnover trade-off</h2>" in done.stdout and "<svg" in done.stdout
+    assert "chosen plan" in done.stdout and "target 2" in done.stdout  # the chart's legend
+    assert out["sentence"].split(":")[0] in done.stdout
+    html = _report(run_cli, tiny_dir, tmp_path / "weekly")
+    page = tmp_path / "weekly" / "plans" / "1" / "report.html"
+    assert page.read_text() == html
+    done = _chromium_dom(page, tmp_path / "profile2")
+    assert done.returncode == 0 and "Over the 8 weeks from" in done.stdout
+    assert "company's rule (min_max)" in done.stdout
