@@ -85,6 +85,22 @@ def target_status(target: dict[str, Any]) -> str:
     return {True: "met", False: "missed", None: "n/a"}[target["met"]]
 
 
+def _account_line(account: dict[str, Any] | None) -> list[str]:
+    """The one accounting's procurement figures (as in kpis.json, purchase and the report)."""
+    if not account:
+        return []
+    change = account["procurement_cost_change"]
+    plan = account["plan"]
+    turnover, fill = plan["inventory_turnover_per_month"], plan["fill_rate"]
+    return [f"  procurement net {plan['net_cost']:,.2f} over {account['horizon_weeks']} weeks "
+            f"(stock change {plan['stock_change']:+,.2f}) vs the company's rule "
+            f"{account['baseline_rule']} {account['baseline']['net_cost']:,.2f}: "
+            + (f"{change:+.2%}" if change is not None
+               else account["procurement_cost_change_why"])
+            + f"; turnover {'-' if turnover is None else f'{turnover:.3f}'}/month, fill rate "
+            f"{'-' if fill is None else f'{fill:.2%}'}"]
+
+
 def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
     purchase, routes, staff = kpis["purchasing"], kpis["routing"], kpis["staffing"]
     cost = purchase["cost"]
@@ -107,6 +123,7 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
         f"({purchase['value_this_week']:,.2f}); horizon cost {cost['total']:,.2f} = purchase "
         f"{cost['purchase']:,.2f} + ordering {cost['ordering']:,.2f} + holding "
         f"{cost['holding']:,.2f} + shortage {cost['shortage']:,.2f}",
+        *_account_line(purchase.get("account")),
         staff_line,
         route_line,
     ]
