@@ -126,6 +126,7 @@ def accuracy_command(since: str | None, out: Path, data_dir: Path | None, store:
     plans, notes = _past_forecasts(PlanStore(store), since)
     report = forecast_accuracy(dataset.sales, dataset.skus["sku"].tolist(), plans,
                                dataset.config.forecast.season_length)
+    notes += report.notes
     tables = {"By plan week (forecast of the week planned)": report.by_week,
               "By forecast lead (weeks ahead)": report.by_lead,
               "By demand class": report.by_class, "By model": report.by_model,

@@ -82,6 +82,8 @@ class AccuracyReport:
         Forecast weeks without sales yet: ``week`` (ISO), ``week_start``, ``plans`` (ids).
     history_end:
         Date of the last sale in the dataset.
+    notes:
+        What was left out and why (a plan's SKUs the dataset no longer has).
     """
 
     points: pd.DataFrame
@@ -197,8 +199,12 @@ def forecast_accuracy(sales: pd.DataFrame, skus: Sequence[str], plans: Sequence[
     end = (arrived + pd.Timedelta(days=7)).date()
     weekly = weekly_demand(sales, list(skus), end)
     matrix = weekly.pivot(index="unique_id", columns="ds", values="y")
-    point_frames, waiting_frames = [], []
+    point_frames, waiting_frames, notes = [], [], []
     for plan in plans:
+        unknown = sorted(set(plan.frame["sku"]) - set(matrix.index))
+        if unknown:
+            notes.append(f"plan {plan.plan_id} ({plan.week}): {len(unknown)} SKU(s) not in the "
+                         f"dataset's skus, not scored (first: {unknown[0]})")
         points, waiting = _plan_points(plan, matrix, season_length, arrived)
         point_frames.append(points)
         if len(waiting):
@@ -224,4 +230,5 @@ def forecast_accuracy(sales: pd.DataFrame, skus: Sequence[str], plans: Sequence[
         overall=_group_metrics(points, []),
         pending=pending,
         history_end=history_end.date(),
+        notes=notes,
     )

@@ -140,6 +140,11 @@ def test_a_plan_whose_week_has_no_sales_is_listed_not_scored() -> None:
     assert np.isnan(row["mase"]) and row["points"] == 2
     assert row["wape"] == pytest.approx((2 + 3) / 18) and row["bias"] == pytest.approx(-0.5)
     assert row["wape_naive"] == 0.0  # the seasonal naive repeats last week: exact here
+    assert report.notes == []
+    gone = PastForecast(3, "2026-W08", plan_forecast_frame(past.assign(sku="B"), None))
+    report = forecast_accuracy(sales, ["A"], [gone], season_length=52)
+    assert report.by_week.empty and report.notes == [
+        "plan 3 (2026-W08): 1 SKU(s) not in the dataset's skus, not scored (first: B)"]
 
 
 def test_overrides_in_a_plan_give_forecast_value_added() -> None:
