@@ -134,6 +134,13 @@ def test_purchase_weekly_report_and_workbook_state_one_change_turnover_and_fill_
     assert shown["plan"]["inventory_turnover_per_month"] == turnover
     assert shown["plan"]["fill_rate"] == fill
     assert shown["plan"]["net_cost"] == plan.kpis["purchasing"]["net_cost"]
+    # the weekly summary
+    from salesflow.cli.plan_cmds import _kpi_lines
+
+    text = "\n".join(_kpi_lines(plan.kpis))
+    assert f"vs the company's rule eoq_reorder_point (min_cover_weeks=1.0) " \
+        f"{account.baseline.net_cost:,.2f}: {change:+.2%}; turnover {turnover:.3f}/month, " \
+        f"fill rate {fill:.2%}" in text
     # the workbook / purchase_comparison.csv
     frame = comparison_frame(account, -0.05)
     company = frame[frame["role"].str.startswith("company's rule")]
