@@ -231,12 +231,12 @@ def comparison_frame(account: ProcurementAccount, target: float) -> pd.DataFrame
     rows: list[tuple[PolicyFigures, str]] = [(account.plan, "plan")]
     company = account.baseline_rule
     for name, figures in account.rules.items():
-        role = []
+        roles: list[str] = []
         if company.is_default and name == company.rule:
-            role.append("company's rule (config.toml [baseline])")
+            roles.append("company's rule (config.toml [baseline])")
         if cheapest is not None and name == cheapest.policy:
-            role.append("cheapest rule of the week")
-        rows.append((figures, "; ".join(role) or "other rule"))
+            roles.append("cheapest rule of the week")
+        rows.append((figures, "; ".join(roles) or "other rule"))
     if not company.is_default:
         rows.insert(1, (account.baseline, f"company's rule: {company.describe()}"))
     out = []
