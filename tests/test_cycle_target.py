@@ -41,7 +41,8 @@ def _employees(rows: list[tuple[str, tuple[str, ...], float, float]]) -> pd.Data
         "unavailable": [()] * len(rows)})
 
 
-EMPLOYEES = _employees([("A1", ("sales_admin",), 30.0, 40.0), ("A2", ("sales_admin",), 26.0, 40.0),
+EMPLOYEES = _employees([("A1", ("sales_admin",), 30.0, 40.0),
+                        ("A2", ("sales_admin",), 26.0, 40.0),
                         ("P1", ("picker",), 20.0, 40.0), ("P2", ("picker",), 22.0, 40.0)])
 PROFILE = pd.Series([0.0] * 8 + [0.2, 0.2, 0.2, 0.2, 0.2] + [0.0] * 11,
                     index=pd.Index(range(24), name="hour"))
@@ -92,7 +93,7 @@ def test_the_roster_it_yields_meets_the_target_by_the_cycle_model(advised) -> No
 
 
 def test_added_shifts_keep_every_rule_and_cost_their_hours_at_the_data_rates(advised) -> None:
-    _per_day, roster, advice = advised
+    _per_day, _roster, advice = advised
     people = pd.concat([EMPLOYEES, advice.new_employees], ignore_index=True)
     assert check_roster(advice.roster, people, SHIFTS, DAYS) == []
     rates = dict(zip(people["employee_id"], people["hourly_cost"], strict=True))
@@ -104,8 +105,8 @@ def test_added_shifts_keep_every_rule_and_cost_their_hours_at_the_data_rates(adv
         assert a.role in people.set_index("employee_id").loc[a.employee_id, "skills"]
         if not added.existing:
             assert rates[a.employee_id] == advice.hire_rates[a.role]
-    assert advice.cost == pytest.approx(sum(a.assignment.paid_hours * rates[a.assignment.employee_id]
-                                            for a in advice.added))
+    assert advice.cost == pytest.approx(sum(
+        a.assignment.paid_hours * rates[a.assignment.employee_id] for a in advice.added))
     # Today's staff with room take added shifts when cheaper than a hire: A2 (26 < 28) and
     # P1/P2 (20, 22 > 21 for P2) work before any extra person is hired.
     existing = {a.assignment.employee_id for a in advice.added if a.existing}

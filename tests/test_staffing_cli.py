@@ -89,6 +89,18 @@ def test_staff_from_the_forecast_reports_desk_and_cycle(run_cli, tiny_dir, tmp_p
     cycle = payload["cycle"]
     assert cycle["met"] or cycle["bottleneck_step"]
     assert (out / "service_desk.csv").is_file()
+    # What the cycle target needs: its sentence, and the added shifts as a file whose costs
+    # add up to the stated weekly cost.
+    advice = payload["cycle_target"]
+    assert advice["sentence"]
+    if cycle["met"]:
+        assert advice["stopped_by"] == "target already met" and not advice["shifts"]
+    added = pd.read_csv(out / "cycle_target_shifts.csv")
+    assert len(added) == len(advice["shifts"])
+    assert added["cost"].sum() == pytest.approx(advice["added_cost"], abs=0.01 * (len(added) + 1))
+    assert ((added["cost"] - added["paid_hours"] * added["hourly_cost"]).abs() < 0.01).all()
+    staffing_json = json.loads((out / "staffing.json").read_text())
+    assert staffing_json["cycle_target"]["sentence"] == advice["sentence"]
 
 
 def test_outputs_neutralize_formulas_and_draw_a_png() -> None:
