@@ -189,7 +189,8 @@ def whatif_staffing(dataset: Dataset, context: PlanningContext, orders_per_day: 
     cov = coverage(advice.roster, result.requirements)
     cov = cov.loc[pd.to_datetime(cov["date"]).dt.date.isin(keep)].reset_index(drop=True)
     cost = roster_cost(advice.roster, employees, cov, Penalties())
-    profile = intraday_profile(context.history, config.order_hours)
+    first_hour, end_hour = config.order_hours
+    profile = intraday_profile(context.history, (first_hour, end_hour))
     cycle = cycle_time(orders_per_day, profile, dataset["process_steps"], cov,
                        config.productivity, dataset.config.targets.order_cycle_days * 24)
     whatif = replace(plan, roster=advice.roster, coverage=cov, cost=cost,
