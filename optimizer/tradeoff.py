@@ -21,6 +21,7 @@ the safety stock up.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from salesflow.optimizer.accounting import PolicyFigures, cost_change, policy_fi
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.plan import PurchasePlan, evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
-from salesflow.optimizer.purchasing.solve import solve_purchasing
+from salesflow.optimizer.purchasing.solve import JOINT_CELLS, RELATIVE_GAP, solve_purchasing
 
 if TYPE_CHECKING:
     from salesflow.data.dataset.config import PlanningConfig
@@ -318,8 +319,49 @@ def pursue_turnover(problem: PurchaseProblem, limits: SolveLimits, target_turnov
             high, best = middle, plan
         else:
             low = middle
-    return TurnoverDecision(mode, high, limit, best, True,
-                            f"stock value priced at {high:g} per unit of value and week")
+    note = f"stock value priced at {high:g} per unit of value and week"
+    if len(problem.items) * problem.weeks <= JOINT_CELLS:
+        joint = joint_limit_plan(problem, limits, limit,
+                                 math.inf if mode == "hard" else penalty, best)
+        if joint is not None and value(joint) <= limit + 1e-6 and \
+                evaluate_plan(problem, joint).total_with_penalties \
+                < evaluate_plan(problem, best).total_with_penalties - 1e-6:
+            best, note = replace(joint, policy=today.policy), \
+                "the joint MIP with the stock-value limit as a row"
+    return TurnoverDecision(mode, high, limit, best, True, note)
+
+
+def joint_limit_plan(problem: PurchaseProblem, limits: SolveLimits, limit: float,
+                     rate: float, start: PurchasePlan) -> PurchasePlan | None:
+    """The joint MIP of ``problem`` with the average stock value limited to ``limit``
+    (:func:`~salesflow.optimizer.purchasing.model.add_stock_value_limit`; excess priced at
+    ``rate``, forbidden when infinite), started from ``start``, within ``limits``; ``None``
+    when it finds no plan in time. For small problems: the row couples every supplier."""
+    from salesflow.optimizer.purchasing.mip import solve_mip
+    from salesflow.optimizer.purchasing.model import (
+        add_stock_value_limit,
+        build_model,
+        integer_hint,
+    )
+    from salesflow.optimizer.purchasing.reasons import explain
+    from salesflow.optimizer.purchasing.solve import plan_lines
+
+    model = build_model(problem)
+    add_stock_value_limit(model, limit, rate)
+    index = {item.sku: i for i, item in enumerate(problem.items)}
+    packs: dict[tuple[int, int], int] = {}
+    for line in start.lines:
+        i = index[line.sku]
+        key = (i, problem.week_of(line.order_date))
+        packs[key] = packs.get(key, 0) + line.quantity // problem.items[i].pack_size
+    outcome = solve_mip(model.builder, solver="highs", time_limit=limits.time_limit_seconds,
+                        seed=limits.seed, relative_gap=limits.gap(RELATIVE_GAP),
+                        hint=integer_hint(model, packs))
+    if outcome.values is None:
+        return None
+    lines = sorted(plan_lines(model, outcome.values),
+                   key=lambda x: (x.order_date, x.supplier_id, x.sku))
+    return PurchasePlan(tuple(explain(problem, lines)), start.policy)
 
 
 def target_fill_rate(problem: PurchaseProblem) -> float | None:

@@ -252,3 +252,60 @@ def test_every_rule_in_the_account_is_the_formula(weekly_plan: tuple[Any, Any]) 
     for name, (rule_plan, _) in plan.purchasing.baselines.items():
         assert account.rules[name].net_cost == pytest.approx(
             _formula_net(plan.purchasing.problem, rule_plan), abs=0.01), name
+
+
+def surfaces(dataset: Any, plan: Any) -> dict[str, tuple[Any, Any, Any]]:
+    """(change, turnover, fill rate) as kpis.json, purchase, the report, the comparison sheet
+    and the weekly summary state them for one weekly plan."""
+    from salesflow.cli.plan_cmds import _account_line
+    from salesflow.cli.purchase_cmd import _summary
+    from salesflow.optimizer.accounting import account_of, comparison_frame
+    from salesflow.optimizer.purchasing.baselines import BaselineRule
+    from salesflow.optimizer.report_data import report_data
+
+    result = plan.purchasing
+    account = account_of(result, BaselineRule.from_config(dataset.config.baseline))
+    rows = {t["kpi"]: t["value"] for t in plan.kpis["targets"]}
+    summary = _summary(result, account, -0.05, plan.week_start, result.problem.weeks)
+    shown = report_data(dataset, plan).procurement
+    assert shown is not None
+    frame = comparison_frame(account, -0.05)
+    company = frame[frame["role"].str.startswith("company's rule")].iloc[0]
+    line = _account_line(plan.kpis["purchasing"]["account"])[0]
+    return {
+        "kpis.json": (rows["procurement_cost_change"], rows["inventory_turnover_per_month"],
+                      rows["fill_rate"]),
+        "purchase": (summary["procurement_cost_change"],
+                     summary["inventory_turnover_per_month"], summary["fill_rate"]),
+        "report": (shown["procurement_cost_change"],
+                   shown["plan"]["inventory_turnover_per_month"], shown["plan"]["fill_rate"]),
+        "workbook": (company["plan_change"], frame.iloc[0]["inventory_turnover_per_month"],
+                     frame.iloc[0]["fill_rate"]),
+        "summary": (line.split(": ")[1].split(";")[0],
+                    line.split("turnover ")[1].split("/")[0],
+                    line.split("fill rate ")[1]),
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["sample", "medium"])
+def test_every_surface_states_the_same_figures_on_the_sample_and_medium(
+        size: str, tmp_path: Path) -> None:
+    from salesflow.data.dataset import load_dataset, sample_data_dir
+    from salesflow.data.generator import generate_dataset, write_dataset
+    from salesflow.optimizer.context import PlanningContext
+    from salesflow.optimizer.limits import SolveLimits
+    from salesflow.optimizer.weekly import run_weekly
+
+    folder = sample_data_dir()
+    if size == "medium":
+        folder = tmp_path / "medium"
+        write_dataset(generate_dataset("medium", 7), folder, "csv")
+    dataset = load_dataset(folder)
+    plan = run_weekly(dataset, PlanningContext.build(
+        dataset, limits=SolveLimits.from_config(dataset.config, 30)))
+    said = surfaces(dataset, plan)
+    change, turnover, fill = said["kpis.json"]
+    for name in ("purchase", "report", "workbook"):
+        assert said[name] == (change, turnover, fill), name
+    assert said["summary"] == (f"{change:+.2%}", f"{turnover:.3f}", f"{fill:.2%}")

@@ -107,6 +107,29 @@ def test_hard_and_priced_turnover_targets_decide_the_plan(tiny_run: Any) -> None
     assert kept.plan is result.plan
 
 
+def test_the_stock_value_row_of_the_joint_mip_keeps_the_limit(tiny_run: Any) -> None:
+    from salesflow.optimizer.accounting import policy_figures
+    from salesflow.optimizer.tradeoff import (
+        joint_limit_plan,
+        pursue_turnover,
+        stock_value_limit,
+    )
+
+    _, _, limits, result = tiny_run
+    problem = result.problem
+    limit = stock_value_limit(problem, TARGET)
+    assert limit is not None
+    start = pursue_turnover(problem, limits, TARGET, "hard", 0.0, result.plan, rounds=2).plan
+    plan = joint_limit_plan(problem, limits, limit, float("inf"), start)
+    assert plan is not None and plan.lines
+    assert policy_figures(problem, plan).average_stock_value <= limit + 1e-6
+    assert _independent_check(problem, plan) == []
+    # priced at nothing, the row does not bind: the plan holds today's stock or more
+    free = joint_limit_plan(problem, limits, limit, 0.0, result.plan)
+    assert free is not None
+    assert policy_figures(problem, free).average_stock_value > limit
+
+
 def test_turnover_mode_hard_in_config_makes_weekly_keep_the_limit(
         tiny_run: Any, tmp_path: Path) -> None:
     from salesflow.data.dataset import load_dataset

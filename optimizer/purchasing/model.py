@@ -14,7 +14,9 @@ Constraint families, one builder function each:
 * supplier orders: one order cost per supplier and order week, minimum order value, truck;
 * demand flows: every demand served, late only at a price;
 * safety stock: end stock below the target is priced at the shortage penalty;
-* warehouse volume, receiving capacity and weekly budget (they couple suppliers).
+* warehouse volume, receiving capacity and weekly budget (they couple suppliers);
+* average stock value (the turnover target as a limit, :func:`add_stock_value_limit`: added
+  by the caller, it couples suppliers too).
 
 Soft limits get a slack column priced with the problem's ``ViolationRates``, so the model is
 never infeasible; a limit whose rate is infinite is hard (no slack: the model may then have no
@@ -438,6 +440,27 @@ def add_budget(model: PurchaseModel) -> None:
         if cols:
             over, one = slack(b, problem.rates.budget_per_currency)
             b.row(-INF, float(budget[w]), [*cols, *over], [*coefs, *(-x for x in one)])
+
+
+def add_stock_value_limit(model: PurchaseModel, limit: float, rate: float = INF) -> None:
+    """Turnover family (issue 14): the average over the horizon of the positive end-of-week
+    stock value is at most ``limit`` (projected cost of goods sold / months / the turnover
+    target, :func:`salesflow.optimizer.tradeoff.stock_value_limit`); the excess is priced at
+    ``rate`` per currency unit and week, or forbidden when ``rate`` is infinite. Builds the
+    stock-level columns when the model has none yet. One row: it couples every supplier."""
+    b, problem = model.builder, model.problem
+    cols: list[int] = []
+    coefs: list[float] = []
+    for i, item in enumerate(problem.items):
+        if (i, 0) not in model.stock and problem.weeks:
+            add_stock_levels(model, i, [line for line in model.lines if line.item == i])
+        for t in range(problem.weeks):
+            held = b.var(0, INF)  # >= max(0, stock): the row lets it be no more
+            b.row(0, INF, [held, model.stock[i, t]], [1.0, -1.0])
+            cols.append(held)
+            coefs.append(item.unit_cost / problem.weeks)
+    over, one = slack(b, rate * problem.weeks if math.isfinite(rate) else INF)
+    b.row(-INF, limit, [*cols, *over], [*coefs, *(-x for x in one)])
 
 
 def build_model(problem: PurchaseProblem, terms: ModelTerms | None = None) -> PurchaseModel:
