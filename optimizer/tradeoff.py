@@ -78,6 +78,7 @@ class FrontierPoint:
     figures: PolicyFigures
     rules_broken: int
     label: str = ""
+    broken: tuple[str, ...] = ()  # the rules broken, by name
 
     @property
     def turnover(self) -> float:
@@ -92,7 +93,8 @@ def _point(problem: PurchaseProblem, price: float, limits: SolveLimits,
     if price > SAFE_PRICE:
         label = label or "gives up safety stock"
     return FrontierPoint(price, plan, policy_figures(problem, plan, evaluation),
-                         len(evaluation.violations), label)
+                         len(evaluation.violations), label,
+                         tuple(sorted({v.constraint for v in evaluation.violations})))
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Frontier:
     points: tuple[FrontierPoint, ...]
     chosen: int  # index of the plan in force (today's plan, or the target's under hard/priced)
     target_fill_rate: float | None
+    dropped: tuple[FrontierPoint, ...] = ()  # probed plans that broke more rules than today's
 
     @property
     def target_point(self) -> int | None:
@@ -123,6 +126,15 @@ class Frontier:
         safe = [p for p in self.points if p.price <= SAFE_PRICE]
         best = max(safe, key=lambda p: p.turnover) if safe else self.points[0]
         if k is None:
+            breaking = [p for p in self.dropped if p.turnover >= self.target_turnover - 1e-9]
+            if breaking:
+                rules = sorted({r for p in breaking for r in p.broken})
+                out.append(f"turnover {self.target_turnover:g} conflicts with "
+                           f"{', '.join(rules)}: the plans reaching it break "
+                           f"{min(p.rules_broken for p in breaking)} or more of these rules; "
+                           f"keeping every rule, the highest reachable turnover is "
+                           f"{max(p.turnover for p in self.points):.2f}")
+                return out
             out.append(f"turnover {self.target_turnover:g} is out of reach: the highest "
                        f"reachable turnover is {max(p.turnover for p in self.points):.2f} "
                        f"({best.turnover:.2f} keeping the safety stock; pack sizes, MOQs and "
@@ -184,7 +196,12 @@ class Frontier:
                 else round(self.stock_value_limit, 2),
                 "baseline": self.baseline.policy, "chosen": self.chosen, "target_point": k,
                 "target_fill_rate": self.target_fill_rate, "sentence": self.sentence(),
-                "conflicts": self.conflicts(), "points": rows}
+                "conflicts": self.conflicts(), "points": rows,
+                "dropped_for_broken_rules": [
+                    {"price_per_value_week": p.price,
+                     "turnover_per_month": round(p.turnover, 3),
+                     "net_cost": round(p.figures.net_cost, 2), "rules_broken": p.rules_broken,
+                     "rules": list(p.broken)} for p in self.dropped]}
 
 
 def price_breaks_given_up(today: FrontierPoint, point: FrontierPoint) -> float:
@@ -246,9 +263,10 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
         found.append(_point(problem, middle, limits))
     kept = _efficient(found, allowed)
     chosen = min(range(len(kept)), key=lambda n: abs(kept[n].price - chosen_price))
+    dropped = tuple(p for p in found if p.rules_broken > allowed)
     return Frontier(problem.week_start, problem.weeks, target_turnover,
                     stock_value_limit(problem, target_turnover), baseline, tuple(kept),
-                    chosen, target_fill_rate)
+                    chosen, target_fill_rate, dropped)
 
 
 def _efficient(found: list[FrontierPoint], allowed: int) -> list[FrontierPoint]:

@@ -187,3 +187,29 @@ def test_tradeoff_on_the_sample_and_medium(size: str, tmp_path: Path,
     assert len(points) >= 6 and all(p["feasible"] for p in points)
     turnovers = [p["turnover_per_month"] for p in points]
     assert all(a < b for a, b in pairwise(turnovers))
+
+
+def test_a_target_only_rule_breaking_plans_reach_is_named_as_a_conflict() -> None:
+    import datetime as dt
+
+    from salesflow.optimizer.accounting import PolicyFigures
+    from salesflow.optimizer.purchasing.plan import PurchasePlan
+    from salesflow.optimizer.tradeoff import Frontier, FrontierPoint
+
+    def point(price: float, turnover: float, broken: tuple[str, ...] = ()) -> FrontierPoint:
+        figures = PolicyFigures("p", 100.0, 0.0, 0.0, 0.0, 0.0, 0.99, turnover, 10.0, 1, 1,
+                                len(broken))
+        return FrontierPoint(price, PurchasePlan((), "p"), figures, len(broken), "", broken)
+
+    kept = (point(0.0, 1.0), point(0.1, 2.38))
+    frontier = Frontier(dt.date(2026, 11, 23), 8, 4.0, 1.0, kept[0].figures, kept, 0, 0.95,
+                        (point(1.0, 4.5, ("minimum order value",)),))
+    assert frontier.target_point is None
+    assert frontier.conflicts() == [
+        "turnover 4 conflicts with minimum order value: the plans reaching it break 1 or "
+        "more of these rules; keeping every rule, the highest reachable turnover is 2.38"]
+    assert frontier.sentence() == frontier.conflicts()[0]
+    assert frontier.to_dict()["dropped_for_broken_rules"][0]["rules"] == ["minimum order value"]
+    unreachable = Frontier(dt.date(2026, 11, 23), 8, 4.0, 1.0, kept[0].figures, kept, 0, 0.95)
+    assert unreachable.conflicts()[0].startswith("turnover 4 is out of reach: the highest "
+                                                 "reachable turnover is 2.38")
