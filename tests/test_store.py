@@ -394,33 +394,6 @@ def test_newer_schema_refused(store: PlanStore, backend: Backend) -> None:
         store.list_plans()
 
 
-def test_migration(
-    store: PlanStore, backend: Backend, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    save(store)
-    calls: list[int] = []
-
-    def add_note(conn: sa.Connection) -> None:
-        calls.append(2)
-        conn.exec_driver_sql("ALTER TABLE plans ADD COLUMN note TEXT")
-
-    current = migrations.SCHEMA_VERSION
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setattr(migrations, "MIGRATIONS", {})
-    with pytest.raises(StoreError, match=f"no migration from schema {current} to {current + 1}"):
-        backend.open().list_plans()
-    monkeypatch.setattr(migrations, "MIGRATIONS", {current + 1: add_note})
-    upgraded = backend.open()
-    assert [p.id for p in upgraded.list_plans()] == [1]
-    assert calls == [2]
-    assert (("schema_version", str(current + 1)) in backend.rows()["meta"])
-    with backend.engine().connect() as conn:
-        assert "note" in [c["name"] for c in sa.inspect(conn).get_columns("plans")]
-    assert save(upgraded).id == 2
-    assert calls == [2]  # migrated once
-    upgraded.close()
-
-
 def test_schema(store: PlanStore, backend: Backend) -> None:
     save(store)
     meta = dict(backend.rows()["meta"])
@@ -482,7 +455,6 @@ def test_names_kept_importable_from_plan_store() -> None:
     from salesflow.data import store as package
 
     assert store_module.SCHEMA_VERSION == migrations.SCHEMA_VERSION
-    assert store_module.MIGRATIONS is migrations.MIGRATIONS
     assert store_module.STALE_AFTER_S == leftovers.STALE_AFTER_S
     for module in (package, store_module):
         assert all(hasattr(module, name) for name in module.__all__)

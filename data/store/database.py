@@ -176,7 +176,8 @@ class StoreDatabase:
         with self.connect(write=False) as conn:
             with conn.begin():
                 version = self.version(conn)
-            if migrations.is_outdated(version):
+                outdated = migrations.is_outdated(conn, version)
+            if outdated:
                 with self.connect(write=True) as wconn, wconn.begin():
                     self.prepare(wconn)
             if version is None:

@@ -1,84 +1,80 @@
 """The plan store's schema version: reading it, creating a store, migrating an older one.
 
-A store records its schema version in the ``meta`` table. :func:`prepare` creates the tables
-of :mod:`salesflow.data.store.schema` in an empty database, or runs the steps of
-:data:`MIGRATIONS` up to :data:`SCHEMA_VERSION`, inside the caller's write transaction. A
-database with foreign ``plans``/``meta`` tables, or one written by a newer salesflow, is
-refused.
+Migrations are Alembic revisions shipped in the package (:mod:`salesflow.data.store.alembic`,
+``versions/0001_*.py`` ...), run programmatically on the store's own connection inside the
+caller's write transaction: users need no ``alembic.ini``, and a failed step leaves the store
+as it was. The revision id is the schema version it makes (``0003`` is schema 3). New tables
+or columns come as new Alembic revisions (and the matching change in
+:mod:`salesflow.data.store.schema`); ``tests/test_store_migrations.py`` checks that the chain
+builds exactly the tables of ``schema.py``.
+
+A store records its schema version twice: ``meta.schema_version``, the version of record
+(what salesflow before Alembic read, so that an older salesflow still refuses a newer store
+with its "upgrade salesflow" message), and Alembic's ``alembic_version`` table, which follows
+it. Stores written before Alembic (schema 1, 2 or 3 in ``meta`` and no ``alembic_version``),
+or whose Alembic revision disagrees with ``meta``, are stamped with the revision of their
+``meta`` version and upgraded from there. :func:`prepare` creates a store by running
+the whole chain on an empty database. A database with foreign ``plans``/``meta`` tables, or
+one written by a newer salesflow, is refused.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from salesflow.data.errors import StoreError
 from salesflow.data.store.checks import utc_text
-from salesflow.data.store.schema import (
-    meta_table,
-    metadata,
-    order_events_table,
-    purchase_orders_table,
-)
+from salesflow.data.store.schema import meta_table
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3
-"""Version of the database schema this code writes and reads (2: applied purchase orders;
-3: purchase orders with their own ids, status and history)."""
+"""Version of the database schema this code writes and reads, the number of the newest
+Alembic revision (2: applied purchase orders; 3: purchase orders with their own ids, status
+and history)."""
 
-MIGRATED_BY = "salesflow migration"
-"""Who the ``migrated`` events of schema 3's step name."""
-
-_legacy = sa.MetaData()
-_applied_orders_v2 = sa.Table(
-    "applied_orders",
-    _legacy,
-    sa.Column("plan_id", sa.Integer, nullable=False),
-    sa.Column("week", sa.Text, nullable=False),
-    sa.Column("po_id", sa.Text, nullable=False),
-    sa.Column("supplier_id", sa.Text, nullable=False),
-    sa.Column("sku", sa.Text, nullable=False),
-    sa.Column("quantity", sa.Float, nullable=False),
-    sa.Column("order_date", sa.Text, nullable=False),
-    sa.Column("arrival_date", sa.Text, nullable=False),
-    sa.PrimaryKeyConstraint("po_id", "sku"),
-)
-"""Schema 2's table of applied purchase lines (replaced by ``purchase_orders`` in 3)."""
+SCRIPT_LOCATION = Path(__file__).with_name("alembic")
+"""The Alembic environment and revisions (a folder of the package)."""
 
 
-def _migrate_to_2(conn: Connection) -> None:
-    _applied_orders_v2.create(conn)
+@lru_cache(maxsize=4)
+def _script(location: str) -> object:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(location)
 
 
-def _migrate_to_3(conn: Connection) -> None:
-    """Purchase orders with ids and status; every applied line of schema 2 becomes open."""
-    purchase_orders_table.create(conn)
-    order_events_table.create(conn)
-    now = utc_text(None)
-    old = conn.execute(sa.select(_applied_orders_v2).order_by(
-        _applied_orders_v2.c.order_date, _applied_orders_v2.c.po_id,
-        _applied_orders_v2.c.sku)).all()
-    for row in old:
-        key = conn.execute(sa.insert(purchase_orders_table).values(
-            po_id=row.po_id, supplier_id=row.supplier_id, sku=row.sku, week=row.week,
-            plan_id=row.plan_id, quantity=row.quantity, unit_price=None,
-            order_date=row.order_date, arrival_date=row.arrival_date, status="open",
-            received_quantity=0.0, cancelled_quantity=0.0, issued_at=now,
-            issued_by=MIGRATED_BY, updated_at=now, updated_by=MIGRATED_BY,
-        )).inserted_primary_key
-        assert key is not None
-        conn.execute(sa.insert(order_events_table).values(
-            order_id=key[0], kind="migrated", plan_id=row.plan_id, quantity=row.quantity,
-            previous_quantity=None, at=now, by=MIGRATED_BY))
-    conn.execute(sa.text("DROP TABLE applied_orders"))
+def _head(location: Path) -> str:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        script = _script(str(location))
+        assert isinstance(script, ScriptDirectory)
+        head = script.get_current_head()
+    except CommandError as exc:
+        raise StoreError(f"the plan store's migrations in {location} are broken: {exc}") \
+            from exc
+    if head is None or not head.isdigit():
+        raise StoreError(f"the plan store's migrations in {location} have no numbered head "
+                         f"revision (found {head!r})")
+    return head
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _migrate_to_2, 3: _migrate_to_3}
-"""``MIGRATIONS[n]`` upgrades a store at schema ``n - 1`` to schema ``n`` (inside a transaction)."""
+def revision_for(version: int) -> str:
+    """The Alembic revision id of schema ``version`` (``3`` -> ``"0003"``)."""
+    return f"{version:04d}"
+
+
+def _alembic_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
 
 
 def read_version(conn: Connection, where: str) -> int | None:
@@ -108,51 +104,80 @@ def read_version(conn: Connection, where: str) -> int | None:
             f"{where} is not a salesflow plan store (it has a 'plans' or 'meta' table "
             "but no schema_version)"
         )
-    if version > SCHEMA_VERSION:
+    latest = int(_head(SCRIPT_LOCATION))
+    revision = _alembic_revision(conn) if "alembic_version" in tables else None
+    if version > latest or (revision is not None and not revision.isdigit()) \
+            or (revision is not None and int(revision) > latest):
         raise StoreError(
             f"{where} was written by a newer salesflow (schema {version}, this version "
-            f"reads up to {SCHEMA_VERSION}); upgrade salesflow"
+            f"reads up to {latest}); upgrade salesflow"
         )
     return version
 
 
-def is_outdated(version: int | None) -> bool:
-    """Whether a store at ``version`` (``None``: no store) needs :func:`prepare` to migrate."""
-    return version is not None and version < SCHEMA_VERSION
+def is_outdated(conn: Connection, version: int | None) -> bool:
+    """Whether a store at ``version`` (``None``: no store) needs :func:`prepare` to migrate:
+    an older schema, or an Alembic revision that is not its version's (none recorded: a
+    store written before Alembic)."""
+    if version is None:
+        return False
+    head = _head(SCRIPT_LOCATION)
+    return revision_for(version) != head or _alembic_revision(conn) != head
+
+
+def _alembic(conn: Connection, command_name: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    config.attributes["connection"] = conn
+    if command_name == "stamp":
+        command.stamp(config, revision, purge=True)
+    else:
+        command.upgrade(config, revision)
 
 
 def prepare(conn: Connection, where: str, display: str) -> None:
-    """Inside a write transaction: create the schema or migrate it to :data:`SCHEMA_VERSION`.
+    """Inside a write transaction: create the store or migrate it to the newest revision.
 
     ``where`` names the database in errors, ``display`` the store in log messages.
 
     Raises
     ------
     StoreError
-        See :func:`read_version`; or a migration step is missing.
+        See :func:`read_version`; or the revisions cannot be run.
     """
     version = read_version(conn, where)
+    head = _head(SCRIPT_LOCATION)
     if version is None:
-        metadata.create_all(conn)
+        _alembic(conn, "upgrade", head)
         conn.execute(
             sa.insert(meta_table),
             [
-                {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                {"key": "schema_version", "value": str(int(head))},
                 {"key": "created_at", "value": utc_text(None)},
             ],
         )
-        logger.info("created plan store %s (schema %d)", display, SCHEMA_VERSION)
+        logger.info("created plan store %s (schema %d)", display, int(head))
         return
-    if version == SCHEMA_VERSION:
+    current = _alembic_revision(conn)
+    if current == head == revision_for(version):
         return
-    for target in range(version + 1, SCHEMA_VERSION + 1):
-        step = MIGRATIONS.get(target)
-        if step is None:
-            raise StoreError(f"no migration from schema {target - 1} to {target}")
-        logger.info("migrating plan store %s to schema %d", display, target)
-        step(conn)
+    if current != revision_for(version):  # written before Alembic (None), or disagreeing
+        logger.info("plan store %s: recording schema %d as Alembic revision %s (was %s)",
+                    display, version, revision_for(version), current)
+        _alembic(conn, "stamp", revision_for(version))
+    logger.info("migrating plan store %s from schema %d to %d", display, version, int(head))
+    try:
+        _alembic(conn, "upgrade", head)
+    except (sa.exc.SQLAlchemyError, StoreError):
+        raise
+    except Exception as exc:  # Alembic's own errors (a broken chain, a missing revision)
+        raise StoreError(f"cannot migrate plan store {display} to schema {int(head)}: "
+                         f"{exc}") from exc
     conn.execute(
         sa.update(meta_table)
         .where(meta_table.c.key == "schema_version")
-        .values(value=str(SCHEMA_VERSION))
+        .values(value=str(int(head)))
     )

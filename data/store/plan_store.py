@@ -15,7 +15,8 @@ migrations (:mod:`.migrations`), the database connection and its locking (:mod:`
 records and input checks (:mod:`.records`, :mod:`.checks`), applying plans and the open orders
 (:mod:`.apply`) and the removal of crash leftovers (:mod:`.leftovers`). The names other code
 used from here before that split are still importable from here; to monkeypatch
-``SCHEMA_VERSION`` or ``MIGRATIONS``, patch :mod:`salesflow.data.store.migrations`.
+``SCHEMA_VERSION`` or the Alembic revisions (``SCRIPT_LOCATION``), patch
+:mod:`salesflow.data.store.migrations`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from salesflow.data.store.checks import (
 )
 from salesflow.data.store.database import StoreDatabase
 from salesflow.data.store.leftovers import STALE_AFTER_S, clean_leftovers
-from salesflow.data.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from salesflow.data.store.migrations import SCHEMA_VERSION
 from salesflow.data.store.records import (
     STATUSES,
     ApplyOutcome,
@@ -60,7 +61,6 @@ from salesflow.data.store.schema import files_table, plans_table
 # Names other code imported from here before the split, kept importable (read them here;
 # patch them where they live).
 __all__ = [
-    "MIGRATIONS",
     "ORDER_FIELDS",
     "SCHEMA_VERSION",
     "STALE_AFTER_S",

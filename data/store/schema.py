@@ -5,7 +5,8 @@ version; ``plan_files`` the plans' output files (contents included: the database
 of truth, ``plans/<id>/`` a copy); ``purchase_orders`` the purchase order lines issued by
 applying plans, each with its own id and status, and ``purchase_order_events`` their history
 (who issued, amended, received or cancelled what, when). Changes to these tables come with
-a step in :mod:`salesflow.data.store.migrations`.
+an Alembic revision in ``data/store/alembic/versions`` (see
+:mod:`salesflow.data.store.migrations`).
 """
 
 from __future__ import annotations
