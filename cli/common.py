@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from salesflow.data.errors import InvalidInputError, SalesflowError, UserError
+from salesflow.data.errors import InvalidInputError, UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,7 +19,7 @@ TIME_LIMIT_HELP = ("Seconds each solver call may take (one purchase solve, one r
 """What ``--time-limit`` means, the same for every command that solves."""
 
 USER_ERROR_EXIT = 2
-FAILURE_EXIT = 1
+FAILURE_EXIT = 1  # kept for internal errors (cli/crash.py)
 MAX_PROBLEMS_SHOWN = 200
 
 
@@ -41,10 +41,15 @@ def data_option(func: F) -> F:
              "Default: the bundled sample.")(func)
 
 
+def _remember_store(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    ctx.meta["salesflow.store"] = value  # where a crash log goes (cli/crash.py)
+    return value
+
+
 def store_option(func: F) -> F:
     return click.option(
         "--store", "store", default=".salesflow", show_default=True, envvar="SALESFLOW_STORE",
-        show_envvar=True,
+        show_envvar=True, callback=_remember_store,
         help="Plan store: a folder (SQLite inside, files under plans/) or a database URL.")(func)
 
 
@@ -74,9 +79,9 @@ def emit(payload: Any, human: str | Callable[[], None]) -> None:
         click.echo(human)
 
 
-def report_error(exc: SalesflowError) -> int:
-    """Print ``exc`` for the user (JSON with --json) and return the exit code."""
-    code = USER_ERROR_EXIT if isinstance(exc, UserError) else FAILURE_EXIT
+def report_error(exc: UserError) -> int:
+    """Print ``exc`` for the user (JSON with --json) and return the exit code (2)."""
+    code = USER_ERROR_EXIT
     problems = exc.problems if isinstance(exc, InvalidInputError) else []
     headline = exc.summary if isinstance(exc, InvalidInputError) else str(exc)
     if wants_json():
@@ -93,11 +98,55 @@ def report_error(exc: SalesflowError) -> int:
     return code
 
 
+def report_crash(ctx: click.Context, exc: BaseException) -> int:
+    """Write the crash log of ``exc``, print the paragraph (and JSON with --json); return 1."""
+    from salesflow import __version__
+    from salesflow.cli.crash import command_line, crash_paragraph, write_crash_log
+
+    command = command_line(ctx.meta.get("salesflow.argv"))
+    log = write_crash_log(exc, command=command, command_name=ctx.meta.get(
+        "salesflow.command", "salesflow"), store=ctx.meta.get("salesflow.store"),
+        version=__version__)
+    if wants_json(ctx):
+        payload = {"ok": False, "error": f"internal error: {type(exc).__name__}: {exc}",
+                   "exit_code": FAILURE_EXIT, "crash_log": str(log), "version": __version__}
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    click.echo(crash_paragraph(exc, command=command, version=__version__, log=log), err=True)
+    return FAILURE_EXIT
+
+
 class SalesflowGroup(click.Group):
-    """A click group that turns salesflow's errors into messages and exit codes."""
+    """A click group that turns salesflow's errors into messages and exit codes: a user error
+    exits with 2 and its message, Ctrl-C with 130 and one line, any other exception (a bug)
+    with 1, one paragraph and a crash log (:mod:`salesflow.cli.crash`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta.setdefault("salesflow.argv", list(args))  # the outermost group's: all of it
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name:
+            ctx.meta.setdefault("salesflow.command", name)
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
+        from salesflow.cli.crash import INTERRUPTED_EXIT, interrupted_message, wants_traceback
+
         try:
             return super().invoke(ctx)
-        except SalesflowError as exc:
+        except UserError as exc:
             ctx.exit(report_error(exc))
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort, BrokenPipeError):
+            raise  # click's own answers (usage errors, --help, a closed pipe)
+        except KeyboardInterrupt:
+            if wants_traceback():
+                raise
+            click.echo(interrupted_message(), err=True)
+            ctx.exit(INTERRUPTED_EXIT)
+        except Exception as exc:  # a bug: the paragraph, the crash log, exit 1
+            if wants_traceback():
+                raise
+            ctx.exit(report_crash(ctx, exc))

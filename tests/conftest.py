@@ -43,8 +43,11 @@ def tiny_dir(tiny_master: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_cli() -> Callable[..., object]:
-    """Invoke the CLI in-process; returns click's Result (stdout and stderr separate)."""
-    runner = CliRunner()
+    """Invoke the CLI in-process; returns click's Result (stdout and stderr separate).
+
+    Exceptions other than user errors are raised to the test (SALESFLOW_TRACEBACK=1) instead
+    of being answered with a crash log; tests/test_crash_log.py checks that answer."""
+    runner = CliRunner(env={"SALESFLOW_TRACEBACK": "1"})
 
     def invoke(*args: str, **kwargs: object) -> object:
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, **kwargs)
