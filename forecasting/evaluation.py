@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesflow.forecasting.metrics import coverage, mase, smape
+from salesflow.forecasting.metrics import coverage, mase, mase_scale, pinball, smape
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,87 @@ def score_forecasts(forecast: pd.DataFrame, test: pd.DataFrame, train: pd.DataFr
         if has_band else float("nan")
     scores = Scores(float(per_series["smape"].mean()), float(per_series["mase"].mean()),
                     inside, len(per_series))
+    return scores, per_series.drop(columns="points")
+
+
+#: Quantile columns scored by :func:`score_quantiles` and the band they make.
+PINBALL_LEVELS: tuple[tuple[str, float], ...] = (("p10", 0.1), ("p50", 0.5), ("p90", 0.9))
+
+
+@dataclass(frozen=True)
+class QuantileScores:
+    """Mean scores over series of a point forecast and its p10/p50/p90.
+
+    Attributes
+    ----------
+    mase:
+        Mean absolute error over the in-sample mean absolute one-step difference.
+    rmsse:
+        Root mean squared error over the root in-sample mean squared one-step difference.
+    pinball:
+        Scaled pinball loss: the pinball loss of each quantile divided by the MASE scale,
+        averaged over the three levels.
+    pinball_by_level:
+        The same per level (``p10``, ``p50``, ``p90``).
+    coverage:
+        Share of all test points inside p10-p90.
+    n_series:
+        Series scored.
+    """
+
+    mase: float
+    rmsse: float
+    pinball: float
+    pinball_by_level: dict[str, float]
+    coverage: float
+    n_series: int
+
+
+def score_quantiles(forecast: pd.DataFrame, test: pd.DataFrame, train: pd.DataFrame,
+                    column: str = "forecast") -> tuple[QuantileScores, pd.DataFrame]:
+    """Point and quantile scores on the one-step naive scale (the same for every method).
+
+    ``forecast`` has ``column`` and ``p10``, ``p50``, ``p90`` (a method without a median
+    gives its point forecast as ``p50``). Series whose scale is 0 are not scored.
+
+    Returns
+    -------
+    The mean scores and a frame per series (``unique_id, mase, rmsse, pinball, p10, p50,
+    p90, coverage``).
+
+    Raises
+    ------
+    ValueError
+        If a test point has no forecast.
+    """
+    merged = test.merge(forecast, on=["unique_id", "ds"], how="left", validate="one_to_one")
+    needed = [column, *(name for name, _ in PINBALL_LEVELS)]
+    if merged[needed].isna().any().any():
+        missing = merged.loc[merged[needed].isna().any(axis=1), "unique_id"].iloc[0]
+        raise ValueError(f"series {missing!r} has test points without a forecast")
+    histories = {uid: g.to_numpy() for uid, g in train.groupby("unique_id")["y"]}
+    rows = []
+    for uid, group in merged.groupby("unique_id", sort=True):
+        history = histories[uid]
+        scale = mase_scale(history, 1)
+        if not np.isfinite(scale) or scale == 0:
+            continue
+        squared_scale = float(np.mean(np.diff(history) ** 2))
+        y, f = group["y"].to_numpy(), group[column].to_numpy()
+        row = {"unique_id": uid, "mase": float(np.mean(np.abs(y - f))) / scale,
+               "rmsse": float(np.sqrt(np.mean((y - f) ** 2) / squared_scale)),
+               "coverage": coverage(y, group["p10"], group["p90"]), "points": y.size}
+        for name, level in PINBALL_LEVELS:
+            row[name] = pinball(y, group[name].to_numpy(), level) / scale
+        row["pinball"] = float(np.mean([row[name] for name, _ in PINBALL_LEVELS]))
+        rows.append(row)
+    per_series = pd.DataFrame(rows)
+    scores = QuantileScores(
+        float(per_series["mase"].mean()), float(per_series["rmsse"].mean()),
+        float(per_series["pinball"].mean()),
+        {name: float(per_series[name].mean()) for name, _ in PINBALL_LEVELS},
+        float(np.average(per_series["coverage"], weights=per_series["points"])),
+        len(per_series))
     return scores, per_series.drop(columns="points")
 
 
