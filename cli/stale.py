@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from salesflow.data.dataset import Dataset
     from salesflow.data.dataset.freshness import Freshness
 
-F = TypeVar("F")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def allow_stale_option(func: F) -> F:
@@ -22,7 +23,7 @@ def allow_stale_option(func: F) -> F:
         "--allow-stale", "allow_stale", is_flag=True,
         help="Plan even if the week starts more than [data] max_days_since_last_sale "
              "(config.toml, default 7) days after the last sale; the plan then carries a "
-             "warning.")(func)  # type: ignore[arg-type,return-value]
+             "warning.")(func)
 
 
 def checked_freshness(dataset: Dataset, week_start: dt.date, allow_stale: bool) -> Freshness:

@@ -194,8 +194,8 @@ def issue_lines(conn: Connection, plan: PlanRecord, lines: Sequence[Mapping[str,
         sa.select(table).where(table.c.week == plan.week, table.c.status != "cancelled")
         .order_by(table.c.id))]
     by_key: dict[tuple[str, str, str], PurchaseOrder] = {}
-    for order in existing:
-        by_key.setdefault((order.supplier_id, order.sku, order.order_date), order)
+    for known in existing:
+        by_key.setdefault((known.supplier_id, known.sku, known.order_date), known)
     result = IssueResult()
     matched: set[int] = set()
     for row in rows:
