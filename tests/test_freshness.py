@@ -98,3 +98,14 @@ def test_the_other_planning_commands_apply_the_rule(
     assert refused.exit_code == 2
     assert last.isoformat() in refused.stderr and week in refused.stderr
     assert "max_days_since_last_sale" in refused.stderr
+
+
+def test_on_the_sample_w48_is_planned_and_w49_refused() -> None:
+    from salesflow.data.dataset import sample_data_dir
+
+    sample = load_dataset(sample_data_dir())
+    assert sample.history_end == dt.date(2026, 11, 21)  # its last sale: a Saturday
+    assert check_freshness(sample, dt.date(2026, 11, 23)).warnings == ()
+    with pytest.raises(StaleDataError, match=r"ends on 2026-11-21, but the plan week 2026-W49 "
+                                             r"starts on 2026-11-30, 9 days later"):
+        check_freshness(sample, dt.date(2026, 11, 30))
