@@ -166,3 +166,22 @@ def test_a_cycle_bounded_by_the_steps_cannot_be_staffed_away() -> None:
 def test_weekday_ranges() -> None:
     assert weekday_ranges([0, 1, 3, 4, 5]) == "Mon–Tue, Thu–Sat"
     assert weekday_ranges([6]) == "Sun"
+
+
+def test_run_rules_for_staff_taking_added_shifts() -> None:
+    from salesflow.optimizer.staffing.recommend import _runs_ok
+
+    week = [_day_shift("A2", day, "sales_admin") for day in DAYS[:6]]  # Mon-Sat
+    assert _runs_ok(tuple(week))
+    assert not _runs_ok((*week, _day_shift("A2", DAYS[6], "sales_admin")))  # 7 days, Sat+Sun
+    assert not _runs_ok((_day_shift("A2", DAYS[5], "sales_admin"),
+                         _day_shift("A2", DAYS[6], "sales_admin")))  # both weekend days
+
+
+def test_no_whatif_when_nothing_is_to_be_added() -> None:
+    from salesflow.optimizer.staffing.stage import StaffingResult, whatif_staffing
+
+    per_day, roster, staffed = _today(2.0)
+    advice = _advise(per_day, roster)
+    result = StaffingResult(empty_requirements(), roster, 0.0, staffed, advice=advice)
+    assert whatif_staffing(None, None, per_day, result) is None  # type: ignore[arg-type]
