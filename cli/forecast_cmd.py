@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from salesflow.cli.common import common_options, emit, wants_json
+from salesflow.cli.stale import allow_stale_option, checked_freshness
 
 
 def parse_quantiles(text: str | None) -> tuple[float, ...] | None:
@@ -109,7 +110,7 @@ def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
 
 def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | None,
                       quantiles: tuple[float, ...] | None, workers: int | None,
-                      out: Path) -> dict[str, Any]:
+                      out: Path, allow_stale: bool) -> dict[str, Any]:
 
     from salesflow.data.dataset import load_dataset, sample_data_dir
     from salesflow.data.dataset.config import iso_week
@@ -124,6 +125,7 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
 
     dataset = load_dataset(data_dir or sample_data_dir())
     week_start = dataset.plan_week_start(week)
+    warnings = list(checked_freshness(dataset, week_start, allow_stale).warnings)
     history = dataset.history_before(week_start)
     rules = planner_overrides(dataset, week_start)
     with SeriesProgress("forecast") as progress:
@@ -145,7 +147,8 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
             "week_start": week_start.isoformat(),
             "horizon": int(demand["ds"].nunique()), **_summary(series),
             "overrides_applied": len(applied),
-            "overrides_out": None if overrides_out is None else str(overrides_out)}
+            "overrides_out": None if overrides_out is None else str(overrides_out),
+            **({"warnings": warnings} if warnings else {})}
 
 
 @click.command("forecast", epilog="""\b
@@ -183,11 +186,12 @@ the median of the demand's distribution (below forecast for sporadic demand).
               help="Worker processes (default: config.toml's solver.workers, or 2).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("forecast.csv"),
               show_default=True, help="CSV file to write.")
+@allow_stale_option
 @common_options
 def forecast_command(series_file: Path | None, horizon: int | None, season_length: int,
                      quantiles: str | None, week: str | None, windows: int,
-                     workers: int | None, out: Path, data_dir: Path | None, store: str,
-                     as_json: bool) -> None:
+                     workers: int | None, out: Path, allow_stale: bool, data_dir: Path | None,
+                     store: str, as_json: bool) -> None:
     """Forecast demand with quantiles, the chosen model and its backtest error.
 
     Per series: classify the demand (smooth, erratic, intermittent, lumpy), backtest the
@@ -203,7 +207,8 @@ def forecast_command(series_file: Path | None, horizon: int | None, season_lengt
         result = _forecast_table(series_file, horizon, season_length, levels, windows,
                                  workers, out)
     else:
-        result = _forecast_dataset(data_dir, week, horizon, levels, workers, out)
+        result = _forecast_dataset(data_dir, week, horizon, levels, workers, out,
+                                   allow_stale)
     seconds = round(time.perf_counter() - started, 1)
     payload = {"ok": True, "out": str(out), "seconds": seconds, **result}
     classes = ", ".join(f"{v} {k}" for k, v in result["classes"].items())

@@ -89,7 +89,7 @@ def test_weekly_two_weeks_past_the_last_sale(tiny_dir: Path, tmp_path: Path,
     assert last.isoformat() in rest.split("</section>")[0]
 
 
-@pytest.mark.parametrize("command", ["purchase", "staff", "routes"])
+@pytest.mark.parametrize("command", ["purchase", "staff", "routes", "forecast"])
 def test_the_other_planning_commands_apply_the_rule(
         command: str, tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
     last = _last_sale(tiny_dir)
