@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_backends import Backend
 
 from salesflow.data.dataset import load_dataset, with_applied_orders
 from salesflow.data.errors import UserError
@@ -155,12 +156,13 @@ def _apply_with(store: PlanStore, plan: int, seen: apply.StoreState,
 
 
 @pytest.mark.parametrize("second_plan", [False, True])
-def test_racing_applies_one_wins_the_other_changes_nothing(tmp_path: Path,
+def test_racing_applies_one_wins_the_other_changes_nothing(backend: Backend,
                                                            second_plan: bool) -> None:
-    store = PlanStore(tmp_path)
+    """On SQLite and PostgreSQL (``backend``, see store_backends.py)."""
+    store = backend.open()
     first = _save(store, "2026-W48")
     other = _save(store, "2026-W48") if second_plan else first
-    a, b = PlanStore(tmp_path), PlanStore(tmp_path)
+    a, b = backend.open(), backend.open()
     # both processes read the store before either holds the write lock
     seen_a = apply.store_state(a._database, a.get_plan(first))
     seen_b = apply.store_state(b._database, b.get_plan(other))

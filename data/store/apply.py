@@ -139,8 +139,9 @@ def apply_plan(
     seen = seen or store_state(database, plan)
     logger.info("apply of plan %d: waiting for the store's write lock", plan.id)
     try:
-        with database.connect(write=True) as conn, conn.begin() as transaction:
-            database.prepare(conn)
+        with database.writing() as conn:
+            transaction = conn.get_transaction()
+            assert transaction is not None
             status = conn.scalar(sa.select(plans_table.c.status)
                                  .where(plans_table.c.id == plan.id))
             if status != seen.plan_status or _last_event(conn) != seen.last_event:

@@ -274,8 +274,7 @@ def _change(database: StoreDatabase, order_id: int, kind: str,
             quantity: float | None, at: str | None, by: str | None) -> PurchaseOrder:
     when, who = utc_text(None) if at is None else at, by or current_user()
     table = purchase_orders_table
-    with database.connect(write=True) as conn, conn.begin():
-        database.prepare(conn)
+    with database.writing() as conn:
         order = _get(conn, order_id)
         if order.status != "open":
             raise UserError(f"purchase order {order_id} ({order.po_id}, {order.sku}) is "
