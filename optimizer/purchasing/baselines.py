@@ -51,7 +51,9 @@ def eoq_with_breaks(item: PurchaseItem, weekly_demand: float, order_cost: float)
         upper = levels[k + 1][0] if k + 1 < len(levels) else math.inf
         holding = price * item.holding_rate
         # Free holding (a zero price or rate) makes the EOQ infinite: a year's demand at most.
-        q = math.sqrt(2 * annual * order_cost / holding) if holding > 0 else min(upper, annual)
+        q = math.sqrt(2 * annual * order_cost / holding) if holding > 0 else math.inf
+        if not math.isfinite(q):  # a holding cost too small for a float EOQ counts as free
+            q = min(upper, annual)
         q = max(q, min_qty, 1.0)
         if math.isfinite(upper):
             q = min(q, upper - 1)
@@ -69,7 +71,8 @@ def _plain_eoq(item: PurchaseItem, weekly_demand: float, order_cost: float) -> i
     holding = item.unit_cost * item.holding_rate
     if annual <= 0 or holding <= 0:
         return item.order_quantity(0.0)
-    return item.order_quantity(math.sqrt(2 * annual * order_cost / holding))
+    eoq = math.sqrt(2 * annual * order_cost / holding)
+    return item.order_quantity(eoq if math.isfinite(eoq) else annual)  # a year's demand at most
 
 
 def top_up(problem: PurchaseProblem, supplier: str, lines: list[list[float]]) -> None:

@@ -1,0 +1,53 @@
+"""Crashes the dataset fuzz suite (tests/test_fuzz_datasets.py) found, kept as plain tests.
+
+Each came from a dataset that validation accepted and planning then died on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import edit_table
+
+from salesflow.optimizer.purchasing.baselines import _plain_eoq, eoq_with_breaks
+from salesflow.optimizer.purchasing.problem import PurchaseItem
+
+TINY = 2.2e-311  # a subnormal float: valid (>= 0), but 1 / (price x rate) is infinite
+
+
+def _item(unit_cost: float, breaks: tuple[tuple[float, float], ...] = ()) -> PurchaseItem:
+    return PurchaseItem("SKU1", "SUP1", unit_cost, 0.001, 6, 0, 0.25, 0.95, 0.0, breaks)
+
+
+@pytest.mark.parametrize("item", [_item(TINY), _item(5.0, ((71.4, TINY), (596.2, 5e-324)))],
+                         ids=["list-price", "price-breaks"])
+def test_eoq_with_a_subnormal_price_is_a_year_of_demand(item: PurchaseItem) -> None:
+    """Was ``OverflowError: cannot convert float infinity to integer`` in purchase."""
+    weekly = 120.0
+    quantity = eoq_with_breaks(item, weekly, order_cost=50.0)
+    assert isinstance(quantity, int) and quantity % item.pack_size == 0
+    assert 0 < quantity <= math.ceil(weekly * 365 / 7 / item.pack_size) * item.pack_size
+    plain = _plain_eoq(_item(TINY), weekly, order_cost=50.0)
+    assert plain == math.ceil(weekly * 365 / 7 / 6) * 6
+
+
+def test_purchase_on_subnormal_prices_plans(tiny_dir: Path, tmp_path: Path,
+                                            run_cli: Callable[..., object]) -> None:
+    def tiny_prices(frame):  # type: ignore[no-untyped-def]
+        frame = frame.copy()
+        frame.loc[0, "unit_cost"] = repr(TINY)
+        return frame
+
+    edit_table(tiny_dir, "skus", tiny_prices)
+    sku = (tiny_dir / "skus.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    edit_table(tiny_dir, "price_breaks", lambda frame: frame[frame["sku"] != sku])
+
+    result = run_cli("purchase", "--data", tiny_dir, "--store", tmp_path / "store",
+                     "--out", tmp_path / "out", "--time-limit", "1", "--json")
+
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert json.loads(result.stdout)["ok"] is True  # type: ignore[attr-defined]
