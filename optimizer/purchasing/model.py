@@ -149,11 +149,16 @@ class ModelTerms:
     unserved then costs its unit cost on top of the shortage penalty, i.e. the replay's
     accounting, where the cost is net of the change in stock value. ``service_rule``:
     avoidable lateness pays ``service_penalty``. The planning default keeps the service rule
-    and gives stock left no value.
+    and gives stock left no value. ``order_cost_share`` scales each supplier order's cost and
+    ``supplier_minimums=False`` drops the minimum order value and truck rows: with a share of
+    1 / (the supplier's SKUs) and no minimums, one SKU's model is a relaxation of its share of
+    the whole (see :mod:`salesflow.optimizer.purchasing.decompose`).
     """
 
     end_stock_at_cost: bool = False
     service_rule: bool = True
+    order_cost_share: float = 1.0
+    supplier_minimums: bool = True
 
 
 @dataclass
@@ -252,14 +257,17 @@ def add_supplier_orders(model: PurchaseModel) -> None:
         by_order.setdefault((supplier, line.week), []).append(line)
     for (supplier, week), lines in sorted(by_order.items()):
         terms = problem.suppliers[supplier]
+        order_cost = terms.order_cost * model.terms.order_cost_share
         if len(lines) == 1:  # the line is the order: no second column for the same decision
             order = lines[0].ordered
-            b.cost[order] += terms.order_cost
+            b.cost[order] += order_cost
         else:
-            order = b.var(0, 1, cost=terms.order_cost, integer=True)
+            order = b.var(0, 1, cost=order_cost, integer=True)
             for line in lines:
                 b.row(-INF, 0, [line.ordered, order], [1, -1])
         model.supplier_orders[supplier, week] = order
+        if not model.terms.supplier_minimums:
+            continue
         if terms.min_order_value > 0:
             short, one = slack(b, rates.min_order_value_per_currency, terms.min_order_value)
             cols = [c for line in lines for c in line.value_cols]
