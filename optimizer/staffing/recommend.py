@@ -8,7 +8,9 @@ that shift's paid hours times the skill's hiring rate (the median ``hourly_cost`
 employees holding the skill: the labour cost of the data). Greedy by waiting removed per unit
 cost (lazy: a candidate's gain is re-measured only when it comes to the top), one shift at a
 time until the mean cycle is within the target; then every added shift whose removal keeps the
-target met is removed, the dearest first. The search spends at most
+target met is removed, the dearest first, and each one left is replaced by the cheapest shift
+of its skill (another day or a shorter shift type) with which the target still holds. The
+search spends at most
 :data:`EVALUATIONS_PER_SECOND` cycle simulations per second of
 ``SolveLimits.time_limit_seconds`` (a work limit: the same inputs give the same advice) and
 stops at that time limit (wall clock) at the latest.
@@ -139,7 +141,7 @@ class CycleAdvice:
         return 0.0 if self.met else max(self.after.mean_hours - self.target_hours, 0.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Candidate:
     day: dt.date
     shift_id: str
@@ -294,16 +296,54 @@ def _search(judge: _Judge, candidates: list[_Candidate],
             break
         heapq.heappush(heap, (-ratio, i))  # one more of the same may still help
         fresh = False
-    if current.met:  # drop what is not needed, the dearest first
-        for c in sorted(added, key=lambda c: -c.paid_hours * hire[c.skill]):
-            if judge.spent():
-                break
-            rest = list(added)
-            rest.remove(c)
-            trial = judge.cycle(rest)
-            if trial.met:
-                added, current = rest, trial
+    if current.met:
+        added, current = _drop(judge, hire, added, current)
+        added, current = _swap_cheaper(judge, candidates, hire, added, current)
+        added, current = _drop(judge, hire, added, current)
     return added, current, stopped
+
+
+def _drop(judge: _Judge, hire: dict[str, float], added: list[_Candidate],
+          current: CycleTime) -> tuple[list[_Candidate], CycleTime]:
+    """Remove every added shift the target holds without, the dearest first."""
+    for c in sorted(added, key=lambda c: (-c.paid_hours * hire[c.skill], c.day, c.start,
+                                          c.skill)):
+        if judge.spent():
+            break
+        rest = list(added)
+        rest.remove(c)
+        trial = judge.cycle(rest)
+        if trial.met:
+            added, current = rest, trial
+    return added, current
+
+
+def _swap_cheaper(judge: _Judge, candidates: list[_Candidate], hire: dict[str, float],
+                  added: list[_Candidate], current: CycleTime
+                  ) -> tuple[list[_Candidate], CycleTime]:
+    """Replace each added shift, the dearest first, by the cheapest shift of the same skill
+    (any day and shift type) with which the target still holds; again while a pass replaces
+    one."""
+    def price(c: _Candidate) -> float:
+        return c.paid_hours * hire[c.skill]
+
+    swapped = True
+    while swapped:
+        swapped = False
+        for c in sorted(added, key=lambda c: (-price(c), c.day, c.start, c.skill)):
+            cheaper = sorted((x for x in candidates if x.skill == c.skill and
+                              price(x) < price(c) - 1e-9),
+                             key=lambda x: (price(x), x.day, x.start, x.shift_id))
+            for x in cheaper:
+                if judge.spent():
+                    return added, current
+                trial_added = list(added)
+                trial_added.remove(c)
+                trial = judge.cycle([*trial_added, x])
+                if trial.met:
+                    added, current, swapped = [*trial_added, x], trial, True
+                    break
+    return added, current
 
 
 def _runs_ok(work: tuple[Assignment, ...]) -> bool:
