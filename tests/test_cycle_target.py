@@ -122,6 +122,23 @@ def test_nothing_added_can_be_removed(advised) -> None:
         assert not cycle_time(per_day, PROFILE, STEPS, _staffed(trial), PRODUCTIVITY, 24.0).met
 
 
+def test_no_added_shift_can_be_swapped_for_a_cheaper_one_of_its_skill(advised) -> None:
+    per_day, roster, advice = advised
+    spans = {str(s.shift_id): (int(s.start), int(s.end), (s.end - s.start - s.break_minutes) / 60)
+             for s in SHIFTS.itertuples(index=False)}
+    for i, added in enumerate(advice.added):
+        a = added.assignment
+        rest = tuple(x.assignment for j, x in enumerate(advice.added) if j != i)
+        for shift_id, (start, end, paid) in spans.items():
+            if paid >= a.paid_hours:
+                continue
+            for day in DAYS:
+                other = Assignment("x", day, shift_id, start, end, paid, a.role)
+                trial = Roster(roster.assignments + rest + (other,), "trial")
+                assert not cycle_time(per_day, PROFILE, STEPS, _staffed(trial), PRODUCTIVITY,
+                                      24.0).met, (a, other)
+
+
 def test_same_inputs_same_advice(advised) -> None:
     per_day, roster, advice = advised
     again = _advise(per_day, roster)

@@ -47,8 +47,11 @@ def cycle_target_section(figures: dict[str, Any]) -> str:
         rates = ", ".join(f"{html.escape(k)} {v:,.2f}" for k, v in figures["hire_rates"].items())
         parts += [_hours_table(figures), _shifts_table(figures),
                   "<p class='note'>Found by a search over added shifts judged by the cycle "
-                  f"model ({figures['evaluations']:,} simulations, {figures['runtime_seconds']:g}"
-                  f" s, ended: {html.escape(figures['stopped_by'])}). An extra person costs the "
+                  "model: greedy by waiting removed per unit of cost, then every shift not "
+                  "needed dropped and each one left replaced by a cheaper one where the target "
+                  f"holds ({figures['evaluations']:,} simulations, "
+                  f"{figures['runtime_seconds']:g} s, ended: "
+                  f"{html.escape(figures['stopped_by'])}). An extra person costs the "
                   f"median hourly cost of the skill's holders ({rates}); today's staff take an "
                   "added shift at their own rate when their contract and the roster's rules "
                   "leave room and that is cheaper.</p>"]
