@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from dataset_strategies import ODD_VALUES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,9 +17,8 @@ from salesflow.data.dataset.schema import TABLES
 from salesflow.data.errors import InvalidInputError
 
 WEIRD = st.one_of(
-    st.sampled_from(["", " ", "-1", "0", "1e309", "nan", "NaN", "inf", "=1+1", "24:00", "25:61",
-                     "2026-02-29", "9999-12-31", "Mon;Xyz", ";;", "\"", "a,b", "1,5", "true",
-                     "\u00e9\u00e8", "\U0001f600", "0x10", "1_000", "  7  ", "-0", "1e-320"]),
+    st.sampled_from(ODD_VALUES),  # Excel-style values, nulls, extremes, bad dates and times
+    st.sampled_from(["=1+1", "Mon;Xyz", "a,b", "1,5", "\u00e9\u00e8", "\U0001f600", "-0"]),
     st.text(max_size=20),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(-10**20, 10**20).map(str),
