@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from salesflow.forecasting.aggregation import ADIDA, IMAPA
 from salesflow.forecasting.base import LocalForecaster
 from salesflow.forecasting.ets import AutoETS
 from salesflow.forecasting.intermittent import SBA, TSB, Croston
@@ -38,6 +39,8 @@ _FACTORIES: dict[str, Callable[[int], LocalForecaster]] = {
     "croston": lambda m: Croston(),
     "sba": lambda m: SBA(),
     "tsb": lambda m: TSB(),
+    "adida": lambda m: ADIDA(),
+    "imapa": lambda m: IMAPA(),
 }
 
 
@@ -52,6 +55,14 @@ _FACTORIES["arima"] = _arima
 GLOBAL_MODELS = frozenset({"gbm"})
 LOCAL_MODELS = frozenset(_FACTORIES)
 MODEL_NAMES = tuple(sorted(LOCAL_MODELS | GLOBAL_MODELS))
+
+#: What the engine tries on intermittent and lumpy demand: the naive forecast and Theta
+#: (a series that sells again after a pause is often best followed by them), Croston, SBA and
+#: TSB, and the temporal aggregation methods ADIDA and IMAPA. The pooled strategy picks, for all
+#: such series together, the median of the subset with the lowest backtest MASE for the point
+#: forecast and the member with the lowest backtest pinball loss for the quantiles
+#: (:mod:`salesflow.forecasting.pooling`).
+INTERMITTENT_CANDIDATES = ("naive", "theta", "sba", "tsb", "croston", "adida", "imapa")
 
 #: What the engine tries per demand class unless told otherwise. For regular demand the
 #: standard Theta method, the dynamic optimised Theta model and damped-trend ETS (all on the
@@ -70,8 +81,8 @@ MODEL_NAMES = tuple(sorted(LOCAL_MODELS | GLOBAL_MODELS))
 DEFAULT_CANDIDATES: Mapping[str, tuple[str, ...]] = {
     "smooth": ("theta", "dotm", "damped", "seasonal_naive", "ets_seasonal"),
     "erratic": ("theta", "dotm", "damped", "seasonal_naive", "ets_seasonal"),
-    "intermittent": ("sba", "tsb", "croston"),
-    "lumpy": ("sba", "tsb", "croston"),
+    "intermittent": INTERMITTENT_CANDIDATES,
+    "lumpy": INTERMITTENT_CANDIDATES,
     "no_demand": ("naive",),
 }
 
@@ -111,7 +122,8 @@ def resolve_candidates(candidates: Mapping[str, tuple[str, ...]] | None,
         -> dict[str, tuple[str, ...]]:
     """Candidates per class: the defaults for ``season_length`` (:func:`default_candidates`)
     updated by ``candidates`` (taken as given); ``gbm`` is added to the smooth and erratic
-    classes when ``global_model`` is set.
+    classes (and to intermittent and lumpy when they have their default candidates) when
+    ``global_model`` is set.
 
     Raises
     ------
@@ -131,7 +143,10 @@ def resolve_candidates(candidates: Mapping[str, tuple[str, ...]] | None,
                                  f"got {name!r}")
         chosen[label] = names
     if global_model:
-        for label in ("smooth", "erratic"):
+        given = set(candidates or {})
+        for label in ("smooth", "erratic", "intermittent", "lumpy"):
+            if label in ("intermittent", "lumpy") and label in given:
+                continue
             if "gbm" not in chosen[label]:
                 chosen[label] = (*chosen[label], "gbm")
     return chosen

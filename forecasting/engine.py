@@ -84,8 +84,9 @@ class Forecaster(BaseEstimator):
     strategy:
         ``"select"`` the best backtested candidate per series, ``"combine"`` the median of
         the ``top_k`` best per series, ``"pooled"`` the median of the subset of candidates
-        with the lowest backtest sMAPE over all series with the same candidates, or ``"auto"``
-        (select for intermittent and lumpy demand, pooled otherwise).
+        with the lowest backtest sMAPE over all regular series with the same candidates (for
+        intermittent and lumpy series: the lowest backtest MASE, with the quantiles of the
+        candidate with the lowest pinball loss), or ``"auto"`` (the same as pooled).
     top_k:
         Candidates combined (``None``: all that could be fitted).
     n_windows:

@@ -5,13 +5,15 @@ the series and the settings, so the result does not depend on which process runs
 
 Backtest: rolling origin with ``n_windows`` cut-offs ``step`` apart, the last one ``horizon``
 before the end; every candidate is refitted at each cut-off and forecasts ``horizon`` steps.
-Ranking: mean absolute error for regular demand, mean squared error for intermittent demand
-(the absolute error would favour forecasting zero). Choice: the best candidate (``select``), the
-median of the ``top_k`` best (``combine``), or ``pooled``: every candidate is fitted and the
+Ranking for ``select`` and ``combine``: mean absolute error for regular demand, mean squared
+error for intermittent demand. Choice: the best candidate (``select``), the median of the
+``top_k`` best (``combine``), or ``pooled`` (also ``auto``): every candidate is fitted and the
 engine then picks, for all series with the same candidates, the combination (median of a
-non-empty subset of the candidates) with the lowest backtest sMAPE averaged over them
-(:func:`choose_pooled`): one choice learnt from many series is far less noisy than one per
-series. ``auto`` selects for intermittent and lumpy series and pools the others.
+non-empty subset of the candidates) with the lowest backtest sMAPE averaged over them, or for
+intermittent and lumpy series the lowest backtest MASE, their quantiles coming from the
+candidate with the lowest pinball loss (:func:`choose_pooled`,
+:mod:`salesflow.forecasting.pooling`): one choice learnt from many series is far less noisy
+than one per series, above all for series with a handful of demands.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from salesflow.forecasting.base import LocalForecaster, Prediction
 from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
 from salesflow.forecasting.classify import DemandClass, classify_demand
 from salesflow.forecasting.metrics import mase_scale, smape
+from salesflow.forecasting.pooling import choose_sparse
 
 STRATEGIES = ("auto", "select", "combine", "pooled")
 _MODEL_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
@@ -155,7 +158,8 @@ def _label(members: Sequence[str]) -> str:
 
 
 def _backtest_candidates(task: SeriesTask, names: Sequence[str], cutoffs: list[int],
-                         settings: FitSettings) -> tuple[dict[str, list[Prediction]], list[str]]:
+                         settings: FitSettings, levels: Sequence[float] = ()) \
+        -> tuple[dict[str, list[Prediction]], list[str]]:
     """Each candidate's forecast at each cut-off; candidates that fail anywhere are dropped."""
     out: dict[str, list[Prediction]] = {}
     failed = []
@@ -168,7 +172,7 @@ def _backtest_candidates(task: SeriesTask, names: Sequence[str], cutoffs: list[i
             out[name] = [Prediction(mean, sd) for mean, sd in external.windows]
             continue
         try:
-            out[name] = [_fit_predict(name, task.y[:c], settings.horizon, (),
+            out[name] = [_fit_predict(name, task.y[:c], settings.horizon, levels,
                                       settings.season_length)[1] for c in cutoffs]
         except _MODEL_ERRORS:
             failed.append(name)
@@ -176,9 +180,7 @@ def _backtest_candidates(task: SeriesTask, names: Sequence[str], cutoffs: list[i
 
 
 def _strategy(settings: FitSettings, demand: DemandClass) -> str:
-    if settings.strategy == "auto":
-        return "select" if demand.intermittent else "pooled"
-    return settings.strategy
+    return "pooled" if settings.strategy == "auto" else settings.strategy
 
 
 def _choose(names: Sequence[str], scores: Mapping[str, float], demand: DemandClass,
@@ -200,8 +202,11 @@ def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
     demand = classify_demand(y)
     names = settings.candidates[demand.label]
     cutoffs = cutoffs_for(y.size, settings)
-    backtests, failed = _backtest_candidates(task, names, cutoffs, settings) if cutoffs \
-        else ({}, [])
+    # intermittent pools also choose their quantiles on the backtest: keep the candidates' own
+    levels = settings.levels if demand.intermittent and _strategy(settings, demand) == "pooled" \
+        else ()
+    backtests, failed = _backtest_candidates(task, names, cutoffs, settings, levels) \
+        if cutoffs else ({}, [])
     squared = demand.intermittent
     scores: dict[str, float] = {}
     for name, predictions in backtests.items():
@@ -286,26 +291,37 @@ def _pooled_loss(fits: Sequence[SeriesFit], members: Sequence[str],
 def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
                   settings: FitSettings) -> list[SeriesFit]:
     """Finish the ``pooled`` strategy. Series whose demand classes have the same candidates
-    form a pool (smooth and erratic by default). Per pool: the subset of candidates whose
-    median has the lowest backtest sMAPE averaged over the pool's series (only series where
-    every candidate was fitted and backtested vote; ties go to the earlier subset, smaller
-    first); then every series of the pool is recombined from those members (from all it has,
-    if it lacks them). Fits without options pass through unchanged.
+    form a pool (smooth and erratic by default; intermittent and lumpy by default). Per
+    regular pool: the subset of candidates whose median has the lowest backtest sMAPE averaged
+    over the pool's series; per intermittent pool: the subset with the lowest pooled backtest
+    MASE and the candidate with the lowest pinball loss for the quantiles
+    (:func:`~salesflow.forecasting.pooling.choose_sparse`). Only series where every candidate
+    was fitted and backtested vote; ties go to the earlier subset, smaller first. Then every
+    series of the pool is recombined from those members (from all it has, if it lacks them).
+    Fits without options pass through unchanged.
     """
     out = list(fits)
-    pools: dict[tuple[str, ...], list[int]] = {}
+    pools: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
     for i, fit in enumerate(fits):
         if fit.options:
-            pools.setdefault(tuple(settings.candidates[fit.demand.label]), []).append(i)
-    for names, indices in pools.items():
-        voters = [fits[i] for i in indices if _can_vote(fits[i], names)]
-        subsets = [list(c) for k in range(1, len(names) + 1) for c in combinations(names, k)]
+            key = (fit.demand.intermittent, tuple(settings.candidates[fit.demand.label]))
+            pools.setdefault(key, []).append(i)
+    for (sparse, names), indices in pools.items():
+        voting = [i for i in indices if _can_vote(fits[i], names)]
         best: Sequence[str] = names
-        if voters:
+        source = None
+        if sparse:
+            choice = choose_sparse([fits[i] for i in voting], [values[i] for i in voting],
+                                   names, settings)
+            best, source = choice.members, choice.quantile_source
+        elif voting:
+            voters = [fits[i] for i in voting]
+            subsets = [list(c) for k in range(1, len(names) + 1)
+                       for c in combinations(names, k)]
             losses = [_pooled_loss(voters, s, settings) for s in subsets]
             best = subsets[int(np.argmin(losses))]
         for i in indices:
-            out[i] = _recombine(fits[i], values[i], best, settings)
+            out[i] = _recombine(fits[i], values[i], best, settings, source)
     return out
 
 
@@ -318,9 +334,13 @@ def _can_vote(fit: SeriesFit, names: Sequence[str]) -> bool:
 
 
 def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
-               settings: FitSettings) -> SeriesFit:
+               settings: FitSettings, quantile_source: str | None = None) -> SeriesFit:
     used = [n for n in members if n in fit.options] or list(fit.options)
     prediction = combine([fit.options[n][0] for n in used])
+    if quantile_source is not None and quantile_source in fit.options:
+        own = fit.options[quantile_source][0].quantiles
+        if all(q in own for q in settings.levels):
+            prediction = replace(prediction, quantiles=dict(own))
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
     backtests = {n: fit.options[n][1] for n in used if fit.options[n][1]}
