@@ -180,3 +180,15 @@ def test_postgres_backup_without_pg_dump(pg_backend: Backend, tmp_path: Path,
     assert code == 2
     assert "runs pg_dump, which is not on PATH" in err and "postgresql-client" in err
     assert not (tmp_path / "x.dump").exists()
+
+
+def test_a_postgresql_url_without_driver_uses_psycopg(postgres_url: str, tmp_path: Path) -> None:
+    url = sa.make_url(postgres_url)
+    assert url.drivername == "postgresql+psycopg"
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    assert plain.startswith("postgresql://")
+    store = PlanStore(plain, plans_dir=tmp_path / "plans")
+    save_two(store)
+    assert [p.week for p in PlanStore(postgres_url, plans_dir=tmp_path / "plans").list_plans()] \
+        == ["2026-W48", "2026-W49"]
+    store.close()
