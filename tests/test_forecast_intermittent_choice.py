@@ -109,3 +109,23 @@ def test_global_model_joins_the_default_intermittent_candidates_only() -> None:
     assert chosen["intermittent"] == (*INTERMITTENT_CANDIDATES, "gbm")
     given = resolve_candidates({"lumpy": ("sba",)}, True, 12)
     assert given["lumpy"] == ("sba",)
+
+
+def test_quantile_scores_hand_worked() -> None:
+    from salesflow.forecasting.evaluation import score_quantiles
+
+    # history 0, 2, 0, 2: one-step scale 2; test 1 and 3
+    train = pd.DataFrame({"unique_id": "a", "ds": [1, 2, 3, 4], "y": [0.0, 2.0, 0.0, 2.0]})
+    test = pd.DataFrame({"unique_id": "a", "ds": [5, 6], "y": [1.0, 3.0]})
+    forecast = pd.DataFrame({"unique_id": "a", "ds": [5, 6], "forecast": [2.0, 2.0],
+                             "p10": [0.0, 0.0], "p50": [1.0, 1.0], "p90": [4.0, 4.0]})
+    scores, per_series = score_quantiles(forecast, test, train)
+    assert scores.mase == pytest.approx(1.0 / 2)                    # mean |error| 1, scale 2
+    assert scores.rmsse == pytest.approx(np.sqrt(1.0 / 4))          # mean squared error 1 / 4
+    # pinball, then divided by the scale 2: p10 = 0 under both actuals, (0.1 + 0.3) / 2;
+    # p50 = 1: (0 + 0.5 * 2) / 2; p90 = 4 above both: (0.1 * 3 + 0.1 * 1) / 2
+    p10, p50, p90 = 0.2 / 2, 0.5 / 2, 0.2 / 2
+    assert scores.pinball_by_level == pytest.approx({"p10": p10, "p50": p50, "p90": p90})
+    assert scores.pinball == pytest.approx((p10 + p50 + p90) / 3)
+    assert scores.coverage == 1.0
+    assert per_series["unique_id"].tolist() == ["a"]
