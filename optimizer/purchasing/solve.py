@@ -23,6 +23,7 @@ import numpy as np
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.baselines import BASELINES
 from salesflow.optimizer.purchasing.bounds import lower_bound
+from salesflow.optimizer.purchasing.decompose import sku_bounds
 from salesflow.optimizer.purchasing.heuristic import pattern_plan
 from salesflow.optimizer.purchasing.mip import SOLVERS, solve_mip
 from salesflow.optimizer.purchasing.model import (
@@ -45,6 +46,7 @@ from salesflow.optimizer.result import (
 POLICY = "optimized"
 JOINT_CELLS = 1_500  # SKUs × weeks up to which a binding coupling is solved jointly at once
 MIN_PART_SECONDS = 0.3
+SKU_BOUND_SHARE = 0.5  # of the time, at most, for the per-SKU LP bounds
 COUPLINGS = ("warehouse capacity", "receiving capacity", "budget")
 RELATIVE_GAP = 1e-2
 """The gap a solve stops at when ``SolveLimits.relative_gap`` is ``None``."""
@@ -249,6 +251,7 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
         start = best_start(sub)
         pieces.append(_Piece(supplier, sub, start, _model_score(sub, start), lower_bound(sub),
                              len(positions) * problem.weeks))
+    _sku_bounds(pieces, limits, started + (deadline - started) * SKU_BOUND_SHARE)
     lines = [line for piece in pieces for line in piece.lines]
     total_parts = len(pieces) + (1 if problem.coupled else 0)
     binds = problem.coupled and _coupling_broken(problem, lines)
@@ -296,10 +299,27 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
                             decomposed, tuple(outcomes), stop)
 
 
+def _sku_bounds(pieces: list[_Piece], limits: SolveLimits, deadline: float) -> None:
+    """Raise each piece's bound to the sum of its SKUs' LP bounds (see
+    :mod:`~salesflow.optimizer.purchasing.decompose`), SKUs not reached by ``deadline``
+    counted by their closed-form bound."""
+    for piece in pieces:
+        found = sku_bounds(piece.problem, range(len(piece.problem.items)),
+                           workers=limits.workers, seed=limits.seed, deadline=deadline)
+        piece.bound = max(piece.bound, float(found.sum()))
+
+
+def _proven(piece: _Piece, limits: SolveLimits) -> bool:
+    """Whether the piece's start is already within the gap of its bound."""
+    return piece.score - piece.bound <= limits.gap(RELATIVE_GAP) * max(abs(piece.score), 1.0)
+
+
 def _improve(pieces: list[_Piece], limits: SolveLimits, backend: str, deadline: float,
              progress: ProgressCallback | None, total: int) -> None:
-    """Run each piece's MIP from its start, sharing the time until ``deadline`` by size."""
-    order = sorted(range(len(pieces)), key=lambda k: -(pieces[k].score - pieces[k].bound))
+    """Run the MIP of each piece not yet proven from its start, sharing the time until
+    ``deadline`` by size."""
+    order = sorted((k for k in range(len(pieces)) if not _proven(pieces[k], limits)),
+                   key=lambda k: -(pieces[k].score - pieces[k].bound))
     waiting = [sum(pieces[k].size for k in order[n:]) for n in range(len(order))]
 
     def run(n: int) -> None:
@@ -317,7 +337,7 @@ def _improve(pieces: list[_Piece], limits: SolveLimits, backend: str, deadline: 
         if part.outcome.bound is not None:
             piece.bound = max(piece.bound, part.outcome.bound)
 
-    done = 0
+    done = len(pieces) - len(order)  # proven by their bounds already
     with ThreadPoolExecutor(max_workers=limits.workers) as pool:
         for future in [pool.submit(run, n) for n in range(len(order))]:
             future.result()
