@@ -86,8 +86,14 @@ class FrontierPoint:
 
 
 def _point(problem: PurchaseProblem, price: float, limits: SolveLimits,
-           label: str = "") -> FrontierPoint:
-    plan = solve_purchasing(priced_problem(problem, price), limits).plan
+           label: str = "", firm: bool = False) -> FrontierPoint:
+    """The plan at ``price``; ``firm``: solved with the minimum order values hard (no
+    surcharge), so that a dearer stock does not buy turnover by breaking them."""
+    solved = priced_problem(problem, price)
+    if firm:
+        solved = replace(solved, rates=replace(solved.rates,
+                                               min_order_value_per_currency=math.inf))
+    plan = solve_purchasing(solved, limits).plan
     plan = replace(plan, policy=f"turnover price {price:g}" if price else "today's plan")
     evaluation = evaluate_plan(problem, plan)  # the rules re-checked on the real problem
     if price > SAFE_PRICE:
@@ -236,14 +242,16 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
     if today is not None:
         evaluation = evaluate_plan(problem, today)
         found = [FrontierPoint(0.0, today, policy_figures(problem, today, evaluation),
-                               len(evaluation.violations))]
+                               len(evaluation.violations), "",
+                               tuple(sorted({v.constraint for v in evaluation.violations})))]
     else:
         found = [_point(problem, 0.0, limits)]
+    firm = "minimum order value" not in found[0].broken
     goal = target_turnover * BEYOND
     price = FIRST_PRICE
     while max(p.turnover for p in found) < goal and price <= SAFE_PRICE * STEP ** 2:
         tell(f"price {price:g}")
-        found.append(_point(problem, price, limits))
+        found.append(_point(problem, price, limits, firm=firm))
         price *= STEP
     # fill the widest turnover gaps until there are enough points
     tries = 0
@@ -260,7 +268,21 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
         low, high = ordered[k].price, ordered[k + 1].price
         middle = (low * high) ** 0.5 if low > 0 else high / STEP
         tell(f"price {middle:g}")
-        found.append(_point(problem, middle, limits))
+        found.append(_point(problem, middle, limits, firm=firm))
+    # a target only a rule-breaking plan reached: look between it and the last lawful plan
+    for _ in range(3):
+        lawful = [p for p in found if p.rules_broken <= allowed]
+        if max(p.turnover for p in lawful) >= target_turnover:
+            break
+        over = [p for p in found if p.rules_broken > allowed and p.turnover >= target_turnover]
+        below = [p for p in lawful if p.price < min((q.price for q in over), default=0.0)]
+        if not over or not below:
+            break
+        low = max(p.price for p in below)
+        high = min(p.price for p in over)
+        middle = (low * high) ** 0.5 if low > 0 else high / STEP
+        tell(f"price {middle:g}")
+        found.append(_point(problem, middle, limits, firm=firm))
     kept = _efficient(found, allowed)
     chosen = min(range(len(kept)), key=lambda n: abs(kept[n].price - chosen_price))
     dropped = tuple(p for p in found if p.rules_broken > allowed)
