@@ -16,7 +16,9 @@ the ``forecast-real`` section of BENCHMARKS.md.
 
 Options: ``--data-dir DIR`` (see ``benchmarks/DATA.md``; default
 ``$SALESFLOW_BENCHMARK_DATA/real``), ``--sets carparts,retail_item,...``, ``--workers N``,
-``--limit N`` (first N series of each set), ``--peers NAMES``, ``--no-write``.
+``--limit N`` (first N series of each set), ``--peers NAMES``, ``--dataset-size SIZE``
+(also time the weekly forecast stage on a generated dataset; ``''`` for none),
+``--no-write``.
 """
 
 from __future__ import annotations
@@ -136,7 +138,21 @@ def _fmt(value: float, digits: int = 3, pct: bool = False) -> str:
     return f"{value * 100:.1f} %" if pct else f"{value:.{digits}f}"
 
 
-def markdown(results: list[dict[str, Any]], workers: int, command: str) -> str:
+def dataset_lines(dataset: dict[str, Any]) -> list[str]:
+    """The weekly forecast stage's timing on a generated dataset (``forecast_m3.run_dataset``)."""
+    size = dataset["size"]
+    return [f"### Weekly forecast stage on a generated {size} dataset", "",
+            f"`generate_dataset('{size}', 7)` ({dataset['skus']} SKUs), plan week of "
+            f"{dataset['week_start']}, {dataset['workers']} workers: the forecast stage took "
+            f"**{dataset['seconds']:.1f} s** (limit 300 s). Classes: "
+            + ", ".join(f"{k} {v}" for k, v in dataset["classes"].items())
+            + f"; the {dataset['intermittent']} intermittent or lumpy SKUs forecast by "
+            + ", ".join(f"{k} ({v})" for k, v in dataset["intermittent_models"].items())
+            + f"; median backtest MASE {dataset['median_mase']:.3f}.", ""]
+
+
+def markdown(results: list[dict[str, Any]], workers: int, command: str,
+             dataset: dict[str, Any] | None = None) -> str:
     lines = ["## Forecasting: real demand data (salesflow vs statsforecast)", "",
              f"Command: `{command}`  ", machine_line(), "",
              "Sets and sources: `benchmarks/DATA.md`. Last h periods of every series held out. "
@@ -178,6 +194,8 @@ def markdown(results: list[dict[str, Any]], workers: int, command: str) -> str:
                           f"{'met' if ok_mase else 'NOT met'}; pinball "
                           f"{ours['pinball']:.3f} vs best peer {best_pin['method']} "
                           f"{best_pin['pinball']:.3f}: {'met' if ok_pin else 'NOT met'}")
+    if dataset is not None:
+        lines += dataset_lines(dataset)
     lines += ["### Done-when checks (salesflow below every statsforecast method)", "",
               *checks]
     return "\n".join(lines)
@@ -192,6 +210,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--peers", default=",".join(PEERS))
+    parser.add_argument("--dataset-size", default="medium",
+                        help="generated dataset for the forecast stage timing ('' for none)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     data_dir = data_folder(args.data_dir, "real")
@@ -209,7 +229,12 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(results[-1]), file=sys.stderr, flush=True)
         if not args.no_write:
             write_section("forecast-real", markdown(results, args.workers, command))
-    text = markdown(results, args.workers, command)
+    dataset = None
+    if args.dataset_size:
+        from salesflow.benchmarks.forecast_m3 import run_dataset
+
+        dataset = run_dataset(args.workers, args.dataset_size)
+    text = markdown(results, args.workers, command, dataset)
     print(text)
     if not args.no_write:
         write_section("forecast-real", text)

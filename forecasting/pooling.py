@@ -8,8 +8,10 @@ backtests together, with losses that fit the use of each output:
   candidates with the lowest backtest MASE: the mean absolute error of each series divided by
   its mean absolute one-step change, averaged over the series of the pool (scale-free, so a
   fast mover does not outvote the rest);
-* the quantiles (what safety stock is set from) are those of the candidate with its own
-  distribution that has the lowest scaled pinball loss summed over the quantile levels.
+* each quantile (what safety stock is set from) is, per level, that of the candidate with its
+  own distribution, or the point forecast itself, with the lowest pooled backtest pinball
+  loss at that level (scaled the same way): the median is often the point forecast, which
+  was chosen on the absolute error, the pinball loss of level 0.5.
 
 The arrays are stacked once and every subset is scored in one vectorised median, so the
 choice costs little beside the fits.
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
     from salesflow.forecasting.series_fit import FitSettings, SeriesFit
 
 
+#: Quantile source meaning the point forecast (the median of the chosen members).
+POINT = "forecast"
+
+
 @dataclass(frozen=True)
 class SparseChoice:
     """What a pool of intermittent series uses.
@@ -38,14 +44,15 @@ class SparseChoice:
     ----------
     members:
         Candidates whose median is the point forecast.
-    quantile_source:
-        Candidate whose own quantiles are used (``None``: calibrated ones).
+    quantile_sources:
+        Per quantile level, the candidate whose own quantile is used, or :data:`POINT` for
+        the point forecast (empty without a backtest: calibrated quantiles).
     mase:
         Pooled backtest MASE of the chosen median.
     """
 
     members: tuple[str, ...]
-    quantile_source: str | None
+    quantile_sources: dict[float, str]
     mase: float
 
 
@@ -77,34 +84,42 @@ def _stack(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
     return stacked, np.vstack(actuals), np.asarray(weights), n_series
 
 
-def _pinball_source(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
-                    names: Sequence[str], settings: FitSettings) -> str | None:
-    """The candidate with its own quantiles at every level and the lowest pooled scaled
-    pinball loss (``None`` if no candidate has its own quantiles)."""
+def _pinball_sources(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
+                     names: Sequence[str], point: np.ndarray, actuals: np.ndarray,
+                     weights: np.ndarray, settings: FitSettings) -> dict[float, str]:
+    """Per quantile level, the source with the lowest pooled scaled pinball loss: a candidate
+    with its own quantiles (at every level, in every window of every voter) or the point
+    forecast (:data:`POINT`, whose backtest is ``point``, rows as in :func:`_stack`)."""
     levels = settings.levels
-    best, best_loss = None, np.inf
+    losses: dict[str, np.ndarray] = {}
+
+    def pinball(quantiles: np.ndarray) -> np.ndarray:
+        """Weighted pinball per level of ``quantiles`` (levels x rows x horizon)."""
+        q = np.asarray(levels)[:, None, None]
+        diff = actuals[None, :, :] - quantiles
+        per_row = np.maximum(q * diff, (q - 1.0) * diff).mean(axis=2)
+        return per_row @ weights
+
+    losses[POINT] = pinball(np.repeat(point[None, :, :], len(levels), axis=0))
     for name in names:
-        total, any_row = 0.0, False
+        rows = []
         for fit, y in zip(voters, values, strict=True):
-            backtest = fit.backtest
             scale = mase_scale(y, 1)
-            if backtest is None or not np.isfinite(scale) or scale <= 0:
+            if fit.backtest is None or not np.isfinite(scale) or scale <= 0:
                 continue
-            windows = fit.options[name][1]
-            if not all(all(q in p.quantiles for q in levels) for p in windows):
-                total = np.inf
-                break
-            for w, p in enumerate(windows):
-                diff = backtest.actual[w][None, :] - np.vstack(
-                    [np.maximum(p.quantiles[q], 0.0) if settings.nonnegative
-                     else p.quantiles[q] for q in levels])
-                q = np.asarray(levels)[:, None]
-                total += float(np.mean(np.maximum(q * diff, (q - 1.0) * diff))) \
-                    / (scale * len(windows))
-                any_row = True
-        if any_row and total < best_loss:
-            best, best_loss = name, total
-    return best if levels else None
+            for p in fit.options[name][1]:
+                if not all(q in p.quantiles for q in levels):
+                    break
+                rows.append(np.vstack([p.quantiles[q] for q in levels]))
+        if len(rows) != actuals.shape[0]:
+            continue
+        stacked = np.stack(rows, axis=1)
+        if settings.nonnegative:
+            stacked = np.maximum(stacked, 0.0)
+        losses[name] = pinball(stacked)
+    order = [POINT, *names]
+    return {level: min((n for n in order if n in losses), key=lambda n: losses[n][i])
+            for i, level in enumerate(levels)}
 
 
 def choose_sparse(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
@@ -114,13 +129,15 @@ def choose_sparse(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
     first; without a usable backtest the median of all ``names``."""
     forecasts, actuals, weights, n_series = _stack(voters, values, names, settings)
     if weights.size == 0:
-        return SparseChoice(tuple(names), None, float("nan"))
-    best: tuple[str, ...] = tuple(names)
+        return SparseChoice(tuple(names), {}, float("nan"))
+    best: tuple[int, ...] = tuple(range(len(names)))
     best_loss = np.inf
     for k in range(1, len(names) + 1):
         for subset in combinations(range(len(names)), k):
             median = np.median(forecasts[:, list(subset), :], axis=1)
             loss = float(weights @ np.abs(actuals - median).mean(axis=1)) / n_series
             if loss < best_loss:
-                best, best_loss = tuple(names[i] for i in subset), loss
-    return SparseChoice(best, _pinball_source(voters, values, names, settings), best_loss)
+                best, best_loss = subset, loss
+    point = np.median(forecasts[:, list(best), :], axis=1)
+    sources = _pinball_sources(voters, values, names, point, actuals, weights, settings)
+    return SparseChoice(tuple(names[i] for i in best), sources, best_loss)

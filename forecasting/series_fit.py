@@ -28,7 +28,7 @@ from salesflow.forecasting.base import LocalForecaster, Prediction
 from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
 from salesflow.forecasting.classify import DemandClass, classify_demand
 from salesflow.forecasting.metrics import mase_scale, smape
-from salesflow.forecasting.pooling import choose_sparse
+from salesflow.forecasting.pooling import POINT, choose_sparse
 
 STRATEGIES = ("auto", "select", "combine", "pooled")
 _MODEL_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
@@ -309,11 +309,11 @@ def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
     for (sparse, names), indices in pools.items():
         voting = [i for i in indices if _can_vote(fits[i], names)]
         best: Sequence[str] = names
-        source = None
+        sources: dict[float, str] = {}
         if sparse:
             choice = choose_sparse([fits[i] for i in voting], [values[i] for i in voting],
                                    names, settings)
-            best, source = choice.members, choice.quantile_source
+            best, sources = choice.members, choice.quantile_sources
         elif voting:
             voters = [fits[i] for i in voting]
             subsets = [list(c) for k in range(1, len(names) + 1)
@@ -321,7 +321,7 @@ def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
             losses = [_pooled_loss(voters, s, settings) for s in subsets]
             best = subsets[int(np.argmin(losses))]
         for i in indices:
-            out[i] = _recombine(fits[i], values[i], best, settings, source)
+            out[i] = _recombine(fits[i], values[i], best, settings, sources)
     return out
 
 
@@ -334,13 +334,13 @@ def _can_vote(fit: SeriesFit, names: Sequence[str]) -> bool:
 
 
 def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
-               settings: FitSettings, quantile_source: str | None = None) -> SeriesFit:
+               settings: FitSettings, quantile_sources: Mapping[float, str] | None = None
+               ) -> SeriesFit:
     used = [n for n in members if n in fit.options] or list(fit.options)
     prediction = combine([fit.options[n][0] for n in used])
-    if quantile_source is not None and quantile_source in fit.options:
-        own = fit.options[quantile_source][0].quantiles
-        if all(q in own for q in settings.levels):
-            prediction = replace(prediction, quantiles=dict(own))
+    quantiles = _sourced_quantiles(fit, prediction, quantile_sources or {}, settings)
+    if quantiles is not None:
+        prediction = replace(prediction, quantiles=quantiles)
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
     backtests = {n: fit.options[n][1] for n in used if fit.options[n][1]}
@@ -352,6 +352,25 @@ def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
     return replace(fit, model=_label(used), members=tuple(used), prediction=prediction,
                    backtest=backtest, backtest_mase=b_mase, backtest_wape=b_wape,
                    fitted=fitted, options={})
+
+
+def _sourced_quantiles(fit: SeriesFit, prediction: Prediction,
+                       sources: Mapping[float, str],
+                       settings: FitSettings) -> dict[float, np.ndarray] | None:
+    """Each level's quantile from its source (a candidate's own quantile, or the point
+    forecast for :data:`~salesflow.forecasting.pooling.POINT`); ``None`` unless every level
+    has a source this series has."""
+    out = {}
+    for level in settings.levels:
+        source = sources.get(level)
+        if source == POINT:
+            out[level] = prediction.mean.copy()
+        elif source is not None and source in fit.options \
+                and level in fit.options[source][0].quantiles:
+            out[level] = fit.options[source][0].quantiles[level]
+        else:
+            return None
+    return out if out else None
 
 
 def fit_many(tasks: Sequence[SeriesTask], settings: FitSettings) -> list[SeriesFit]:
