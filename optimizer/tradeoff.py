@@ -279,8 +279,10 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
         if not over or not below:
             break
         low = max(p.price for p in below)
-        high = min(p.price for p in over)
+        high = min(p.price for p in found if p.rules_broken > allowed and p.price > low)
         middle = (low * high) ** 0.5 if low > 0 else high / STEP
+        if any(abs(p.price - middle) <= 1e-12 for p in found):
+            break
         tell(f"price {middle:g}")
         found.append(_point(problem, middle, limits, firm=firm))
     kept = _efficient(found, allowed)
