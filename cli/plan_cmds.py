@@ -166,8 +166,8 @@ Examples:
               help="Week to plan (ISO week); only sales before its Monday are used. "
                    "Default: config.toml's planning.week, else the week after the last sale.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
-              help=TIME_LIMIT_HELP + " Here: the purchase solve, the roster solve and each "
-                   "routing day.")
+              help=TIME_LIMIT_HELP + " Here: the purchase solve, the roster solve, the "
+                   "search for what the cycle target needs and each routing day.")
 @click.option("--meet-targets", is_flag=True,
               help="Also store a what-if plan: the same plan with the shifts the order-cycle "
                    "target needs added to the roster (labelled what-if in plans list).")

@@ -168,7 +168,8 @@ def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
               help="Folder for the roster, coverage, chart and summary files.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help=TIME_LIMIT_HELP + " Here: the roster solve and, from the forecast, the "
-                   "purchase solve whose arrivals set the receiving work.")
+                   "purchase solve whose arrivals set the receiving work and the search for "
+                   "what the cycle target needs.")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Solver seed (default: config planning.seed). Same seed, same roster.")
 @allow_stale_option
