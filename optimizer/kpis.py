@@ -152,12 +152,14 @@ def _plan_week_costs(problem: PurchaseProblem, plan: PurchasePlan,
 
 def _target(kpi: str, baseline: float | None, value: float | None, target: float | None,
             higher_is_better: bool, note: str, not_planned: str | None = None,
-            without: str = "", why: str = "", not_meaningful: str = "") -> dict[str, Any]:
+            without: str = "", why: str = "", not_meaningful: str = "",
+            baseline_why: str = "") -> dict[str, Any]:
     """One target row. ``not_planned`` (why the stage measured was skipped) makes it a row
     with no values and the status "not planned: <why>", never met; ``not_meaningful`` (e.g.
     :data:`~salesflow.optimizer.accounting.NO_ORDERS`) a row with no value and that status;
     ``why`` is the status of a value that cannot be computed (never a bare n/a);
-    ``without`` names the parts a value leaves out (``"met (without labour)"``)."""
+    ``without`` names the parts a value leaves out (``"met (without labour)"``);
+    ``baseline_why`` says why the baseline has no value (shown in its place)."""
     if not_planned:
         return {"kpi": kpi, "baseline": None, "value": None, "target": target, "met": None,
                 "status": f"not planned: {not_planned}", "note": note}
@@ -171,8 +173,11 @@ def _target(kpi: str, baseline: float | None, value: float | None, target: float
               None: why or ("no target" if target is None else "not computed")}[met]
     if without and met is not None:
         status += f" (without {without}: not planned)"
-    return {"kpi": kpi, "baseline": baseline, "value": value, "target": target, "met": met,
-            "status": status, "note": note}
+    row = {"kpi": kpi, "baseline": baseline, "value": value, "target": target, "met": met,
+           "status": status, "note": note}
+    if baseline is None and baseline_why:
+        row["baseline_why"] = baseline_why
+    return row
 
 
 def _cycle_days(cycle: CycleTime | None) -> float | None:
@@ -399,7 +404,8 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
                        if staff.get("bottleneck_step") else "")
                     + (f"; baseline: {base['cycle_why']}" if base["cycle_why"] else ""),
                     not_planned=skipped.get("staffing"), not_meaningful=no_orders,
-                    why=cycle_why(staffing.cycle if staffing else None, "the roster")),
+                    why=cycle_why(staffing.cycle if staffing else None, "the roster"),
+                    baseline_why="> 14 days" if base["cycle_why"] else ""),
             _target("on_time_delivery_rate", br["on_time_rate"] if br else None,
                     routes.get("on_time_rate"), targets.on_time_delivery_rate, True,
                     "planned orders delivered inside their window / orders to deliver",

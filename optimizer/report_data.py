@@ -111,7 +111,7 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, 
                           {p: account["baseline"][p] for p in PROCUREMENT_PARTS}}
     targets = [{"kpi": t["kpi"], "baseline": t.get("baseline"), "plan": t.get("value"),
                 "target": t.get("target"), "met": t.get("met"), "status": t.get("status"),
-                "note": t.get("note", "")}
+                "note": t.get("note", ""), "baseline_why": t.get("baseline_why", "")}
                for t in kpis.get("targets", [])]
     title = f"salesflow plan {plan_id} - week {plan.week}" if plan_id else \
         f"salesflow plan - week {plan.week}"
