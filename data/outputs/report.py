@@ -291,7 +291,7 @@ def targets_table(targets: list[dict[str, Any]]) -> str:
             def shown(value: Any) -> str:
                 return "-" if value is None else _cell(value)
         rows.append(f"<tr class='{css}'><td>{html.escape(str(t['kpi']))}</td>"
-                    f"<td>{html.escape(shown(t.get('baseline')))}</td>"
+                    f"<td>{html.escape(t.get('baseline_why') or shown(t.get('baseline')))}</td>"
                     f"<td>{html.escape(shown(t.get('plan')))}</td>"
                     f"<td>{html.escape(shown(t.get('target')))}</td>"
                     f"<td>{html.escape(status)}</td>"
