@@ -148,7 +148,8 @@ def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
             goal = "-" if target["target"] is None else show(target["target"])
             lines.append(f"  | {target['kpi']} | - | - | {goal} | {status} |")
             continue
-        lines.append(f"  | {target['kpi']} | {show(target.get('baseline'))} | "
+        lines.append(f"  | {target['kpi']} | "
+                     f"{target.get('baseline_why') or show(target.get('baseline'))} | "
                      f"{show(target['value'])} | {show(target['target'])} | {status} |")
     return lines
 
