@@ -92,3 +92,23 @@ def test_a_cycle_that_never_ends_says_why() -> None:
     row = _target("order_cycle_days", None, None, 1.0, False, "", why=why)
     assert row["status"] == why and row["met"] is None
     assert _target("x", None, None, None, True, "")["status"] == "no target"
+
+
+def test_a_baseline_without_a_value_shows_why_in_the_report_and_the_summary() -> None:
+    from salesflow.cli.plan_cmds import _kpi_lines
+    from salesflow.data.outputs.report import targets_table
+    from salesflow.optimizer.kpis import _target
+
+    row = _target("order_cycle_days", None, 2.5, 1.0, False, "note",
+                  baseline_why="> 14 days")
+    assert row["baseline_why"] == "> 14 days" and row["status"] == "missed"
+    html = targets_table([{**row, "plan": row["value"]}])
+    assert "<td>&gt; 14 days</td><td>2.5</td>" in html and "n/a" not in html
+    kpis = {"purchasing": {"lines_this_week": 0, "value_this_week": 0.0,
+                           "cost": {k: 0.0 for k in ("total", "purchase", "ordering",
+                                                     "holding", "shortage")}},
+            "staffing": {"not_planned": "x"}, "routing": {"not_planned": "y"},
+            "forecast": {"skus": 1, "horizon_weeks": 1, "units_plan_week": 1.0,
+                         "orders_plan_week": 1.0},
+            "targets": [row]}
+    assert "| order_cycle_days | > 14 days | 2.5 | 1 | missed |" in "\n".join(_kpi_lines(kpis))
