@@ -91,6 +91,8 @@ def _pinball_sources(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
     with its own quantiles (at every level, in every window of every voter) or the point
     forecast (:data:`POINT`, whose backtest is ``point``, rows as in :func:`_stack`)."""
     levels = settings.levels
+    if not levels:  # a forecast without quantiles (orders per day): nothing to choose
+        return {}
     losses: dict[str, np.ndarray] = {}
 
     def pinball(quantiles: np.ndarray) -> np.ndarray:

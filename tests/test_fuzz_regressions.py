@@ -51,3 +51,29 @@ def test_purchase_on_subnormal_prices_plans(tiny_dir: Path, tmp_path: Path,
 
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert json.loads(result.stdout)["ok"] is True  # type: ignore[attr-defined]
+
+
+def test_purchase_on_five_orders_in_two_years_plans(tmp_path: Path,
+                                                    run_cli: Callable[..., object]) -> None:
+    """Orders on five days of two and a half years: the orders-per-day forecast (no quantiles)
+    pooled its intermittent candidates and died choosing quantile sources for no levels
+    (``ValueError: need at least one array to concatenate`` in forecasting/pooling.py)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "suppliers.csv").write_text(
+        "supplier_id,name,lead_time_days,order_cost\nSUP1,Supplier,5,40\n", encoding="utf-8")
+    (data / "skus.csv").write_text(
+        "sku,name,category,supplier_id,unit_cost,unit_volume_m3,unit_weight_kg,pack_size,moq\n"
+        "SKU1,Tape,paint,SUP1,4,0.001,0.2,6,0\nSKU2,Glue,paint,SUP1,3,0.001,0.2,1,0\n",
+        encoding="utf-8")
+    lines = [("SO1", "2024-03-10", "SKU2", 20), ("SO2", "2025-02-08", "SKU2", 62),
+             ("SO3", "2026-03-29", "SKU1", 21), ("SO4", "2026-09-19", "SKU1", 15),
+             ("SO5", "2025-12-18", "SKU1", 3)]
+    (data / "sales.csv").write_text(
+        "order_id,order_date,customer_id,sku,quantity\n"
+        + "".join(f"{o},{d},C1,{s},{q}\n" for o, d, s, q in lines), encoding="utf-8")
+
+    result = run_cli("purchase", "--data", data, "--store", tmp_path / "store",
+                     "--time-limit", "1", "--json")
+
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
