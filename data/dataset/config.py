@@ -51,7 +51,7 @@ def _spec(default: Any, doc: str, **bounds: Any) -> Any:
 @dataclass(frozen=True)
 class PlanningSection:
     week: str = _spec("", "ISO week to plan (YYYY-Www); empty = the week after the last sale")
-    horizon_weeks: int = _spec(8, "weeks forecast and planned ahead", min=1, max=104)
+    horizon_weeks: int = _spec(12, "weeks forecast and planned ahead", min=1, max=104)
     seed: int = _spec(0, "random seed of every solver and model", min=0)
 
 
