@@ -15,6 +15,7 @@ Examples:
   salesflow replay --from 2026-W36 --to 2026-W47     the last 12 weeks of the sample
   salesflow replay --from 2026-W44 --to 2026-W47 --time-limit 20 --json
   salesflow replay --from 2026-W36 --to 2026-W47 --bound 300   with the least cost possible
+                                                  and the share of the gap salesflow captures
 """)
 @click.option("--from", "first", required=True, metavar="YYYY-Www",
               help="First week to replay (ISO week).")
@@ -41,7 +42,8 @@ def replay_command(first: str, last: str, time_limit: float | None,
     With --bound, the same weeks are also solved with the actual demand known in advance
     (perfect foresight) and no warehouse limit: no policy that orders on the suppliers' days,
     in whole packs and MOQs, can cost less than that bound, so it shows how much any policy
-    could still gain.
+    could still gain, and the share of the gap between the baseline and that bound each
+    policy captures (1 = at the bound).
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir
     from salesflow.data.dataset.config import parse_iso_week
@@ -54,6 +56,7 @@ def replay_command(first: str, last: str, time_limit: float | None,
         policy_name,
         with_company_rule,
     )
+    from salesflow.optimizer.replay_bound import captured_share
     from salesflow.optimizer.replay_policies import replay_policies
 
     weeks = []
@@ -96,6 +99,9 @@ def replay_command(first: str, last: str, time_limit: float | None,
         row["vs_baseline"] = None if versus is None else round(versus, 4)
         cheapest = None if best is None else replay_change(outcome, best)
         row["vs_best_baseline"] = None if cheapest is None else round(cheapest, 4)
+        if bound is not None:
+            share = None if company is None else captured_share(outcome, company, bound)
+            row["captured_share"] = None if share is None else round(share, 4)
 
     def human() -> None:
         click.echo(f"Replay of {result.weeks} weeks from {first} to {last} "
@@ -124,6 +130,10 @@ def replay_command(first: str, last: str, time_limit: float | None,
             click.echo(f"Perfect-foresight bound: no policy costs less than "
                        f"{bound.bound:,.0f}{versus}; {bound.optimal_parts} of {bound.parts} "
                        f"suppliers solved to proof in {bound.runtime:.0f} s.")
+            for row in rows:
+                if not row["baseline"] and row.get("captured_share") is not None:
+                    click.echo(f"{row['policy']} captures {row['captured_share']:.0%} of the "
+                               f"gap between the baseline ({rule}) and the bound.")
 
     emit({"ok": True, "from": first, "to": last, "weeks": result.weeks,
           "baseline": rule,

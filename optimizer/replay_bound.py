@@ -32,7 +32,7 @@ from salesflow.optimizer.purchasing.model import ModelTerms, build_model
 from salesflow.optimizer.purchasing.plan import PurchaseLine
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.solve import plan_lines
-from salesflow.optimizer.replay import actual_demand, check_replay_weeks
+from salesflow.optimizer.replay import PolicyOutcome, actual_demand, check_replay_weeks
 
 TERMS = ModelTerms(end_stock_at_cost=True, service_rule=False)
 
@@ -130,3 +130,16 @@ def foresight_bound(dataset: Dataset, first_week: dt.date, last_week: dt.date, *
     return ForesightBound(first_week, problem.weeks, bound, best,
                           sum(r[2] for r in results), len(groups),
                           time.perf_counter() - started, tuple(lines))
+
+
+def captured_share(outcome: PolicyOutcome, baseline: PolicyOutcome,
+                   bound: ForesightBound) -> float | None:
+    """The share of the gap between the baseline's replay cost and the perfect-foresight bound
+    that ``outcome`` closes: 1 at the bound, 0 at the baseline, negative when it costs more
+    than the baseline; on the costs in cents as stated. ``None`` when the baseline is already
+    at the bound (no gap to close)."""
+    base = round(baseline.procurement_cost, 2)
+    room = base - round(bound.bound, 2)
+    if room <= 0:
+        return None
+    return (base - round(outcome.procurement_cost, 2)) / room

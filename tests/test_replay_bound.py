@@ -13,7 +13,7 @@ from salesflow.optimizer.purchasing.baselines import BASELINES
 from salesflow.optimizer.purchasing.plan import PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.replay import ReplayPolicy, run_replay
-from salesflow.optimizer.replay_bound import foresight_bound, foresight_problem
+from salesflow.optimizer.replay_bound import captured_share, foresight_bound, foresight_problem
 from salesflow.optimizer.replay_policies import seasonal_naive_demand
 
 W44, W47 = dt.date(2026, 10, 26), dt.date(2026, 11, 16)
@@ -46,6 +46,17 @@ def test_no_policy_replays_below_the_bound(tiny_dir: Path) -> None:
     oracle = outcomes["oracle"].procurement_cost
     assert bound.bound <= oracle <= bound.best + 1e-3 * abs(bound.best) + 1e-6
     assert oracle <= min(o.procurement_cost for name, o in outcomes.items() if name != "oracle")
+    # The captured share: 0 for the baseline itself, at most 1 for any policy (none beats the
+    # bound), the formula on the costs in cents, and the oracle closes the most of the gap.
+    base = outcomes["min_max"]
+    assert captured_share(base, base, bound) == 0.0
+    shares = {name: captured_share(o, base, bound) for name, o in outcomes.items()}
+    assert all(share is not None and share <= 1.0 for share in shares.values())
+    never = outcomes["never"]
+    expected = (round(base.procurement_cost, 2) - round(never.procurement_cost, 2)) / (
+        round(base.procurement_cost, 2) - round(bound.bound, 2))
+    assert shares["never"] == pytest.approx(expected)
+    assert shares["oracle"] == max(shares.values())
 
 
 def test_the_foresight_problem_is_the_actual_demand_from_the_dataset_stock(
