@@ -54,11 +54,14 @@ def generate(folder: Path, size: str, seed: int) -> Path:
 
 
 def run_dataset(name: str, folder: Path, work: Path, weeks: int = 12,
-                time_limit: float = 60.0) -> DatasetRow:
-    """Plan ``folder`` against its own history; the purchase command's JSON summary."""
-    demand = make_demand(folder, work / f"{name}-demand.csv", weeks)
+                time_limit: float = 60.0, forecast: bool = False) -> DatasetRow:
+    """Plan ``folder`` against its own history (or, with ``forecast``, against the forecast
+    over the dataset's horizon, safety stock from its quantiles, as ``weekly`` plans); the
+    purchase command's JSON summary."""
     command = [*salesflow_command(), "purchase", "--data", str(folder),
-               "--demand", str(demand), "--time-limit", str(time_limit), "--json"]
+               "--time-limit", str(time_limit), "--json"]
+    if not forecast:
+        command += ["--demand", str(make_demand(folder, work / f"{name}-demand.csv", weeks))]
     started = time.perf_counter()
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return DatasetRow(name, json.loads(done.stdout), time.perf_counter() - started)
