@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.optimizer.accounting import PolicyFigures, cost_change, policy_figures
 from salesflow.optimizer.limits import SolveLimits
-from salesflow.optimizer.purchasing.plan import PurchasePlan, evaluate_plan
+from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.solve import JOINT_CELLS, RELATIVE_GAP, solve_purchasing
 
@@ -85,6 +85,35 @@ class FrontierPoint:
         return self.figures.turnover_per_month or 0.0
 
 
+def topped_up(problem: PurchaseProblem, plan: PurchasePlan) -> PurchasePlan:
+    """``plan`` with each supplier order below the minimum order value raised to it on its
+    largest line, in whole packs (what a buyer does, :func:`~salesflow.optimizer.purchasing.
+    baselines.top_up`); orders it would more than triple stay as they are."""
+    from salesflow.optimizer.purchasing.baselines import top_up
+
+    index = {item.sku: i for i, item in enumerate(problem.items)}
+    orders: dict[tuple[str, dt.date], list[PurchaseLine]] = {}
+    for line in plan.lines:
+        orders.setdefault((line.supplier_id, line.order_date), []).append(line)
+    out: list[PurchaseLine] = []
+    changed = False
+    for (supplier, _), lines in orders.items():
+        amounts = [[float(index[x.sku]), float(x.quantity)] for x in lines]
+        top_up(problem, supplier, amounts)
+        for line, (_, quantity) in zip(lines, amounts, strict=True):
+            if int(quantity) != line.quantity:
+                item = problem.items[index[line.sku]]
+                line = replace(line, quantity=int(quantity),
+                               unit_price=item.unit_price(int(quantity)),
+                               reason=line.reason + "; topped up to the minimum order value")
+                changed = True
+            out.append(line)
+    if not changed:
+        return plan
+    out.sort(key=lambda x: (x.order_date, x.supplier_id, x.sku))
+    return replace(plan, lines=tuple(out))
+
+
 def _point(problem: PurchaseProblem, price: float, limits: SolveLimits,
            label: str = "", firm: bool = False) -> FrontierPoint:
     """The plan at ``price``; ``firm``: solved with the minimum order values hard (no
@@ -93,7 +122,7 @@ def _point(problem: PurchaseProblem, price: float, limits: SolveLimits,
     if firm:
         solved = replace(solved, rates=replace(solved.rates,
                                                min_order_value_per_currency=math.inf))
-    plan = solve_purchasing(solved, limits).plan
+    plan = topped_up(problem, solve_purchasing(solved, limits).plan)
     plan = replace(plan, policy=f"turnover price {price:g}" if price else "today's plan")
     evaluation = evaluate_plan(problem, plan)  # the rules re-checked on the real problem
     if price > SAFE_PRICE:

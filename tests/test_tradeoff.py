@@ -213,3 +213,38 @@ def test_a_target_only_rule_breaking_plans_reach_is_named_as_a_conflict() -> Non
     unreachable = Frontier(dt.date(2026, 11, 23), 8, 4.0, 1.0, kept[0].figures, kept, 0, 0.95)
     assert unreachable.conflicts()[0].startswith("turnover 4 is out of reach: the highest "
                                                  "reachable turnover is 2.38")
+
+
+def test_an_order_below_the_minimum_order_value_is_topped_up(tiny_run: Any) -> None:
+    import datetime as dt
+    from dataclasses import replace
+
+    from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, evaluate_plan
+    from salesflow.optimizer.tradeoff import topped_up
+
+    _, _, _, result = tiny_run
+    item = result.problem.items[0]
+    quantity = item.min_packs * item.pack_size
+    floor = 2.5 * quantity * item.unit_price(quantity)  # the line is 40 % of the minimum
+    terms = replace(result.problem.suppliers[item.supplier_id], min_order_value=floor)
+    problem = replace(result.problem,
+                      suppliers={**result.problem.suppliers, item.supplier_id: terms})
+    day = problem.order_days(item.supplier_id)[0]
+    line = PurchaseLine(item.sku, item.supplier_id, day,
+                        day + dt.timedelta(days=terms.lead_time_days), quantity,
+                        item.unit_price(quantity), "test")
+    small = PurchasePlan((line,), "p")
+
+    def below(plan: PurchasePlan) -> list[Any]:
+        return [v for v in evaluate_plan(problem, plan).violations
+                if v.constraint == "minimum order value"]
+
+    assert below(small)
+    fixed = topped_up(problem, small)
+    assert below(fixed) == [] and fixed.lines[0].quantity % item.pack_size == 0
+    assert fixed.lines[0].line_cost >= floor - 1e-6
+    assert "topped up to the minimum order value" in fixed.lines[0].reason
+    # an order that would have to more than triple is left as it is (the surcharge is cheaper)
+    far = replace(terms, min_order_value=10 * quantity * item.unit_cost)
+    problem = replace(problem, suppliers={**problem.suppliers, item.supplier_id: far})
+    assert topped_up(problem, small) is small
