@@ -27,6 +27,7 @@ import pandas as pd
 
 from salesflow.data.dataset import Dataset
 from salesflow.optimizer.purchasing.builder import build_purchase_problem
+from salesflow.optimizer.purchasing.decompose import sku_lp_bound
 from salesflow.optimizer.purchasing.mip import solve_mip
 from salesflow.optimizer.purchasing.model import ModelTerms, build_model
 from salesflow.optimizer.purchasing.plan import PurchaseLine
@@ -112,10 +113,16 @@ def foresight_bound(dataset: Dataset, first_week: dt.date, last_week: dt.date, *
         # With nothing solved, a part can at best get back the value of its stock.
         floor = -float(sum(item.on_hand * item.unit_cost for item in part.items))
         share = time_limit_seconds * workers * len(positions) / max(total, 1)
+        # Each SKU's LP with its share of the order cost is a relaxation of the part too
+        # (decompose.py); its sum is the part's bound when the MIP's is weaker.
+        skus = 0.0
+        for k, item in enumerate(part.items):
+            lp = sku_lp_bound(part, k, TERMS, seed)
+            skus += -item.on_hand * item.unit_cost if lp is None else lp
         model = build_model(part, TERMS)
         outcome = solve_mip(model.builder, solver="highs", time_limit=max(share, 0.5),
                             seed=seed, relative_gap=1e-4)
-        bound = floor if outcome.bound is None else max(floor, outcome.bound)
+        bound = max(floor, skus, -np.inf if outcome.bound is None else outcome.bound)
         lines = [] if outcome.values is None else plan_lines(model, outcome.values)
         return bound, outcome.objective, outcome.status == "optimal", lines
 

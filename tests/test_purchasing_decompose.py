@@ -135,3 +135,18 @@ def test_same_inputs_same_plan() -> None:
     assert first.objective == second.objective
     assert all(part.status == "optimal" for part in first.parts)
     _check_plan(problem, first)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_per_sku_bounds_hold_under_the_replay_accounting(seed: int) -> None:
+    # End stock credited at the price paid, no service term (the foresight bound's terms).
+    from salesflow.optimizer.purchasing.decompose import sku_lp_bound
+    from salesflow.optimizer.replay_bound import TERMS
+
+    problem = replace(_random_problem(seed, suppliers=2, skus=3, weeks=6), safety_stock=None)
+    outcome = solve_mip(build_model(problem, TERMS).builder, solver="highs", time_limit=60,
+                        seed=0, relative_gap=0.0)
+    assert outcome.status == "optimal" and outcome.objective is not None
+    bounds = [sku_lp_bound(problem, i, TERMS) for i in range(len(problem.items))]
+    assert all(b is not None for b in bounds)
+    assert sum(b for b in bounds if b is not None) <= outcome.objective + 1e-4

@@ -34,11 +34,25 @@ LP_SECONDS = 5.0
 """Most seconds one SKU's LP may take (they take milliseconds; this is a guard)."""
 
 
-def sku_terms(problem: PurchaseProblem, i: int) -> ModelTerms:
-    """The model terms that make SKU ``i``'s model a relaxation of its share of ``problem``."""
+def sku_terms(problem: PurchaseProblem, i: int, base: ModelTerms | None = None) -> ModelTerms:
+    """The model terms (``base``'s, default :class:`ModelTerms`) that make SKU ``i``'s model a
+    relaxation of its share of ``problem``."""
     supplier = problem.items[i].supplier_id
     skus = sum(item.supplier_id == supplier for item in problem.items)
-    return ModelTerms(order_cost_share=1.0 / max(skus, 1), supplier_minimums=False)
+    return replace(base or ModelTerms(), order_cost_share=1.0 / max(skus, 1),
+                   supplier_minimums=False)
+
+
+def sku_lp_bound(problem: PurchaseProblem, i: int, terms: ModelTerms | None = None,
+                 seed: int = 0, time_limit: float = LP_SECONDS) -> float | None:
+    """The LP bound of SKU ``i``'s relaxed model under ``terms`` (see :func:`sku_terms`), or
+    ``None`` if the LP had no answer in time."""
+    model = build_model(problem.restricted([i], couplings=False), sku_terms(problem, i, terms))
+    builder = model.builder
+    builder.integer = [False] * builder.n_vars
+    outcome = solve_mip(builder, solver="highs", time_limit=time_limit, seed=seed,
+                        relative_gap=0.0)
+    return outcome.bound
 
 
 def sku_floor(problem: PurchaseProblem, i: int) -> float:
@@ -56,16 +70,9 @@ def sku_bound(problem: PurchaseProblem, i: int, seed: int = 0,
               time_limit: float = LP_SECONDS) -> float:
     """A lower bound on SKU ``i``'s share of the optimum of ``problem``: its relaxed model's
     LP bound, or :func:`sku_floor` if the LP had no answer in time."""
-    alone = problem.restricted([i], couplings=False)
     floor = sku_floor(problem, i)
-    model = build_model(alone, sku_terms(problem, i))
-    builder = model.builder
-    builder.integer = [False] * builder.n_vars
-    outcome = solve_mip(builder, solver="highs", time_limit=time_limit, seed=seed,
-                        relative_gap=0.0)
-    if outcome.bound is None:
-        return floor
-    return max(floor, outcome.bound)
+    bound = sku_lp_bound(problem, i, None, seed, time_limit)
+    return floor if bound is None else max(floor, bound)
 
 
 def sku_bounds(problem: PurchaseProblem, positions: Sequence[int], *, workers: int = 1,
