@@ -56,6 +56,10 @@ def test_kpis_on_a_week_with_no_forecast_orders_are_not_meaningful_never_met(
     for kpi in ("procurement_cost_change", "inventory_turnover_per_month", "fill_rate"):
         assert rows[kpi]["status"] == NO_DEMAND, kpi
         assert rows[kpi]["met"] is None and rows[kpi]["value"] is None
+    advice = quiet_week.kpis["staffing"]["cycle_target"]
+    assert advice["stopped_by"] == "no orders forecast"
+    assert "not meaningful (no orders forecast)" in advice["sentence"]
+    assert "met" not in advice["sentence"].replace("meaningful", "")
     for row in rows.values():
         assert row["status"] != "n/a" and row["status"]
         if row["value"] is None:

@@ -68,6 +68,7 @@ NEW_PREFIX = "new_"
 STOP_MET, STOP_NO_GAIN, STOP_TIME, STOP_WORK, STOP_FLOOR, STOP_ALREADY = (
     "target met", "no added shift shortens the cycle", "time limit", "work limit",
     "staffing alone cannot meet the target", "target already met")
+STOP_NO_ORDERS = "no orders forecast"
 
 
 @dataclass(frozen=True)
@@ -448,7 +449,8 @@ def recommend_capacity(orders_per_day: pd.Series, profile: pd.Series,
     floor = before if before.met else cycle_floor(orders_per_day, profile, process_steps,
                                                   shifts, productivity, target_hours)
     if before.met or not floor.met:
-        stopped = STOP_ALREADY if before.met else STOP_FLOOR
+        no_orders = not float(orders_per_day.sum()) > 0
+        stopped = STOP_NO_ORDERS if no_orders else STOP_ALREADY if before.met else STOP_FLOOR
         return CycleAdvice(target_hours, before, before, (), before.met, floor.mean_hours,
                            stopped, hire, employees.iloc[:0], roster, judge.evaluations + 1,
                            time.perf_counter() - started, steps)

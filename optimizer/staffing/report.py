@@ -104,6 +104,8 @@ def advice_sentence(figures: dict[str, Any]) -> str:
     cycle = f"{goal.replace(' ', '-') if 'day' in goal else goal} cycle"
     now = figures["cycle_before_hours"]
     now_text = "never finishes" if now is None else f"is {_hours(now)} h"
+    if figures["stopped_by"] == "no orders forecast":
+        return f"The {cycle} is not meaningful (no orders forecast): nothing to add."
     if figures["stopped_by"] == "target already met":
         return f"The {cycle} is met by today's staff (mean {_hours(now or 0)} h)."
     if figures["stopped_by"] == "staffing alone cannot meet the target":
