@@ -196,10 +196,11 @@ def forecast_command(series_file: Path | None, horizon: int | None, season_lengt
 
     Per series: classify the demand (smooth, erratic, intermittent, lumpy), backtest the
     candidate models of that class (Theta variants and ETS for regular demand, plus a global
-    gradient-boosting model on datasets; Croston, SBA and TSB for intermittent demand), then
-    select the best per series (intermittent demand) or take the median of the combination
-    that backtests best over all regular series, and calibrate the quantiles on the backtest
-    errors.
+    gradient-boosting model on datasets; naive, Theta, Croston, SBA, TSB, ADIDA, IMAPA and the
+    global model for intermittent and lumpy demand), then take the median of the combination
+    that backtests best over each pool of series (sMAPE for regular demand, MASE for
+    intermittent and lumpy, whose quantiles come from the candidate with the lowest pooled
+    pinball loss), and calibrate the quantiles on the backtest errors.
     """
     levels = parse_quantiles(quantiles)
     started = time.perf_counter()

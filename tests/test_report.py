@@ -123,5 +123,5 @@ def test_tradeoff_chart_and_procurement_account_render_in_headless_chromium(
     page = tmp_path / "weekly" / "plans" / "1" / "report.html"
     assert page.read_text() == html
     done = _chromium_dom(page, tmp_path / "profile2")
-    assert done.returncode == 0 and "Over the 8 weeks from" in done.stdout
+    assert done.returncode == 0 and "Over the 12 weeks from" in done.stdout
     assert "company's rule (min_max)" in done.stdout
