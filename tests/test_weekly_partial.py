@@ -40,7 +40,7 @@ ITEMS = [("85123A", "WHITE HANGING HEART T-LIGHT HOLDER", 2.55),
          ("21730", "GLASS STAR FROSTED T-LIGHT HOLDER", 4.25)]
 
 
-def write_online_retail(path: Path, weeks: int = 10, seed: int = 3) -> dict[str, int]:
+def write_online_retail(path: Path, weeks: int = 14, seed: int = 3) -> dict[str, int]:
     """An invoice log in the UCI Online Retail style: M/D/YYYY H:MM dates, StockCode,
     cancellations as C-invoices with negative quantities, some lines without CustomerID.
     Returns the number of lines and of cancellations written."""
