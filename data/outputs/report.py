@@ -256,14 +256,20 @@ def coverage_chart(coverage: pd.DataFrame) -> str:
     return _svg(fig)
 
 
-def _table(frame: pd.DataFrame, max_rows: int = 50) -> str:
-    shown = frame.head(max_rows)
+def html_table(frame: pd.DataFrame, max_rows: int = 50, *, rest_in: str = "the plan's files",
+               cell: Callable[[Any], str] | None = None) -> str:
+    """An HTML table of the first ``max_rows`` rows of ``frame``; a note says how many more
+    rows there are and where (``rest_in``); ``cell`` formats a value (default :func:`_cell`)."""
+    shown, show = frame.head(max_rows), cell or _cell
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(show(v))}</td>" for v in row) + "</tr>"
                    for row in shown.itertuples(index=False))
-    more = (f"<p class='note'>{len(frame) - max_rows} more rows in the plan's files.</p>"
+    more = (f"<p class='note'>{len(frame) - max_rows} more rows in {rest_in}.</p>"
             if len(frame) > max_rows else "")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+_table = html_table
 
 
 def _cell(value: Any) -> str:

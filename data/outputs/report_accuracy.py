@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from salesflow.data.outputs.report import STYLE
+from salesflow.data.outputs.report import STYLE, html_table
 
 LEGEND = (
     "MASE: mean absolute error divided by the SKU's mean absolute week-to-week change before "
@@ -38,13 +38,7 @@ def _cell(value: Any) -> str:
 
 def metrics_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
     """An HTML table of a metrics frame (numbers to 3 decimals)."""
-    shown = frame.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
-                   for row in shown.itertuples(index=False))
-    more = (f"<p class='note'>{len(frame) - max_rows} more rows (salesflow accuracy --json).</p>"
-            if len(frame) > max_rows else "")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+    return html_table(frame, max_rows, rest_in="salesflow accuracy --json", cell=_cell)
 
 
 def accuracy_sections(tables: Mapping[str, pd.DataFrame], pending: Sequence[str]) -> str:
