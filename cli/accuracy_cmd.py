@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from salesflow.cli.common import common_options, emit
+from salesflow.cli.common import common_options, emit, use_dataset_language
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,6 +123,7 @@ def accuracy_command(since: str | None, out: Path, data_dir: Path | None, store:
     from salesflow.forecasting.accuracy import forecast_accuracy
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     plans, notes = _past_forecasts(PlanStore(store), since)
     report = forecast_accuracy(dataset.sales, dataset.skus["sku"].tolist(), plans,
                                dataset.config.forecast.season_length)

@@ -53,6 +53,41 @@ def store_option(func: F) -> F:
         help="Plan store: a folder (SQLite inside, files under plans/) or a database URL.")(func)
 
 
+def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | None
+                     ) -> str | None:
+    from salesflow.data.i18n import set_language
+
+    ctx.meta["salesflow.lang"] = value  # explicit: config.toml's [report] language yields
+    set_language(value)
+    return value
+
+
+def lang_option(func: F) -> F:
+    """``--lang zh-TW|en`` (or ``SALESFLOW_LANG``) on the main group: the language of every
+    human output; without it ``[report] language`` of the dataset, else the locale."""
+    from salesflow.data.i18n import LANGUAGE_CHOICES
+
+    return click.option(
+        "--lang", "lang", type=click.Choice(LANGUAGE_CHOICES, case_sensitive=False),
+        default=None, envvar="SALESFLOW_LANG", show_envvar=True, is_eager=True,
+        expose_value=False, callback=_choose_language,
+        help="Language of reports, workbooks, maps and messages (default: [report] language "
+             "of config.toml, else the locale, else English).")(func)
+
+
+def use_dataset_language(config: Any) -> None:
+    """Speak ``config.toml``'s ``[report] language`` unless ``--lang`` chose one."""
+    from salesflow.data.i18n import set_language
+
+    ctx = click.get_current_context(silent=True)
+    explicit = False
+    while ctx is not None:
+        explicit = explicit or bool(ctx.meta.get("salesflow.lang"))
+        ctx = ctx.parent
+    if not explicit and config.report.language:
+        set_language(config.report.language)
+
+
 def common_options(func: F) -> F:
     """--data, --store and --json, in that order."""
     return data_option(store_option(json_option(func)))

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import common_options, emit, json_option
+from salesflow.cli.common import common_options, emit, json_option, use_dataset_language
 
 SIZES = ("tiny", "small", "medium", "large")
 
@@ -75,6 +75,7 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
     from salesflow.data.store.plan_store import PlanStore
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     planned = [r.id for r in PlanStore(store).list_plans()
                if r.fingerprint == dataset.fingerprint]
     tables: dict[str, dict[str, Any]] = {

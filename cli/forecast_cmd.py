@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import common_options, emit, wants_json
+from salesflow.cli.common import common_options, emit, use_dataset_language, wants_json
 from salesflow.cli.stale import allow_stale_option, checked_freshness
 
 
@@ -124,6 +124,7 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
     from salesflow.forecasting.stage import demand_forecast
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     week_start = dataset.plan_week_start(week)
     warnings = list(checked_freshness(dataset, week_start, allow_stale).warnings)
     history = dataset.history_before(week_start)

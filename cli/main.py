@@ -13,7 +13,7 @@ from salesflow import __version__
 from salesflow.cli.accuracy_cmd import accuracy_command
 from salesflow.cli.apply_cmds import apply_command, export_command
 from salesflow.cli.bench import bench_group
-from salesflow.cli.common import SalesflowGroup
+from salesflow.cli.common import SalesflowGroup, lang_option
 from salesflow.cli.dataset_cmds import init_command, validate_command
 from salesflow.cli.forecast_cmd import forecast_command
 from salesflow.cli.import_cmd import import_command
@@ -34,12 +34,14 @@ Examples:
   salesflow validate --data shop
   salesflow weekly --data shop --week 2026-W48 --store sqlite:///plans.db
   salesflow plans list --json
+  salesflow --lang zh-TW weekly          the same plan, reports in Traditional Chinese
 """
 
 
 @click.group(cls=SalesflowGroup, epilog=EPILOG, context_settings={"help_option_names":
                                                                   ["-h", "--help"]})
 @click.version_option(__version__, prog_name="salesflow")
+@lang_option
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 def cli(verbose: int) -> None:
     """salesflow: weekly forecasts, purchase batches, delivery routes and rosters."""

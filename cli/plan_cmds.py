@@ -16,6 +16,7 @@ from salesflow.cli.common import (
     emit,
     json_option,
     store_option,
+    use_dataset_language,
     wants_json,
 )
 from salesflow.cli.stale import allow_stale_option, checked_freshness
@@ -209,6 +210,7 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     from salesflow.optimizer.weekly import meet_targets_plan, run_weekly
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     assumptions = read_assumptions(dataset.root)
     plan_store = PlanStore(store)
     context = PlanningContext.build(dataset, week,

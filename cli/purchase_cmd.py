@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+from salesflow.cli.common import (
+    TIME_LIMIT_HELP,
+    common_options,
+    emit,
+    use_dataset_language,
+    wants_json,
+)
 from salesflow.cli.stale import allow_stale_option, checked_freshness
 
 SOLVER_CHOICES = ("highs", "scip", "cp-sat")
@@ -206,6 +212,7 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
 
     started = time.perf_counter()
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     limits = SolveLimits.from_config(dataset.config, time_limit)
     given = None if demand_file is None else read_demand(demand_file, dataset.skus["sku"])
     options = PurchaseOptions(solver, weekly_budget, receiving_lines, truck_m3)

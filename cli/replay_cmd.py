@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+from salesflow.cli.common import (
+    TIME_LIMIT_HELP,
+    common_options,
+    emit,
+    use_dataset_language,
+    wants_json,
+)
 
 
 @click.command("replay", epilog="""\b
@@ -66,6 +72,7 @@ def replay_command(first: str, last: str, time_limit: float | None,
         except ValueError as exc:
             raise InvalidInputError([Problem(option, None, None, text, str(exc))]) from None
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     policies = with_company_rule(dataset, replay_policies(dataset, time_limit))
     show = not wants_json() and sys.stderr.isatty()
     if show:

@@ -9,7 +9,13 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+from salesflow.cli.common import (
+    TIME_LIMIT_HELP,
+    common_options,
+    emit,
+    use_dataset_language,
+    wants_json,
+)
 from salesflow.cli.stale import allow_stale_option, checked_freshness
 from salesflow.data.errors import UserError
 
@@ -217,6 +223,7 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
     from salesflow.optimizer.routing.solution import routes_frame
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     limits = _limits(dataset.config, time_limit, seed, workers)
     distances = _distances(dataset, matrix, osrm)
     plan_monday = (days[0] - dt.timedelta(days=days[0].weekday()) if days and week is None

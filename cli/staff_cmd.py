@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+from salesflow.cli.common import (
+    TIME_LIMIT_HELP,
+    common_options,
+    emit,
+    use_dataset_language,
+    wants_json,
+)
 from salesflow.cli.stale import allow_stale_option, checked_freshness
 
 EPILOG = """\b
@@ -192,6 +198,7 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
     from salesflow.optimizer.pipeline import staff_run
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     limits = SolveLimits.from_config(dataset.config, time_limit, seed)
     requirements = None
     warnings = [] if requirements_file is not None else list(checked_freshness(

@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import TIME_LIMIT_HELP, common_options, emit, wants_json
+from salesflow.cli.common import (
+    TIME_LIMIT_HELP,
+    common_options,
+    emit,
+    use_dataset_language,
+    wants_json,
+)
 
 DEFAULT_POINT_SECONDS = 15.0
 
@@ -82,6 +88,7 @@ def tradeoff_command(week: str | None, points: int, time_limit: float | None,
     from salesflow.optimizer.tradeoff import frontier, target_fill_rate
 
     dataset = load_dataset(data_dir or sample_data_dir())
+    use_dataset_language(dataset.config)
     seconds = time_limit if time_limit is not None else \
         min(DEFAULT_POINT_SECONDS, dataset.config.solver.time_limit_seconds)
     limits = SolveLimits.from_config(dataset.config, seconds)

@@ -23,6 +23,18 @@ settings.register_profile("slow", derandomize=False, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in English whatever the machine's locale; a test that wants another
+    language asks for it (``--lang zh-TW``, ``SALESFLOW_LANG``, ``set_language``)."""
+    from salesflow.data.i18n import set_language
+
+    for name in ("LC_ALL", "LC_MESSAGES", "SALESFLOW_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("en")
+
+
 @pytest.fixture(scope="session")
 def tiny_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny generated dataset (seed 0); never modify it, copy it with ``tiny_dir``."""

@@ -160,6 +160,25 @@ class BaselineSection:
                                    min=0, max=52)
 
 
+REPORT_LANGUAGES = ("", "en", "zh-TW")
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """``[report]``: how the plan's human outputs (report, workbook, route map, run sheets and
+    the terminal summaries) are written. Files that scripts read (CSV, JSON) keep English
+    column names in every language."""
+
+    language: str = _spec("", "en or zh-TW (the --lang option overrides it); empty = the locale "
+                          "of the environment (LC_ALL / LC_MESSAGES / LANG), else English",
+                          choices=REPORT_LANGUAGES)
+    map_tiles: str = _spec(OSM_TILES, "base map tiles of the route map ({z}/{x}/{y} URL "
+                           "template) when a browser is online; off = no base map")
+    map_attribution: str = _spec("© OpenStreetMap contributors",
+                                 "attribution shown with the base map tiles")
+
+
 @dataclass(frozen=True)
 class ImportSection:
     """``[import]``: the defaults ``salesflow import`` assumed for master data the exports did
@@ -202,6 +221,7 @@ class PlanningConfig:
     solver: SolverSection = field(default_factory=SolverSection)
     targets: TargetsSection = field(default_factory=TargetsSection)
     baseline: BaselineSection = field(default_factory=BaselineSection)
+    report: ReportSection = field(default_factory=ReportSection)
     import_: ImportSection = field(default_factory=ImportSection)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
