@@ -18,7 +18,8 @@ from salesflow.cli.dataset_cmds import init_command, validate_command
 from salesflow.cli.forecast_cmd import forecast_command
 from salesflow.cli.import_cmd import import_command
 from salesflow.cli.orders_cmd import orders_group
-from salesflow.cli.plan_cmds import plans_group, weekly_command
+from salesflow.cli.plan_cmds import weekly_command
+from salesflow.cli.plans_cmds import plans_group
 from salesflow.cli.purchase_cmd import purchase_command
 from salesflow.cli.replay_cmd import replay_command
 from salesflow.cli.routes_cmd import routes_command

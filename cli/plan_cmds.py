@@ -1,9 +1,8 @@
-"""``salesflow weekly`` and ``salesflow plans list|show``."""
+"""``salesflow weekly`` and the terminal summary of a plan's KPIs (also ``plans show``)."""
 
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,7 @@ import click
 from salesflow.cli.common import (
     TIME_LIMIT_HELP,
     common_options,
-    data_option,
     emit,
-    json_option,
-    store_option,
     use_dataset_language,
     wants_json,
 )
@@ -193,20 +189,12 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     A week starting more than [data] max_days_since_last_sale days (default 7) after the last
     sale is refused (exit 2) unless --allow-stale; the plan then carries the warning.
     """
-    from dataclasses import replace
-
     from salesflow.data.dataset import load_dataset, sample_data_dir, with_applied_orders
-    from salesflow.data.dataset.assumptions import (
-        ASSUMPTIONS_FILE,
-        assumption_counts,
-        read_assumptions,
-    )
-    from salesflow.data.outputs.report import render_report
-    from salesflow.data.outputs.writers import csv_bytes, json_bytes
+    from salesflow.data.dataset.assumptions import read_assumptions
     from salesflow.data.store.plan_store import PlanStore
     from salesflow.optimizer.context import PlanningContext
     from salesflow.optimizer.limits import SolveLimits
-    from salesflow.optimizer.report_data import report_data
+    from salesflow.optimizer.plan_files import plan_files
     from salesflow.optimizer.weekly import meet_targets_plan, run_weekly
 
     dataset = load_dataset(data_dir or sample_data_dir())
@@ -221,20 +209,7 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
         plan = run_weekly(dataset, context, progress=progress)
     def store_plan(plan: Any) -> tuple[Any, dict[str, Any]]:
-        kpis = dict(plan.kpis)
-        if warnings:
-            kpis["warnings"] = warnings
-        files = {f"{name}.csv": csv_bytes(frame) for name, frame in plan.output_tables().items()}
-        if assumptions is not None:
-            kpis["assumed"] = assumption_counts(assumptions)
-            files[ASSUMPTIONS_FILE] = csv_bytes(assumptions)
-        files["kpis.json"] = json_bytes(kpis)
-        report = report_data(dataset, plan, assumptions=assumptions)
-        what_if = kpis.get("what_if")
-        report = replace(report, cycle_target=what_if or kpis["staffing"].get("cycle_target"),
-                         warnings=tuple(warnings),
-                         title=report.title + (f" ({what_if['label']})" if what_if else ""))
-        files["report.html"] = render_report(report).encode("utf-8")
+        files, kpis = plan_files(dataset, plan, assumptions, tuple(warnings))
         record = plan_store.save_plan(
             week=plan.week, fingerprint=dataset.fingerprint, config=dataset.config.to_dict(),
             summary=_headline(kpis), data_dir=str(dataset.root.resolve()), files=files)
@@ -261,124 +236,3 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
           "what_if": None if whatif is None else {
               "plan": whatif[0].to_dict(), "folder": str(plan_store.plan_path(whatif[0].id)),
               "kpis": whatif[1]}}, human)
-
-
-@click.group("plans", epilog="""\b
-Examples:
-  salesflow plans list
-  salesflow plans show 3 --json
-""")
-def plans_group() -> None:
-    """List and inspect stored plans."""
-
-
-@plans_group.command("list")
-@data_option
-@store_option
-@json_option
-def plans_list(data_dir: Path | None, store: str, as_json: bool) -> None:
-    """List the plans in the store, oldest first (with --data, only those made from that
-    dataset folder)."""
-    from salesflow.data.store.plan_store import PlanStore
-
-    plan_store = PlanStore(store)
-    records = plan_store.list_plans()
-    if data_dir is not None:
-        wanted = str(data_dir.resolve())
-        records = [r for r in records if r.data_dir == wanted]
-
-    def human() -> None:
-        if not records:
-            source = f" made from {data_dir}" if data_dir is not None else ""
-            click.echo(f"No plans{source} in {store} yet. Run: salesflow weekly")
-            return
-        click.echo(f"{'id':>4}  {'week':<8}  {'created (UTC)':<20}  {'status':<10}  "
-                   f"{'lines':>5}  {'route km':>9}  targets")
-        for r in records:
-            s = r.summary
-            click.echo(f"{r.id:>4}  {r.week:<8}  {r.created_at:<20}  {r.status:<10}  "
-                       f"{_or_dash(s.get('purchase_lines_this_week', '')):>5}  "
-                       f"{_or_dash(s.get('route_km', '')):>9}  "
-                       f"{s.get('targets_met', '?')}/{s.get('targets', '?')} met"
-                       + (f"  [{s['what_if']}]" if s.get("what_if") else ""))
-
-    emit({"ok": True, "store": store,
-          "plans": [dict(r.to_dict(), folder=str(plan_store.plan_path(r.id))) for r in records]},
-         human)
-
-
-@plans_group.command("show")
-@click.argument("plan_id", type=int, metavar="ID")
-@data_option
-@store_option
-@json_option
-def plans_show(plan_id: int, data_dir: Path | None, store: str, as_json: bool) -> None:
-    """Show one plan: its metadata, files and KPIs. With --data, also whether that dataset
-    still holds the inputs the plan was made from."""
-    import json
-
-    from salesflow.data.store.plan_store import PlanStore
-
-    plan_store = PlanStore(store)
-    record = plan_store.get_plan(plan_id)
-    kpis = json.loads(plan_store.read_file(plan_id, "kpis.json"))
-    folder = plan_store.plan_path(plan_id)
-    unchanged = None
-    if data_dir is not None:
-        from salesflow.data.dataset import load_dataset
-
-        unchanged = load_dataset(data_dir).fingerprint == record.fingerprint
-
-    def human() -> None:
-        click.echo(f"Plan {record.id}  week {record.week}  status {record.status}  "
-                   f"created {record.created_at}")
-        click.echo(f"  data {record.data_dir}  fingerprint {record.fingerprint[:16]}")
-        if unchanged is not None:
-            click.echo(f"  inputs in {data_dir}: "
-                       + ("unchanged since this plan" if unchanged else "changed since this plan"))
-        click.echo(f"  files in {folder}:")
-        for f in record.files:
-            click.echo(f"    {f.name:<22} {f.size:>10,} bytes")
-        click.echo("\n".join(_kpi_lines(kpis)))
-
-    emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
-          "inputs_unchanged": unchanged, "kpis": kpis}, human)
-
-
-@plans_group.command("diff", epilog="""\b
-Examples:
-  salesflow plans diff 3 4
-  salesflow plans diff 3 4 --json | jq .purchase
-""")
-@click.argument("first", type=int, metavar="ID1")
-@click.argument("second", type=int, metavar="ID2")
-@store_option
-@json_option
-def plans_diff(first: int, second: int, store: str, as_json: bool) -> None:
-    """What changed from plan ID1 to plan ID2: purchase lines, routes, roster, KPIs."""
-    from salesflow.data.store.plan_diff import diff_plans
-    from salesflow.data.store.plan_store import PlanStore
-
-    plan_store = PlanStore(store)
-    files = []
-    for plan_id in (first, second):
-        record = plan_store.get_plan(plan_id)
-        files.append({f.name: plan_store.read_file(plan_id, f.name) for f in record.files
-                      if f.name.endswith((".csv", ".json"))})
-    diff = diff_plans(files[0], files[1])
-
-    def human() -> None:
-        if not any(diff.values()):
-            click.echo(f"Plans {first} and {second} are the same.")
-            return
-        click.echo(f"From plan {first} to plan {second}:")
-        for part, rows in diff.items():
-            counts = Counter(row.get("change", "changed") for row in rows)
-            summary = ", ".join(f"{n} {c}" for c, n in sorted(counts.items())) or "no change"
-            click.echo(f"  {part:<9} {summary}")
-            for row in rows[:10]:
-                click.echo("    " + ", ".join(f"{k}={v}" for k, v in row.items()))
-            if len(rows) > 10:
-                click.echo(f"    ... {len(rows) - 10} more (use --json)")
-
-    emit({"ok": True, "from": first, "to": second, **diff}, human)
