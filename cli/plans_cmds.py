@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from salesflow.cli.common import data_option, emit, json_option, store_option
-from salesflow.cli.plan_cmds import _kpi_lines, _or_dash
+from salesflow.cli.kpi_summary import _kpi_lines, _or_dash
 
 
 @click.group("plans", epilog="""\b

@@ -135,7 +135,7 @@ def test_purchase_weekly_report_and_workbook_state_one_change_turnover_and_fill_
     assert shown["plan"]["fill_rate"] == fill
     assert shown["plan"]["net_cost"] == plan.kpis["purchasing"]["net_cost"]
     # the weekly summary
-    from salesflow.cli.plan_cmds import _kpi_lines
+    from salesflow.cli.kpi_summary import _kpi_lines
 
     text = "\n".join(_kpi_lines(plan.kpis))
     assert f"vs the company's rule eoq_reorder_point (min_cover_weeks=1.0) " \
@@ -257,7 +257,7 @@ def test_every_rule_in_the_account_is_the_formula(weekly_plan: tuple[Any, Any]) 
 def surfaces(dataset: Any, plan: Any) -> dict[str, tuple[Any, Any, Any]]:
     """(change, turnover, fill rate) as kpis.json, purchase, the report, the comparison sheet
     and the weekly summary state them for one weekly plan."""
-    from salesflow.cli.plan_cmds import _account_line
+    from salesflow.cli.kpi_summary import _account_line
     from salesflow.cli.purchase_cmd import _summary
     from salesflow.optimizer.accounting import account_of, comparison_frame
     from salesflow.optimizer.purchasing.baselines import BaselineRule

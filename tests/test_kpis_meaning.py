@@ -67,7 +67,7 @@ def test_kpis_on_a_week_with_no_forecast_orders_are_not_meaningful_never_met(
 
 
 def test_the_report_and_the_summary_show_why(quiet_week: Any, tmp_path: Path) -> None:
-    from salesflow.cli.plan_cmds import _kpi_lines
+    from salesflow.cli.kpi_summary import _kpi_lines
     from salesflow.data.dataset import load_dataset
     from salesflow.data.generator import generate_dataset, write_dataset
     from salesflow.data.outputs.report import render_report
@@ -99,7 +99,7 @@ def test_a_cycle_that_never_ends_says_why() -> None:
 
 
 def test_a_baseline_without_a_value_shows_why_in_the_report_and_the_summary() -> None:
-    from salesflow.cli.plan_cmds import _kpi_lines
+    from salesflow.cli.kpi_summary import _kpi_lines
     from salesflow.data.outputs.report import targets_table
     from salesflow.optimizer.kpis import _target
 
