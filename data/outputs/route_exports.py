@@ -6,18 +6,24 @@ and return bytes for :func:`salesflow.data.outputs.writers.write_files_atomicall
 * ``routes.geojson`` (RFC 7946): a ``FeatureCollection`` with one ``LineString`` per route
   (depot, stops, depot) and one ``Point`` per depot, customer visit and unserved stop; every
   feature has a ``kind`` property (``route``, ``depot``, ``stop``, ``unserved``) and the
-  figures of the routes CSV. Coordinates are ``[lon, lat]`` with 6 decimals.
+  figures of the routes CSV (``lat``/``lon``, name, window, what is unloaded). Coordinates
+  are ``[lon, lat]`` with 6 decimals; an unserved customer without coordinates has a
+  ``null`` geometry (RFC 7946 §3.2).
 * ``routes.gpx`` (GPX 1.1, valid against the Topografix schema): the depots and unserved
-  stops as ``wpt``, then one ``rte`` per vehicle and day whose ``rtept`` are its stops in
-  order, each with the arrival and departure in ``desc``. Times are local clock times of the
+  stops with coordinates as ``wpt``, then one ``rte`` per vehicle and day whose ``rtept`` are
+  its stops in order, each with the arrival, departure, window and what is unloaded in
+  ``desc`` (in the reader's language). Times are local clock times of the
   plan day, written as text (GPX ``time`` elements would claim UTC).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+from salesflow.data.i18n import _, format_number
 
 GPX_NAMESPACE = "http://www.topografix.com/GPX/1/1"
 COORD_DECIMALS = 6
@@ -28,7 +34,10 @@ class ExportStop:
     """One row of a route: a depot departure, a customer visit or the depot return.
 
     ``kind`` is ``depot_start``, ``customer`` or ``depot_end``; times are ``HH:MM`` (empty
-    when not applicable), ``window`` is ``HH:MM-HH:MM`` for customers.
+    when not applicable): ``window_start``/``window_end`` the customer's delivery window,
+    ``service_start`` when unloading starts (``waits``: the vehicle arrives before the window
+    opens and waits). ``orders``, ``unload_kg`` and ``unload_m3`` are what is delivered at a
+    customer (0 at the depot); ``load_kg``/``load_m3`` what is on board when leaving.
     """
 
     sequence: int
@@ -39,11 +48,22 @@ class ExportStop:
     lon: float
     arrival: str
     departure: str
-    window: str
+    window_start: str
+    window_end: str
     load_kg: float
     load_m3: float
     leg_km: float
     cumulative_km: float
+    orders: int = 0
+    unload_kg: float = 0.0
+    unload_m3: float = 0.0
+    service_start: str = ""
+    waits: bool = False
+
+    @property
+    def window(self) -> str:
+        """``HH:MM-HH:MM``, or ``""`` without a window (depot rows)."""
+        return f"{self.window_start}-{self.window_end}" if self.window_start else ""
 
 
 @dataclass(frozen=True)
@@ -65,7 +85,8 @@ class ExportRoute:
 
 @dataclass(frozen=True)
 class ExportUnserved:
-    """A stop of the day that no route serves, with the reason."""
+    """A stop of the day that no route serves, with the reason (``lat``/``lon`` are NaN for a
+    customer without coordinates)."""
 
     day: str
     customer_id: str
@@ -73,6 +94,16 @@ class ExportUnserved:
     lat: float
     lon: float
     reason: str
+    window_start: str = ""
+    window_end: str = ""
+    orders: int = 0
+    weight_kg: float = 0.0
+    volume_m3: float = 0.0
+
+    @property
+    def placed(self) -> bool:
+        """Whether the stop has coordinates."""
+        return math.isfinite(self.lat) and math.isfinite(self.lon)
 
 
 @dataclass(frozen=True)
@@ -102,10 +133,28 @@ def _stop_properties(route: ExportRoute, stop: ExportStop) -> dict[str, object]:
     return {
         "kind": "stop", "day": route.day, "vehicle_id": route.vehicle_id,
         "sequence": stop.sequence, "customer_id": stop.location_id, "name": stop.name,
+        "lat": round(float(stop.lat), COORD_DECIMALS),
+        "lon": round(float(stop.lon), COORD_DECIMALS),
         "arrival": stop.arrival, "departure": stop.departure, "window": stop.window,
+        "window_start": stop.window_start, "window_end": stop.window_end,
+        "orders": stop.orders, "unload_kg": round(stop.unload_kg, 3),
+        "unload_m3": round(stop.unload_m3, 3),
         "load_kg": round(stop.load_kg, 3), "load_m3": round(stop.load_m3, 3),
         "leg_km": round(stop.leg_km, 3), "cumulative_km": round(stop.cumulative_km, 3),
     }
+
+
+def _unserved_feature(item: ExportUnserved) -> dict[str, object]:
+    geometry = ({"type": "Point", "coordinates": _point(item.lat, item.lon)}
+                if item.placed else None)
+    return {"type": "Feature", "geometry": geometry,
+            "properties": {"kind": "unserved", "day": item.day,
+                           "customer_id": item.customer_id, "name": item.name,
+                           "lat": round(item.lat, COORD_DECIMALS) if item.placed else None,
+                           "lon": round(item.lon, COORD_DECIMALS) if item.placed else None,
+                           "window_start": item.window_start, "window_end": item.window_end,
+                           "orders": item.orders, "unload_kg": round(item.weight_kg, 3),
+                           "unload_m3": round(item.volume_m3, 3), "reason": item.reason}}
 
 
 def geojson_document(export: RouteExport) -> dict[str, object]:
@@ -135,13 +184,10 @@ def geojson_document(export: RouteExport) -> dict[str, object]:
         features.append({"type": "Feature",
                          "geometry": {"type": "Point", "coordinates": _point(stop.lat, stop.lon)},
                          "properties": {"kind": "depot", "depot_id": depot_id,
-                                        "name": stop.name}})
-    for item in export.unserved:
-        features.append({"type": "Feature",
-                         "geometry": {"type": "Point", "coordinates": _point(item.lat, item.lon)},
-                         "properties": {"kind": "unserved", "day": item.day,
-                                        "customer_id": item.customer_id, "name": item.name,
-                                        "reason": item.reason}})
+                                        "name": stop.name,
+                                        "lat": round(stop.lat, COORD_DECIMALS),
+                                        "lon": round(stop.lon, COORD_DECIMALS)}})
+    features.extend(_unserved_feature(item) for item in export.unserved)
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -165,42 +211,52 @@ def _coord(value: float) -> str:
 def _stop_desc(stop: ExportStop) -> str:
     parts = []
     if stop.arrival:
-        parts.append(f"arrival {stop.arrival}")
+        parts.append(_("arrival {time}").format(time=stop.arrival))
     if stop.departure:
-        parts.append(f"departure {stop.departure}")
+        parts.append(_("departure {time}").format(time=stop.departure))
     if stop.window:
-        parts.append(f"window {stop.window}")
-    parts.append(f"{stop.cumulative_km:.1f} km")
+        parts.append(_("window {window}").format(window=stop.window))
+    if stop.kind == "customer":
+        parts.append(_("unload {orders} orders, {kg} kg").format(
+            orders=stop.orders, kg=format_number(stop.unload_kg, 1)))
+    parts.append(_("{km} km").format(km=format_number(stop.cumulative_km, 1)))
     return ", ".join(parts)
 
 
 def gpx_bytes(export: RouteExport) -> bytes:
-    """``routes.gpx``: GPX 1.1 of ``export`` (module docstring)."""
+    """``routes.gpx``: GPX 1.1 of ``export`` (module docstring); the descriptions are in the
+    current language. Unserved stops without coordinates have no waypoint."""
     ET.register_namespace("", GPX_NAMESPACE)
     root = ET.Element(f"{{{GPX_NAMESPACE}}}gpx", {"version": "1.1", "creator": "salesflow"})
     metadata = _sub(root, "metadata")
     _sub(metadata, "name", export.title)
-    _sub(metadata, "desc", f"{len(export.routes)} routes on {len(export.days)} day(s)")
+    _sub(metadata, "desc", _("{routes} routes on {days} day(s)").format(
+        routes=len(export.routes), days=len(export.days)))
     depots: dict[str, ExportStop] = {}
     for route in export.routes:
         depots.setdefault(route.depot_id, route.stops[0])
     for depot_id, stop in sorted(depots.items()):
         wpt = _sub(root, "wpt", lat=_coord(stop.lat), lon=_coord(stop.lon))
         _sub(wpt, "name", stop.name or depot_id)
-        _sub(wpt, "desc", f"depot {depot_id}")
+        _sub(wpt, "desc", _("depot {depot_id}").format(depot_id=depot_id))
         _sub(wpt, "type", "depot")
     for item in export.unserved:
+        if not item.placed:
+            continue
         wpt = _sub(root, "wpt", lat=_coord(item.lat), lon=_coord(item.lon))
         _sub(wpt, "name", item.name or item.customer_id)
-        _sub(wpt, "cmt", f"{item.day}: unserved")
-        _sub(wpt, "desc", f"customer {item.customer_id} unserved on {item.day}: {item.reason}")
+        _sub(wpt, "cmt", _("{day}: unserved").format(day=item.day))
+        _sub(wpt, "desc", _("customer {customer_id} unserved on {day}: {reason}").format(
+            customer_id=item.customer_id, day=item.day, reason=_(item.reason)))
         _sub(wpt, "type", "unserved")
     for number, route in enumerate(export.routes, start=1):
         rte = _sub(root, "rte")
         _sub(rte, "name", f"{route.day} {route.vehicle_id}")
-        _sub(rte, "desc", f"vehicle {route.vehicle_id} from depot {route.depot_id}, "
-                          f"{len(route.customers)} stops, {route.km:.1f} km, leaves "
-                          f"{route.stops[0].departure}, back {route.stops[-1].arrival}")
+        _sub(rte, "desc", _("vehicle {vehicle_id} from depot {depot_id}, {stops} stops, {km} km, "
+                            "leaves {start}, back {end}").format(
+            vehicle_id=route.vehicle_id, depot_id=route.depot_id, stops=len(route.customers),
+            km=format_number(route.km, 1), start=route.stops[0].departure,
+            end=route.stops[-1].arrival))
         _sub(rte, "number", str(number))
         _sub(rte, "type", "delivery")
         for stop in route.stops:
@@ -208,9 +264,12 @@ def gpx_bytes(export: RouteExport) -> bytes:
             label = stop.name or stop.location_id
             if stop.kind == "customer":
                 _sub(point, "name", f"{stop.sequence}. {label}")
-                _sub(point, "cmt", f"customer {stop.location_id}")
+                _sub(point, "cmt", _("customer {customer_id}").format(
+                    customer_id=stop.location_id))
+            elif stop.kind == "depot_start":
+                _sub(point, "name", _("{depot} (start)").format(depot=label))
             else:
-                _sub(point, "name", f"{label} ({'start' if stop.kind == 'depot_start' else 'end'})")
+                _sub(point, "name", _("{depot} (end)").format(depot=label))
             _sub(point, "desc", _stop_desc(stop))
             _sub(point, "type", stop.kind)
     ET.indent(root)

@@ -1,5 +1,6 @@
 """Route plans as the plain export records of :mod:`salesflow.data.outputs.route_exports`
-(no I/O)."""
+(no I/O): every route file (``routes.csv``, GeoJSON, GPX, the map, the run sheets) is made
+from these records, so each figure is computed here once."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from salesflow.data.outputs.route_exports import (
 from salesflow.optimizer.routing.solution import clock
 
 if TYPE_CHECKING:
-    from salesflow.optimizer.routing.problem import RoutingProblem
+    from salesflow.optimizer.routing.problem import RoutingProblem, Stop
     from salesflow.optimizer.routing.solution import Route, RoutePlan
+
+WAIT_NOTE_MINUTES = 0.5
+"""A vehicle waiting longer than this for a window has the wait noted."""
 
 
 def _route(problem: RoutingProblem, route: Route) -> ExportRoute:
@@ -24,16 +28,18 @@ def _route(problem: RoutingProblem, route: Route) -> ExportRoute:
     total_kg = sum(stops[v.customer_id].weight_kg for v in route.visits)
     total_m3 = sum(stops[v.customer_id].volume_m3 for v in route.visits)
     rows = [ExportStop(0, "depot_start", depot.depot_id, depot.name, depot.lat, depot.lon, "",
-                       clock(route.start), "", total_kg, total_m3, 0.0, 0.0)]
+                       clock(route.start), "", "", total_kg, total_m3, 0.0, 0.0)]
     for seq, visit in enumerate(route.visits, start=1):
         stop = stops[visit.customer_id]
         rows.append(ExportStop(
             seq, "customer", stop.customer_id, stop.name, stop.lat, stop.lon,
-            clock(visit.arrival), clock(visit.departure),
-            f"{clock(stop.window_start)}-{clock(stop.window_end)}", visit.load_kg_after,
-            visit.load_m3_after, visit.leg_km, visit.cumulative_km))
+            clock(visit.arrival), clock(visit.departure), clock(stop.window_start),
+            clock(stop.window_end), visit.load_kg_after, visit.load_m3_after, visit.leg_km,
+            visit.cumulative_km, orders=stop.orders, unload_kg=stop.weight_kg,
+            unload_m3=stop.volume_m3, service_start=clock(visit.start_service),
+            waits=visit.start_service - visit.arrival > WAIT_NOTE_MINUTES))
     rows.append(ExportStop(len(route.visits) + 1, "depot_end", depot.depot_id, depot.name,
-                           depot.lat, depot.lon, clock(route.end), "", "", 0.0, 0.0,
+                           depot.lat, depot.lon, clock(route.end), "", "", "", 0.0, 0.0,
                            route.return_km, route.km))
     vehicle = problem.vehicle(route.vehicle_id)
     cost = (vehicle.fixed_cost + vehicle.cost_per_km * route.km
@@ -42,9 +48,18 @@ def _route(problem: RoutingProblem, route: Route) -> ExportRoute:
                        route.km, cost)
 
 
+def _unserved(day: str, stop: Stop, reason: str) -> ExportUnserved:
+    return ExportUnserved(day, stop.customer_id, stop.name, stop.lat, stop.lon, reason,
+                          clock(stop.window_start), clock(stop.window_end), stop.orders,
+                          stop.weight_kg, stop.volume_m3)
+
+
 def route_export(plans: list[tuple[RoutingProblem, RoutePlan]],
                  title: str = "salesflow routes") -> RouteExport:
     """The export records of ``(problem, plan)`` pairs, routes in the order given.
+
+    An unserved stop is looked up among the problem's stops, then among the plan's
+    ``unplaced`` ones (customers without coordinates, whose ``lat``/``lon`` stay NaN).
 
     Raises
     ------
@@ -55,9 +70,9 @@ def route_export(plans: list[tuple[RoutingProblem, RoutePlan]],
     unserved: list[ExportUnserved] = []
     for problem, plan in plans:
         routes.extend(_route(problem, route) for route in plan.routes)
-        stops = {s.customer_id: s for s in problem.stops}
-        for item in plan.unserved:
-            stop = stops[item.customer_id]
-            unserved.append(ExportUnserved(problem.day.isoformat(), stop.customer_id,
-                                           stop.name, stop.lat, stop.lon, item.reason))
+        stops = {s.customer_id: s for s in plan.unplaced}
+        stops.update((s.customer_id, s) for s in problem.stops)
+        day = problem.day.isoformat()
+        unserved.extend(_unserved(day, stops[item.customer_id], item.reason)
+                        for item in plan.unserved)
     return RouteExport(title, tuple(routes), tuple(unserved))

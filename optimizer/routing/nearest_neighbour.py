@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from salesflow.data.i18n import N_
 from salesflow.optimizer.routing.solution import Route, RoutePlan, Unserved, Visit
 
 if TYPE_CHECKING:
@@ -25,9 +26,9 @@ if TYPE_CHECKING:
 
 POLICY = "nearest_neighbour"
 
-REASON_TOO_LARGE = "demand above the largest vehicle"
-REASON_WINDOW = "window unreachable from the depot"
-REASON_NO_CAPACITY = "no vehicle capacity or time left"
+REASON_TOO_LARGE = N_("demand above the largest vehicle")
+REASON_WINDOW = N_("window unreachable from the depot")
+REASON_NO_CAPACITY = N_("no vehicle capacity or time left")
 
 _CAPACITY_EPS = 1e-9
 """Relative slack on capacities so that float sums equal to a capacity still fit."""

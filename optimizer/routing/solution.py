@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from salesflow.optimizer.routing.problem import RoutingProblem
+    from salesflow.optimizer.routing.problem import RoutingProblem, Stop
 
 ON_TIME_TOLERANCE = 1e-6
 """Minutes of slack allowed when comparing a service start with its window."""
@@ -95,12 +95,16 @@ class RoutePlan:
         Stops not visited, each with its reason.
     policy:
         What produced the plan (``"nearest_neighbour"``, ...).
+    unplaced:
+        The stops of the day left out of the problem because their customer has no
+        coordinates (each is also in ``unserved``): kept so that the exports can name them.
     """
 
     day: dt.date
     routes: tuple[Route, ...]
     unserved: tuple[Unserved, ...]
     policy: str
+    unplaced: tuple[Stop, ...] = ()
 
     @property
     def served_count(self) -> int:
@@ -177,8 +181,10 @@ class RoutePlan:
 
 # --- export frame ----------------------------------------------------------------------------
 
-ROUTES_COLUMNS = ("day", "vehicle_id", "sequence", "stop_type", "customer_id", "arrival",
-                  "departure", "load_kg", "load_m3", "leg_km", "cumulative_km", "note")
+ROUTES_COLUMNS = ("day", "vehicle_id", "sequence", "stop_type", "customer_id", "name", "lat",
+                  "lon", "window_start", "window_end", "arrival", "departure", "orders",
+                  "unload_kg", "unload_m3", "load_kg", "load_m3", "leg_km", "cumulative_km",
+                  "note")
 
 
 def clock(minutes: float | None) -> str:
@@ -192,47 +198,21 @@ def clock(minutes: float | None) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-def _r3(value: float) -> float:
-    return round(float(value), 3)
-
-
-def _route_rows(day: str, route: Route, problem: RoutingProblem) -> list[dict[str, object]]:
-    stops = {s.customer_id: s for s in problem.stops}
-    load_kg = sum(stops[v.customer_id].weight_kg for v in route.visits)
-    load_m3 = sum(stops[v.customer_id].volume_m3 for v in route.visits)
-    base = {"day": day, "vehicle_id": route.vehicle_id}
-    rows: list[dict[str, object]] = [{
-        **base, "sequence": 0, "stop_type": "depot_start", "customer_id": "", "arrival": "",
-        "departure": clock(route.start), "load_kg": _r3(load_kg), "load_m3": _r3(load_m3),
-        "leg_km": 0.0, "cumulative_km": 0.0, "note": f"depot {route.depot_id}",
-    }]
-    for seq, visit in enumerate(route.visits, start=1):
-        wait = visit.start_service - visit.arrival
-        rows.append({
-            **base, "sequence": seq, "stop_type": "customer", "customer_id": visit.customer_id,
-            "arrival": clock(visit.arrival), "departure": clock(visit.departure),
-            "load_kg": _r3(visit.load_kg_after), "load_m3": _r3(visit.load_m3_after),
-            "leg_km": _r3(visit.leg_km), "cumulative_km": _r3(visit.cumulative_km),
-            "note": f"waits until {clock(visit.start_service)}" if wait > 0.5 else "",
-        })
-    rows.append({
-        **base, "sequence": len(route.visits) + 1, "stop_type": "depot_end", "customer_id": "",
-        "arrival": clock(route.end), "departure": "", "load_kg": 0.0, "load_m3": 0.0,
-        "leg_km": _r3(route.return_km), "cumulative_km": _r3(route.km),
-        "note": f"depot {route.depot_id}",
-    })
-    return rows
-
-
 def routes_frame(plans: list[tuple[RoutingProblem, RoutePlan]]) -> pd.DataFrame:
-    """One row per depot departure, customer visit, depot return and unserved stop.
+    """``routes.csv``: one row per depot departure, customer visit, depot return and unserved
+    stop (the rows of :func:`salesflow.optimizer.routing.exports.route_export`).
 
     Columns: ``day`` (YYYY-MM-DD), ``vehicle_id``, ``sequence`` (0 at the depot departure),
     ``stop_type`` (``depot_start``, ``customer``, ``depot_end``, ``unserved``),
-    ``customer_id``, ``arrival`` and ``departure`` (HH:MM), ``load_kg`` and ``load_m3`` (on
-    board when leaving the stop), ``leg_km``, ``cumulative_km`` and ``note`` (the depot on
-    depot rows, a wait for the window, the reason on unserved rows). Unserved rows have an
-    empty ``vehicle_id``, no sequence and no loads or km. km and loads are rounded to 0.001.
+    ``customer_id``, ``name`` (the customer's, or the depot's on depot rows), ``lat`` and
+    ``lon`` (degrees; blank for a customer without coordinates), ``window_start`` and
+    ``window_end`` (the customer's delivery window, HH:MM), ``arrival`` and ``departure``
+    (HH:MM), ``orders``, ``unload_kg`` and ``unload_m3`` (what is delivered at the stop, or
+    due at an unserved one), ``load_kg`` and ``load_m3`` (on board when leaving the stop),
+    ``leg_km``, ``cumulative_km`` and ``note`` (the depot on depot rows, a wait for the window,
+    the reason on unserved rows). Unserved rows have an empty ``vehicle_id``, no sequence and
+    no loads or km. km and loads are rounded to 0.001. The customers table has no address
+    columns, so the location is given by ``lat``/``lon`` only.
 
     Parameters
     ----------
@@ -248,20 +228,46 @@ def routes_frame(plans: list[tuple[RoutingProblem, RoutePlan]]) -> pd.DataFrame:
     KeyError
         If a plan visits a customer that is not a stop of its problem.
     """
+    from salesflow.optimizer.routing.exports import route_export
+
+    export = route_export(plans)
     rows: list[dict[str, object]] = []
-    for problem, plan in plans:
-        day = plan.day.isoformat()
-        for route in plan.routes:
-            rows.extend(_route_rows(day, route, problem))
-        for item in plan.unserved:
+    for day in export.days:
+        for route in (r for r in export.routes if r.day == day):
+            for stop in route.stops:
+                customer = stop.kind == "customer"
+                rows.append({
+                    "day": day, "vehicle_id": route.vehicle_id, "sequence": stop.sequence,
+                    "stop_type": stop.kind, "customer_id": stop.location_id if customer else "",
+                    "name": stop.name, "lat": stop.lat, "lon": stop.lon,
+                    "window_start": stop.window_start, "window_end": stop.window_end,
+                    "arrival": stop.arrival, "departure": stop.departure,
+                    "orders": stop.orders if customer else None,
+                    "unload_kg": _r3(stop.unload_kg) if customer else math.nan,
+                    "unload_m3": _r3(stop.unload_m3) if customer else math.nan,
+                    "load_kg": _r3(stop.load_kg), "load_m3": _r3(stop.load_m3),
+                    "leg_km": _r3(stop.leg_km), "cumulative_km": _r3(stop.cumulative_km),
+                    "note": (f"depot {route.depot_id}" if not customer
+                             else f"waits until {stop.service_start}" if stop.waits else ""),
+                })
+        for item in (u for u in export.unserved if u.day == day):
             rows.append({
                 "day": day, "vehicle_id": "", "sequence": None, "stop_type": "unserved",
-                "customer_id": item.customer_id, "arrival": "", "departure": "",
-                "load_kg": math.nan, "load_m3": math.nan, "leg_km": math.nan,
-                "cumulative_km": math.nan, "note": item.reason,
+                "customer_id": item.customer_id, "name": item.name, "lat": item.lat,
+                "lon": item.lon, "window_start": item.window_start,
+                "window_end": item.window_end, "arrival": "", "departure": "",
+                "orders": item.orders, "unload_kg": _r3(item.weight_kg),
+                "unload_m3": _r3(item.volume_m3), "load_kg": math.nan, "load_m3": math.nan,
+                "leg_km": math.nan, "cumulative_km": math.nan, "note": item.reason,
             })
     frame = pd.DataFrame(rows, columns=list(ROUTES_COLUMNS))
-    frame["sequence"] = frame["sequence"].astype("Int64")
-    for col in ("load_kg", "load_m3", "leg_km", "cumulative_km"):
+    for col in ("sequence", "orders"):
+        frame[col] = frame[col].astype("Int64")
+    for col in ("lat", "lon", "unload_kg", "unload_m3", "load_kg", "load_m3", "leg_km",
+                "cumulative_km"):
         frame[col] = frame[col].astype("float64")
     return frame
+
+
+def _r3(value: float) -> float:
+    return round(float(value), 3)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from salesflow.data.i18n import N_
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.builder import (
     build_day_problem,
@@ -50,12 +51,13 @@ class RoutingResult:
     unplaced: tuple[tuple[dt.date, tuple[Stop, ...]], ...] = ()
 
 
-NO_COORDINATES = "no coordinates (lat/lon blank in the customers table): not routed"
+NO_COORDINATES = N_("no coordinates (lat/lon blank in the customers table): not routed")
 
 
 def _with_unplaced(plan: RoutePlan, unplaced: tuple[Stop, ...]) -> RoutePlan:
     extra = tuple(Unserved(s.customer_id, NO_COORDINATES) for s in unplaced)
-    return replace(plan, unserved=plan.unserved + extra) if extra else plan
+    return (replace(plan, unserved=plan.unserved + extra, unplaced=plan.unplaced + unplaced)
+            if extra else plan)
 
 
 def routing_stage(dataset: Dataset, week_start: dt.date, limits: SolveLimits, *,
