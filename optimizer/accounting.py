@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 NO_DEMAND = "not meaningful (no demand forecast)"
 NO_ORDERS = "not meaningful (no orders forecast)"
+NO_STOCK = "not meaningful (the plan holds no stock)"
 
 
 def _cents(value: float) -> float:
@@ -60,6 +61,12 @@ def stock_value_change(problem: PurchaseProblem, plan: PurchasePlan,
                          item.unit_cost)
         change += end - max(item.on_hand, 0.0) * item.unit_cost
     return float(change)
+
+
+BILLED_TERMS = frozenset({"minimum order value"})
+"""Supplier terms a plan may fall short of by paying for it: an order below the minimum order
+value is billed the missing value (``ViolationRates.min_order_value_per_currency``). Its cost is
+in the plan's ordering cost; it is not a rule broken."""
 
 
 @dataclass(frozen=True)
@@ -119,12 +126,13 @@ def policy_figures(problem: PurchaseProblem, plan: PurchasePlan,
         fill, turnover = None, None
         why["fill_rate"] = why["inventory_turnover_per_month"] = NO_DEMAND
     elif turnover is None:
-        why["inventory_turnover_per_month"] = "not meaningful (the plan holds no stock)"
+        why["inventory_turnover_per_month"] = NO_STOCK
     return PolicyFigures(plan.policy, float(evaluation.purchase), float(evaluation.ordering),
                          float(evaluation.holding), float(evaluation.shortage),
                          stock_value_change(problem, plan, evaluation), fill, turnover,
                          float(stock.mean()), evaluation.supplier_orders, len(plan.lines),
-                         len(evaluation.violations), why)
+                         sum(v.constraint not in BILLED_TERMS for v in evaluation.violations),
+                         why)
 
 
 def cost_change(plan: PolicyFigures, baseline: PolicyFigures) -> tuple[float | None, str]:

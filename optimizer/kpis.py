@@ -21,7 +21,13 @@ import pandas as pd
 
 from salesflow.data.dataset import Dataset
 from salesflow.forecasting.stage import ForecastResult
-from salesflow.optimizer.accounting import NO_ORDERS, ProcurementAccount, account_of
+from salesflow.optimizer.accounting import (
+    NO_DEMAND,
+    NO_ORDERS,
+    NO_STOCK,
+    ProcurementAccount,
+    account_of,
+)
 from salesflow.optimizer.purchasing.baselines import BaselineRule
 from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
@@ -33,6 +39,9 @@ from salesflow.optimizer.staffing.coverage import coverage_summary
 from salesflow.optimizer.staffing.cycle import CycleTime
 from salesflow.optimizer.staffing.roster import Roster
 from salesflow.optimizer.staffing.stage import StaffingResult
+
+NO_CYCLE = "not computed (no cycle measured)"
+NO_DELIVERIES = "not meaningful (no orders to deliver)"
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -153,31 +162,69 @@ def _plan_week_costs(problem: PurchaseProblem, plan: PurchasePlan,
 def _target(kpi: str, baseline: float | None, value: float | None, target: float | None,
             higher_is_better: bool, note: str, not_planned: str | None = None,
             without: str = "", why: str = "", not_meaningful: str = "",
-            baseline_why: str = "") -> dict[str, Any]:
+            baseline_why: str = "", note_params: dict[str, Any] | None = None,
+            why_params: dict[str, Any] | None = None) -> dict[str, Any]:
     """One target row. ``not_planned`` (why the stage measured was skipped) makes it a row
     with no values and the status "not planned: <why>", never met; ``not_meaningful`` (e.g.
     :data:`~salesflow.optimizer.accounting.NO_ORDERS`) a row with no value and that status;
     ``why`` is the status of a value that cannot be computed (never a bare n/a);
     ``without`` names the parts a value leaves out (``"met (without labour)"``);
-    ``baseline_why`` says why the baseline has no value (shown in its place)."""
+    ``baseline_why`` says why the baseline has no value (shown in its place).
+
+    Besides the English ``status`` and ``note`` (kept as they are for scripts), the row
+    carries ``status_code`` and ``status_params`` (:data:`STATUS_CODES`) and ``note_params``:
+    the figures a report or terminal in another language words the status and note from."""
     if not_planned:
         return {"kpi": kpi, "baseline": None, "value": None, "target": target, "met": None,
-                "status": f"not planned: {not_planned}", "note": note}
+                "status": f"not planned: {not_planned}", "note": note,
+                "status_code": "not_planned", "status_params": {"why": not_planned},
+                "note_params": note_params or {}}
     if not_meaningful:
+        code, params = reason_code(not_meaningful)
         return {"kpi": kpi, "baseline": None, "value": None, "target": target, "met": None,
-                "status": not_meaningful, "note": note}
+                "status": not_meaningful, "note": note, "status_code": code,
+                "status_params": params, "note_params": note_params or {}}
     met = None
     if value is not None and target is not None:
         met = value >= target if higher_is_better else value <= target
     status = {True: "met", False: "missed",
               None: why or ("no target" if target is None else "not computed")}[met]
+    code, params = ("met", {}) if met else ("missed", {}) if met is False \
+        else reason_code(status, why_params)
     if without and met is not None:
         status += f" (without {without}: not planned)"
+        params = {"without": without.split(" and ")}
     row = {"kpi": kpi, "baseline": baseline, "value": value, "target": target, "met": met,
-           "status": status, "note": note}
+           "status": status, "note": note, "status_code": code, "status_params": params,
+           "note_params": note_params or {}}
     if baseline is None and baseline_why:
         row["baseline_why"] = baseline_why
     return row
+
+
+STATUS_CODES = (
+    "met", "missed", "not_planned", "no_orders", "no_demand", "no_deliveries", "no_stock",
+    "baseline_costs_nothing", "queue_never_clears", "no_cycle", "no_target", "not_computed")
+"""The ``status_code`` of a target row: met or missed (``status_params`` ``without``: the
+parts left out because their stage was not planned), not planned (``why``), or why the value
+is missing: no orders / demand / deliveries forecast, the plan holds no stock, the baseline
+costs nothing (``net_cost``), the roster never clears the queue (``orders``, ``step``), no
+cycle measured, no target, not computed."""
+
+_REASONS = {NO_ORDERS: "no_orders", NO_DEMAND: "no_demand", NO_STOCK: "no_stock",
+            NO_DELIVERIES: "no_deliveries", "no target": "no_target",
+            "not computed": "not_computed", NO_CYCLE: "no_cycle"}
+
+
+def reason_code(text: str, params: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """The stable code of a reason text this module or the accounting writes (with its
+    figures); ``("not_computed", {"text": text})`` for any other."""
+    figures = {k: v for k, v in (params or {}).items() if k != "code"}
+    if text in _REASONS:
+        return _REASONS[text], figures
+    if params is not None:
+        return params.get("code", "not_computed"), figures
+    return "not_computed", {"text": text}
 
 
 def _cycle_days(cycle: CycleTime | None) -> float | None:
@@ -186,11 +233,21 @@ def _cycle_days(cycle: CycleTime | None) -> float | None:
     return _round(cycle.mean_hours / 24, 3)
 
 
+def cycle_why_params(cycle: CycleTime | None) -> dict[str, Any] | None:
+    """The code and figures of :func:`cycle_why` (``None`` when the cycle has a value)."""
+    if cycle is None:
+        return {"code": "no_cycle"}
+    if np.isfinite(cycle.mean_hours):
+        return None
+    return {"code": "queue_never_clears", "orders": float(cycle.unfinished_orders),
+            "step": cycle.bottleneck_step or ""}
+
+
 def cycle_why(cycle: CycleTime | None, roster: str) -> str:
     """Why a cycle has no value: ``roster`` ("the roster", "the fixed roster") never clears
     the queue (orders still unfinished two weeks after the plan week)."""
     if cycle is None:
-        return "not computed (no cycle measured)"
+        return NO_CYCLE
     if np.isfinite(cycle.mean_hours):
         return ""
     where = f" at {cycle.bottleneck_step}" if cycle.bottleneck_step else ""
@@ -222,7 +279,8 @@ def baseline_kpis(purchasing: PurchasingResult, staffing: StaffingResult | None,
     week beside it. Staffing: the fixed-pattern roster; routing: nearest-neighbour routes.
     """
     out: dict[str, Any] = {"purchasing": None, "staffing": None, "routing": None,
-                           "week_one": None, "cycle_days": None, "cycle_why": ""}
+                           "week_one": None, "cycle_days": None, "cycle_why": "",
+                           "cycle_why_params": None}
     account = account or account_of(purchasing, BaselineRule())
     rule = account.baseline_rule
     if rule.is_default and rule.rule in purchasing.baselines:
@@ -247,6 +305,7 @@ def baseline_kpis(purchasing: PurchasingResult, staffing: StaffingResult | None,
                                     staffing.plan.baseline_cost.to_dict().items()}}
         out["cycle_days"] = _cycle_days(staffing.baseline_cycle)
         out["cycle_why"] = cycle_why(staffing.baseline_cycle, "the fixed roster")
+        out["cycle_why_params"] = cycle_why_params(staffing.baseline_cycle)
     if routing is not None and routing.baseline:
         out["routing"] = routing_kpis(list(routing.baseline), _unplaced(routing))
     return out
@@ -262,6 +321,26 @@ def _cheapest_note(account: ProcurementAccount) -> str:
     change = account.change_vs(cheapest)
     versus = "" if change is None else f" (plan {change:+.2%} against it)"
     return f"; cheapest rule of the week: {cheapest.policy}{versus}"
+
+
+def _cheapest_params(account: ProcurementAccount) -> dict[str, Any] | None:
+    """The figures of :func:`_cheapest_note`: ``policy`` and the plan's ``change`` against it
+    (``None`` when the note is empty)."""
+    if not _cheapest_note(account):
+        return None
+    assert account.cheapest is not None
+    change = account.change_vs(account.cheapest)
+    return {"policy": account.cheapest.policy,
+            "change": None if change is None else round(change, 4)}
+
+
+def _change_why_params(account: ProcurementAccount) -> dict[str, Any] | None:
+    """The code and figures of the procurement cost change's why (``None``: no why, or a
+    text :func:`reason_code` knows)."""
+    why = account.change_why
+    if not why or why == NO_DEMAND:
+        return None
+    return {"code": "baseline_costs_nothing", "net_cost": round(account.baseline.net_cost, 2)}
 
 
 def _week_costs(week_one: dict[str, float], transport: float | None, labour: float | None,
@@ -348,7 +427,7 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
     orders = float(forecast.orders_per_day.sum())
     no_orders = NO_ORDERS if orders <= 0 else ""
     deliveries = routes.get("orders") if routing is not None else None
-    no_deliveries = "not meaningful (no orders to deliver)" if deliveries == 0 else ""
+    no_deliveries = NO_DELIVERIES if deliveries == 0 else ""
     week_one = _plan_week_costs(purchasing.problem, purchasing.plan, purchasing.evaluation)
     operating = _operating_cost(labour, transport, week_one, orders)
     base_operating = None
@@ -391,13 +470,19 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
                     "[baseline]) on the same forecast"
                     + (f", which breaks {bp['rules_broken']} hard rules"
                        if bp and bp["rules_broken"] else "")
-                    + _cheapest_note(account), why=account.change_why),
+                    + _cheapest_note(account), why=account.change_why,
+                    why_params=_change_why_params(account),
+                    note_params={"weeks": account.horizon_weeks,
+                                 "rule": account.baseline_rule.describe(),
+                                 "rules_broken": bp["rules_broken"] if bp else 0,
+                                 "cheapest": _cheapest_params(account)}),
             _target("inventory_turnover_per_month", _round(account.baseline.turnover_per_month, 3),
                     _round(account.plan.turnover_per_month, 3),
                     targets.inventory_turnover_per_month, True,
                     f"projected over the {account.horizon_weeks}-week horizon: cost of goods "
                     "sold / average stock value / months",
-                    why=account.plan.why.get("inventory_turnover_per_month", "")),
+                    why=account.plan.why.get("inventory_turnover_per_month", ""),
+                    note_params={"weeks": account.horizon_weeks}),
             _target("order_cycle_days", base["cycle_days"], cycle, targets.order_cycle_days,
                     False, "mean hours from order to shipped under the roster / 24"
                     + (f"; bottleneck: {staff['bottleneck_step']}"
@@ -405,7 +490,10 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
                     + (f"; baseline: {base['cycle_why']}" if base["cycle_why"] else ""),
                     not_planned=skipped.get("staffing"), not_meaningful=no_orders,
                     why=cycle_why(staffing.cycle if staffing else None, "the roster"),
-                    baseline_why="> 14 days" if base["cycle_why"] else ""),
+                    why_params=cycle_why_params(staffing.cycle if staffing else None),
+                    baseline_why="> 14 days" if base["cycle_why"] else "",
+                    note_params={"bottleneck": staff.get("bottleneck_step"),
+                                 "baseline": base.get("cycle_why_params")}),
             _target("on_time_delivery_rate", br["on_time_rate"] if br else None,
                     routes.get("on_time_rate"), targets.on_time_delivery_rate, True,
                     "planned orders delivered inside their window / orders to deliver",
@@ -420,11 +508,15 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
                     "the baselines" + (f"; {left_out}" if left_out else ""),
                     without=" and ".join(what for stage, what in
                                          (("staffing", "labour"), ("routing", "logistics"))
-                                         if stage in skipped), not_meaningful=no_orders),
+                                         if stage in skipped), not_meaningful=no_orders,
+                    note_params={"left_out": [[what, skipped[stage]] for stage, what in
+                                              (("staffing", "labour"), ("routing", "logistics"))
+                                              if stage in skipped]}),
             _target("fill_rate", _round(account.baseline.fill_rate, 4),
                     _round(account.plan.fill_rate, 4), purchase["target_fill_rate"], True,
                     f"projected demand met from stock / demand over the "
                     f"{account.horizon_weeks}-week horizon, vs the demand-weighted service "
-                    "level", why=account.plan.why.get("fill_rate", "")),
+                    "level", why=account.plan.why.get("fill_rate", ""),
+                    note_params={"weeks": account.horizon_weeks}),
         ],
     }
