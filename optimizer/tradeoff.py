@@ -25,9 +25,19 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from salesflow.optimizer.accounting import PolicyFigures, cost_change, policy_figures
+from salesflow.optimizer.accounting import (
+    BILLED_TERMS,
+    PolicyFigures,
+    cost_change,
+    policy_figures,
+)
 from salesflow.optimizer.limits import SolveLimits
-from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, evaluate_plan
+from salesflow.optimizer.purchasing.plan import (
+    PlanEvaluation,
+    PurchaseLine,
+    PurchasePlan,
+    evaluate_plan,
+)
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.solve import JOINT_CELLS, RELATIVE_GAP, solve_purchasing
 
@@ -127,9 +137,18 @@ def _point(problem: PurchaseProblem, price: float, limits: SolveLimits,
     evaluation = evaluate_plan(problem, plan)  # the rules re-checked on the real problem
     if price > SAFE_PRICE:
         label = label or "gives up safety stock"
-    return FrontierPoint(price, plan, policy_figures(problem, plan, evaluation),
-                         len(evaluation.violations), label,
-                         tuple(sorted({v.constraint for v in evaluation.violations})))
+    return _frontier_point(problem, price, plan, evaluation, label)
+
+
+def _frontier_point(problem: PurchaseProblem, price: float, plan: PurchasePlan,
+                    evaluation: PlanEvaluation, label: str = "") -> FrontierPoint:
+    """``plan`` at ``price`` as a point: its figures by the one accounting and the rules it
+    breaks (a minimum-order-value surcharge is billed, not broken: see
+    :data:`~salesflow.optimizer.accounting.BILLED_TERMS`)."""
+    figures = policy_figures(problem, plan, evaluation)
+    broken = tuple(sorted({v.constraint for v in evaluation.violations
+                           if v.constraint not in BILLED_TERMS}))
+    return FrontierPoint(price, plan, figures, figures.rules_broken, label, broken)
 
 
 @dataclass(frozen=True)
@@ -269,13 +288,12 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
 
     tell("price 0")
     if today is not None:
-        evaluation = evaluate_plan(problem, today)
-        found = [FrontierPoint(0.0, today, policy_figures(problem, today, evaluation),
-                               len(evaluation.violations), "",
-                               tuple(sorted({v.constraint for v in evaluation.violations})))]
+        found = [_frontier_point(problem, 0.0, today, evaluate_plan(problem, today))]
     else:
         found = [_point(problem, 0.0, limits)]
-    firm = "minimum order value" not in found[0].broken
+    # when today's plan pays no surcharge, the other points may not buy turnover by paying one
+    firm = not any(v.constraint in BILLED_TERMS
+                   for v in evaluate_plan(problem, found[0].plan).violations)
     goal = target_turnover * BEYOND
     price = FIRST_PRICE
     while max(p.turnover for p in found) < goal and price <= SAFE_PRICE * STEP ** 2:

@@ -52,9 +52,6 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return folder, dataset, limits, purchase_run(dataset, limits).result
 
 
-@pytest.mark.xfail(reason="issue 14, open: with the 12-week default horizon the tiny dataset's "
-                   "own plan (price 0) pays one minimum-order-value surcharge, so not every "
-                   "frontier point keeps every rule", strict=False)
 def test_the_frontier_has_six_feasible_points_rising_in_turnover_and_cost(
         tiny_run: Any) -> None:
     from salesflow.optimizer.accounting import account_of, policy_figures
@@ -151,9 +148,6 @@ def test_turnover_mode_hard_in_config_makes_weekly_keep_the_limit(
     assert policy_figures(result.problem, result.plan).average_stock_value <= limit + 1e-6
 
 
-@pytest.mark.xfail(reason="issue 14, open: with the 12-week default horizon the tiny dataset's "
-                   "own plan (price 0) pays one minimum-order-value surcharge, so not every "
-                   "frontier point keeps every rule", strict=False)
 def test_tradeoff_command_writes_table_json_and_chart(
         tiny_run: Any, tmp_path: Path, run_cli: Callable[..., Any]) -> None:
     folder, *_ = tiny_run
