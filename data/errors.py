@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from salesflow.data.i18n import _, ngettext
+
 
 class SalesflowError(Exception):
     """Root of every error salesflow raises on purpose."""
@@ -46,16 +48,18 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = self.file
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where = _("{place}, {detail}").format(
+                place=where, detail=_("row {row}").format(row=self.row))
         if self.column is not None:
-            label = "key" if self.file.endswith(".toml") else "column"
-            where.append(f"{label} {self.column}")
-        text = ", ".join(where) + ": "
+            label = (_("key {key}").format(key=self.column) if self.file.endswith(".toml")
+                     else _("column {column}").format(column=self.column))
+            where = _("{place}, {detail}").format(place=where, detail=label)
         if self.value is not None:
-            text += f"value {self.value!r}: "
-        return text + self.rule
+            return _("{where}: value {value}: {rule}").format(
+                where=where, value=repr(self.value), rule=self.rule)
+        return _("{where}: {rule}").format(where=where, rule=self.rule)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,9 +80,10 @@ class InvalidInputError(UserError, ValueError):
         if not problems:
             raise ValueError("InvalidInputError needs at least one problem")
         self.problems = list(problems)
-        self.summary = summary or (
-            f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} in the input"
-        )
+        count = len(self.problems)
+        self.summary = summary or ngettext(
+            "{count} problem in the input", "{count} problems in the input", count,
+        ).format(count=count)
         super().__init__(self.summary + ":\n" + "\n".join(f"  {p}" for p in self.problems[:20]))
 
 
@@ -95,4 +100,4 @@ class PlanNotFoundError(UserError, KeyError):
     """No plan with the given id in the store."""
 
     def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0]) if self.args else "plan not found"
+        return str(self.args[0]) if self.args else _("plan not found")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 ASSUMPTIONS_FILE = "assumptions.csv"
 ASSUMPTION_COLUMNS = ("table", "key", "column", "value", "why")
@@ -37,19 +38,21 @@ def read_assumptions(root: Path) -> pd.DataFrame | None:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except UnicodeDecodeError:
         raise InvalidInputError([Problem(str(path), None, None, None,
-                                         "not UTF-8 text")]) from None
+                                         _("not UTF-8 text"))]) from None
     except pd.errors.EmptyDataError:
         return pd.DataFrame(columns=list(ASSUMPTION_COLUMNS), dtype=str)
     except pd.errors.ParserError as exc:
         raise InvalidInputError([Problem(str(path), None, None, None,
-                                         f"cannot be read as CSV: {exc}")]) from None
+                                         _("cannot be read as CSV: {error}").format(
+                                             error=exc))]) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in ASSUMPTION_COLUMNS if c not in frame.columns]
     if missing:
         raise InvalidInputError([Problem(
             str(path), 1, column, None,
-            f"missing column; assumptions.csv needs {', '.join(ASSUMPTION_COLUMNS)}; found: "
-            f"{', '.join(frame.columns) or 'none'}") for column in missing])
+            _("missing column; assumptions.csv needs {needed}; found: {found}").format(
+                needed=", ".join(ASSUMPTION_COLUMNS),
+                found=", ".join(frame.columns) or _("no columns"))) for column in missing])
     return frame[list(ASSUMPTION_COLUMNS)].reset_index(drop=True)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from salesflow.data.dataset.schema import WEEKDAYS
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import N_, _
 
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -30,12 +31,14 @@ def parse_iso_week(text: str) -> dt.date:
     """
     match = _ISO_WEEK.match(text.strip())
     if not match:
-        raise ValueError(f"must be an ISO week like 2026-W48; got {text!r}")
+        raise ValueError(_("must be an ISO week like 2026-W48; got {value}").format(
+            value=repr(text)))
     year, week = int(match.group(1)), int(match.group(2))
     try:
         return dt.date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise ValueError(f"{text!r} is not a week of {year}") from None
+        raise ValueError(_("{value} is not a week of {year}").format(
+            value=repr(text), year=year)) from None
 
 
 def iso_week(day: dt.date) -> str:
@@ -239,46 +242,54 @@ def _section_types(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+KIND_NAMES = {"int": N_("integers"), "float": N_("numbers"), "str": N_("strings"),
+              "bool": N_("true/false values")}
+"""How a list's item type is named in a rule (``must be a list of numbers``)."""
+
+
 def _check_value(value: Any, kind: Any, meta: dict[str, Any]) -> tuple[Any, str | None]:
     """Convert ``value`` to ``kind``; return (converted, None) or (None, rule broken)."""
     origin = typing.get_origin(kind)
     if origin is tuple:
         item_kind = typing.get_args(kind)[0]
         if not isinstance(value, list):
-            return None, f"must be a list of {item_kind.__name__}"
+            return None, _("must be a list of {kind}").format(kind=_(KIND_NAMES.get(
+                item_kind.__name__, item_kind.__name__)))
         items = []
         for item in value:
             converted, rule = _check_value(item, item_kind, meta)
             if rule:
-                return None, f"every item {rule}"
+                return None, _("every item {rule}").format(rule=rule)
             items.append(converted)
         return tuple(items), None
     if kind is bool:
-        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+        return (value, None) if isinstance(value, bool) else (None, _("must be true or false"))
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            return None, "must be an integer"
+            return None, _("must be an integer")
     elif kind is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return None, "must be a number"
+            return None, _("must be a number")
         value = float(value)
         if value != value or value in (float("inf"), float("-inf")):
-            return None, "must be a finite number"
+            return None, _("must be a finite number")
     elif kind is str:
         if not isinstance(value, str):
-            return None, "must be a string"
+            return None, _("must be a string")
         choices = meta.get("choices")
         if choices and value not in choices:
-            return None, f"must be one of {', '.join(choices)}"
+            return None, _("must be one of {choices}").format(choices=", ".join(choices))
         return value, None
     lo, hi = meta.get("min"), meta.get("max")
     exclusive = meta.get("exclusive", False)
     exclusive_low = exclusive or meta.get("exclusive_min", False)
     if lo is not None and (value < lo or (value == lo and exclusive_low)):
-        return None, f"must be {'>' if exclusive_low else '>='} {lo}"
+        return None, (_("must be > {low}") if exclusive_low else _("must be >= {low}")).format(
+            low=lo)
     exclusive_high = exclusive or meta.get("exclusive_max", False)
     if hi is not None and (value > hi or (value == hi and exclusive_high)):
-        return None, f"must be {'<' if exclusive_high else '<='} {hi}"
+        return None, (_("must be < {high}") if exclusive_high else _("must be <= {high}")).format(
+            high=hi)
     return value, None
 
 
@@ -290,10 +301,11 @@ def parse_config(raw: dict[str, Any], file: str) -> tuple[PlanningConfig, list[P
     for name, body in raw.items():
         if name not in known:
             problems.append(Problem(file, None, name, None,
-                                    f"unknown section [{name}]; known: {', '.join(known)}"))
+                                    _("unknown section [{section}]; known: {known}").format(
+                                        section=name, known=", ".join(known))))
             continue
         if not isinstance(body, dict):
-            problems.append(Problem(file, None, name, repr(body), "must be a [section] table"))
+            problems.append(Problem(file, None, name, repr(body), _("must be a [section] table")))
             continue
         cls: Any = known[name].default_factory
         hints = _section_types(cls)
@@ -302,7 +314,8 @@ def parse_config(raw: dict[str, Any], file: str) -> tuple[PlanningConfig, list[P
         for key, value in body.items():
             if key not in meta:
                 problems.append(Problem(file, None, f"{name}.{key}", repr(value),
-                                        f"unknown key; known keys of [{name}]: {', '.join(meta)}"))
+                                        _("unknown key; known keys of [{section}]: {known}")
+                                        .format(section=name, known=", ".join(meta))))
                 continue
             converted, rule = _check_value(value, hints[key], meta[key])
             if rule:
@@ -325,17 +338,19 @@ def _cross_checks(config: PlanningConfig, file: str) -> list[Problem]:
     cut = config.service_levels.abc_cutoffs
     if len(cut) != 2 or not cut[0] < cut[1]:
         problems.append(Problem(file, None, "service_levels.abc_cutoffs", repr(list(cut)),
-                                "must be two increasing shares, e.g. [0.8, 0.95]"))
+                                _("must be two increasing shares, e.g. [0.8, 0.95]")))
     hours = config.staffing.order_hours
     if len(hours) != 2 or not hours[0] < hours[1]:
         problems.append(Problem(file, None, "staffing.order_hours", repr(list(hours)),
-                                "must be [first hour, end hour) with first < end, e.g. [8, 18]"))
+                                _("must be [first hour, end hour) with first < end, e.g. "
+                                  "[8, 18]")))
     if not config.routing.delivery_weekdays:
         problems.append(Problem(file, None, "routing.delivery_weekdays", "[]",
-                                "must list at least one weekday"))
+                                _("must list at least one weekday")))
     if len(set(config.forecast.quantiles)) != len(config.forecast.quantiles):
         problems.append(Problem(file, None, "forecast.quantiles",
-                                repr(list(config.forecast.quantiles)), "must not repeat a level"))
+                                repr(list(config.forecast.quantiles)),
+                                _("must not repeat a level")))
     return problems
 
 
@@ -353,7 +368,7 @@ def read_config(text: str, file: str) -> PlanningConfig:
         line = getattr(exc, "lineno", None)  # Python 3.14+; earlier ones say it in the text
         if line is None and (found := re.search(r"at line (\d+)", str(exc))):
             line = int(found.group(1))
-        problem = Problem(file, line, None, None, f"not valid TOML: {exc}")
+        problem = Problem(file, line, None, None, _("not valid TOML: {error}").format(error=exc))
         raise InvalidInputError([problem]) from None
     config, problems = parse_config(raw, file)
     if problems:

@@ -21,6 +21,7 @@ import pandas as pd
 from salesflow.data.dataset.parsing import parse_date, parse_float
 from salesflow.data.dataset.readers import FORMATS, read_table
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 REQUIRED = ("sku", "week_start", "quantity")
 QUANTILE = re.compile(r"^p\d{1,2}(\.\d+)?$")
@@ -69,56 +70,60 @@ def read_demand(path: str | Path, skus: Collection[str]) -> DemandInput:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"must be a {', '.join(FORMATS)} file")])
+                                         _("must be a {formats} file").format(
+                                             formats=", ".join(FORMATS)))])
     if not path.is_file():
-        raise InvalidInputError([Problem(file, None, None, None, "no such file")])
+        raise InvalidInputError([Problem(file, None, None, None, _("no such file"))])
     raw, problems = read_table(path, "demand")
     if raw is None:
         raise InvalidInputError(problems)
     text = raw.frame
     missing = [c for c in REQUIRED if c not in text.columns]
-    problems += [Problem(file, None, c, None, f"missing required column {c} "
-                         f"(needs {', '.join(REQUIRED)}; found: "
-                         f"{', '.join(map(str, text.columns)) or 'no columns'})")
+    problems += [Problem(file, None, c, None, _(
+                         "missing required column {column} (needs {needed}; found: {found})")
+                         .format(column=c, needed=", ".join(REQUIRED),
+                                 found=", ".join(map(str, text.columns)) or _("no columns")))
                  for c in missing]
     if problems:
         raise InvalidInputError(problems)
     if text.empty:
-        raise InvalidInputError([Problem(file, None, None, None, "has no rows")])
+        raise InvalidInputError([Problem(file, None, None, None, _("has no rows"))])
     sku = text["sku"]
     blank = (sku == "").to_numpy()
-    problems += _problems_at(file, text, blank, "sku", "must not be blank")
+    problems += _problems_at(file, text, blank, "sku", _("must not be blank"))
     known = set(skus)
     unknown = ~blank & ~sku.isin(known).to_numpy()
-    problems += _problems_at(file, text, unknown, "sku", "unknown SKU (not in the skus table)")
+    problems += _problems_at(file, text, unknown, "sku", _("unknown SKU (not in the skus table)"))
     dates = parse_date(text["week_start"])
     bad_date = dates.bad | (text["week_start"] == "").to_numpy()
     problems += _problems_at(file, text, bad_date, "week_start", dates.rule)
     weekday = dates.values.dt.day_of_week.to_numpy()
     not_monday = ~bad_date & (weekday != 0)
     problems += _problems_at(file, text, not_monday, "week_start",
-                             "must be a Monday (the first day of the week)")
+                             _("must be a Monday (the first day of the week)"))
     columns = {"quantity": "quantity", **{c: c for c in text.columns if QUANTILE.match(c)}}
     numbers = {}
     for column in columns:
         parsed = parse_float(text[column])
         bad = parsed.bad | (text[column] == "").to_numpy()
-        problems += _problems_at(file, text, bad, column, "must be a number")
+        problems += _problems_at(file, text, bad, column, _("must be a number"))
         negative = ~bad & (parsed.values.to_numpy() < 0)
-        problems += _problems_at(file, text, negative, column, "must be >= 0")
+        problems += _problems_at(file, text, negative, column, _("must be >= {low}").format(low=0))
         numbers[column] = parsed.values
     ok = ~(blank | bad_date)
     key = pd.DataFrame({"sku": sku, "week": dates.values})[ok]
     repeated = key.duplicated(keep="first")
     problems += [Problem(file, int(row), "week_start", str(text.at[row, "week_start"]),
-                         f"SKU {text.at[row, 'sku']} and this week are given more than once")
+                         _("SKU {sku} and this week are given more than once").format(
+                             sku=text.at[row, "sku"]))
                  for row in key.index[repeated.to_numpy()]]
     if not problems:
         first, last = dates.values.min(), dates.values.max()
         weeks = int((last - first).days // 7) + 1
         if weeks > MAX_WEEKS:
             problems.append(Problem(file, None, "week_start", f"{first.date()}..{last.date()}",
-                                    f"the weeks must span at most {MAX_WEEKS} weeks"))
+                                    _("the weeks must span at most {weeks} weeks").format(
+                                        weeks=MAX_WEEKS)))
     if problems:
         raise InvalidInputError(problems)
     frame = pd.DataFrame({"sku": sku.astype(str).to_numpy(),

@@ -11,6 +11,7 @@ from pathlib import Path
 from salesflow.data.dataset.readers import FORMATS
 from salesflow.data.dataset.schema import TABLES
 from salesflow.data.errors import UserError
+from salesflow.data.i18n import _
 
 
 def check_target(folder: Path, force: bool) -> None:
@@ -22,9 +23,10 @@ def check_target(folder: Path, force: bool) -> None:
         With what is wrong and what to do.
     """
     if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder} exists and is not a folder")
+        raise UserError(_("{folder} exists and is not a folder").format(folder=folder))
     if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise UserError(f"{folder} is not empty; choose another folder or pass --force")
+        raise UserError(_("{folder} is not empty; choose another folder or pass --force").format(
+            folder=folder))
 
 
 def write_dataset_folder(folder: Path, write: Callable[[Path], list[Path]]) -> list[Path]:

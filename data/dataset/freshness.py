@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from salesflow.data.dataset.config import iso_week
 from salesflow.data.dataset.loading import Dataset
 from salesflow.data.errors import UserError
+from salesflow.data.i18n import _
 
 OPTION = "[data] max_days_since_last_sale"
 """The config option of the rule, as messages name it."""
@@ -66,18 +67,21 @@ def check_freshness(dataset: Dataset, week_start: dt.date, *,
     sales_file = dataset.files.get("sales") or "sales.csv"
     warnings: list[str] = []
     if gap > max_days:
-        text = (f"the sales history ({sales_file}) ends on {last_sale.isoformat()}, but the "
-                f"plan week {week} starts on {week_start.isoformat()}, {gap} days later "
-                f"(more than {OPTION} = {max_days} of config.toml): the forecast sees no "
-                "recent sales")
+        text = _("the sales history ({file}) ends on {last_sale}, but the plan week {week} "
+                 "starts on {start}, {days} days later (more than {option} = {max_days} of "
+                 "config.toml): the forecast sees no recent sales").format(
+                     file=sales_file, last_sale=last_sale.isoformat(), week=week,
+                     start=week_start.isoformat(), days=gap, option=OPTION, max_days=max_days)
         if not allow_stale:
             raise StaleDataError(
-                text + "; add the recent sales, plan an earlier week, or pass --allow-stale "
-                "to plan anyway with a warning")
-        warnings.append("STALE DATA: " + text + " (planned with --allow-stale)")
+                _("{problem}; add the recent sales, plan an earlier week, or pass --allow-stale "
+                  "to plan anyway with a warning").format(problem=text))
+        warnings.append(_("STALE DATA: {problem} (planned with --allow-stale)").format(
+            problem=text))
     elif gap <= 0:
         warnings.append(
-            f"the plan week {week} starts on {week_start.isoformat()}, on or before the last "
-            f"sale ({last_sale.isoformat()}): inventory and open_orders have no date and are "
-            "taken as of the last sale, later than the week's start")
+            _("the plan week {week} starts on {start}, on or before the last sale "
+              "({last_sale}): inventory and open_orders have no date and are taken as of the "
+              "last sale, later than the week's start").format(
+                  week=week, start=week_start.isoformat(), last_sale=last_sale.isoformat()))
     return Freshness(last_sale, week_start, max_days, tuple(warnings))

@@ -28,6 +28,7 @@ from salesflow.data.dataset.schema import (
     TABLES,
     ColumnType,
     Table,
+    when_absent,
 )
 from salesflow.data.dataset.validation import (
     ProblemCollector,
@@ -36,6 +37,7 @@ from salesflow.data.dataset.validation import (
     parse_table,
 )
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 CONFIG_FILE = "config.toml"
 
@@ -147,9 +149,9 @@ class Dataset:
         if self.has(name):
             return None
         if self.files[name]:
-            return f"{Path(self.files[name]).name} has no rows"
+            return _("{file} has no rows").format(file=Path(self.files[name]).name)
         fmt = Path(self.files["sales"]).suffix or ".csv"
-        return f"no {name}{fmt}"
+        return _("no {file}").format(file=f"{name}{fmt}")
 
     def stage_skip_reason(self, stage: str) -> str | None:
         """Why the weekly stage ``stage`` (``routing``, ``staffing``) cannot run on this
@@ -167,14 +169,16 @@ class Dataset:
     def notes(self) -> list[str]:
         """What the plan takes as given because the data does not say, one line each: every
         optional table without rows and what that means, customers without coordinates."""
-        lines = [f"{self.why_empty(name)}: {spec.when_absent}"
+        lines = [_("{why}: {meaning}").format(why=self.why_empty(name),
+                                              meaning=when_absent(spec))
                  for name, spec in TABLES.items() if not spec.required and not self.has(name)]
         customers = self.tables["customers"]
         unplaced = int(customers["lat"].isna().sum())
         if unplaced:
-            lines.append(f"{Path(self.files['customers']).name}: {unplaced} of {len(customers)} "
-                         "customers without coordinates (lat/lon blank): routing needs "
-                         "coordinates or a distance matrix for them")
+            lines.append(_("{file}: {count} of {total} customers without coordinates (lat/lon "
+                           "blank): routing needs coordinates or a distance matrix for them")
+                         .format(file=Path(self.files["customers"]).name, count=unplaced,
+                                 total=len(customers)))
         return lines
 
     @property
@@ -198,8 +202,9 @@ class Dataset:
         if history.empty:
             raise InvalidInputError([Problem(
                 self.files["sales"], None, "order_date", None,
-                f"no sales before the planning week starting {week_start}; "
-                f"the history starts {self.history_start}{hint}")])
+                _("no sales before the planning week starting {start}; the history starts "
+                  "{history_start}{hint}").format(start=week_start,
+                                                  history_start=self.history_start, hint=hint))])
         return history
 
     def plan_week_start(self, week: str | None = None) -> dt.date:
@@ -234,7 +239,8 @@ def load_dataset(folder: str | Path) -> Dataset:
     """
     root = Path(folder)
     if not root.is_dir():
-        rule = "is a file, not a dataset folder" if root.exists() else "no such dataset folder"
+        rule = _("is a file, not a dataset folder") if root.exists() else _(
+            "no such dataset folder")
         raise InvalidInputError([Problem(str(root), None, None, None, rule)])
     out = ProblemCollector()
     digest = hashlib.sha256()
@@ -247,7 +253,7 @@ def load_dataset(folder: str | Path) -> Dataset:
         try:
             config = read_config(data.decode("utf-8-sig"), str(config_path))
         except UnicodeDecodeError:
-            out.add(Problem(str(config_path), None, None, None, "not UTF-8 text"))
+            out.add(Problem(str(config_path), None, None, None, _("not UTF-8 text")))
         except InvalidInputError as exc:
             for problem in exc.problems:
                 out.add(problem)
@@ -260,8 +266,8 @@ def load_dataset(folder: str | Path) -> Dataset:
         if path is None:
             if spec.required and not problems:
                 out.add(Problem(str(root / f"{name}.csv"), None, None, None,
-                                f"missing file: the {name} table is required "
-                                f"({name}.csv, {name}.parquet or {name}.xlsx)"))
+                                _("missing file: the {table} table is required ({table}.csv, "
+                                  "{table}.parquet or {table}.xlsx)").format(table=name)))
             continue
         raw, problems = read_table(path, name)
         for problem in problems:
@@ -280,7 +286,8 @@ def load_dataset(folder: str | Path) -> Dataset:
 
     if out:
         raise InvalidInputError(out.problems,
-                                summary=f"the dataset in {root} has problems")
+                                summary=_("the dataset in {folder} has problems").format(
+                                    folder=root))
 
     tables: dict[str, pd.DataFrame] = {}
     for name, spec in TABLES.items():

@@ -22,6 +22,7 @@ import pandas as pd
 from salesflow.data.dataset.parsing import parse_date, parse_float, parse_integer
 from salesflow.data.dataset.readers import RawTable, _read_csv, read_table
 from salesflow.data.errors import InvalidInputError, Problem, UserError
+from salesflow.data.i18n import _
 
 COLUMNS = ("unique_id", "ds", "y")
 MAX_PROBLEMS = 500
@@ -58,20 +59,22 @@ def _raw(path: Path) -> RawTable:
     file = str(path)
     name = path.name.lower()
     if not path.is_file():
-        raise UserError(f"{file}: file not found")
+        raise UserError(_("{file}: file not found").format(file=file))
     if name.endswith(".csv.gz"):
         try:
             data = gzip.decompress(path.read_bytes())
         except (OSError, EOFError) as exc:
             raise InvalidInputError([Problem(file, None, None, None,
-                                             f"cannot be read as gzip: {exc}")]) from None
+                                             _("cannot be read as gzip: {error}").format(
+                                                 error=exc))]) from None
         frame, problems = _read_csv(data, file)
         raw = None if frame is None else RawTable("series", file, "csv", frame,
                                                   hashlib.sha256(data).hexdigest())
     elif path.suffix.lower() in (".csv", ".parquet", ".xlsx"):
         raw, problems = read_table(path, "series")
     else:
-        raise UserError(f"{file}: the series file must be .csv, .csv.gz, .parquet or .xlsx")
+        raise UserError(_("{file}: the series file must be .csv, .csv.gz, .parquet or .xlsx")
+                        .format(file=file))
     if raw is None or problems:
         raise InvalidInputError(problems)
     return raw
@@ -87,11 +90,12 @@ def _ds_problems(text: pd.Series, ids: pd.Series, file: str) \
         return as_date.values, "date", []
     looks_int = int((~as_int.bad).sum()) >= int((~as_date.bad).sum())
     bad = (as_int.bad if looks_int else as_date.bad) | (text == "").to_numpy()
-    rule = "must be a whole number like the other rows" if looks_int else \
-        "must be a date written YYYY-MM-DD like the other rows"
+    rule = _("must be a whole number like the other rows") if looks_int else \
+        _("must be a date written YYYY-MM-DD like the other rows")
     problems = [Problem(file, int(row), "ds", text.loc[row] or None,
-                        f"{'ds is missing' if text.loc[row] == '' else rule} "
-                        f"(series {ids.loc[row]!r})")
+                        _("{rule} (series {series})").format(
+                            rule=_("ds is missing") if text.loc[row] == "" else rule,
+                            series=repr(ids.loc[row])))
                 for row in text.index[bad][:MAX_PROBLEMS]]
     return None, "", problems
 
@@ -163,14 +167,15 @@ def _regularity(frame: pd.DataFrame, kind: str, file: str) \
         for row in bad.index[:MAX_PROBLEMS]:
             problems.append(Problem(
                 file, int(row), "ds", str(frame.loc[row, "ds"]),
-                f"series {frame.loc[row, 'unique_id']!r} is irregular: expected a step of "
-                f"{step} from the previous ds; fill the gap"))
+                _("series {series} is irregular: expected a step of {step} from the previous "
+                  "ds; fill the gap").format(series=repr(frame.loc[row, "unique_id"]),
+                                             step=step)))
         return None, step, problems
     freq = infer_date_freq(frame)
     if freq is None:
         return None, 1, [Problem(file, None, "ds", None,
-                                 "cannot infer the frequency of the dates: no series has three "
-                                 "or more evenly spaced dates")]
+                                 _("cannot infer the frequency of the dates: no series has "
+                                   "three or more evenly spaced dates"))]
     for uid, group in frame.groupby("unique_id", sort=False):
         expected = pd.date_range(group["ds"].iloc[0], periods=len(group), freq=freq)
         actual = pd.DatetimeIndex(group["ds"])
@@ -180,8 +185,10 @@ def _regularity(frame: pd.DataFrame, kind: str, file: str) \
             row = group.index[i]
             problems.append(Problem(
                 file, int(row), "ds", actual[i].strftime("%Y-%m-%d"),
-                f"series {uid!r} is irregular: expected {expected[i]:%Y-%m-%d} after "
-                f"{actual[i - 1]:%Y-%m-%d} (frequency {freq}); fill the gap"))
+                _("series {series} is irregular: expected {expected} after {previous} "
+                  "(frequency {freq}); fill the gap").format(
+                      series=repr(uid), expected=f"{expected[i]:%Y-%m-%d}",
+                      previous=f"{actual[i - 1]:%Y-%m-%d}", freq=freq)))
             if len(problems) >= MAX_PROBLEMS:
                 break
     return freq, 1, problems
@@ -204,21 +211,23 @@ def read_long_table(path: str | Path) -> LongTable:
     if missing:
         found = ", ".join(repr(c) for c in text.columns) or "none"
         raise InvalidInputError([Problem(file, 1, c, None,
-                                         f"required column is missing (columns found: {found}; "
-                                         "the file needs unique_id, ds and y)")
+                                         _("required column is missing (columns found: "
+                                           "{found}; the file needs unique_id, ds and y)").format(
+                                               found=found))
                                  for c in missing])
     if text.empty:
-        raise InvalidInputError([Problem(file, None, None, None, "the table has no rows")])
+        raise InvalidInputError([Problem(file, None, None, None, _("the table has no rows"))])
     ids = text["unique_id"]
-    problems = [Problem(file, int(row), "unique_id", None, "unique_id is missing")
+    problems = [Problem(file, int(row), "unique_id", None, _("unique_id is missing"))
                 for row in ids.index[(ids == "").to_numpy()][:MAX_PROBLEMS]]
     y = parse_float(text["y"])
     blank_y = (text["y"] == "").to_numpy()
     for row in text.index[y.bad | blank_y][:MAX_PROBLEMS]:
         cell = text.loc[row, "y"]
-        rule = "y is missing" if cell == "" else "y must be a number"
+        rule = _("y is missing") if cell == "" else _("y must be a number")
         problems.append(Problem(file, int(row), "y", cell or None,
-                                f"{rule} (series {ids.loc[row]!r})"))
+                                _("{rule} (series {series})").format(
+                                    rule=rule, series=repr(ids.loc[row]))))
     ds, kind, ds_problems = _ds_problems(text["ds"], ids, file)
     problems += ds_problems
     if problems:
@@ -234,8 +243,9 @@ def read_long_table(path: str | Path) -> LongTable:
             shown = when.strftime("%Y-%m-%d") if kind == "date" else str(when)
             problems.append(Problem(
                 file, int(row), "ds", shown,
-                f"series {uid!r} has this ds twice (first on row {first_row[(uid, when)]}); "
-                "each (unique_id, ds) must appear once"))
+                _("series {series} has this ds twice (first on row {row}); each (unique_id, "
+                  "ds) must appear once").format(series=repr(uid),
+                                                 row=first_row[(uid, when)])))
         raise InvalidInputError(problems)
     frame = frame.sort_values(["unique_id", "ds"], kind="stable")
     freq, step, problems = _regularity(frame, kind, file)

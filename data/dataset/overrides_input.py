@@ -19,6 +19,7 @@ import pandas as pd
 from salesflow.data.dataset.config import iso_week, parse_iso_week
 from salesflow.data.dataset.readers import read_table
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.data.dataset.loading import Dataset
@@ -85,16 +86,20 @@ def planner_overrides(dataset: Dataset, week_start: dt.date) -> pd.DataFrame:
         bad = len(problems)
         if sku and category:
             problems.append(Problem(file, row, "category", category,
-                                    f"give sku or category, not both (sku is {sku})"))
+                                    _("give sku or category, not both (sku is {sku})").format(
+                                        sku=sku)))
         elif not sku and not category:
             problems.append(Problem(file, row, "sku", "",
-                                    "give the sku or the category the override is for"))
+                                    _("give the sku or the category the override is for")))
         elif sku and sku not in known_skus:
-            problems.append(Problem(file, row, "sku", sku, f"unknown sku: not in {skus_file}"))
+            problems.append(Problem(file, row, "sku", sku, _("unknown sku: not in {file}").format(
+                file=skus_file)))
         elif category and category not in categories:
             problems.append(Problem(file, row, "category", category,
-                                    f"unknown category: no SKU of {skus_file} has it "
-                                    f"(categories: {', '.join(sorted(categories))})"))
+                                    _("unknown category: no SKU of {file} has it (categories: "
+                                      "{categories})").format(
+                                          file=skus_file,
+                                          categories=", ".join(sorted(categories)))))
         start: dt.date | None = None
         try:
             start = parse_iso_week(week)
@@ -102,33 +107,35 @@ def planner_overrides(dataset: Dataset, week_start: dt.date) -> pd.DataFrame:
             problems.append(Problem(file, row, "week", week, str(exc)))
         if start is not None and start < week_start:
             problems.append(Problem(file, row, "week", week,
-                                    f"before the week planned ({plan_week}, starting "
-                                    f"{week_start}): an override is for the week planned or "
-                                    "a later one; remove past overrides"))
+                                    _("before the week planned ({week}, starting {start}): an "
+                                      "override is for the week planned or a later one; remove "
+                                      "past overrides").format(week=plan_week, start=week_start)))
         has_quantity, has_factor = pd.notna(quantity), pd.notna(factor)
         if has_quantity and has_factor:
             problems.append(Problem(file, row, "factor", f"{factor:g}",
-                                    f"give quantity or factor, not both (quantity is "
-                                    f"{quantity:g})"))
+                                    _("give quantity or factor, not both (quantity is "
+                                      "{quantity})").format(quantity=f"{quantity:g}")))
         elif not has_quantity and not has_factor:
             problems.append(Problem(file, row, "quantity", "",
-                                    "give the quantity (units) or the factor"))
+                                    _("give the quantity (units) or the factor")))
         if len(problems) > bad or start is None:
             continue
         by, target = ("sku", sku) if sku else ("category", category)
         first = seen.setdefault((by, target, start), row)
         if first != row:
             problems.append(Problem(file, row, "week", week,
-                                    f"{by} {target} is overridden twice for {week}; first at "
-                                    f"row {first}"))
+                                    _("{by} {target} is overridden twice for {week}; first at "
+                                      "row {row}").format(by=by, target=target, week=week,
+                                                          row=first)))
             continue
         out.append({"row": row, "by": by, "target": target, "week_start": pd.Timestamp(start),
                     "quantity": float(quantity) if has_quantity else float("nan"),
                     "factor": float(factor) if has_factor else float("nan"),
                     "reason": _text(record["reason"]), "author": _text(record["author"])})
     if problems:
-        raise InvalidInputError(problems, summary=f"{len(problems)} problem(s) in the forecast "
-                                f"overrides for the plan week {plan_week}")
+        raise InvalidInputError(problems, summary=_(
+            "{count} problem(s) in the forecast overrides for the plan week {week}").format(
+                count=len(problems), week=plan_week))
     if not out:
         return empty_rules()
     return pd.DataFrame(out, columns=list(RULE_COLUMNS)).astype(

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset.schema import WEEKDAYS, ColumnType
+from salesflow.data.i18n import _
 
 _FIRST_DATE, _LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-12-31")
 _MAX_INTEGER = 2.0**53  # larger whole numbers are not exact as numbers
@@ -51,7 +52,7 @@ def parse_float(text: pd.Series) -> Parsed:
         arr = np.array([_to_float(cell) for cell in cells], dtype=np.float64)
     bad = ~blank & ~np.isfinite(arr)
     arr[bad] = np.nan
-    return Parsed(pd.Series(arr, index=text.index), bad, "must be a number")
+    return Parsed(pd.Series(arr, index=text.index), bad, _("must be a number"))
 
 
 def parse_integer(text: pd.Series) -> Parsed:
@@ -61,7 +62,7 @@ def parse_integer(text: pd.Series) -> Parsed:
         fractional = np.isfinite(arr) & ((np.floor(arr) != arr) | (np.abs(arr) > _MAX_INTEGER))
     bad = number.bad | fractional
     values = number.values.where(~pd.Series(bad, index=text.index)).astype("Int64")
-    return Parsed(values, bad, "must be a whole number")
+    return Parsed(values, bad, _("must be a whole number"))
 
 
 def parse_date(text: pd.Series) -> Parsed:
@@ -70,7 +71,7 @@ def parse_date(text: pd.Series) -> Parsed:
     in_range = (values >= _FIRST_DATE) & (values <= _LAST_DATE)
     values = values.where(in_range).astype("datetime64[ns]")
     bad = ~blank & values.isna().to_numpy()
-    return Parsed(values, bad, "must be a date written YYYY-MM-DD, years 1900 to 2200")
+    return Parsed(values, bad, _("must be a date written YYYY-MM-DD, years 1900 to 2200"))
 
 
 def parse_time(text: pd.Series) -> Parsed:
@@ -88,7 +89,7 @@ def parse_time(text: pd.Series) -> Parsed:
     values = pd.Series(np.where(ok, total[codes] if len(codes) else 0.0, np.nan),
                        index=text.index).astype("Int64")
     bad = ~blank & ~ok
-    return Parsed(values, bad, "must be a time written HH:MM (00:00 to 24:00)")
+    return Parsed(values, bad, _("must be a time written HH:MM (00:00 to 24:00)"))
 
 
 def parse_bool(text: pd.Series) -> Parsed:
@@ -98,7 +99,7 @@ def parse_bool(text: pd.Series) -> Parsed:
     bad = ~_blank(text) & ~is_true & ~is_false
     values = pd.Series(pd.array(np.where(is_true, True, False), dtype="boolean"), index=text.index)
     values[~(is_true | is_false)] = pd.NA
-    return Parsed(values, bad, "must be 1/0, true/false or yes/no")
+    return Parsed(values, bad, _("must be 1/0, true/false or yes/no"))
 
 
 def _split(cell: str) -> tuple[str, ...]:
@@ -122,7 +123,7 @@ def _date_items(cell: str) -> tuple[dt.date, ...] | None:
 def parse_date_list(text: pd.Series) -> Parsed:
     values = text.astype(str).map(_date_items).astype(object)
     bad = values.isna().to_numpy(dtype=bool)
-    return Parsed(values, bad, "must be dates written YYYY-MM-DD separated by ;")
+    return Parsed(values, bad, _("must be dates written YYYY-MM-DD separated by ;"))
 
 
 def _weekday_items(cell: str) -> tuple[int, ...] | None:
@@ -140,7 +141,8 @@ def _weekday_items(cell: str) -> tuple[int, ...] | None:
 def parse_weekday_list(text: pd.Series) -> Parsed:
     values = text.astype(str).map(_weekday_items).astype(object)
     bad = values.isna().to_numpy(dtype=bool)
-    return Parsed(values, bad, f"must be weekdays ({';'.join(WEEKDAYS)}) separated by ;")
+    return Parsed(values, bad, _("must be weekdays ({weekdays}) separated by ;").format(
+        weekdays=";".join(WEEKDAYS)))
 
 
 def parse_string(text: pd.Series) -> Parsed:

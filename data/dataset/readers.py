@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.errors import Problem
+from salesflow.data.i18n import _
 
 FORMATS = ("csv", "parquet", "xlsx")
 _EXACT_INT = 2.0**53  # whole floats below this are written as integers ("12", not "12.0")
@@ -77,7 +78,8 @@ def _header_problems(header: list[str], file: str) -> list[Problem]:
         if name in seen:
             problems.append(Problem(
                 file, 1, name, None,
-                f"column appears twice (positions {seen[name]} and {position})"))
+                _("column appears twice (positions {first} and {second})").format(
+                    first=seen[name], second=position)))
         else:
             seen[name] = position
     return problems
@@ -86,7 +88,8 @@ def _header_problems(header: list[str], file: str) -> list[Problem]:
 def _from_grid(grid: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Split a header-less grid of text cells into header and rows (row numbers from 2)."""
     if grid.shape[0] == 0:
-        return None, [Problem(file, None, None, None, "file is empty: a header row is required")]
+        return None, [Problem(file, None, None, None,
+                              _("file is empty: a header row is required"))]
     header = [str(h).strip().lower() for h in grid.iloc[0].tolist()]
     problems = _header_problems(header, file)
     if problems:
@@ -107,9 +110,9 @@ def _read_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
         line = data[:exc.start].decode("utf-8", errors="replace").count("\n") + 1
         return None, [Problem(
             file, line, None, f"0x{data[exc.start:exc.start + 1].hex()}",
-            f"line {line} (byte {exc.start}) is not UTF-8 text, the encoding tried; save the "
-            "file as UTF-8 CSV, or convert it with `salesflow import FILE --out DIR "
-            "--encoding E` (cp950 for Big5, gb18030, cp1252, utf-16)")]
+            _("line {line} (byte {byte}) is not UTF-8 text, the encoding tried; save the file "
+              "as UTF-8 CSV, or convert it with `salesflow import FILE --out DIR --encoding E` "
+              "(cp950 for Big5, gb18030, cp1252, utf-16)").format(line=line, byte=exc.start))]
     try:
         dialect_sep = ","
         first_line = text.split("\n", 1)[0]
@@ -119,9 +122,11 @@ def _read_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
                            na_filter=False, skip_blank_lines=False, sep=dialect_sep,
                            engine="c")
     except pd.errors.EmptyDataError:
-        return None, [Problem(file, None, None, None, "file is empty: a header row is required")]
+        return None, [Problem(file, None, None, None,
+                              _("file is empty: a header row is required"))]
     except (pd.errors.ParserError, csv.Error) as exc:
-        return None, [Problem(file, None, None, None, f"cannot be read as CSV: {exc}")]
+        return None, [Problem(file, None, None, None, _("cannot be read as CSV: {error}").format(
+            error=exc))]
     grid = grid.apply(lambda col: col.str.strip())
     grid.index = pd.RangeIndex(1, 1 + len(grid))
     return _from_grid(grid, file)
@@ -154,7 +159,8 @@ def _read_parquet(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Pro
     try:
         frame = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        return None, [Problem(file, None, None, None, f"cannot be read as Parquet: {exc}")]
+        return None, [Problem(file, None, None, None,
+                              _("cannot be read as Parquet: {error}").format(error=exc))]
     header = [str(c).strip().lower() for c in frame.columns]
     problems = _header_problems(header, file)
     if problems:
@@ -169,7 +175,8 @@ def _read_xlsx(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Proble
         grid = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object,
                              engine="openpyxl")
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        return None, [Problem(file, None, None, None, f"cannot be read as an XLSX workbook: {exc}")]
+        return None, [Problem(file, None, None, None,
+                              _("cannot be read as an XLSX workbook: {error}").format(error=exc))]
     grid = grid.map(_cell_text)
     grid.index = pd.RangeIndex(1, 1 + len(grid))
     return _from_grid(grid, file)
@@ -184,7 +191,8 @@ def find_table_file(folder: Path, name: str) -> tuple[Path | None, list[Problem]
     if len(found) > 1:
         names = " and ".join(p.name for p in found)
         return None, [Problem(str(found[0]), None, None, None,
-                              f"table {name} is given in more than one file ({names}); keep one")]
+                              _("table {table} is given in more than one file ({files}); keep "
+                                "one").format(table=name, files=names))]
     return (found[0] if found else None), []
 
 
@@ -195,7 +203,8 @@ def read_table(path: Path, name: str) -> tuple[RawTable | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(file, None, None, None, f"cannot be read: {exc.strerror}")]
+        return None, [Problem(file, None, None, None, _("cannot be read: {error}").format(
+            error=exc.strerror))]
     frame, problems = _READERS[fmt](data, file)
     if frame is None:
         return None, problems

@@ -16,6 +16,7 @@ from salesflow.data.dataset.readers import FORMATS, read_table
 from salesflow.data.dataset.schema import Column, ColumnType, Table
 from salesflow.data.dataset.validation import ProblemCollector, parse_table
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 REQUIREMENTS = Table(
     "requirements",
@@ -52,10 +53,11 @@ def read_requirements(path: str | Path) -> pd.DataFrame:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"must be a {', '.join(FORMATS)} file; got "
-                                         f"{path.suffix or 'no suffix'}")])
+                                         _("must be a {formats} file; got {suffix}").format(
+                                             formats=", ".join(FORMATS),
+                                             suffix=path.suffix or _("no suffix")))])
     if not path.is_file():
-        raise InvalidInputError([Problem(file, None, None, None, "file not found")])
+        raise InvalidInputError([Problem(file, None, None, None, _("file not found"))])
     raw, problems = read_table(path, REQUIREMENTS.name)
     if raw is None:
         raise InvalidInputError(problems)
@@ -64,7 +66,7 @@ def read_requirements(path: str | Path) -> pd.DataFrame:
         out.add(problem)
     typed = parse_table(raw, REQUIREMENTS, out)
     if typed.empty and not out:
-        out.add(Problem(file, None, None, None, "has no rows; list at least one requirement"))
+        out.add(Problem(file, None, None, None, _("has no rows; list at least one requirement")))
     if out:
         raise InvalidInputError(out.problems)
     frame = typed.reset_index(drop=True).loc[:, list(REQUIREMENTS.column_names)]

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from salesflow.data.i18n import N_, _
+
 
 class ColumnType(Enum):
     STRING = "string"
@@ -195,7 +197,7 @@ PRICE_BREAKS = Table(
     key=("sku", "min_qty"),
     required=False,
     doc="all-units discounts; per SKU listed by increasing min_qty with non-rising price",
-    when_absent="no quantity discounts: every SKU is bought at its unit_cost",
+    when_absent=N_("no quantity discounts: every SKU is bought at its unit_cost"),
 )
 
 INVENTORY = Table(
@@ -207,7 +209,7 @@ INVENTORY = Table(
     key=("sku",),
     required=False,
     doc="stock on hand now; a SKU not listed has none",
-    when_absent="stock taken as 0",
+    when_absent=N_("stock taken as 0"),
 )
 
 OPEN_ORDERS = Table(
@@ -221,7 +223,7 @@ OPEN_ORDERS = Table(
     key=("po_id", "sku"),
     required=False,
     doc="purchase order lines ordered and not yet received",
-    when_absent="nothing on the way: no purchase order is awaited",
+    when_absent=N_("nothing on the way: no purchase order is awaited"),
 )
 
 CUSTOMERS = Table(
@@ -243,7 +245,7 @@ CUSTOMERS = Table(
     row_noun="customer",
     together=(("lat", "lon"),),
     doc="delivery points",
-    when_absent="no delivery routes (routing skipped); sales customer_ids are not checked",
+    when_absent=N_("no delivery routes (routing skipped); sales customer_ids are not checked"),
 )
 
 DELIVERIES = Table(
@@ -258,7 +260,7 @@ DELIVERIES = Table(
     key=("order_id",),
     required=False,
     doc="customer orders to deliver",
-    when_absent="deliveries estimated from the sales history",
+    when_absent=N_("deliveries estimated from the sales history"),
 )
 
 DEPOTS = Table(
@@ -277,7 +279,7 @@ DEPOTS = Table(
     required=False,
     row_noun="depot",
     doc="warehouses the vehicles start from",
-    when_absent="no delivery routes (routing skipped) and no warehouse volume limit",
+    when_absent=N_("no delivery routes (routing skipped) and no warehouse volume limit"),
 )
 
 VEHICLES = Table(
@@ -297,7 +299,7 @@ VEHICLES = Table(
     required=False,
     row_noun="vehicle",
     doc="the delivery fleet",
-    when_absent="no delivery routes (routing skipped)",
+    when_absent=N_("no delivery routes (routing skipped)"),
 )
 
 EMPLOYEES = Table(
@@ -317,7 +319,7 @@ EMPLOYEES = Table(
     required=False,
     row_noun="employee",
     doc="warehouse staff",
-    when_absent="no roster (staffing skipped)",
+    when_absent=N_("no roster (staffing skipped)"),
 )
 
 SHIFTS = Table(
@@ -333,7 +335,7 @@ SHIFTS = Table(
     required=False,
     row_noun="shift type",
     doc="shift types a roster is made of",
-    when_absent="no roster (staffing skipped)",
+    when_absent=N_("no roster (staffing skipped)"),
 )
 
 # The manual's order-handling steps (2.1, NOTES.md), used when a dataset has no process_steps.
@@ -384,8 +386,18 @@ FORECAST_OVERRIDES = Table(
     required=False,
     row_noun="override",
     doc="planner overrides applied on top of the statistical forecast",
-    when_absent="no planner overrides: the statistical forecast is planned",
+    when_absent=N_("no planner overrides: the statistical forecast is planned"),
 )
+
+def when_absent(spec: Table) -> str:
+    """What planning does without rows of ``spec`` (``spec.when_absent``), in the reader's
+    language."""
+    if spec.name == "process_steps":
+        return _("the manual's order-handling steps: {steps} minutes per order").format(
+            steps=", ".join(f"{step} {minutes:g}" for step, minutes, _skill in
+                            MANUAL_PROCESS_STEPS))
+    return _(spec.when_absent) if spec.when_absent else ""
+
 
 TABLES: dict[str, Table] = {
     t.name: t

@@ -16,19 +16,21 @@ import pandas as pd
 
 from salesflow.data.dataset.parsing import PARSERS, format_minutes
 from salesflow.data.dataset.readers import RawTable
-from salesflow.data.dataset.schema import TABLES, ColumnType, Table
+from salesflow.data.dataset.schema import TABLES, Column, ColumnType, Table
 from salesflow.data.errors import Problem
+from salesflow.data.i18n import N_, _
 
 COMMA_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})*,\d+$|^[-+]?\d+,\d+$")
 """A number written with a decimal comma (``12,5``, ``1.234,50``) or a thousands comma."""
 
 OTHER_DATE_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("D/M/YYYY or M/D/YYYY", re.compile(r"^\d{1,2}/\d{1,2}/\d{4}(?:[ T].*)?$")),
+    (N_("D/M/YYYY or M/D/YYYY"), re.compile(r"^\d{1,2}/\d{1,2}/\d{4}(?:[ T].*)?$")),
     ("D.M.YYYY", re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}(?:[ T].*)?$")),
-    ("D-M-YYYY or M-D-YYYY", re.compile(r"^\d{1,2}-\d{1,2}-\d{4}(?:[ T].*)?$")),
+    (N_("D-M-YYYY or M-D-YYYY"), re.compile(r"^\d{1,2}-\d{1,2}-\d{4}(?:[ T].*)?$")),
     ("YYYY/MM/DD", re.compile(r"^\d{4}/\d{1,2}/\d{1,2}(?:[ T].*)?$")),
-    ("ROC year (民國) yyy/MM/dd", re.compile(r"^(?:民國)?\d{2,3}[/.年]\d{1,2}[/.月]\d{1,2}日?$")),
-    ("an Excel serial number", re.compile(r"^\d{5}(?:\.\d+)?$")),
+    (N_("ROC year (民國) yyy/MM/dd"),
+     re.compile(r"^(?:民國)?\d{2,3}[/.年]\d{1,2}[/.月]\d{1,2}日?$")),
+    (N_("an Excel serial number"), re.compile(r"^\d{5}(?:\.\d+)?$")),
 )
 """Date styles of other tools, named in one message when a whole column uses them."""
 
@@ -62,11 +64,38 @@ class ProblemCollector:
         for (file, column, rule), count in self._counts.items():
             if count > self.cap:
                 out.append(Problem(file, None, column, None,
-                                   f"... and {count - self.cap} more rows: {rule}"))
+                                   _("... and {count} more rows: {rule}").format(
+                                       count=count - self.cap, rule=rule)))
         return out
 
     def __bool__(self) -> bool:
         return bool(self._counts)
+
+
+EMPTY_TABLE = {
+    "sales": N_("the sales history is empty: at least one order line is needed"),
+    "skus": N_("{table} has no rows: at least one SKU is needed"),
+    "suppliers": N_("{table} has no rows: at least one supplier is needed"),
+    "": N_("{table} has no rows: at least one {noun} is needed"),
+}
+"""What a required table without rows is told, by table."""
+
+
+def bound_rule(col: Column) -> str:
+    """``must be >= 0 and <= 90`` for the bounds of ``col``, in the reader's language."""
+    low = None if col.min is None else f"{col.min:g}"
+    high = None if col.max is None else f"{col.max:g}"
+    if low is not None and high is not None:
+        text = {(True, True): N_("must be >= {low} and <= {high}"),
+                (True, False): N_("must be >= {low} and < {high}"),
+                (False, True): N_("must be > {low} and <= {high}"),
+                (False, False): N_("must be > {low} and < {high}")}[
+                    (col.min_inclusive, col.max_inclusive)]
+    elif low is not None:
+        text = N_("must be >= {low}") if col.min_inclusive else N_("must be > {low}")
+    else:
+        text = N_("must be <= {high}") if col.max_inclusive else N_("must be < {high}")
+    return _(text).format(low=low, high=high)
 
 
 def _mask_rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.Index:
@@ -85,8 +114,9 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
     missing = [c.name for c in spec.columns if c.required and c.name not in text.columns]
     for name in missing:
         out.add(Problem(raw.file, None, name, None,
-                        f"missing column {name} (required in {spec.name}; "
-                        f"found: {', '.join(text.columns) or 'no columns'})"))
+                        _("missing column {column} (required in {table}; found: {found})")
+                        .format(column=name, table=spec.name,
+                                found=", ".join(text.columns) or _("no columns"))))
     typed = pd.DataFrame(index=text.index)
     blanks: dict[str, np.ndarray] = {}
     for col in spec.columns:
@@ -108,7 +138,7 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
             blank = values.map(len).eq(0).to_numpy(dtype=bool)
         if col.required and blank.any():
             out.add_rows(raw.file, _mask_rows(text, blank), col.name, [""] * int(blank.sum()),
-                         "missing value (the column is required)")
+                         _("missing value (the column is required)"))
         if col.min is not None or col.max is not None:
             numbers = values.astype("float64").to_numpy()
             with np.errstate(invalid="ignore"):
@@ -121,7 +151,7 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
             outside = (low | high) & ~np.isnan(numbers)
             if outside.any():
                 out.add_rows(raw.file, _mask_rows(text, outside), col.name, cells[outside],
-                             f"must be {col.bound_text()}")
+                             bound_rule(col))
                 values = values.where(~pd.Series(outside, index=text.index))
         if col.default is not None and not col.required:
             # Blank cells take the default; so do bad cells, which are reported already.
@@ -143,10 +173,11 @@ def _comma_numbers(file: str, rows: pd.Index, column: str, bad: pd.Series, kind:
     if not bad.str.match(COMMA_NUMBER).all():
         return False
     out.add(Problem(file, int(rows[0]), column, str(bad.iloc[0]),
-                    f"{len(bad)} cells of {column} are numbers written with a comma (e.g. "
-                    f"{bad.iloc[0]!r}): tables take a decimal point and no thousands separator "
-                    "(1234.5); convert the file, or read it with `salesflow import`, which "
-                    "understands decimal commas"))
+                    _("{count} cells of {column} are numbers written with a comma (e.g. "
+                      "{example}): tables take a decimal point and no thousands separator "
+                      "(1234.5); convert the file, or read it with `salesflow import`, which "
+                      "understands decimal commas").format(
+                          count=len(bad), column=column, example=repr(bad.iloc[0]))))
     return True
 
 
@@ -159,10 +190,12 @@ def _other_dates(file: str, rows: pd.Index, column: str, bad: pd.Series, kind: C
     for style, pattern in OTHER_DATE_STYLES:
         if bad.str.match(pattern).all():
             out.add(Problem(file, int(rows[0]), column, str(bad.iloc[0]),
-                            f"{len(bad)} dates of {column} are written as {style} (e.g. "
-                            f"{bad.iloc[0]!r}); tables take YYYY-MM-DD: convert the file, or "
-                            "read it with `salesflow import`, which reads that style (give "
-                            "--date-format when day and month could be either)"))
+                            _("{count} dates of {column} are written as {style} (e.g. "
+                              "{example}); tables take YYYY-MM-DD: convert the file, or read "
+                              "it with `salesflow import`, which reads that style (give "
+                              "--date-format when day and month could be either)").format(
+                                  count=len(bad), column=column, style=_(style),
+                                  example=repr(bad.iloc[0]))))
             return True
     return False
 
@@ -178,8 +211,10 @@ def _check_together(raw: RawTable, spec: Table, blanks: dict[str, np.ndarray],
             for row in rows:
                 value = raw.frame.at[row, given]
                 out.add(Problem(raw.file, int(row), blank, "",
-                                f"{first} and {second} go together: {given} is {value}, "
-                                f"{blank} is blank (give both or neither)"))
+                                _("{first} and {second} go together: {given} is {value}, "
+                                  "{blank} is blank (give both or neither)").format(
+                                      first=first, second=second, given=given, value=value,
+                                      blank=blank)))
 
 
 def _check_key(raw: RawTable, spec: Table, typed: pd.DataFrame, out: ProblemCollector) -> None:
@@ -199,7 +234,8 @@ def _check_key(raw: RawTable, spec: Table, typed: pd.DataFrame, out: ProblemColl
                                     strict=True):
         shown = ", ".join(str(v) for v in values.tolist())
         out.add(Problem(raw.file, int(row), key_text, shown,
-                        f"duplicate key ({key_text}); first seen at row {int(first)}"))
+                        _("duplicate key ({key}); first seen at row {row}").format(
+                            key=key_text, row=int(first))))
 
 
 # ---------------------------------------------------------------------------- table rules
@@ -222,8 +258,9 @@ def _check_sales(file: str, sales: pd.DataFrame, out: ProblemCollector) -> None:
                 shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else value
                 other = other.strftime("%Y-%m-%d") if isinstance(other, pd.Timestamp) else other
                 out.add(Problem(file, int(row), column, str(shown),
-                                f"every line of an order must have the same {column}; "
-                                f"row {int(other_row)} of this order has {other}"))
+                                _("every line of an order must have the same {column}; "
+                                  "row {row} of this order has {other}").format(
+                                      column=column, row=int(other_row), other=other)))
 
 
 def _check_price_breaks(file: str, breaks: pd.DataFrame, skus: pd.DataFrame | None,
@@ -236,13 +273,16 @@ def _check_price_breaks(file: str, breaks: pd.DataFrame, skus: pd.DataFrame | No
             prow, pqty, pprice = previous_row[sku]
             if qty <= pqty:
                 out.add(Problem(file, int(row), "min_qty", f"{qty:g}",
-                                f"price breaks of SKU {sku} must increase in min_qty; "
-                                f"row {prow} already has min_qty {pqty:g}"))
+                                _("price breaks of SKU {sku} must increase in min_qty; "
+                                  "row {row} already has min_qty {min_qty}").format(
+                                      sku=sku, row=prow, min_qty=f"{pqty:g}")))
                 continue
             if price > pprice:
                 out.add(Problem(file, int(row), "unit_price", f"{price:g}",
-                                f"price of SKU {sku} must not rise with quantity; "
-                                f"row {prow} (min_qty {pqty:g}) has {pprice:g}"))
+                                _("price of SKU {sku} must not rise with quantity; "
+                                  "row {row} (min_qty {min_qty}) has {price}").format(
+                                      sku=sku, row=prow, min_qty=f"{pqty:g}",
+                                      price=f"{pprice:g}")))
                 continue
         previous_row[sku] = (int(row), float(qty), float(price))
     if skus is None:
@@ -255,7 +295,8 @@ def _check_price_breaks(file: str, breaks: pd.DataFrame, skus: pd.DataFrame | No
     for row, sku, price, unit in zip(frame.index[above], frame["sku"][above],
                                      frame["unit_price"][above], base[above], strict=True):
         out.add(Problem(file, int(row), "unit_price", f"{price:g}",
-                        f"price break of SKU {sku} above its unit_cost {unit:g} in skus"))
+                        _("price break of SKU {sku} above its unit_cost {unit_cost} in skus")
+                        .format(sku=sku, unit_cost=f"{unit:g}")))
 
 
 def _check_order(file: str, typed: pd.DataFrame, first: str, second: str, out: ProblemCollector,
@@ -266,7 +307,8 @@ def _check_order(file: str, typed: pd.DataFrame, first: str, second: str, out: P
     bad = both & ((b < a) if allow_equal else (b <= a))
     for row, start, end in zip(typed.index[bad], a[bad], b[bad], strict=True):
         out.add(Problem(file, int(row), second, format_minutes(end),
-                        f"{rule} ({first} is {format_minutes(start)})"))
+                        _("{rule} ({column} is {value})").format(
+                            rule=_(rule), column=first, value=format_minutes(start))))
 
 
 def _check_employees(file: str, employees: pd.DataFrame, out: ProblemCollector) -> None:
@@ -274,7 +316,8 @@ def _check_employees(file: str, employees: pd.DataFrame, out: ProblemCollector) 
     bad = (lo.notna() & hi.notna() & (lo > hi)).to_numpy()
     for row, low, high in zip(employees.index[bad], lo[bad], hi[bad], strict=True):
         out.add(Problem(file, int(row), "min_hours_week", f"{low:g}",
-                        f"min_hours_week is above max_hours_week ({high:g})"))
+                        _("min_hours_week is above max_hours_week ({value})").format(
+                            value=f"{high:g}")))
 
 
 def _check_shifts(file: str, shifts: pd.DataFrame, out: ProblemCollector) -> None:
@@ -283,14 +326,15 @@ def _check_shifts(file: str, shifts: pd.DataFrame, out: ProblemCollector) -> Non
     same = both & (start % 1440 == end % 1440)
     for row, value in zip(shifts.index[same], end[same], strict=True):
         out.add(Problem(file, int(row), "end", format_minutes(value),
-                        "a shift must not end where it starts"))
+                        _("a shift must not end where it starts")))
     length = ((end - start) % 1440).where(both & ~same)
     brk = shifts["break_minutes"]
     long_break = (length.notna() & brk.notna() & (brk >= length)).to_numpy()
     for row, value, minutes in zip(shifts.index[long_break], brk[long_break],
                                    length[long_break], strict=True):
         out.add(Problem(file, int(row), "break_minutes", f"{value:g}",
-                        f"break must be shorter than the shift ({int(minutes)} minutes)"))
+                        _("break must be shorter than the shift ({minutes} minutes)").format(
+                            minutes=int(minutes))))
 
 
 def check_table_rules(name: str, file: str, typed: pd.DataFrame,
@@ -298,9 +342,8 @@ def check_table_rules(name: str, file: str, typed: pd.DataFrame,
     """Rules within one table (beyond types and keys)."""
     spec = TABLES[name]
     if spec.non_empty and typed.empty:
-        what = "the sales history is empty" if name == "sales" else f"{name} has no rows"
-        out.add(Problem(file, None, None, None,
-                        f"{what}: at least one {spec.row_noun} is needed"))
+        out.add(Problem(file, None, None, None, _(EMPTY_TABLE.get(name, EMPTY_TABLE[""])).format(
+            table=name, noun=spec.row_noun)))
         return
     if name == "sales":
         _check_sales(file, typed, out)
@@ -308,12 +351,12 @@ def check_table_rules(name: str, file: str, typed: pd.DataFrame,
         _check_price_breaks(file, typed, tables.get("skus"), out)
     elif name == "customers":
         _check_order(file, typed, "window_start", "window_end", out,
-                     "window_end must be after window_start")
+                     N_("window_end must be after window_start"))
     elif name == "depots":
-        _check_order(file, typed, "open", "close", out, "close must be after open")
+        _check_order(file, typed, "open", "close", out, N_("close must be after open"))
     elif name == "vehicles":
         _check_order(file, typed, "shift_start", "shift_end", out,
-                     "shift_end must be after shift_start")
+                     N_("shift_end must be after shift_start"))
     elif name == "employees":
         _check_employees(file, typed, out)
     elif name == "shifts":
@@ -342,4 +385,5 @@ def check_references(name: str, file: str, typed: pd.DataFrame,
         if unknown.any():
             where = files.get(target_table, target_table)
             out.add_rows(file, typed.index[unknown], col.name, values[unknown],
-                         f"unknown {target_column}: not in {where}")
+                         _("unknown {column}: not in {file}").format(
+                             column=target_column, file=where))
