@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.errors import Problem
+from salesflow.data.i18n import _
 from salesflow.data.importing.cells import strip_cells
 from salesflow.data.importing.dates import SHOWN, AmbiguousDates, date_rule, parse_dates
 from salesflow.data.importing.delimited import Source
@@ -41,8 +42,11 @@ class Converted:
 
 def _rows_text(rows: np.ndarray) -> str:
     shown = ", ".join(str(int(r)) for r in rows[:_ROWS_SHOWN])
-    more = f" and {len(rows) - _ROWS_SHOWN} more" if len(rows) > _ROWS_SHOWN else ""
-    return f"rows {shown}{more}" if len(rows) > 1 else f"row {shown}"
+    if len(rows) > _ROWS_SHOWN:
+        return _("rows {rows} and {count} more").format(rows=shown,
+                                                        count=len(rows) - _ROWS_SHOWN)
+    return _("rows {rows}").format(rows=shown) if len(rows) > 1 else _("row {row}").format(
+        row=shown)
 
 
 def _number_column(src: Source, column: str, field: str, mapping: FileMapping,
@@ -54,12 +58,13 @@ def _number_column(src: Source, column: str, field: str, mapping: FileMapping,
     if numbers.bad.any():
         rows = src.frame.index.to_numpy()[numbers.bad]
         first = src.frame[column].to_numpy()[numbers.bad][0]
-        mark = ("decimal commas (1.234,50)" if numbers.decimal == ","
-                else "decimal points (1,234.50)")
+        mark = (_("decimal commas (1.234,50)") if numbers.decimal == ","
+                else _("decimal points (1,234.50)"))
         problems.append(Problem(
             src.file, int(rows[0]), column, str(first),
-            f"{len(rows)} cell(s) of {field} are not numbers ({_rows_text(rows)}); this column "
-            f"was read with {mark}; if that is wrong, set decimal in the mapping"))
+            _("{count} cell(s) of {field} are not numbers ({rows}); this column was read with "
+              "{mark}; if that is wrong, set decimal in the mapping").format(
+                  count=len(rows), field=field, rows=_rows_text(rows), mark=mark)))
     return numbers.values
 
 
@@ -73,9 +78,9 @@ def _date_column(src: Source, column: str, field: str, mapping: FileMapping,
         row = int(src.frame.index[exc.position])
         problems.append(Problem(
             src.file, row, column, exc.text,
-            "the day/month order cannot be told: every date of this column reads both as "
-            f"D/M/YYYY and as M/D/YYYY (here {exc.text!r}); give it with --date-format DMY "
-            "or --date-format MDY"))
+            _("the day/month order cannot be told: every date of this column reads both as "
+              "D/M/YYYY and as M/D/YYYY (here {value}); give it with --date-format DMY or "
+              "--date-format MDY").format(value=repr(exc.text))))
         empty = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
         return empty, np.full(len(text), -1)
     except ValueError as exc:  # an unknown --date-format
@@ -88,8 +93,9 @@ def _date_column(src: Source, column: str, field: str, mapping: FileMapping,
         rows = src.frame.index.to_numpy()[dates.bad]
         first = text.to_numpy()[dates.bad][0]
         problems.append(Problem(src.file, int(rows[0]), column, str(first),
-                                f"{len(rows)} cell(s) of {field} are not dates "
-                                f"({_rows_text(rows)}): {date_rule(dates)}"))
+                                _("{count} cell(s) of {field} are not dates ({rows}): {rule}")
+                                .format(count=len(rows), field=field, rows=_rows_text(rows),
+                                        rule=date_rule(dates))))
     return dates.values, dates.minutes
 
 
@@ -101,8 +107,9 @@ def missing_fields_problem(src: Source, table: str, fields: set[str]) -> Problem
         return None
     found = ", ".join(repr(c) for c in src.frame.columns)
     return Problem(src.file, 1, None, None,
-                   f"as a {table} file it needs a column for {', '.join(missing)}; columns "
-                   f"found: {found}; name them in a --mapping file")
+                   _("as a {table} file it needs a column for {fields}; columns found: "
+                     "{found}; name them in a --mapping file").format(
+                         table=table, fields=", ".join(missing), found=found))
 
 
 def convert(src: Source, mapping: FileMapping, date_format: str | None,
@@ -112,8 +119,9 @@ def convert(src: Source, mapping: FileMapping, date_format: str | None,
     absent = [c for c in mapping.columns if c not in src.frame.columns]
     for column in absent:
         problems.append(Problem(src.file, 1, column, None,
-                                "the mapping names this column but the file has none; columns "
-                                f"found: {', '.join(map(repr, src.frame.columns))}"))
+                                _("the mapping names this column but the file has none; "
+                                  "columns found: {found}").format(
+                                      found=", ".join(map(repr, src.frame.columns)))))
     present = {c: f for c, f in mapping.columns.items() if c in src.frame.columns}
     missing = missing_fields_problem(src, mapping.table, set(present.values()))
     if missing is not None:

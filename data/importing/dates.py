@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from salesflow.data.i18n import N_, _
+
 ORDERS = ("YMD", "DMY", "MDY", "ROC", "SERIAL")
 _FORMAT_ALIASES = {
     "ymd": "YMD", "iso": "YMD", "yyyy-mm-dd": "YMD", "%y-%m-%d": "YMD", "yyyy/mm/dd": "YMD",
@@ -98,8 +100,8 @@ def normalise_format(text: str) -> str:
         return key.upper()
     if key in _FORMAT_ALIASES:
         return _FORMAT_ALIASES[key]
-    raise ValueError(f"unknown date format {text!r}; use YMD, DMY, MDY, ROC or SERIAL "
-                     "(or D/M/YYYY, M/D/YYYY, %d.%m.%Y ...)")
+    raise ValueError(_("unknown date format {value}; use YMD, DMY, MDY, ROC or SERIAL (or "
+                       "D/M/YYYY, M/D/YYYY, %d.%m.%Y ...)").format(value=repr(text)))
 
 
 def _shape(text: str) -> tuple[str, dict[str, str]] | None:
@@ -222,7 +224,7 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> Dates:
     for u, shape, count in zip(distinct, shapes, counts, strict=True):
         if not u:
             continue  # blank cells are no format
-        kind = "other text" if shape is None else shape[0]
+        kind = N_("other text") if shape is None else shape[0]
         if kind == "AB":
             kind = order if order in ("DMY", "MDY") else "AMBIGUOUS"
         seen[SHOWN.get(kind, kind)] += int(count)
@@ -231,9 +233,10 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> Dates:
 
 def date_rule(dates: Dates) -> str:
     """The message for a bad date cell: the format expected and the formats seen."""
-    seen = ", ".join(f"{name} ({n} cells)" for name, n in sorted(
-        dates.seen.items(), key=lambda kv: -kv[1]))
+    seen = ", ".join(_("{format} ({count} cells)").format(format=_(name), count=n)
+                     for name, n in sorted(dates.seen.items(), key=lambda kv: -kv[1]))
     if dates.order == "MIXED":
-        return ("dates are written both day-first and month-first in this column; give the "
-                f"order with --date-format DMY or MDY (formats seen: {seen})")
-    return f"must be a date written {SHOWN[dates.order]} like the others (formats seen: {seen})"
+        return _("dates are written both day-first and month-first in this column; give the "
+                 "order with --date-format DMY or MDY (formats seen: {seen})").format(seen=seen)
+    return _("must be a date written {format} like the others (formats seen: {seen})").format(
+        format=SHOWN[dates.order], seen=seen)

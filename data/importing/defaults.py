@@ -14,6 +14,7 @@ from typing import Any
 
 from salesflow.data.dataset.config import ImportSection, parse_config
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 ImportDefaults = ImportSection
 """The defaults an import assumes: the ``[import]`` section of ``config.toml``, declared once in
@@ -33,10 +34,12 @@ def read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot be read: {exc.strerror}")]) from None
+                                         _("cannot be read: {error}").format(
+                                             error=exc.strerror))]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"not a valid TOML file: {exc}")]) from None
+                                         _("not a valid TOML file: {error}").format(
+                                             error=exc))]) from None
 
 
 def read_defaults(path: Path | None) -> ImportDefaults:

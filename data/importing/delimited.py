@@ -17,6 +17,7 @@ import pandas as pd
 
 from salesflow.data.dataset.readers import _column_text
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 from salesflow.data.importing.text import read_text
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -66,8 +67,8 @@ def _unique_header(header: list[str], file: str) -> list[str]:
     for position, name in enumerate(header, start=1):
         if name in seen and name:
             problems.append(Problem(file, 1, name, None,
-                                    f"column appears twice (positions {seen[name]} and "
-                                    f"{position}); rename one"))
+                                    _("column appears twice (positions {first} and {second}); "
+                                      "rename one").format(first=seen[name], second=position)))
         seen.setdefault(name, position)
     if problems:
         raise InvalidInputError(problems)
@@ -77,7 +78,7 @@ def _unique_header(header: list[str], file: str) -> list[str]:
 def _frame_from_grid(grid: pd.DataFrame, file: str) -> pd.DataFrame:
     if grid.shape[0] == 0:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         "file is empty: a header row is required")])
+                                         _("file is empty: a header row is required"))])
     header = _unique_header([str(h).strip() for h in grid.iloc[0].tolist()], file)
     # cells keep their spaces here; each field strips its distinct values (cheaper)
     body = grid.iloc[1:].copy()
@@ -106,11 +107,13 @@ def read_delimited(data: bytes, file: str, encoding: str | None = None,
                            engine="c", quotechar='"')
     except pd.errors.EmptyDataError:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         "file is empty: a header row is required")]) from None
+                                         _("file is empty: a header row is required"))]) \
+            from None
     except pd.errors.ParserError as exc:
         raise InvalidInputError([Problem(
             file, None, None, None,
-            f"cannot be read as {DELIMITER_NAMES.get(sep, repr(sep))}-separated text: {exc}")]
+            _("cannot be read as {delimiter}-separated text: {error}").format(
+                delimiter=DELIMITER_NAMES.get(sep, repr(sep)), error=exc))]
         ) from None
     return Source(file, _frame_from_grid(grid, file), "csv", decoded.encoding, sep)
 
@@ -128,7 +131,8 @@ def read_xlsx(data: bytes, file: str) -> Source:
                              engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot be read as an XLSX workbook: {exc}")]) from None
+                                         _("cannot be read as an XLSX workbook: {error}")
+                                         .format(error=exc))]) from None
     text = pd.DataFrame({i: _column_text(grid.iloc[:, i]) for i in range(grid.shape[1])})
     return Source(file, _frame_from_grid(text, file), "xlsx")
 
@@ -145,7 +149,8 @@ def read_parquet(data: bytes, file: str) -> Source:
         frame = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot be read as Parquet: {exc}")]) from None
+                                         _("cannot be read as Parquet: {error}").format(
+                                             error=exc))]) from None
     header = _unique_header([str(c).strip() for c in frame.columns], file)
     text = pd.DataFrame({h: _column_text(frame.iloc[:, i]) for i, h in enumerate(header)},
                         index=pd.RangeIndex(1, 1 + len(frame)))
@@ -165,7 +170,8 @@ def read_source(path: Path, encoding: str | None = None, delimiter: str | None =
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot be read: {exc.strerror}")]) from None
+                                         _("cannot be read: {error}").format(
+                                             error=exc.strerror))]) from None
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(data, file)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from salesflow.data.dataset.config import PlanningConfig, default_config_toml
 from salesflow.data.errors import InvalidInputError, Problem, UserError
+from salesflow.data.i18n import _
 from salesflow.data.importing.convert import Converted, convert
 from salesflow.data.importing.defaults import ImportDefaults
 from salesflow.data.importing.delimited import read_source
@@ -94,9 +95,10 @@ def _read_all(paths: list[Path], mappings: dict[str, FileMapping], encoding: str
         if mapping.table is None:
             problems.append(Problem(
                 str(path), 1, None, None,
-                "cannot tell what this file holds: no columns for sales lines (date, product, "
-                "quantity), products, stock, customers or suppliers; columns found: "
-                f"{', '.join(map(repr, src.frame.columns))}; name them in a --mapping file"))
+                _("cannot tell what this file holds: no columns for sales lines (date, product, "
+                  "quantity), products, stock, customers or suppliers; columns found: {found}; "
+                  "name them in a --mapping file").format(
+                      found=", ".join(map(repr, src.frame.columns)))))
             continue
         converted = convert(src, mapping, date_format, problems)
         if converted is not None:
@@ -111,12 +113,13 @@ def _tables(parts: list[Converted], defaults: ImportDefaults, problems: list[Pro
     sales = build_sales(sales_parts, defaults, problems, assumed) if sales_parts else None
     if sales is None:
         problems.append(Problem("(import)", None, None, None,
-                                "no sales lines among the files: a dataset needs the sales "
-                                "history (order date, product, quantity)"))
+                                _("no sales lines among the files: a dataset needs the sales "
+                                  "history (order date, product, quantity)")))
     if sales is not None and sales.lines.empty and not problems:
         problems.append(Problem(", ".join(c.file for c in sales_parts), None, None, None,
-                                f"no sales lines to plan from ({len(sales.returns)} returns "
-                                "and nothing else): a dataset needs the sales history"))
+                                _("no sales lines to plan from ({count} returns and nothing "
+                                  "else): a dataset needs the sales history").format(
+                                      count=len(sales.returns))))
     if problems or sales is None:
         return {}, sales
     tables: dict[str, pd.DataFrame] = {}
@@ -133,8 +136,8 @@ def _tables(parts: list[Converted], defaults: ImportDefaults, problems: list[Pro
     if customers is not None:
         tables["customers"] = customers
     if any(c.table == "employees" for c in parts):
-        notes.append("employees: not written (shift types and skills are needed for a roster; "
-                     "fill them with salesflow template)")
+        notes.append(_("employees: not written (shift types and skills are needed for a "
+                       "roster; fill them with salesflow template)"))
     tables["process_steps"] = process_steps(assumed)
     return tables, sales
 
@@ -161,10 +164,11 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], sales: SalesLines,
 
 def _place(tmp: Path, out: Path, force: bool) -> None:
     if out.exists() and not out.is_dir():
-        raise UserError(f"{out} exists and is not a folder")
+        raise UserError(_("{folder} exists and is not a folder").format(folder=out))
     if out.is_dir() and any(out.iterdir()):
         if not force:
-            raise UserError(f"{out} is not empty; choose another folder or pass --force")
+            raise UserError(_("{folder} is not empty; choose another folder or pass --force")
+                            .format(folder=out))
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         out.replace(old)
         tmp.replace(out)
@@ -182,7 +186,8 @@ def _merge_repeats(assumed: list[Assumption]) -> list[Assumption]:
     for a in assumed:
         merged.setdefault((a.table, a.key, a.column, a.value), []).append(a)
     return [group[0] if len(group) == 1 else
-            Assumption(*key, f"{group[0].why} (and {len(group) - 1} more files)")
+            Assumption(*key, _("{why} (and {count} more files)").format(
+                why=group[0].why, count=len(group) - 1))
             for key, group in merged.items()]
 
 
@@ -200,7 +205,8 @@ def import_files(paths: list[Path], out: Path, *, mappings: dict[str, FileMappin
     """
     defaults = defaults or ImportDefaults()
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise UserError(f"{out} is not empty; choose another folder or pass --force")
+        raise UserError(_("{folder} is not empty; choose another folder or pass --force").format(
+            folder=out))
     problems: list[Problem] = []
     parts, used, scores = _read_all(paths, mappings or {}, encoding, date_format, problems)
     assumed: list[Assumption] = []
@@ -209,8 +215,8 @@ def import_files(paths: list[Path], out: Path, *, mappings: dict[str, FileMappin
         else ({}, None)
     if problems or sales is None:
         raise InvalidInputError(problems or [Problem("(import)", None, None, None,
-                                                     "nothing to import")],
-                                summary="the files cannot be imported")
+                                                     _("nothing to import"))],
+                                summary=_("the files cannot be imported"))
     assumed = _merge_repeats(assumed)
     reasons = sales.returns["reason"].str.replace(r"^(status|document type) .*", r"\1",
                                                   regex=True).value_counts()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 from salesflow.data.importing.columns import SYNONYMS
 from salesflow.data.importing.defaults import read_toml
 from salesflow.data.importing.recognise import KIND_BY_TABLE
@@ -82,11 +83,13 @@ def read_mapping(path: Path) -> dict[str, FileMapping]:
         name = str(entry.get("name", ""))
         table = str(entry.get("table", "")) or None
         if not name:
-            problems.append(Problem(file, None, "file.name", None, "every [[file]] needs a name"))
+            problems.append(Problem(file, None, "file.name", None,
+                                    _("every [[file]] needs a name")))
             continue
         if table is not None and table not in KIND_BY_TABLE:
             problems.append(Problem(file, None, "file.table", table,
-                                    f"unknown table; known: {', '.join(KIND_BY_TABLE)}"))
+                                    _("unknown table; known: {known}").format(
+                                        known=", ".join(KIND_BY_TABLE))))
         columns: dict[str, str] = {}
         unplaced: list[str] = []
         for source, target in dict(entry.get("columns", {})).items():
@@ -94,7 +97,8 @@ def read_mapping(path: Path) -> dict[str, FileMapping]:
                 unplaced.append(source)
             elif target not in FIELDS:
                 problems.append(Problem(file, None, f"columns.{source}", str(target),
-                                        f"unknown field; known: {', '.join(FIELDS)}"))
+                                        _("unknown field; known: {known}").format(
+                                            known=", ".join(FIELDS))))
             else:
                 columns[source] = str(target)
         out[name] = FileMapping(name, table, columns, unplaced,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from salesflow.data.dataset.schema import MANUAL_PROCESS_STEPS
 from salesflow.data.errors import Problem
+from salesflow.data.i18n import N_, _
 from salesflow.data.importing.convert import Converted
 from salesflow.data.importing.defaults import ImportDefaults
 from salesflow.data.importing.sales import Assumption, SalesLines
@@ -43,8 +44,8 @@ def build_skus(parts: list[Converted], sales: SalesLines | None, defaults: Impor
         known |= set(extra)
     if extra:
         assumed.append(Assumption("skus", "*", "sku", f"{len(extra)} SKUs",
-                                  "SKUs sold, stocked or on order without a product row are "
-                                  "derived from those lines"))
+                                  _("SKUs sold, stocked or on order without a product row are "
+                                    "derived from those lines")))
     skus = pd.concat([products, pd.DataFrame({"sku": extra})], ignore_index=True)
     out = pd.DataFrame({"sku": skus["sku"].astype(str).to_numpy()})
     names = _text(skus, "name").to_numpy()
@@ -52,8 +53,9 @@ def build_skus(parts: list[Converted], sales: SalesLines | None, defaults: Impor
     fill = out["sku"].map(seen).astype(object).fillna("").to_numpy()
     names = np.where(names == "", fill, names)
     if (names == "").any():
-        assumed.append(Assumption("skus", "*", "name", "the sku", f"{int((names == '').sum())} "
-                                  "SKUs have no name or description in the exports"))
+        assumed.append(Assumption("skus", "*", "name", "the sku", _(
+            "{count} SKUs have no name or description in the exports").format(
+                count=int((names == "").sum()))))
     out["name"] = np.where(names == "", out["sku"], names)
     cats = _text(skus, "category").to_numpy()
     seen_cats = sales.categories if sales is not None else pd.Series(dtype=object)
@@ -61,26 +63,28 @@ def build_skus(parts: list[Converted], sales: SalesLines | None, defaults: Impor
                     cats)
     if (cats == "").any():
         assumed.append(Assumption("skus", "*", "category", defaults.category,
-                                  f"{int((cats == '').sum())} SKUs have no category"))
+                                  _("{count} SKUs have no category").format(
+                                      count=int((cats == "").sum()))))
     out["category"] = np.where(cats == "", defaults.category, cats)
     suppliers = _text(skus, "supplier_id").to_numpy()
     if (suppliers == "").any():
         assumed.append(Assumption("skus", "*", "supplier_id", "SUP-<category>",
-                                  "no supplier given: one supplier per category"))
+                                  _("no supplier given: one supplier per category")))
     out["supplier_id"] = np.where(suppliers == "", "SUP-" + out["category"], suppliers)
     out["unit_cost"] = _unit_cost(skus, out, sales, defaults, assumed)
     for column, value, why in (
-            ("unit_volume_m3", defaults.unit_volume_m3, "no volume in the exports"),
-            ("unit_weight_kg", defaults.unit_weight_kg, "no weight in the exports"),
-            ("pack_size", defaults.pack_size, "no pack size in the exports"),
-            ("moq", defaults.moq, "no minimum order quantity in the exports"),
-            ("holding_rate", defaults.holding_rate, "no holding rate in the exports")):
+            ("unit_volume_m3", defaults.unit_volume_m3, N_("no volume in the exports")),
+            ("unit_weight_kg", defaults.unit_weight_kg, N_("no weight in the exports")),
+            ("pack_size", defaults.pack_size, N_("no pack size in the exports")),
+            ("moq", defaults.moq, N_("no minimum order quantity in the exports")),
+            ("holding_rate", defaults.holding_rate, N_("no holding rate in the exports"))):
         given = skus[column].to_numpy(dtype=float) if column in skus else \
             np.full(len(out), np.nan)
         missing = ~np.isfinite(given)
         if missing.any():
             assumed.append(Assumption("skus", "*", column, str(value),
-                                      f"{why} ({int(missing.sum())} SKUs)"))
+                                      _("{why} ({count} SKUs)").format(
+                                          why=_(why), count=int(missing.sum()))))
         out[column] = np.where(missing, value, given)
         if column in ("pack_size", "moq"):
             out[column] = out[column].round().astype(np.int64)
@@ -100,12 +104,13 @@ def _unit_cost(skus: pd.DataFrame, out: pd.DataFrame, sales: SalesLines | None,
     cost = np.where(derived, np.round(price * (1 - defaults.margin), 4), cost)
     for sku, value in zip(out["sku"].to_numpy()[derived], cost[derived], strict=True):
         assumed.append(Assumption("skus", str(sku), "unit_cost", f"{value:g}",
-                                  f"median selling price x (1 - margin {defaults.margin:g})"))
+                                  _("median selling price x (1 - margin {margin})").format(
+                                      margin=f"{defaults.margin:g}")))
     none = ~np.isfinite(cost)
     if none.any():
         assumed.append(Assumption("skus", "*", "unit_cost", f"{defaults.unit_cost:g}",
-                                  f"{int(none.sum())} SKUs have neither a cost nor a selling price "
-                                  "above 0"))
+                                  _("{count} SKUs have neither a cost nor a selling price "
+                                    "above 0").format(count=int(none.sum()))))
     return np.where(none, defaults.unit_cost, cost)
 
 
@@ -131,7 +136,8 @@ def build_suppliers(parts: list[Converted], skus: pd.DataFrame, defaults: Import
         missing = have.isna().to_numpy()
         if missing.any():
             assumed.append(Assumption("suppliers", "*", column, str(value),
-                                      f"not in the exports ({int(missing.sum())} suppliers)"))
+                                      _("not in the exports ({count} suppliers)").format(
+                                          count=int(missing.sum()))))
         out[column] = have.fillna(value).to_numpy()
     out["lead_time_days"] = out["lead_time_days"].round().astype(np.int64)
     return out
@@ -142,14 +148,15 @@ def build_inventory(parts: list[Converted], skus: pd.DataFrame, problems: list[P
     """Stock per SKU from stock exports (summed over locations), else none."""
     stock = _first(parts, "inventory")
     if stock is None:
-        assumed.append(Assumption("inventory", "*", "on_hand", "0", "no stock export given"))
+        assumed.append(Assumption("inventory", "*", "on_hand", "0", _("no stock export given")))
         return pd.DataFrame({"sku": skus["sku"], "on_hand": 0.0})
     stock = stock[stock["sku"].astype(str) != ""]
     total = stock.groupby(stock["sku"].astype(str))["on_hand"].sum(min_count=1)
     negative = total[total < 0]
     for sku, value in negative.items():
         assumed.append(Assumption("inventory", str(sku), "on_hand", "0",
-                                  f"the stock export says {value:g}; counted as none"))
+                                  _("the stock export says {value}; counted as none").format(
+                                      value=f"{value:g}")))
     total = total.clip(lower=0).fillna(0.0)
     return pd.DataFrame({"sku": total.index.astype(str), "on_hand": total.to_numpy()})
 
@@ -171,18 +178,20 @@ def build_customers(parts: list[Converted], sales: SalesLines | None,
     sold to (the windows and service minutes are then stated defaults)."""
     given = _first(parts, "customers")
     if given is None:
-        notes.append("customers: not written (no customer export); routing needs coordinates")
+        notes.append(_("customers: not written (no customer export); routing needs "
+                       "coordinates"))
         return None
     if "lat" not in given or "lon" not in given:
-        notes.append("customers: not written (the customer export has no lat/lon); routing "
-                     "needs coordinates")
+        notes.append(_("customers: not written (the customer export has no lat/lon); routing "
+                       "needs coordinates"))
         return None
     given = given.dropna(subset=["lat", "lon"]).drop_duplicates("customer_id")
     sold = set(sales.lines["customer_id"]) if sales is not None else set()
     lacking = sold - set(given["customer_id"].astype(str))
     if lacking:
-        notes.append(f"customers: not written ({len(lacking)} customers sold to have no "
-                     "coordinates, e.g. " + ", ".join(sorted(lacking)[:3]) + ")")
+        notes.append(_("customers: not written ({count} customers sold to have no "
+                       "coordinates, e.g. {examples})").format(
+                           count=len(lacking), examples=", ".join(sorted(lacking)[:3])))
         return None
     out = pd.DataFrame({"customer_id": given["customer_id"].astype(str).to_numpy()})
     out["name"] = _text(given, "customer_name").replace("", np.nan).fillna(
@@ -192,12 +201,13 @@ def build_customers(parts: list[Converted], sales: SalesLines | None,
                           ("service_minutes", 10.0)):
         out[column] = value
         assumed.append(Assumption("customers", "*", column, str(value),
-                                  "delivery windows and service times are not in the exports"))
+                                  _("delivery windows and service times are not in the "
+                                    "exports")))
     return out
 
 
 def process_steps(assumed: list[Assumption]) -> pd.DataFrame:
     """The manual's order-handling steps (stated)."""
     assumed.append(Assumption("process_steps", "*", "minutes_per_order", "manual",
-                              "the manual's five order-handling steps (NOTES.md)"))
+                              _("the manual's five order-handling steps (NOTES.md)")))
     return pd.DataFrame(MANUAL_PROCESS_STEPS, columns=["step", "minutes_per_order", "skill"])

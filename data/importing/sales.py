@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.errors import Problem
+from salesflow.data.i18n import N_, _
 from salesflow.data.importing.cells import map_distinct
-from salesflow.data.importing.convert import Converted
+from salesflow.data.importing.convert import DATE_FIELDS, Converted
 from salesflow.data.importing.defaults import ImportDefaults
 from salesflow.data.importing.returns import RETURN_COLUMNS, return_reasons
 
@@ -87,21 +88,23 @@ def _blank_problem(part: pd.DataFrame, field: str, file: str, rule: str) -> Prob
     rows = part.loc[blank.to_numpy(), "_row"].to_numpy()
     shown = ", ".join(str(int(r)) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
     return Problem(file, int(rows[0]), field, None,
-                   f"{len(rows)} sales line(s) have no {field} (rows {shown}); {rule}")
+                   _("{count} sales line(s) have no {field} (rows {rows}); {rule}").format(
+                       count=len(rows), field=field, rows=shown, rule=_(rule)))
 
 
 def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem],
               assumed: list[Assumption]) -> pd.DataFrame:
     frame = _order_fields_from_first_line(_split_bracketed(conv.frame))
     file = conv.file
-    for field, rule in (("sku", "every line needs its product"),
-                        ("quantity", "every line needs a quantity")):
+    for field, rule in (("sku", N_("every line needs its product")),
+                        ("quantity", N_("every line needs a quantity"))):
         problem = _blank_problem(frame, field, file, rule)
         if problem:
             problems.append(problem)
     if frame["order_date"].isna().any() and not any(
-            p.file == file and p.column is not None and "date" in p.rule for p in problems):
-        problem = _blank_problem(frame, "order_date", file, "every line needs its date")
+            p.file == file and p.column is not None
+            and conv.mapping.columns.get(p.column) in DATE_FIELDS for p in problems):
+        problem = _blank_problem(frame, "order_date", file, N_("every line needs its date"))
         if problem:
             problems.append(problem)
     out = pd.DataFrame({"_file": file, "_row": frame["_row"].to_numpy()}, index=frame.index)
@@ -114,8 +117,8 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
     elif "customer_name" in frame:  # ERPs that print the name only ("客戶名稱")
         customer = frame["customer_name"].astype(str).str.strip()
         assumed.append(Assumption("sales", "*", "customer_id", "customer name",
-                                  f"{file} has customer names but no customer numbers: the "
-                                  "name is the customer's key"))
+                                  _("{file} has customer names but no customer numbers: the "
+                                    "name is the customer's key").format(file=file)))
     else:
         customer = pd.Series("", index=frame.index)
     blank_customer = (customer == "").to_numpy()
@@ -135,8 +138,9 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
         made = out["customer_id"] + "@" + pd.Series(out["order_date"]).dt.strftime("%Y-%m-%d")
         order = order.where(~blank_order, made.to_numpy())
         assumed.append(Assumption("sales", "*", "order_id", "customer_id@order_date",
-                                  f"{int(blank_order.sum())} lines of {file} have no order "
-                                  "number: one order per customer and day"))
+                                  _("{count} lines of {file} have no order number: one order "
+                                    "per customer and day").format(
+                                        count=int(blank_order.sum()), file=file)))
     out["order_id"] = _whole_ids(order, "order_id", file, assumed)
     if "unit_price" in frame:
         out["unit_price"] = frame["unit_price"].to_numpy()
@@ -145,7 +149,8 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
             price = frame["line_total"].to_numpy() / frame["quantity"].to_numpy()
         out["unit_price"] = np.where(np.isfinite(price), np.abs(price), np.nan)
         assumed.append(Assumption("sales", "*", "unit_price", "line_total / quantity",
-                                  f"{file} gives line totals, not unit prices"))
+                                  _("{file} gives line totals, not unit prices").format(
+                                      file=file)))
     for field in ("name", "category", "status", "doc_type"):
         if field in frame:
             out[field] = frame[field].astype(str).to_numpy()
@@ -167,8 +172,9 @@ def _whole_ids(ids: pd.Series, field: str, file: str, assumed: list[Assumption])
     if not filled or not all(_DECIMAL_CODE.match(t) for t in filled):
         return ids.to_numpy(dtype=object)
     assumed.append(Assumption("sales", "*", field, "the code without .0",
-                              f"{file} writes every {field} as a decimal number (e.g. "
-                              f"{filled[0]})"))
+                              _("{file} writes every {field} as a decimal number (e.g. "
+                                "{example})").format(file=file, field=field,
+                                                     example=filled[0])))
     return np.array([t[:-2] if t else t for t in texts] + [""], dtype=object)[codes]
 
 
@@ -207,8 +213,8 @@ def _one_date_and_customer(lines: pd.DataFrame, assumed: list[Assumption]) -> pd
         lines.loc[several, "order_id"] = lines.loc[several, "order_id"] + "/" + \
             lines.loc[several, "customer_id"]
         assumed.append(Assumption("sales", "*", "order_id", "<order>/<customer>",
-                                  f"{count} orders name several customers: one order per "
-                                  "customer"))
+                                  _("{count} orders name several customers: one order per "
+                                    "customer").format(count=count)))
         by_order = lines.groupby("order_id", sort=False)
     first = by_order["order_date"].transform("min")
     spread = (lines["order_date"] != first).to_numpy() & lines["order_date"].notna().to_numpy()
@@ -216,7 +222,8 @@ def _one_date_and_customer(lines: pd.DataFrame, assumed: list[Assumption]) -> pd
         count = lines.loc[spread, "order_id"].nunique()
         lines["order_date"] = first.to_numpy()
         assumed.append(Assumption("sales", "*", "order_date", "the order's first date",
-                                  f"{count} orders have lines on several dates"))
+                                  _("{count} orders have lines on several dates").format(
+                                      count=count)))
     return lines
 
 
@@ -231,8 +238,8 @@ def build_sales(parts: list[Converted], defaults: ImportDefaults, problems: list
         files = lines.loc[no_customer, "_file"].nunique()
         assumed.insert(0, Assumption(
             "sales", "*", "customer_id", defaults.unknown_customer,
-            f"{int(no_customer.sum())} lines name no customer (in {files} of {len(parts)} "
-            "files)"))
+            _("{count} lines name no customer (in {files} of {total} files)").format(
+                count=int(no_customer.sum()), files=files, total=len(parts))))
     reasons = return_reasons(lines)
     is_return = (reasons != "").to_numpy()
     returns = lines.loc[is_return].copy()

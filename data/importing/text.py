@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import charset_normalizer
 
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 CANDIDATES = ("cp950", "gb18030", "cp1252")
 _CJK = ("cp950", "gb18030")
@@ -49,8 +50,8 @@ def normalise_encoding(name: str) -> str:
         return codecs.lookup(key).name
     except LookupError:
         raise InvalidInputError([Problem("--encoding", None, None, name,
-                                         "unknown encoding; try utf-8, cp950 (Big5), gb18030, "
-                                         "cp1252 or utf-16")]) from None
+                                         _("unknown encoding; try utf-8, cp950 (Big5), "
+                                           "gb18030, cp1252 or utf-16"))]) from None
 
 
 def _line_of(data: bytes, start: int, encoding: str) -> int:
@@ -72,10 +73,11 @@ def decode_as(data: bytes, encoding: str, file: str) -> Decoded:
         bad = data[exc.start:exc.start + 1].hex()
         raise InvalidInputError([Problem(
             file, line, None, f"0x{bad}",
-            f"line {line} (byte {exc.start}) cannot be read as {encoding}; the file is in "
-            "another encoding: give it with --encoding (utf-8, cp950 for Big5, gb18030, "
-            "cp1252, utf-16)")],
-            summary=f"{file} is not {encoding} text") from None
+            _("line {line} (byte {byte}) cannot be read as {encoding}; the file is in another "
+              "encoding: give it with --encoding (utf-8, cp950 for Big5, gb18030, cp1252, "
+              "utf-16)").format(line=line, byte=exc.start, encoding=encoding))],
+            summary=_("{file} is not {encoding} text").format(file=file, encoding=encoding)) \
+            from None
     return Decoded(text.removeprefix("\ufeff"), encoding)
 
 
