@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from helpers import edit_table, read_csv_text
 
-ORDER_COLUMNS = ["supplier_id", "sku", "order_date", "arrival_date", "packs", "quantity",
-                 "unit_price", "line_cost", "reason"]
+ORDER_COLUMNS = ["supplier_id", "sku", "supplier_name", "sku_name", "order_date",
+                 "arrival_date", "packs", "quantity", "unit_price", "line_cost",
+                 "primary_reason", "reason"]
 
 
 def _demand_file(folder: Path, target: Path) -> Path:

@@ -83,7 +83,7 @@ def test_skus_of_a_supplier_share_its_orders() -> None:
     plan, evaluation = _solve(problem)
     assert {x.order_date for x in plan.lines} == {MONDAY}  # one order for both SKUs
     assert evaluation.ordering == 400.0
-    assert any("joins supplier order of 2 SKUs" in x.reason for x in plan.lines)
+    assert any("joins the supplier's order of 2 SKUs" in x.reason for x in plan.lines)
 
 
 def test_truck_smaller_than_a_lot_is_reported_and_priced() -> None:

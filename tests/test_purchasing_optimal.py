@@ -189,7 +189,9 @@ def test_lower_bound_is_below_the_optimum(seed: int) -> None:
 def test_reasons_name_the_price_break_and_the_weeks_covered() -> None:
     problem = _problem([20.0, 15.0, 30.0], breaks=((50.0, 9.0), (80.0, 8.5)))
     (line,) = solve_purchasing(problem, EXACT).plan.lines
-    assert line.quantity == 65 and line.reason == "price break at 50; covers 3 weeks of demand"
+    assert line.quantity == 65 and line.primary_reason == "covers_demand_to_next_order"
+    assert line.reason == ("covers 3 weeks of demand to the next order; "
+                           "price break at 50 units (9.00 each)")
 
 
 def test_limits_are_checked_and_the_solver_named() -> None:

@@ -60,8 +60,9 @@ def test_weekly_outputs_follow_the_contract(tiny_dir: Path, tmp_path: Path,
                                       "p90"]
     assert (forecast["p10"] <= forecast["p90"]).all()
     orders = pd.read_csv(folder / "purchase_orders.csv")
-    assert list(orders.columns) == ["supplier_id", "sku", "order_date", "arrival_date", "packs",
-                                    "quantity", "unit_price", "line_cost", "reason"]
+    assert list(orders.columns) == ["supplier_id", "sku", "supplier_name", "sku_name",
+                                    "order_date", "arrival_date", "packs", "quantity",
+                                    "unit_price", "line_cost", "primary_reason", "reason"]
     skus = pd.read_csv(tiny_dir / "skus.csv").set_index("sku")
     assert (orders["quantity"] % orders["sku"].map(skus["pack_size"]) == 0).all()
     assert (orders["quantity"] >= orders["sku"].map(skus["moq"])).all()

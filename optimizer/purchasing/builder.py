@@ -15,6 +15,11 @@ from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem
 from salesflow.optimizer.purchasing.safety_stock import safety_stock_matrix
 
 
+def _text(value: object) -> str:
+    """A name cell as text (blank when missing)."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
 def purchase_demand(forecast: pd.DataFrame) -> pd.DataFrame:
     """The forecast's long frame (``unique_id, ds, forecast``, quantiles) as purchase demand
     (``sku, week_start, quantity``, quantiles)."""
@@ -91,7 +96,7 @@ def build_purchase_problem(dataset: Dataset, demand: pd.DataFrame, week_start: d
     suppliers = {
         row.supplier_id: SupplierTerms(row.supplier_id, int(row.lead_time_days),
                                        float(row.order_cost), float(row.min_order_value),
-                                       tuple(row.order_weekdays))
+                                       tuple(row.order_weekdays), name=_text(row.name))
         for row in dataset.suppliers.itertuples(index=False)
     }
     classes = abc_classes(dataset.sales if history is None else history, skus,
@@ -115,6 +120,7 @@ def build_purchase_problem(dataset: Dataset, demand: pd.DataFrame, week_start: d
             on_hand=float(on_hand.get(row.sku, 0.0)),
             breaks=breaks.get(row.sku, ()),
             receiving_per_line=1.0,
+            name=_text(row.name),
         )
         for row in skus.itertuples(index=False)
     )

@@ -37,6 +37,7 @@ class PurchaseLine:
     quantity: int
     unit_price: float
     reason: str
+    primary_reason: str = ""  # the decisive reason's code (see ``reasons.PRIMARY_REASONS``)
 
     @property
     def line_cost(self) -> float:
@@ -142,18 +143,25 @@ def evaluate_plan(problem: PurchaseProblem, plan: PurchasePlan) -> PlanEvaluatio
                           turnover, len(orders), tuple(violations), float(below.sum()))
 
 
+ORDER_COLUMNS = ["supplier_id", "sku", "supplier_name", "sku_name", "order_date",
+                 "arrival_date", "packs", "quantity", "unit_price", "line_cost",
+                 "primary_reason", "reason"]
+"""The columns of ``purchase_orders.csv`` (stable English identifiers; names after the ids,
+``primary_reason`` a code, ``reason`` in the plan's language)."""
+
+
 def purchase_orders_frame(problem: PurchaseProblem, plan: PurchasePlan) -> pd.DataFrame:
     """``purchase_orders.csv``: one row per line, by order date, supplier and SKU."""
-    pack = {item.sku: item.pack_size for item in problem.items}
+    items = {item.sku: item for item in problem.items}
     rows = [{"supplier_id": line.supplier_id, "sku": line.sku,
+             "supplier_name": problem.suppliers[line.supplier_id].name,
+             "sku_name": items[line.sku].name,
              "order_date": line.order_date.isoformat(),
              "arrival_date": line.arrival_date.isoformat(),
-             "packs": line.quantity // pack[line.sku], "quantity": line.quantity,
+             "packs": line.quantity // items[line.sku].pack_size, "quantity": line.quantity,
              "unit_price": round(line.unit_price, 4), "line_cost": round(line.line_cost, 2),
-             "reason": line.reason}
+             "primary_reason": line.primary_reason, "reason": line.reason}
             for line in plan.lines]
-    columns = ["supplier_id", "sku", "order_date", "arrival_date", "packs", "quantity",
-               "unit_price", "line_cost", "reason"]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=ORDER_COLUMNS)
     return frame.sort_values(["order_date", "supplier_id", "sku"], kind="stable",
                              ignore_index=True)

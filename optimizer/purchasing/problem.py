@@ -28,6 +28,7 @@ class SupplierTerms:
     min_order_value: float
     order_weekdays: tuple[int, ...]  # Monday = 0; empty = any day
     truck_capacity_m3: float | None = None  # volume of one supplier order; None = unlimited
+    name: str = ""  # the supplier's name, shown beside its id
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class PurchaseItem:
     breaks: tuple[tuple[float, float], ...]  # (min_qty, unit_price), increasing min_qty
     receiving_per_unit: float = 0.0  # receiving capacity used per unit received
     receiving_per_line: float = 0.0  # receiving capacity used per purchase line received
+    name: str = ""  # the SKU's name, shown beside its id
 
     def unit_price(self, quantity: float) -> float:
         """All-units price of a line of ``quantity`` units: the break with the largest
