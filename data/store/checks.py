@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from salesflow.data.errors import UserError
+from salesflow.data.i18n import _
 
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -20,7 +21,8 @@ _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 def check_id(plan_id: int) -> None:
     """Raise :class:`UserError` unless ``plan_id`` is an integer (not a bool)."""
     if not isinstance(plan_id, int) or isinstance(plan_id, bool):
-        raise UserError(f"plan id must be an integer, got {plan_id!r}")
+        raise UserError(_("plan id must be an integer, got {value}").format(
+            value=repr(plan_id)))
 
 
 def check_week(week: str) -> None:
@@ -31,7 +33,8 @@ def check_week(week: str) -> None:
             raise ValueError
         date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
-        raise UserError(f"plan week must be an ISO week like 2026-W48, got {week!r}") from None
+        raise UserError(_("plan week must be an ISO week like 2026-W48, got {value}").format(
+            value=repr(week))) from None
 
 
 def check_file_name(name: str) -> str:
@@ -48,8 +51,8 @@ def check_file_name(name: str) -> str:
     )
     if bad:
         raise UserError(
-            f"plan file name {name!r} is not a plain file name (no folders, not hidden)"
-        )
+            _("plan file name {name} is not a plain file name (no folders, not hidden)").format(
+                name=repr(name)))
     return name
 
 
@@ -62,11 +65,13 @@ def to_json(value: dict[str, Any], what: str) -> str:
         ``value`` is not a dict or holds something JSON cannot represent; ``what`` names it.
     """
     if not isinstance(value, dict):
-        raise UserError(f"plan {what} must be a dict, got {type(value).__name__}")
+        raise UserError(_("plan {what} must be a dict, got {kind}").format(
+            what=what, kind=type(value).__name__))
     try:
         return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default)
     except (TypeError, ValueError) as exc:
-        raise UserError(f"plan {what} is not JSON-serializable: {exc}") from exc
+        raise UserError(_("plan {what} is not JSON-serializable: {error}").format(
+            what=what, error=exc)) from exc
 
 
 def _json_default(value: Any) -> Any:

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from salesflow.data.errors import StoreError
+from salesflow.data.i18n import _
 from salesflow.data.store import migrations
 
 DB_FILE_NAME = "salesflow.db"
@@ -79,7 +80,8 @@ class StoreDatabase:
             try:
                 url = sa.make_url(text)
             except ArgumentError as exc:
-                raise StoreError(f"cannot parse plan store URL {text!r}: {exc}") from exc
+                raise StoreError(_("cannot parse plan store URL {url}: {error}").format(
+                    url=repr(text), error=exc)) from exc
             if url.drivername == "postgresql":  # no driver named: psycopg 3 (the extra)
                 url = url.set(drivername="postgresql+psycopg")
             self.display = url.render_as_string(hide_password=True)
@@ -96,9 +98,8 @@ class StoreDatabase:
             folder = Path(text).absolute()
             if folder.exists() and not folder.is_dir():
                 raise StoreError(
-                    f"plan store location {text} is a file, not a folder; give a folder "
-                    f"or a database URL such as sqlite:///{text}"
-                )
+                    _("plan store location {path} is a file, not a folder; give a folder or a "
+                      "database URL such as sqlite:///{path}").format(path=text))
             self.display = text
             self.db_path = folder / DB_FILE_NAME
             url = sa.URL.create("sqlite", database=str(self.db_path))
@@ -133,8 +134,9 @@ class StoreDatabase:
             except (ArgumentError, ImportError) as exc:
                 hint = ""
                 if isinstance(exc, ImportError) and self.url.get_backend_name() == "postgresql":
-                    hint = " (install the driver: pip install 'salesflow[postgres]')"
-                raise StoreError(f"cannot open plan store {self.display}: {exc}{hint}") from exc
+                    hint = _(" (install the driver: pip install 'salesflow[postgres]')")
+                raise StoreError(_("cannot open plan store {store}: {error}{hint}").format(
+                    store=self.display, error=exc, hint=hint)) from exc
             if is_sqlite:
                 sa.event.listen(engine, "connect", _sqlite_on_connect)
                 sa.event.listen(engine, "begin", _sqlite_on_begin)
@@ -162,7 +164,8 @@ class StoreDatabase:
                 yield conn
         except (SQLAlchemyError, sqlite3.Error) as exc:
             detail = getattr(exc, "orig", None) or exc
-            raise StoreError(f"cannot use plan store database {self.where}: {detail}") from exc
+            raise StoreError(_("cannot use plan store database {where}: {error}").format(
+                where=self.where, error=detail)) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Connection | None]:

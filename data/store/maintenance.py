@@ -27,6 +27,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from salesflow.data.errors import StoreError, UserError
+from salesflow.data.i18n import _
 from salesflow.data.store.database import StoreDatabase
 from salesflow.data.store.schema import plans_table
 
@@ -63,8 +64,8 @@ class BackupOutcome:
 def _existing_version(database: StoreDatabase, conn: sa.Connection) -> int:
     version = database.version(conn)
     if version is None:
-        raise UserError(f"there is no plan store at {database.display} (nothing to do; "
-                        "`salesflow weekly` creates one)")
+        raise UserError(_("there is no plan store at {store} (nothing to do; `salesflow "
+                          "weekly` creates one)").format(store=database.display))
     return version
 
 
@@ -81,8 +82,8 @@ def upgrade_store(location: str | os.PathLike[str]) -> UpgradeOutcome:
     database = StoreDatabase(location)
     try:
         if not database.may_exist():
-            raise UserError(f"there is no plan store at {database.display} (nothing to do; "
-                            "`salesflow weekly` creates one)")
+            raise UserError(_("there is no plan store at {store} (nothing to do; `salesflow "
+                              "weekly` creates one)").format(store=database.display))
         with database.connect(write=True) as conn, conn.begin():
             before = _existing_version(database, conn)
             database.prepare(conn)
@@ -119,36 +120,43 @@ def backup_store(location: str | os.PathLike[str], target: Path | None = None, *
     target = Path(target if target is not None else default_backup_path(location)).absolute()
     try:
         if not database.may_exist():
-            raise UserError(f"there is no plan store at {database.display} to back up")
+            raise UserError(_("there is no plan store at {store} to back up").format(
+                store=database.display))
         with database.reading() as conn:  # migrates an older store first, like any reader
             if conn is None:
-                raise UserError(f"there is no plan store at {database.display} to back up")
+                raise UserError(_("there is no plan store at {store} to back up").format(
+                    store=database.display))
             version = _existing_version(database, conn)
             plans = conn.scalar(sa.select(sa.func.count()).select_from(plans_table)) or 0
         backend = database.url.get_backend_name()
         if backend not in ("sqlite", "postgresql") or (
                 backend == "sqlite" and database.db_path is None):
-            raise UserError(f"salesflow store backup knows SQLite files and PostgreSQL, not "
-                            f"{database.display}; use that database's own backup tool")
+            raise UserError(_("salesflow store backup knows SQLite files and PostgreSQL, not "
+                              "{store}; use that database's own backup tool").format(
+                                  store=database.display))
         if target.is_dir():
-            raise UserError(f"backup target {target} is a folder; give a file name")
+            raise UserError(_("backup target {target} is a folder; give a file name").format(
+                target=target))
         replaced = target.exists()
         if replaced and not force:
-            raise UserError(f"{target} exists; use --force to overwrite it, or --to another "
-                            "file")
+            raise UserError(_("{target} exists; use --force to overwrite it, or --to another "
+                              "file").format(target=target))
         if database.db_path is not None and target == database.db_path:
-            raise UserError(f"{target} is the store's own database; choose another file")
+            raise UserError(_("{target} is the store's own database; choose another file")
+                            .format(target=target))
         if backend == "postgresql":
             pg_dump = shutil.which("pg_dump")
             if pg_dump is None:
                 raise UserError(
-                    "salesflow store backup of a PostgreSQL store runs pg_dump, which is not "
-                    "on PATH; install the PostgreSQL client tools of the server's major "
-                    "version (Debian/Ubuntu: apt-get install postgresql-client) and try again")
+                    _("salesflow store backup of a PostgreSQL store runs pg_dump, which is not "
+                      "on PATH; install the PostgreSQL client tools of the server's major "
+                      "version (Debian/Ubuntu: apt-get install postgresql-client) and try "
+                      "again"))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the backup folder {target.parent}: {exc}") from exc
+            raise StoreError(_("cannot create the backup folder {folder}: {error}").format(
+                folder=target.parent, error=exc)) from exc
         temp = target.with_name(f".{target.name}.partial-{os.getpid()}")
         try:
             if backend == "postgresql":
@@ -160,7 +168,8 @@ def backup_store(location: str | os.PathLike[str], target: Path | None = None, *
                 _sqlite_backup(database.db_path, temp)
             temp.replace(target)
         except OSError as exc:
-            raise StoreError(f"cannot write the backup {target}: {exc}") from exc
+            raise StoreError(_("cannot write the backup {target}: {error}").format(
+                target=target, error=exc)) from exc
         finally:
             with suppress(OSError):
                 temp.unlink()
@@ -176,7 +185,8 @@ def _sqlite_backup(source: Path, temp: Path) -> None:
                 closing(sqlite3.connect(temp)) as dst:
             src.backup(dst)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot back up {source}: {exc}") from exc
+        raise StoreError(_("cannot back up {source}: {error}").format(
+            source=source, error=exc)) from exc
 
 
 def _pg_dump(pg_dump: str | None, database: StoreDatabase, temp: Path) -> None:
@@ -193,7 +203,8 @@ def _pg_dump(pg_dump: str | None, database: StoreDatabase, temp: Path) -> None:
                                "--dbname", conninfo], capture_output=True, text=True,
                               env=env, timeout=PG_DUMP_TIMEOUT_S, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise StoreError(f"pg_dump of {database.display} failed: {exc}") from exc
+        raise StoreError(_("pg_dump of {store} failed: {error}").format(
+            store=database.display, error=exc)) from exc
     if done.returncode != 0:
-        raise StoreError(f"pg_dump of {database.display} failed (exit {done.returncode}): "
-                         f"{done.stderr.strip()}")
+        raise StoreError(_("pg_dump of {store} failed (exit {code}): {error}").format(
+            store=database.display, code=done.returncode, error=done.stderr.strip()))

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from salesflow.data.errors import StoreError
+from salesflow.data.i18n import _
 from salesflow.data.store.checks import utc_text
 from salesflow.data.store.schema import meta_table
 
@@ -58,11 +59,12 @@ def _head(location: Path) -> str:
         assert isinstance(script, ScriptDirectory)
         head = script.get_current_head()
     except CommandError as exc:
-        raise StoreError(f"the plan store's migrations in {location} are broken: {exc}") \
-            from exc
+        raise StoreError(_("the plan store's migrations in {location} are broken: {error}")
+                         .format(location=location, error=exc)) from exc
     if head is None or not head.isdigit():
-        raise StoreError(f"the plan store's migrations in {location} have no numbered head "
-                         f"revision (found {head!r})")
+        raise StoreError(_("the plan store's migrations in {location} have no numbered head "
+                           "revision (found {head})").format(location=location,
+                                                             head=repr(head)))
     return head
 
 
@@ -101,17 +103,16 @@ def read_version(conn: Connection, where: str) -> int | None:
         version = None
     if version is None:
         raise StoreError(
-            f"{where} is not a salesflow plan store (it has a 'plans' or 'meta' table "
-            "but no schema_version)"
-        )
+            _("{where} is not a salesflow plan store (it has a 'plans' or 'meta' table but "
+              "no schema_version)").format(where=where))
     latest = int(_head(SCRIPT_LOCATION))
     revision = _alembic_revision(conn) if "alembic_version" in tables else None
     if version > latest or (revision is not None and not revision.isdigit()) \
             or (revision is not None and int(revision) > latest):
         raise StoreError(
-            f"{where} was written by a newer salesflow (schema {version}, this version "
-            f"reads up to {latest}); upgrade salesflow"
-        )
+            _("{where} was written by a newer salesflow (schema {version}, this version reads "
+              "up to {latest}); upgrade salesflow").format(where=where, version=version,
+                                                           latest=latest))
     return version
 
 
@@ -174,8 +175,8 @@ def prepare(conn: Connection, where: str, display: str) -> None:
     except (sa.exc.SQLAlchemyError, StoreError):
         raise
     except Exception as exc:  # Alembic's own errors (a broken chain, a missing revision)
-        raise StoreError(f"cannot migrate plan store {display} to schema {int(head)}: "
-                         f"{exc}") from exc
+        raise StoreError(_("cannot migrate plan store {store} to schema {version}: {error}")
+                         .format(store=display, version=int(head), error=exc)) from exc
     conn.execute(
         sa.update(meta_table)
         .where(meta_table.c.key == "schema_version")

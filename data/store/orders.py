@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from salesflow.data.errors import UserError
+from salesflow.data.i18n import N_, _
 from salesflow.data.store.checks import utc_text
 from salesflow.data.store.schema import order_events_table, purchase_orders_table
 
@@ -143,15 +144,18 @@ def check_line(plan_id: int, line: Mapping[str, Any]) -> dict[str, Any]:
     """
     missing = [f for f in ORDER_FIELDS if f not in line]
     if missing:
-        raise UserError(f"purchase line of plan {plan_id} lacks {', '.join(missing)}")
+        raise UserError(_("purchase line of plan {plan_id} lacks {fields}").format(
+            plan_id=plan_id, fields=", ".join(missing)))
     row = {f: line[f] for f in ORDER_FIELDS}
     try:
         row["quantity"] = float(row["quantity"])
     except (TypeError, ValueError):
         row["quantity"] = float("nan")
     if not row["quantity"] > 0:
-        raise UserError(f"purchase line {line['po_id']}/{line['sku']} of plan {plan_id}: "
-                        f"quantity must be a number above 0, got {line['quantity']!r}")
+        raise UserError(_("purchase line {po_id}/{sku} of plan {plan_id}: quantity must be a "
+                          "number above 0, got {value}").format(
+                              po_id=line["po_id"], sku=line["sku"], plan_id=plan_id,
+                              value=repr(line["quantity"])))
     for key in ("po_id", "supplier_id", "sku"):
         row[key] = str(row[key])
     row["order_date"] = _text_date(row["order_date"])
@@ -235,8 +239,8 @@ def _get(conn: Connection, order_id: int) -> PurchaseOrder:
     row = conn.execute(sa.select(purchase_orders_table)
                        .where(purchase_orders_table.c.id == order_id)).first()
     if row is None:
-        raise OrderNotFoundError(f"no purchase order with id {order_id} "
-                                 "(salesflow orders list shows the ids)")
+        raise OrderNotFoundError(_("no purchase order with id {order_id} (salesflow orders "
+                                   "list shows the ids)").format(order_id=order_id))
     return _record(row)
 
 
@@ -277,8 +281,12 @@ def _change(database: StoreDatabase, order_id: int, kind: str,
     with database.writing() as conn:
         order = _get(conn, order_id)
         if order.status != "open":
-            raise UserError(f"purchase order {order_id} ({order.po_id}, {order.sku}) is "
-                            f"{order.status}; only open orders can be {kind}")
+            text = (N_("purchase order {order_id} ({po_id}, {sku}) is {status}; only open "
+                       "orders can be cancelled") if kind == "cancelled" else
+                    N_("purchase order {order_id} ({po_id}, {sku}) is {status}; only open "
+                       "orders can be received"))
+            raise UserError(_(text).format(order_id=order_id, po_id=order.po_id,
+                                           sku=order.sku, status=order.status))
         left = order.open_quantity
         amount = left if quantity is None else float(quantity)
         if kind == "cancelled":
@@ -288,8 +296,10 @@ def _change(database: StoreDatabase, order_id: int, kind: str,
             _set_status(conn, order_id, "cancelled", at=when, by=who)
         else:
             if not 0 < amount <= left + QUANTITY_TOLERANCE:
-                raise UserError(f"--quantity {quantity:g} for purchase order {order_id}: must "
-                                f"be above 0 and at most its open quantity {left:g}")
+                raise UserError(_("--quantity {quantity} for purchase order {order_id}: must be "
+                                  "above 0 and at most its open quantity {left}").format(
+                                      quantity=f"{quantity:g}", order_id=order_id,
+                                      left=f"{left:g}"))
             amount = min(amount, left)
             conn.execute(sa.update(table).where(table.c.id == order_id).values(
                 received_quantity=order.received_quantity + amount))

@@ -34,6 +34,7 @@ import sqlalchemy as sa
 
 from salesflow.data.atomic import remove_path, staged_folder
 from salesflow.data.errors import PlanNotFoundError, StoreError, UserError
+from salesflow.data.i18n import _
 from salesflow.data.store import apply, orders
 from salesflow.data.store.apply import ORDER_FIELDS
 from salesflow.data.store.checks import (
@@ -163,8 +164,9 @@ class PlanStore:
         """Return the content of file ``name`` of plan ``plan_id``, read from the database."""
         rows = self._file_rows(plan_id, name)
         if not rows:
-            names = ", ".join(f.name for f in self.get_plan(plan_id).files) or "none"
-            raise UserError(f"plan {plan_id} has no file {name!r} (its files: {names})")
+            names = ", ".join(f.name for f in self.get_plan(plan_id).files) or _("none")
+            raise UserError(_("plan {plan_id} has no file {name} (its files: {names})").format(
+                plan_id=plan_id, name=repr(name), names=names))
         return bytes(rows[0].content)
 
     def orders_for_planning(self, week_start: date) -> list[dict[str, Any]]:
@@ -223,7 +225,8 @@ class PlanStore:
         """
         check_week(week)
         if not isinstance(fingerprint, str) or not fingerprint:
-            raise UserError(f"plan fingerprint must be a non-empty text, got {fingerprint!r}")
+            raise UserError(_("plan fingerprint must be a non-empty text, got {value}").format(
+                value=repr(fingerprint)))
         config_json = to_json(config, "config")
         summary_json = to_json(summary, "summary")
         names = [check_file_name(name) for name in files]
@@ -244,7 +247,8 @@ class PlanStore:
                     )
                 ).inserted_primary_key
                 if key is None:  # every SQLAlchemy dialect reports it for a one-row insert
-                    raise StoreError(f"{database.where} did not report the new plan's id")
+                    raise StoreError(_("{where} did not report the new plan's id").format(
+                        where=database.where))
                 plan_id: int = key[0]
                 if rows:
                     conn.execute(sa.insert(files_table), [{"plan_id": plan_id, **r} for r in rows])
@@ -256,7 +260,8 @@ class PlanStore:
                     remove_path(final)
                 self._after_rename(swap.install(final))
         except OSError as exc:
-            raise StoreError(f"cannot write plan files under {self._plans_dir}: {exc}") from exc
+            raise StoreError(_("cannot write plan files under {folder}: {error}").format(
+                folder=self._plans_dir, error=exc)) from exc
         logger.info("saved plan %d (week %s) in store %s", plan_id, week, database.display)
         clean_leftovers(self._plans_dir, self._plan_ids)
         return PlanRecord(
@@ -275,7 +280,8 @@ class PlanStore:
         """
         check_id(plan_id)
         if status not in STATUSES:
-            raise UserError(f"plan status must be one of {', '.join(STATUSES)}, got {status!r}")
+            raise UserError(_("plan status must be one of {choices}, got {value}").format(
+                choices=", ".join(STATUSES), value=repr(status)))
         values: dict[str, Any] = {"status": status}
         if applied_at is not None:
             values["applied_at"] = applied_at
@@ -334,20 +340,22 @@ class PlanStore:
         for name, sha256, content in stored:
             if hashlib.sha256(content).hexdigest() != sha256:
                 raise StoreError(
-                    f"file {name!r} of plan {plan_id} is corrupt in {self._database.display}"
-                )
+                    _("file {name} of plan {plan_id} is corrupt in {store}").format(
+                        name=repr(name), plan_id=plan_id, store=self._database.display))
         final = self.plan_path(plan_id)
         try:
             with staged_folder(self._plans_dir, ((n, c) for n, _, c in stored)) as swap:
                 swap.install(final)
         except OSError as exc:
-            raise StoreError(f"cannot restore plan files under {final}: {exc}") from exc
+            raise StoreError(_("cannot restore plan files under {folder}: {error}").format(
+                folder=final, error=exc)) from exc
         logger.info("restored the files of plan %d into %s", plan_id, final)
         return final
 
     # ------------------------------------------------------------------ internals
     def _not_found(self, plan_id: int) -> PlanNotFoundError:
-        return PlanNotFoundError(f"no plan with id {plan_id} in store {self._database.display}")
+        return PlanNotFoundError(_("no plan with id {plan_id} in store {store}").format(
+            plan_id=plan_id, store=self._database.display))
 
     def _plan_ids(self) -> set[int]:
         with self._database.reading() as conn:
