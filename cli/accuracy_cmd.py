@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from salesflow.cli.common import common_options, emit, use_dataset_language
+from salesflow.cli.forecast_cmd import DEMAND_CLASSES
+from salesflow.data.i18n import N_, _, format_date, format_number, ngettext
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,9 +20,9 @@ if TYPE_CHECKING:
     from salesflow.forecasting.accuracy import AccuracyReport, PastForecast
 
 APPLIED_FILE = "forecast_overrides_applied.csv"
-SHOWN = {"mase": "MASE", "mase_statistical": "MASE stat", "mase_naive": "MASE naive",
-         "wape": "WAPE", "wape_statistical": "WAPE stat", "bias": "bias",
-         "fva_overrides": "FVA overr", "fva_statistical": "FVA stat"}
+SHOWN = {"mase": "MASE", "mase_statistical": N_("MASE stat"), "mase_naive": N_("MASE naive"),
+         "wape": "WAPE", "wape_statistical": N_("WAPE stat"), "bias": N_("bias"),
+         "fva_overrides": N_("FVA overr"), "fva_statistical": N_("FVA stat")}
 """Columns of the terminal table and their headers (final, statistical, seasonal naive)."""
 
 
@@ -52,7 +54,8 @@ def _past_forecasts(plan_store: PlanStore, since: str | None) -> tuple[list[Past
         record = latest[week]
         names = {f.name for f in record.files}
         if "forecast.csv" not in names:
-            notes.append(f"plan {record.id} ({week}) has no forecast.csv: not scored")
+            notes.append(_("plan {plan_id} ({week}) has no forecast.csv: not scored").format(
+                plan_id=record.id, week=week))
             continue
 
         applied = _read_csv(plan_store, record.id, APPLIED_FILE) if APPLIED_FILE in names \
@@ -68,26 +71,41 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _fmt(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.3f}"
+    return _("n/a") if math.isnan(value) else format_number(value, 3)
+
+
+def _pending_lines(report: AccuracyReport) -> list[str]:
+    """``week 2026-W49: no sales yet (plans 12, 13)`` per week without sales."""
+    return [ngettext("week {week}: no sales yet (plan {plans})",
+                     "week {week}: no sales yet (plans {plans})", len(row.plans)).format(
+                week=row.week, plans=", ".join(map(str, row.plans)))
+            for row in report.pending.itertuples()]
 
 
 def _lines(report: AccuracyReport, notes: list[str]) -> list[str]:
-    lines = [f"Forecast accuracy of {report.by_week['plan_id'].nunique()} plan week(s) against "
-             f"the sales up to {report.history_end}"]
-    header = f"  {'week':<9} {'plan':>4} {'skus':>5} " + " ".join(f"{h:>10}" for h in
-                                                              SHOWN.values())
+    lines = [_("Forecast accuracy of {weeks} plan week(s) against the sales up to "
+               "{last_sale}").format(weeks=report.by_week["plan_id"].nunique(),
+                                     last_sale=format_date(report.history_end))]
+    week, plan, skus, every = _("week"), _("plan"), _("skus"), _("all weeks")
+    header = f"  {week:<9} {plan:>4} {skus:>5} " + " ".join(
+        f"{_(h):>10}" for h in SHOWN.values())
     lines.append(header)
     for row in report.by_week.itertuples(index=False):
         values = " ".join(f"{_fmt(getattr(row, c)):>10}" for c in SHOWN)
         lines.append(f"  {row.plan_week:<9} {row.plan_id:>4} {row.points:>5} {values}")
     for row in report.overall.itertuples(index=False):
         values = " ".join(f"{_fmt(getattr(row, c)):>10}" for c in SHOWN)
-        lines.append(f"  {'all weeks':<9} {'':>4} {row.points:>5} {values}   (every lead)")
+        lines.append(f"  {every:<9} {'':>4} {row.points:>5} {values}   "
+                     + _("(every lead)"))
     if len(report.by_class):
-        lines.append("  by demand class (every lead): " + "; ".join(
-            f"{r.demand_class} MASE {_fmt(r.mase)} (statistical {_fmt(r.mase_statistical)}, "
-            f"naive {_fmt(r.mase_naive)})" for r in report.by_class.itertuples(index=False)))
-    lines += [f"  {line}" for line in report.pending_lines() + notes]
+        lines.append("  " + _("by demand class (every lead): {classes}").format(
+            classes="; ".join(_("{demand_class} MASE {mase} (statistical {statistical}, naive "
+                                "{naive})").format(
+                demand_class=_(DEMAND_CLASSES[r.demand_class])
+                if r.demand_class in DEMAND_CLASSES else r.demand_class,
+                mase=_fmt(r.mase), statistical=_fmt(r.mase_statistical),
+                naive=_fmt(r.mase_naive)) for r in report.by_class.itertuples(index=False))))
+    lines += [f"  {line}" for line in _pending_lines(report) + notes]
     return lines
 
 
@@ -128,14 +146,16 @@ def accuracy_command(since: str | None, out: Path, data_dir: Path | None, store:
     report = forecast_accuracy(dataset.sales, dataset.skus["sku"].tolist(), plans,
                                dataset.config.forecast.season_length)
     notes += report.notes
-    tables = {"By plan week (forecast of the week planned)": report.by_week,
-              "By forecast lead (weeks ahead)": report.by_lead,
-              "By demand class": report.by_class, "By model": report.by_model,
-              "All scored weeks": report.overall}
+    tables = {_("By plan week (forecast of the week planned)"): report.by_week,
+              _("By forecast lead (weeks ahead)"): report.by_lead,
+              _("By demand class"): report.by_class, _("By model"): report.by_model,
+              _("All scored weeks"): report.overall}
     page = render_accuracy_page(
-        "salesflow forecast accuracy",
-        f"{len(plans)} plan(s) from {store}; sales in {dataset.root} up to "
-        f"{report.history_end}", tables, report.pending_lines() + notes)
+        _("salesflow forecast accuracy"),
+        _("{plans} plan(s) from {store}; sales in {data} up to {last_sale}").format(
+            plans=len(plans), store=store, data=dataset.root,
+            last_sale=format_date(report.history_end)),
+        tables, _pending_lines(report) + notes)
     write_atomic(out, page.encode("utf-8"))
     payload = {"ok": True, "store": store, "data": str(dataset.root),
                "history_end": report.history_end, "plans": len(plans), "out": str(out),
@@ -150,10 +170,12 @@ def accuracy_command(since: str | None, out: Path, data_dir: Path | None, store:
 
     def human() -> None:
         if not plans:
-            where = f" for {since} or later" if since else ""
-            click.echo(f"No plans{where} in {store}. Run: salesflow weekly --week YYYY-Www")
+            click.echo((_("No plans for {week} or later in {store}. Run: salesflow weekly "
+                          "--week YYYY-Www") if since else
+                        _("No plans in {store}. Run: salesflow weekly --week YYYY-Www")).format(
+                week=since, store=store))
             return
         click.echo("\n".join(_lines(report, notes)))
-        click.echo(f"  wrote {out}")
+        click.echo("  " + _("wrote {file}").format(file=out))
 
     emit(payload, human)

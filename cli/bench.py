@@ -15,6 +15,7 @@ import click
 
 from salesflow.benchmarks.locate import DATA_ENV
 from salesflow.cli.common import emit, json_option, wants_json
+from salesflow.data.i18n import _
 
 GROUPS = ("yearly", "quarterly", "monthly", "other")
 PURCHASE_PARTS = ("all", "ww", "trigeiro", "datasets")
@@ -123,7 +124,8 @@ def bench_purchase_command(part: str, lotsizing_dir: Path | None, time_limit: fl
         folder = _data_folder(lotsizing_dir, "lotsizing", "--lotsizing-dir",
                               "known_values.csv and trigeiro1989/")
         if not (folder / "known_values.csv").is_file():
-            raise UserError(f"{folder} has no known_values.csv; give --lotsizing-dir")
+            raise UserError(_("{folder} has no known_values.csv; give --lotsizing-dir").format(
+                folder=folder))
     command = (f"salesflow bench purchase --part {part}"
                + (f" --lotsizing-dir {folder}" if folder is not None else "")
                + f" --time-limit {time_limit:g} --ww-count {ww_count} --solvers {solvers}"

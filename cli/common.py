@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from salesflow.data.errors import InvalidInputError, UserError
+from salesflow.data.i18n import N_, _, format_number
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -18,9 +19,36 @@ TIME_LIMIT_HELP = ("Seconds each solver call may take (one purchase solve, one r
                    "one routing day); default config.toml solver.time_limit_seconds.")
 """What ``--time-limit`` means, the same for every command that solves."""
 
+STAGE_NAMES = {"forecast": N_("forecast"), "purchasing": N_("purchasing"),
+               "staffing": N_("staffing"), "routing": N_("routing")}
+"""The weekly stages (``optimizer.weekly.STAGES``) named for people."""
+
+SOLVE_STATUS_WORDS = {"optimal": N_("optimal"), "feasible": N_("feasible"),
+                      "infeasible": N_("infeasible"), "no solution": N_("no solution")}
+"""``SolveStatus`` values (optimizer/result.py) in words."""
+
+STOP_WORDS = {"proof": N_("proof"), "time limit": N_("time limit"),
+              "work limit": N_("work limit"), "deterministic limit": N_("deterministic limit")}
+"""What ended a search (``STOP_*`` of optimizer/result.py) in words."""
+
 USER_ERROR_EXIT = 2
 FAILURE_EXIT = 1  # kept for internal errors (cli/crash.py)
 MAX_PROBLEMS_SHOWN = 200
+
+
+def stage_name(stage: str) -> str:
+    """A weekly stage in words in the current language (the id itself when unknown)."""
+    return _(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage
+
+
+def status_word(status: str) -> str:
+    """A solver status (``optimal``, ``feasible`` ...) in the current language."""
+    return _(SOLVE_STATUS_WORDS[status]) if status in SOLVE_STATUS_WORDS else status
+
+
+def stop_word(reason: str) -> str:
+    """What ended a search (``proof``, ``time limit`` ...) in the current language."""
+    return _(STOP_WORDS[reason]) if reason in STOP_WORDS else reason
 
 
 def _remember_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
@@ -124,11 +152,13 @@ def report_error(exc: UserError) -> int:
                    "problems": [p.to_dict() for p in problems]}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return code
-    lines = [f"Error: {headline}" + (":" if problems else "")]
+    lines = [(_("Error: {message}:") if problems else _("Error: {message}")).format(
+        message=headline)]
     lines += [f"  {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
     if len(problems) > MAX_PROBLEMS_SHOWN:
         hidden = len(problems) - MAX_PROBLEMS_SHOWN
-        lines.append(f"  ... and {hidden} more (use --json to list all)")
+        lines.append("  " + _("... and {count} more (use --json to list all)").format(
+            count=format_number(hidden)))
     click.echo("\n".join(lines), err=True)
     return code
 

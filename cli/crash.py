@@ -25,6 +25,8 @@ import traceback
 from importlib import metadata
 from pathlib import Path
 
+from salesflow.data.i18n import _
+
 CRASH_EXIT = 1
 """Exit code of an internal error (user errors exit with 2)."""
 INTERRUPTED_EXIT = 130
@@ -122,16 +124,18 @@ def crash_paragraph(exc: BaseException, *, command: str, version: str, log: Path
     what = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
     if len(what) > 300:
         what = what[:297] + "..."
-    return (f"salesflow failed with an internal error, a bug rather than a problem with your "
-            f"input: {what}{_where(exc)}. Command: {command}. salesflow {version}, Python "
-            f"{platform.python_version()}. The full traceback is in {log}; please attach it "
-            "when you report the problem. Plans, exports and the store are written all at "
-            "once, so nothing was half-written.")
+    return _("salesflow failed with an internal error, a bug rather than a problem with your "
+             "input: {what}{where}. Command: {command}. salesflow {version}, Python "
+             "{python}. The full traceback is in {log}; please attach it when you report the "
+             "problem. Plans, exports and the store are written all at once, so nothing was "
+             "half-written.").format(what=what, where=_where(exc), command=command,
+                                     version=version, python=platform.python_version(),
+                                     log=log)
 
 
 def interrupted_message() -> str:
-    return ("Interrupted (Ctrl-C): stopped; plans, exports and the store are written all at "
-            "once, so nothing was half-written.")
+    return _("Interrupted (Ctrl-C): stopped; plans, exports and the store are written all at "
+             "once, so nothing was half-written.")
 
 
 def wants_traceback() -> bool:

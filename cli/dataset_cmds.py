@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from salesflow.cli.common import common_options, emit, json_option, use_dataset_language
+from salesflow.cli.common import (
+    common_options,
+    emit,
+    json_option,
+    stage_name,
+    use_dataset_language,
+)
+from salesflow.data.i18n import _, format_date, format_number
 
 SIZES = ("tiny", "small", "medium", "large")
 
@@ -41,7 +48,8 @@ def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: in
     from salesflow.data.generator import generate_dataset, write_dataset
 
     if (folder is None) == (data_dir is None):
-        raise click.UsageError("give the folder to write, as FOLDER or as --data (not both)")
+        raise click.UsageError(_("give the folder to write, as FOLDER or as --data (not "
+                                 "both)"))
     folder = folder or data_dir
     assert folder is not None
     check_target(folder, force)
@@ -51,9 +59,12 @@ def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: in
     rows = {name: len(frame) for name, frame in dataset.tables.items()}
     emit({"ok": True, "folder": str(folder), "size": size, "seed": seed, "format": fmt,
           "files": files, "rows": rows},
-         f"Wrote a {size} dataset (seed {seed}) to {folder}: "
-         f"{rows['skus']} SKUs, {rows['customers']} customers, {rows['sales']} order lines "
-         f"in {len(files)} files.\nNext: salesflow validate --data {folder}")
+         _("Wrote a {size} dataset (seed {seed}) to {folder}: {skus} SKUs, {customers} "
+           "customers, {lines} order lines in {files} files.\nNext: salesflow validate "
+           "--data {folder}").format(
+             size=size, seed=seed, folder=folder, skus=format_number(rows["skus"]),
+             customers=format_number(rows["customers"]), lines=format_number(rows["sales"]),
+             files=len(files)))
 
 
 @click.command("validate", epilog="""\b
@@ -98,21 +109,24 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
     }
 
     def human() -> None:
-        click.echo(f"{dataset.root}: valid.")
+        click.echo(_("{folder}: valid.").format(folder=dataset.root))
         for name, info in tables.items():
-            source = Path(info["file"]).name if info["file"] else "(absent)"
+            source = Path(info["file"]).name if info["file"] else _("(absent)")
             if info["defaults"]:
-                source += " -> the manual's defaults"
-            click.echo(f"  {name:<14} {info['rows']:>9,} rows  {source}")
+                source = _("{source} -> the manual's defaults").format(source=source)
+            rows = _("{rows} rows").format(rows=format_number(info["rows"]))
+            click.echo(f"  {name:<14} {rows:>14}  {source}")
         if notes:
-            click.echo("Taken as given (the data does not say):")
+            click.echo(_("Taken as given (the data does not say):"))
             click.echo("\n".join(f"  {line}" for line in notes))
         for stage, reason in skipped.items():
-            click.echo(f"weekly skips {stage}: {reason}")
-        click.echo(f"History {payload['history']['first']} to {payload['history']['last']}; "
-                   f"next plan week {payload['plan_week']}.")
+            click.echo(_("weekly skips {stage}: {reason}").format(stage=stage_name(stage),
+                                                                   reason=reason))
+        click.echo(_("History {first} to {last}; next plan week {week}.").format(
+            first=format_date(dataset.history_start), last=format_date(dataset.history_end),
+            week=payload["plan_week"]))
         if planned:
-            click.echo(f"Plans in {store} made from exactly these inputs: "
-                       + ", ".join(map(str, planned)))
+            click.echo(_("Plans in {store} made from exactly these inputs: {plans}").format(
+                store=store, plans=", ".join(map(str, planned))))
 
     emit(payload, human)

@@ -11,6 +11,11 @@ import click
 
 from salesflow.cli.common import common_options, emit, use_dataset_language, wants_json
 from salesflow.cli.stale import allow_stale_option, checked_freshness
+from salesflow.data.i18n import N_, _, format_number
+
+DEMAND_CLASSES = {"smooth": N_("smooth"), "erratic": N_("erratic"),
+                  "intermittent": N_("intermittent"), "lumpy": N_("lumpy")}
+"""The demand classes (ADI / CV²) named for people."""
 
 
 def parse_quantiles(text: str | None) -> tuple[float, ...] | None:
@@ -28,11 +33,12 @@ def parse_quantiles(text: str | None) -> tuple[float, ...] | None:
         try:
             level = float(part)
         except ValueError:
-            raise click.BadParameter(f"must be numbers in (0, 1) separated by commas; got "
-                                     f"{part.strip()!r}", param_hint="--quantiles") from None
+            raise click.BadParameter(_(
+                "must be numbers in (0, 1) separated by commas; got {value}").format(
+                    value=repr(part.strip())), param_hint="--quantiles") from None
         if not 0 < level < 1:
-            raise click.BadParameter(f"levels must lie in (0, 1); got {level}",
-                                     param_hint="--quantiles")
+            raise click.BadParameter(_("levels must lie in (0, 1); got {value}").format(
+                value=level), param_hint="--quantiles")
         levels.append(level)
     return tuple(sorted(set(levels)))
 
@@ -92,10 +98,10 @@ def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
     from salesflow.forecasting.engine import Forecaster
 
     if horizon is None:
-        raise click.UsageError("--series needs --horizon (and --season-length for seasonal "
-                               "data)")
+        raise click.UsageError(_("--series needs --horizon (and --season-length for "
+                                 "seasonal data)"))
     table = read_long_table(series_file)
-    with SeriesProgress("forecast") as progress:
+    with SeriesProgress(_("forecast")) as progress:
         engine = Forecaster(horizon=horizon, season_length=season_length,
                             quantiles=quantiles or (0.1, 0.5, 0.9), n_windows=windows,
                             freq=table.freq, n_jobs=workers or 2, progress=progress,
@@ -129,7 +135,7 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
     warnings = list(checked_freshness(dataset, week_start, allow_stale).warnings)
     history = dataset.history_before(week_start)
     rules = planner_overrides(dataset, week_start)
-    with SeriesProgress("forecast") as progress:
+    with SeriesProgress(_("forecast")) as progress:
         demand, series = demand_forecast(dataset, history, week_start, horizon=horizon,
                                          quantiles=quantiles, n_jobs=workers,
                                          progress=progress)
@@ -213,16 +219,21 @@ def forecast_command(series_file: Path | None, horizon: int | None, season_lengt
                                    allow_stale)
     seconds = round(time.perf_counter() - started, 1)
     payload = {"ok": True, "out": str(out), "seconds": seconds, **result}
-    classes = ", ".join(f"{v} {k}" for k, v in result["classes"].items())
-    models = ", ".join(f"{v} {k}" for k, v in list(result["models"].items())[:4])
+    classes = ", ".join(f"{format_number(v)} {_(DEMAND_CLASSES[k]) if k in DEMAND_CLASSES else k}"
+                        for k, v in result["classes"].items())
+    models = ", ".join(f"{format_number(v)} {k}" for k, v in list(result["models"].items())[:4])
     mase = result["backtest_mase_median"]
     emit(payload, "\n".join([
-        f"Forecast {result['series']} series x {result['horizon']} periods in {seconds} s; "
-        f"wrote {out}",
-        f"  demand classes: {classes}",
-        f"  models: {models}" + (" ..." if len(result["models"]) > 4 else ""),
-        f"  median backtest MASE: {'n/a' if mase is None else f'{mase:.3f}'}",
-        *([f"  planner overrides: {result['overrides_applied']} SKU-weeks changed; "
-           f"statistical forecasts in {result['overrides_out']}"]
+        _("Forecast {series} series x {periods} periods in {seconds} s; wrote {out}").format(
+            series=format_number(result["series"]), periods=result["horizon"],
+            seconds=format_number(seconds, 1), out=out),
+        "  " + _("demand classes: {classes}").format(classes=classes),
+        "  " + _("models: {models}").format(models=models)
+        + (" ..." if len(result["models"]) > 4 else ""),
+        "  " + _("median backtest MASE: {mase}").format(
+            mase=_("n/a") if mase is None else format_number(mase, 3)),
+        *(["  " + _("planner overrides: {count} SKU-weeks changed; statistical forecasts in "
+                    "{file}").format(count=format_number(result["overrides_applied"]),
+                                     file=result["overrides_out"])]
           if result.get("overrides_applied") else []),
     ]))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from salesflow.cli.common import emit, json_option
+from salesflow.data.i18n import _, format_number
 
 if TYPE_CHECKING:
     from salesflow.data.importing.importer import ImportResult
@@ -41,45 +42,53 @@ def _human(result: ImportResult) -> None:
             shown[same].append(m.name)
             continue
         shown[same] = []
-        how = [f"table {m.table or '?'}"]
+        how = [_("table {table}").format(table=m.table or "?")]
         if m.encoding:
-            how.append(f"encoding {m.encoding}")
+            how.append(_("encoding {encoding}").format(encoding=m.encoding))
         if m.delimiter:
-            how.append(f"{DELIMITER_NAMES.get(m.delimiter, m.delimiter)}-separated")
+            how.append(_("{delimiter}-separated").format(
+                delimiter=DELIMITER_NAMES.get(m.delimiter, m.delimiter)))
         if m.date_format:
-            how.append(f"dates {shown_format(m.date_format)}")
+            how.append(_("dates {date_format}").format(date_format=shown_format(m.date_format)))
         if m.decimal == ",":
-            how.append("decimal commas")
+            how.append(_("decimal commas"))
         click.echo(f"{m.name}: {', '.join(how)}")
         scores = result.scores.get(m.name, {})
         ranked = ", ".join(f"{t} {s}" for t, s in sorted(scores.items(), key=lambda kv: -kv[1])
                            if s)
         if ranked:
-            click.echo(f"  recognised by columns (scores): {ranked}")
+            click.echo("  " + _("recognised by columns (scores): {ranked}").format(
+                ranked=ranked))
         used = USED.get(m.table or "", frozenset())
         for source, target in m.columns.items():
-            kept = "" if target in used else "  (recognised, not kept in the dataset)"
+            kept = "" if target in used else "  " + _("(recognised, not kept in the dataset)")
             click.echo(f"  {source} -> {target}{kept}")
         if m.unplaced:
-            click.echo(f"  not imported (no field): {', '.join(m.unplaced)}")
+            click.echo("  " + _("not imported (no field): {columns}").format(
+                columns=", ".join(m.unplaced)))
     for names in shown.values():
         if names:
             listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-            click.echo(f"{len(names)} more file(s) read with the same mapping: {listed}")
-    click.echo("Rows written: " + ", ".join(f"{n} {r}" for n, r in result.rows.items()))
-    reasons = ", ".join(f"{r} {n}" for r, n in result.return_reasons.items())
-    click.echo(f"Returns kept apart in returns.csv: {result.returns}"
-               + (f" ({reasons})" if reasons else ""))
+            click.echo(_("{count} more file(s) read with the same mapping: {files}").format(
+                count=len(names), files=listed))
+    click.echo(_("Rows written: {tables}").format(tables=", ".join(
+        f"{format_number(r)} {n}" for n, r in result.rows.items())))
+    reasons = ", ".join(f"{r} {format_number(n)}" for r, n in result.return_reasons.items())
+    click.echo(_("Returns kept apart in returns.csv: {count}").format(
+        count=format_number(result.returns)) + (f" ({reasons})" if reasons else ""))
     shared = [a for a in result.assumptions if a.key == "*"]
     per_key = len(result.assumptions) - len(shared)
-    click.echo(f"Assumed (assumptions.csv, {len(result.assumptions)} rows):")
+    click.echo(_("Assumed (assumptions.csv, {count} rows):").format(
+        count=format_number(len(result.assumptions))))
     for a in shared:
         click.echo(f"  {a.table}.{a.column} = {a.value}: {a.why}")
     if per_key:
-        click.echo(f"  and {per_key} per-row values (e.g. unit_cost from price and margin)")
+        click.echo("  " + _("and {count} per-row values (e.g. unit_cost from price and "
+                            "margin)").format(count=format_number(per_key)))
     for note in result.notes:
-        click.echo(f"Note: {note}")
-    click.echo(f"Wrote {result.out}. Next: salesflow validate --data {result.out}")
+        click.echo(_("Note: {note}").format(note=note))
+    click.echo(_("Wrote {folder}. Next: salesflow validate --data {folder}").format(
+        folder=result.out))
 
 
 @click.command("import", epilog=EPILOG)

@@ -5,6 +5,15 @@ from __future__ import annotations
 import click
 
 from salesflow.cli.common import emit, json_option, store_option
+from salesflow.data.i18n import N_, _, format_number
+
+STATUS_WORDS = {"open": N_("open"), "received": N_("received"), "cancelled": N_("cancelled")}
+"""An order line's status in words (the code value stays in --json)."""
+
+
+def _quantity(value: float) -> str:
+    """Units as whole numbers, or with two decimals when a part of a unit is involved."""
+    return format_number(value, 0 if float(value).is_integer() else 2)
 
 STATUSES = ("open", "received", "cancelled")
 
@@ -41,18 +50,24 @@ def list_command(status: str | None, store: str, as_json: bool) -> None:
 
     def human() -> None:
         if not orders:
-            click.echo("No purchase orders" + (f" with status {status}" if status else "")
-                       + " in this store.")
+            click.echo((_("No purchase orders with status {status} in this store.") if status
+                        else _("No purchase orders in this store.")).format(
+                status=_(STATUS_WORDS[status]) if status else ""))
             return
-        click.echo(f"{'id':>5}  {'po_id':<22} {'sku':<10} {'ordered':>9} {'open':>9} "
-                   f"{'status':<9} {'order date':<10}  {'arrival':<10}  plan  issued by")
+        head = [_("id"), "po_id", _("sku"), _("ordered"), _("open"), _("status"),
+                _("order date"), _("arrival"), _("plan"), _("issued by")]
+        click.echo(f"{head[0]:>5}  {head[1]:<22} {head[2]:<10} {head[3]:>9} {head[4]:>9} "
+                   f"{head[5]:<9} {head[6]:<10}  {head[7]:<10}  {head[8]}  {head[9]}")
         for o in orders:
-            click.echo(f"{o.id:>5}  {o.po_id:<22} {o.sku:<10} {o.quantity:>9g} "
-                       f"{o.open_quantity:>9g} {o.status:<9} {o.order_date:<10}  "
-                       f"{o.arrival_date:<10}  {o.plan_id if o.plan_id is not None else '-':>4}"
-                       f"  {o.issued_by}")
+            word = _(STATUS_WORDS[o.status]) if o.status in STATUS_WORDS else o.status
+            click.echo(f"{o.id:>5}  {o.po_id:<22} {o.sku:<10} {_quantity(o.quantity):>9} "
+                       f"{_quantity(o.open_quantity):>9} {word:<9} "
+                       f"{o.order_date:<10}  {o.arrival_date:<10}  "
+                       f"{o.plan_id if o.plan_id is not None else '-':>4}  {o.issued_by}")
         counts = {s: sum(o.status == s for o in orders) for s in STATUSES}
-        click.echo(f"{len(orders)} lines: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+        click.echo(_("{count} lines: {statuses}").format(
+            count=format_number(len(orders)), statuses=", ".join(
+                f"{format_number(n)} {_(STATUS_WORDS[s])}" for s, n in counts.items())))
 
     emit({"ok": True, "orders": [o.to_dict() for o in orders]}, human)
 
@@ -70,8 +85,9 @@ def cancel_command(order_id: int, store: str, as_json: bool) -> None:
 
     order = PlanStore(store).cancel_order(order_id)
     emit({"ok": True, "order": order.to_dict()},
-         f"Cancelled order line {order.id} ({order.po_id}, {order.sku}): "
-         f"{order.cancelled_quantity:g} units no longer awaited.")
+         _("Cancelled order line {line} ({po_id}, {sku}): {units} units no longer "
+           "awaited.").format(line=order.id, po_id=order.po_id, sku=order.sku,
+                              units=_quantity(order.cancelled_quantity)))
 
 
 @orders_group.command("receive", epilog="""\b
@@ -93,10 +109,12 @@ def receive_command(order_id: int, quantity: float | None, store: str, as_json: 
 
     order = PlanStore(store).receive_order(order_id, quantity)
     if order.status == "received":
-        text = (f"Order line {order.id} ({order.po_id}, {order.sku}) received in full: "
-                f"{order.received_quantity:g} units.")
+        text = _("Order line {line} ({po_id}, {sku}) received in full: {units} "
+                 "units.").format(line=order.id, po_id=order.po_id, sku=order.sku,
+                                  units=_quantity(order.received_quantity))
     else:
-        text = (f"Order line {order.id} ({order.po_id}, {order.sku}): "
-                f"{order.received_quantity:g} units received so far, "
-                f"{order.open_quantity:g} still open.")
+        text = _("Order line {line} ({po_id}, {sku}): {units} units received so far, {open} "
+                 "still open.").format(line=order.id, po_id=order.po_id, sku=order.sku,
+                                       units=_quantity(order.received_quantity),
+                                       open=_quantity(order.open_quantity))
     emit({"ok": True, "order": order.to_dict()}, text)

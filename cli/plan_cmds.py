@@ -12,11 +12,13 @@ from salesflow.cli.common import (
     TIME_LIMIT_HELP,
     common_options,
     emit,
+    stage_name,
     use_dataset_language,
     wants_json,
 )
 from salesflow.cli.kpi_summary import _kpi_lines
 from salesflow.cli.stale import allow_stale_option, checked_freshness
+from salesflow.data.i18n import _, format_date
 
 PLAN_FILES = ("forecast.csv", "purchase_orders.csv", "routes.csv", "roster.csv", "kpis.json")
 
@@ -62,7 +64,9 @@ class _StageProgress:
             return
         if self._task is None:
             self._task = self._progress.add_task("weekly", total=total)
-        label = "done" if stage == "done" else f"{stage} ({done + 1}/{total})"
+        label = _("done") if stage == "done" else _("{stage} ({number}/{total})").format(
+            stage=stage_name(stage),
+            number=done + 1, total=total)
         self._progress.update(self._task, completed=done, description=label)
 
     def __exit__(self, *exc: object) -> None:
@@ -140,15 +144,16 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     whatif = store_plan(whatif_plan) if whatif_plan is not None else None
 
     def human() -> None:
-        click.echo(f"Plan {record.id} for {plan.week} (week of {plan.week_start}) stored; "
-                   f"files in {folder}")
+        click.echo(_("Plan {plan_id} for {week} (week of {week_start}) stored; files in "
+                     "{folder}").format(plan_id=record.id, week=plan.week,
+                                        week_start=format_date(plan.week_start), folder=folder))
         click.echo("\n".join(_kpi_lines(kpis)))
         if whatif is not None:
-            click.echo(f"What-if plan {whatif[0].id} stored beside it; files in "
-                       f"{plan_store.plan_path(whatif[0].id)}")
+            click.echo(_("What-if plan {plan_id} stored beside it; files in {folder}").format(
+                plan_id=whatif[0].id, folder=plan_store.plan_path(whatif[0].id)))
             click.echo("\n".join(_kpi_lines(whatif[1])))
         elif meet_targets:
-            click.echo("No what-if plan: no shifts to add (see the cycle line above).")
+            click.echo(_("No what-if plan: no shifts to add (see the cycle line above)."))
 
     emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
           "skipped": plan.skipped, "assumed": kpis.get("assumed"), "kpis": kpis,

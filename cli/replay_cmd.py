@@ -14,6 +14,7 @@ from salesflow.cli.common import (
     use_dataset_language,
     wants_json,
 )
+from salesflow.data.i18n import _, format_number, format_percent
 
 
 @click.command("replay", epilog="""\b
@@ -80,10 +81,11 @@ def replay_command(first: str, last: str, time_limit: float | None,
         from rich.progress import Progress
 
         with Progress(console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("replay", total=None)
+            task = bar.add_task(_("replay"), total=None)
 
             def progress(done: int, total: int, label: str) -> None:
-                bar.update(task, completed=done, total=total, description=f"replay {label}")
+                bar.update(task, completed=done, total=total,
+                           description=_("replay {week}").format(week=label))
 
             result = run_replay(dataset, weeks[0], weeks[1], policies, progress)
     else:
@@ -93,7 +95,7 @@ def replay_command(first: str, last: str, time_limit: float | None,
         from salesflow.optimizer.replay_bound import foresight_bound
 
         if show:
-            click.echo("computing the perfect-foresight bound ...", err=True)
+            click.echo(_("computing the perfect-foresight bound ..."), err=True)
         bound = foresight_bound(dataset, weeks[0], weeks[1], time_limit_seconds=bound_seconds,
                                 workers=dataset.config.solver.workers,
                                 seed=dataset.config.planning.seed)
@@ -111,36 +113,49 @@ def replay_command(first: str, last: str, time_limit: float | None,
             row["captured_share"] = None if share is None else round(share, 4)
 
     def human() -> None:
-        click.echo(f"Replay of {result.weeks} weeks from {first} to {last} "
-                   f"({len(dataset.skus)} SKUs, actual demand):")
-        click.echo("| policy | purchase | ordering | holding | shortage | stock change | cost "
-                   f"| vs baseline ({rule}) | fill rate | turnover/month | peak m3 | weeks over "
-                   "capacity |")
-        click.echo("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        click.echo(_("Replay of {weeks} weeks from {first} to {last} ({skus} SKUs, actual "
+                     "demand):").format(weeks=result.weeks, first=first, last=last,
+                                        skus=format_number(len(dataset.skus))))
+        headers = [_("policy"), _("purchase"), _("ordering"), _("holding"), _("shortage"),
+                   _("stock change"), _("cost"),
+                   _("vs baseline ({rule})").format(rule=rule), _("fill rate"),
+                   _("turnover/month"), _("peak m3"), _("weeks over capacity")]
+        click.echo("| " + " | ".join(headers) + " |")
+        click.echo("|" + " --- |" * len(headers))
         for row in rows:
-            versus = "" if row["vs_baseline"] is None else f"{row['vs_baseline']:+.2%}"
+            versus = "" if row["vs_baseline"] is None else format_percent(
+                row["vs_baseline"], 2, signed=True)
             turnover = row["inventory_turnover_per_month"]
-            click.echo(f"| {row['policy']} | {row['purchase']:,.0f} | {row['ordering']:,.0f} | "
-                       f"{row['holding']:,.0f} | {row['shortage']:,.0f} | "
-                       f"{row['stock_change']:+,.0f} | {row['cost']:,.0f} | "
-                       f"{versus} | {row['fill_rate']:.1%} | "
-                       f"{'n/a' if turnover is None else f'{turnover:.2f}'} | "
-                       f"{row['peak_stock_m3']:,.1f} | {row['weeks_over_capacity']} |")
-        click.echo(f"Baseline: the company's rule {rule} (config.toml [baseline]) in every "
-                   "week. Costs are net of the change in stock value.")
+            change = format_number(row["stock_change"])
+            cells = [row["policy"], format_number(row["purchase"]),
+                     format_number(row["ordering"]), format_number(row["holding"]),
+                     format_number(row["shortage"]),
+                     ("+" + change) if row["stock_change"] > 0 else change,
+                     format_number(row["cost"]), versus, format_percent(row["fill_rate"]),
+                     _("n/a") if turnover is None else format_number(turnover, 2),
+                     format_number(row["peak_stock_m3"], 1),
+                     str(row["weeks_over_capacity"])]
+            click.echo("| " + " | ".join(cells) + " |")
+        click.echo(_("Baseline: the company's rule {rule} (config.toml [baseline]) in every "
+                     "week. Costs are net of the change in stock value.").format(rule=rule))
         if best is not None and best.policy != rule:
-            click.echo(f"Cheapest rule over these weeks: {best.policy} (whose stock always fit "
-                       "the warehouse, if any did), shown for reference.")
+            click.echo(_("Cheapest rule over these weeks: {policy} (whose stock always fit "
+                         "the warehouse, if any did), shown for reference.").format(
+                policy=best.policy))
         if bound is not None:
             versus = "" if company is None or company.procurement_cost == 0 else \
-                f" ({bound.bound / company.procurement_cost - 1:+.1%} vs the baseline)"
-            click.echo(f"Perfect-foresight bound: no policy costs less than "
-                       f"{bound.bound:,.0f}{versus}; {bound.optimal_parts} of {bound.parts} "
-                       f"suppliers solved to proof in {bound.runtime:.0f} s.")
+                " " + _("({change} vs the baseline)").format(change=format_percent(
+                    bound.bound / company.procurement_cost - 1, signed=True))
+            click.echo(_("Perfect-foresight bound: no policy costs less than {bound}{versus}; "
+                         "{solved} of {parts} suppliers solved to proof in {seconds} s.").format(
+                bound=format_number(bound.bound), versus=versus, solved=bound.optimal_parts,
+                parts=bound.parts, seconds=format_number(bound.runtime)))
             for row in rows:
                 if not row["baseline"] and row.get("captured_share") is not None:
-                    click.echo(f"{row['policy']} captures {row['captured_share']:.0%} of the "
-                               f"gap between the baseline ({rule}) and the bound.")
+                    click.echo(_("{policy} captures {share} of the gap between the baseline "
+                                 "({rule}) and the bound.").format(
+                        policy=row["policy"],
+                        share=format_percent(row["captured_share"], 0), rule=rule))
 
     emit({"ok": True, "from": first, "to": last, "weeks": result.weeks,
           "baseline": rule,

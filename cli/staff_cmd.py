@@ -12,10 +12,14 @@ from salesflow.cli.common import (
     TIME_LIMIT_HELP,
     common_options,
     emit,
+    status_word,
+    stop_word,
     use_dataset_language,
     wants_json,
 )
 from salesflow.cli.stale import allow_stale_option, checked_freshness
+from salesflow.data.i18n import N_, _, format_date, format_number, format_percent
+from salesflow.data.i18n.terms import skill_label, step_label
 
 EPILOG = """\b
 Examples:
@@ -32,9 +36,9 @@ the order-cycle target needs added, who works them and their cost) and staffing.
 """
 
 
-STAGE_LABELS = {"forecast": "forecast and requirements",
-                "purchasing": "purchase plan (receiving work)",
-                "staffing": "solving the roster"}
+STAGE_LABELS = {"forecast": N_("forecast and requirements"),
+                "purchasing": N_("purchase plan (receiving work)"),
+                "staffing": N_("solving the roster")}
 
 
 class _SolveProgress:
@@ -55,7 +59,7 @@ class _SolveProgress:
                                       TimeElapsedColumn(), console=Console(stderr=True),
                                       transient=True)
             self._progress.__enter__()
-            self._task = self._progress.add_task("forecast and requirements",
+            self._task = self._progress.add_task(_(STAGE_LABELS["forecast"]),
                                                  total=self.seconds)
         return self
 
@@ -66,7 +70,9 @@ class _SolveProgress:
     def __call__(self, seconds: float, objective: float, bound: float) -> None:
         if self._progress is not None:
             self._progress.update(self._task, completed=min(seconds, self.seconds),
-                                  description=f"roster cost {objective:,.0f} (bound {bound:,.0f})")
+                                  description=_("roster cost {cost} (bound {bound})").format(
+                                      cost=format_number(objective),
+                                      bound=format_number(bound)))
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
@@ -107,60 +113,91 @@ def _files(result: Any) -> dict[str, bytes]:
     return files
 
 
+def _money(value: float) -> str:
+    return format_number(value, 2)
+
+
 def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
     s, cost, base = summary["solver"], summary["cost"], summary["baseline"]
-    bound = "" if s["bound"] is None or s["gap"] is None \
-        else f", bound {s['bound']:,.2f} (gap {s['gap']:.1%})"
+    bound = "" if s["bound"] is None or s["gap"] is None else _(
+        ", bound {bound} (gap {gap})").format(bound=_money(s["bound"]),
+                                              gap=format_percent(s["gap"]))
+    ratio = summary["cost_ratio_to_baseline"]
     lines = [
-        f"Roster for {summary['first_day']}..{summary['last_day']}: "
-        f"{summary['roster']['shifts']} shifts, {summary['roster']['employees_rostered']} people",
-        f"  CP-SAT ({s['status']}, stopped by {s['stopped_by']}, {s['runtime_seconds']:g} s): "
-        f"labour {cost['labour']:,.2f} + "
-        f"penalties {cost['penalty']:,.2f} = {cost['total']:,.2f}{bound}",
-        f"  fixed pattern: labour {base['cost']['labour']:,.2f} + penalties "
-        f"{base['cost']['penalty']:,.2f} = {base['cost']['total']:,.2f}"
-        + (f"  (CP-SAT / fixed = {summary['cost_ratio_to_baseline']:.3f})"
-           if summary["cost_ratio_to_baseline"] is not None else ""),
-        f"  coverage {summary['coverage']['coverage_rate']:.1%} of "
-        f"{summary['coverage']['required_person_hours']:,.1f} required person-hours "
-        f"(fixed pattern {base['coverage']['coverage_rate']:.1%})",
+        _("Roster for {first}..{last}: {shifts} shifts, {people} people").format(
+            first=format_date(_day(summary["first_day"])),
+            last=format_date(_day(summary["last_day"])),
+            shifts=format_number(summary["roster"]["shifts"]),
+            people=format_number(summary["roster"]["employees_rostered"])),
+        "  " + _("CP-SAT ({status}, stopped by {stop}, {seconds} s): labour {labour} + "
+                 "penalties {penalty} = {total}{bound}").format(
+            status=status_word(s["status"]), stop=stop_word(s["stopped_by"]),
+            seconds=format_number(s["runtime_seconds"], 1), labour=_money(cost["labour"]),
+            penalty=_money(cost["penalty"]), total=_money(cost["total"]), bound=bound),
+        "  " + _("fixed pattern: labour {labour} + penalties {penalty} = {total}").format(
+            labour=_money(base["cost"]["labour"]), penalty=_money(base["cost"]["penalty"]),
+            total=_money(base["cost"]["total"]))
+        + ("" if ratio is None else "  " + _("(CP-SAT / fixed = {ratio})").format(
+            ratio=format_number(ratio, 3))),
+        "  " + _("coverage {rate} of {hours} required person-hours (fixed pattern "
+                 "{baseline_rate})").format(
+            rate=format_percent(summary["coverage"]["coverage_rate"]),
+            hours=format_number(summary["coverage"]["required_person_hours"], 1),
+            baseline_rate=format_percent(base["coverage"]["coverage_rate"])),
     ]
     if s["stopped_by"] == "time limit":
-        lines.append("  the wall-clock limit ended the search: a rerun with the same seed may "
-                     "give another roster (raise --time-limit for a repeatable one)")
+        lines.append("  " + _("the wall-clock limit ended the search: a rerun with the same "
+                              "seed may give another roster (raise --time-limit for a "
+                              "repeatable one)"))
     if s["conflicts"]:
-        lines.append("  rules that make the roster infeasible: " + "; ".join(s["conflicts"]))
+        lines.append("  " + _("rules that make the roster infeasible: {rules}").format(
+            rules="; ".join(s["conflicts"])))
     desk = summary.get("service_desk")
     if desk:
-        lines.append(f"  service desk: {desk['contacts']:,.1f} contacts, {desk['agent_hours']} "
-                     f"agent-hours for {desk['target_level']:.0%} answered in "
-                     f"{desk['answer_seconds']:g} s")
+        lines.append("  " + _("service desk: {contacts} contacts, {hours} agent-hours for "
+                              "{level} answered in {seconds} s").format(
+            contacts=format_number(desk["contacts"], 1),
+            hours=format_number(desk["agent_hours"]),
+            level=format_percent(desk["target_level"], 0),
+            seconds=format_number(desk["answer_seconds"])))
     cycle = summary.get("cycle")
     if cycle:
-        verdict = "met" if cycle["met"] else "missed"
-        lines.append(f"  order cycle: mean {cycle['mean_hours']} h, p90 {cycle['p90_hours']} h, "
-                     f"{cycle['within_target']:.1%} within {cycle['target_hours']:g} h: "
-                     f"target {verdict}")
+        verdict = _("target met") if cycle["met"] else _("target missed")
+        lines.append("  " + _("order cycle: mean {mean} h, p90 {p90} h, {share} within "
+                              "{target} h: {verdict}").format(
+            mean=format_number(cycle["mean_hours"], 2), p90=format_number(cycle["p90_hours"], 2),
+            share=format_percent(cycle["within_target"]),
+            target=format_number(cycle["target_hours"]), verdict=verdict))
         if cycle["bottleneck_step"]:
             hours = ", ".join(cycle["bottleneck_hours"][:6])
             more = len(cycle["bottleneck_hours"]) - 6
-            lines.append(f"  bottleneck: step {cycle['bottleneck_step']} "
-                         f"({cycle['bottleneck_skill']}) at {hours}"
-                         + (f" and {more} more" if more > 0 else ""))
+            lines.append("  " + _("bottleneck: step {step} ({skill}) at {hours}").format(
+                step=step_label(cycle["bottleneck_step"]),
+                skill=skill_label(cycle["bottleneck_skill"]), hours=hours)
+                + (_(" and {count} more").format(count=more) if more > 0 else ""))
     advice = summary.get("cycle_target")
     if advice:
-        lines.append(f"  cycle target: {advice['sentence']}")
+        lines.append("  " + _("cycle target: {sentence}").format(sentence=advice["sentence"]))
     if summary["impossible_count"]:
-        lines.append(f"  {summary['impossible_count']} requirements cannot be met "
-                     "(priced as shortfall):")
+        lines.append("  " + _("{count} requirements cannot be met (priced as "
+                              "shortfall):").format(
+            count=format_number(summary["impossible_count"])))
         for f in summary["impossible_requirements"][:10]:
-            lines.append(f"    {f['date']} {f['hour']:02d}:00 {f['skill']}: {f['reason']}")
+            lines.append(f"    {format_date(_day(f['date']))} {f['hour']:02d}:00 "
+                         f"{skill_label(f['skill'])}: {f['reason']}")
     if summary["violations"]:
-        lines.append(f"  CHECKER: {len(summary['violations'])} rule violations: "
-                     + "; ".join(summary["violations"][:3]))
+        lines.append("  " + _("CHECKER: {count} rule violations: {violations}").format(
+            count=len(summary["violations"]), violations="; ".join(summary["violations"][:3])))
     if folder is not None:
-        lines.append(f"Files in {folder}: " + ", ".join(summary["files"]))
+        lines.append(_("Files in {folder}: {files}").format(
+            folder=folder, files=", ".join(summary["files"])))
     return lines
+
+
+def _day(text: str) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
 
 
 @click.command("staff", epilog=EPILOG)
@@ -209,7 +246,7 @@ def staff_command(requirements_file: Path | None, week: str | None, out_dir: Pat
         requirements = read_requirements(requirements_file)
     with _SolveProgress(limits.time_limit_seconds) as progress:
         result = staff_run(dataset, limits, week=week, requirements=requirements,
-                           step=lambda stage: progress.stage(STAGE_LABELS[stage]),
+                           step=lambda stage: progress.stage(_(STAGE_LABELS[stage])),
                            progress=progress)
     summary = _summary(result)
     if warnings:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from salesflow.cli.common import wants_json
+from salesflow.data.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.data.dataset import Dataset
@@ -40,5 +41,5 @@ def checked_freshness(dataset: Dataset, week_start: dt.date, allow_stale: bool) 
     freshness = check_freshness(dataset, week_start, allow_stale=allow_stale)
     if not wants_json():
         for text in freshness.warnings:
-            click.echo(f"Warning: {text}", err=True)
+            click.echo(_("Warning: {message}").format(message=text), err=True)
     return freshness

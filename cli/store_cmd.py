@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from salesflow.cli.common import emit, json_option, store_option
+from salesflow.data.i18n import _, format_number, ngettext
 
 
 @click.group("store", epilog="""\b
@@ -37,10 +38,11 @@ def upgrade_command(store: str, as_json: bool) -> None:
 
     outcome = upgrade_store(store)
     if outcome.changed:
-        text = (f"Upgraded plan store {outcome.store} from schema {outcome.before} to "
-                f"{outcome.after}.")
+        text = _("Upgraded plan store {store} from schema {before} to {after}.").format(
+            store=outcome.store, before=outcome.before, after=outcome.after)
     else:
-        text = f"Plan store {outcome.store} is at schema {outcome.after} already; nothing to do."
+        text = _("Plan store {store} is at schema {after} already; nothing to do.").format(
+            store=outcome.store, after=outcome.after)
     emit({"ok": True, "store": outcome.store, "changed": outcome.changed,
           "schema_before": outcome.before, "schema_after": outcome.after}, text)
 
@@ -70,10 +72,15 @@ def backup_command(target: Path | None, force: bool, store: str, as_json: bool) 
     from salesflow.data.store.maintenance import backup_store
 
     outcome = backup_store(store, target, force=force)
-    text = (f"Backed up plan store {outcome.store} (schema {outcome.schema_version}, "
-            f"{outcome.plans} plan{'s' if outcome.plans != 1 else ''}) to {outcome.path}: "
-            f"{outcome.size:,} bytes by {outcome.method}"
-            f"{' (replaced the earlier file)' if outcome.replaced else ''}.")
+    text = ngettext(
+        "Backed up plan store {store} (schema {schema}, {plans} plan) to {file}: {size} bytes "
+        "by {method}{replaced}.",
+        "Backed up plan store {store} (schema {schema}, {plans} plans) to {file}: {size} "
+        "bytes by {method}{replaced}.", outcome.plans).format(
+            store=outcome.store, schema=outcome.schema_version,
+            plans=format_number(outcome.plans), file=outcome.path,
+            size=format_number(outcome.size), method=outcome.method,
+            replaced=_(" (replaced the earlier file)") if outcome.replaced else "")
     emit({"ok": True, "store": outcome.store, "file": str(outcome.path), "bytes": outcome.size,
           "method": outcome.method, "schema_version": outcome.schema_version,
           "plans": outcome.plans, "replaced": outcome.replaced}, text)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from salesflow.cli.common import emit, json_option
+from salesflow.data.i18n import _
 
 
 @click.command("template", epilog="""\b
@@ -41,7 +42,9 @@ def template_command(folder: Path, fmt: str, force: bool, as_json: bool) -> None
     emit({"ok": True, "folder": str(folder), "format": fmt, "files": files,
           "required_tables": required,
           "optional_tables": [name for name in TABLES if name not in required]},
-         f"Wrote a dataset template to {folder}: {len(TABLES)} tables as {fmt.upper()}, "
-         f"each with one example row, plus config.toml and README.txt.\n"
-         f"Required: {', '.join(required)}; delete the files of the other tables you do not "
-         f"have.\nNext: fill in the tables, then salesflow validate --data {folder}")
+         _("Wrote a dataset template to {folder}: {tables} tables as {format}, each with one "
+           "example row, plus config.toml and README.txt.\nRequired: {required}; delete the "
+           "files of the other tables you do not have.\nNext: fill in the tables, then "
+           "salesflow validate --data {folder}").format(
+             folder=folder, tables=len(TABLES), format=fmt.upper(),
+             required=", ".join(required)))

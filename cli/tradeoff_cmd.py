@@ -15,34 +15,45 @@ from salesflow.cli.common import (
     use_dataset_language,
     wants_json,
 )
+from salesflow.data.i18n import _, format_date, format_number, format_percent
 
 DEFAULT_POINT_SECONDS = 15.0
 
 
 def _print(summary: dict[str, Any]) -> None:
-    click.echo(f"Turnover trade-off for the {summary['horizon_weeks']} weeks from "
-               f"{summary['week_start']} (net procurement cost by the one accounting; "
-               f"baseline {summary['baseline']}):")
-    click.echo("| point | turnover/month | fill rate | net cost | vs today | vs baseline | "
-               "price breaks given up | extra orders | feasible | |")
-    click.echo("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
-    for p in summary["points"]:
-        def pct(value: float | None) -> str:
-            return "-" if value is None else f"{value:+.2%}"
+    import datetime as dt
 
+    click.echo(_("Turnover trade-off for the {weeks} weeks from {week_start} (net procurement "
+                 "cost by the one accounting; baseline {baseline}):").format(
+        weeks=summary["horizon_weeks"],
+        week_start=format_date(dt.date.fromisoformat(summary["week_start"])),
+        baseline=summary["baseline"]))
+    headers = [_("point"), _("turnover/month"), _("fill rate"), _("net cost"), _("vs today"),
+               _("vs baseline"), _("price breaks given up"), _("extra orders"),
+               _("feasible"), ""]
+    click.echo("| " + " | ".join(headers) + " |")
+    click.echo("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else format_percent(value, 2, signed=True)
+
+    for p in summary["points"]:
         turnover, fill = p["turnover_per_month"], p["fill_rate"]
-        click.echo(f"| {p['point']} | {'-' if turnover is None else f'{turnover:.2f}'} | "
-                   f"{'-' if fill is None else f'{fill:.2%}'} | {p['net_cost']:,.2f} | "
-                   f"{pct(p['change_vs_today'])} | {pct(p['change_vs_baseline'])} | "
-                   f"{p['price_breaks_given_up']:,.2f} | {p['extra_orders']:+d} | "
-                   f"{'yes' if p['feasible'] else 'no'} | {p['label']} |")
+        extra = p["extra_orders"]
+        cells = [str(p["point"]), "-" if turnover is None else format_number(turnover, 2),
+                 "-" if fill is None else format_percent(fill, 2),
+                 format_number(p["net_cost"], 2), pct(p["change_vs_today"]),
+                 pct(p["change_vs_baseline"]), format_number(p["price_breaks_given_up"], 2),
+                 f"{'+' if extra >= 0 else ''}{format_number(extra)}",
+                 _("yes") if p["feasible"] else _("no"), p["label"]]
+        click.echo("| " + " | ".join(cells) + " |")
     click.echo("")
     click.echo(summary["sentence"])
     for conflict in summary["conflicts"]:
-        click.echo(f"Targets in conflict: {conflict}")
+        click.echo(_("Targets in conflict: {conflict}").format(conflict=conflict))
     if summary.get("folder"):
-        click.echo(f"\nFiles in {summary['folder']}: tradeoff.json, tradeoff.csv, "
-                   "tradeoff.html")
+        click.echo("\n" + _("Files in {folder}: {files}").format(
+            folder=summary["folder"], files="tradeoff.json, tradeoff.csv, tradeoff.html"))
 
 
 @click.command("tradeoff", epilog="""\b
@@ -96,7 +107,7 @@ def tradeoff_command(week: str | None, points: int, time_limit: float | None,
 
     def progress(label: str) -> None:
         if show:
-            click.echo(f"tradeoff: solving at {label} ...", err=True)
+            click.echo(_("tradeoff: solving at {point} ...").format(point=label), err=True)
 
     run = purchase_run(dataset, limits, week=week)
     result = run.result
@@ -111,7 +122,8 @@ def tradeoff_command(week: str | None, points: int, time_limit: float | None,
     write_files_atomically(folder, {
         "tradeoff.json": json_bytes(summary),
         "tradeoff.csv": csv_bytes(pd.DataFrame(summary["points"])),
-        "tradeoff.html": tradeoff_page(summary, f"salesflow turnover trade-off - week "
-                                                f"{run.context.week}").encode("utf-8")})
+        "tradeoff.html": tradeoff_page(summary, _(
+            "salesflow turnover trade-off - week {week}").format(
+                week=run.context.week)).encode("utf-8")})
     summary["folder"] = str(folder)
     emit(summary, lambda: _print(summary))

@@ -85,7 +85,7 @@ def test_cancelling_an_order_makes_the_next_plan_cover_it_again(
     result = run_cli("orders", "cancel", str(biggest.id), "--store", store)
     assert result.exit_code == 0
     assert result.stdout.startswith(f"Cancelled order line {biggest.id} ({biggest.po_id}, "
-                                    f"{biggest.sku}): {biggest.quantity:g} units")
+                                    f"{biggest.sku}): {biggest.quantity:,g} units")
     after = _plan(run_cli, tiny_dir, store, *w49)
 
     def bought(plan: int) -> float:
