@@ -18,13 +18,17 @@ from salesflow.cli.common import (
 )
 from salesflow.cli.stale import allow_stale_option, checked_freshness
 from salesflow.data.errors import UserError
+from salesflow.data.i18n import _, format_date, format_number, format_percent, ngettext
 
-FORMATS = ("csv", "geojson", "gpx", "html")
+FORMATS = {"csv": "routes.csv", "geojson": "routes.geojson", "gpx": "routes.gpx",
+           "html": "routes.html", "run_sheets": "run_sheets.html"}
+"""``--format`` choices and the file each writes."""
 
 EPILOG = """\b
 Examples:
   salesflow routes                               all delivery days of the plan week -> ./routes/
   salesflow routes --day 2026-11-24 --format csv,gpx --out out/
+  salesflow --lang zh-TW routes --format html,run_sheets   map and run sheets in 繁體中文
   salesflow routes --data shop --time-limit 20 --seed 3 --json
   salesflow routes --matrix roads.csv            distances from a matrix file
   salesflow routes --osrm http://localhost:5000  distances from an OSRM server
@@ -36,8 +40,9 @@ def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise click.BadParameter(f"must be a comma-separated list of {', '.join(FORMATS)}; "
-                                 f"got {value!r}", param_hint="--format")
+        raise click.BadParameter(_("must be a comma-separated list of {choices}; got {value}")
+                                 .format(choices=", ".join(FORMATS), value=repr(value)),
+                                 param_hint="--format")
     return chosen
 
 
@@ -93,7 +98,7 @@ def _solve_instance(instance_path: Path, time_limit: float | None, seed: int | N
 
     instance = read_instance(instance_path)
     limits = _limits(PlanningConfig(), time_limit, seed, workers)
-    with ProgressBar(1.0, f"routing {instance.name}") as bar:
+    with ProgressBar(1.0, _("routing {instance}").format(instance=instance.name)) as bar:
         try:
             solution = solve_instance(instance, limits, progress=bar.update)
         except ValueError as exc:
@@ -111,11 +116,13 @@ def _solve_instance(instance_path: Path, time_limit: float | None, seed: int | N
                "solution_file": written}
 
     def human() -> None:
-        state = "feasible" if check.feasible else "NOT feasible: " + "; ".join(check.problems)
-        click.echo(f"{instance.name}: {solution.vehicles} routes, cost {payload['cost']}, "
-                   f"{state} ({payload['seconds']} s)")
+        state = (_("feasible") if check.feasible
+                 else _("NOT feasible: {problems}").format(problems="; ".join(check.problems)))
+        click.echo(_("{instance}: {routes} routes, cost {cost}, {state} ({seconds} s)").format(
+            instance=instance.name, routes=solution.vehicles, cost=payload["cost"],
+            state=state, seconds=payload["seconds"]))
         if written:
-            click.echo(f"solution written to {written}")
+            click.echo(_("solution written to {file}").format(file=written))
 
     emit(payload, human)
     if not check.feasible:
@@ -166,8 +173,8 @@ def _parse_days(values: tuple[str, ...]) -> tuple[dt.date, ...]:
         try:
             days.append(dt.date.fromisoformat(value))
         except ValueError:
-            raise click.BadParameter(f"must be a date YYYY-MM-DD; got {value!r}",
-                                     param_hint="--day") from None
+            raise click.BadParameter(_("must be a date YYYY-MM-DD; got {value}").format(
+                value=repr(value)), param_hint="--day") from None
     return tuple(days)
 
 
@@ -179,7 +186,8 @@ def _parse_days(values: tuple[str, ...]) -> tuple[dt.date, ...]:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output folder (default ./routes); with --instance the .sol file.")
 @click.option("--format", "format_value", default=",".join(FORMATS), show_default=True,
-              help="Comma-separated exports: csv, geojson, gpx, html.")
+              help="Comma-separated exports: csv, geojson, gpx, html (the map), run_sheets "
+                   "(the drivers' printable run sheets).")
 @click.option("--time-limit", type=float, default=None,
               help=TIME_LIMIT_HELP + " Here: each delivery day, or the --instance.")
 @click.option("--seed", type=int, default=None, help="Seed (default config planning.seed).")
@@ -209,18 +217,16 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
         _solve_instance(instance, time_limit, seed, workers, out)
         return
     if matrix is not None and osrm is not None:
-        raise click.BadParameter("give either --matrix or --osrm, not both",
+        raise click.BadParameter(_("give either --matrix or --osrm, not both"),
                                  param_hint="--matrix")
     formats = _formats(format_value)
     days = _parse_days(day_values)
 
     from salesflow.data.dataset import load_dataset, sample_data_dir
-    from salesflow.data.outputs.route_exports import geojson_bytes, gpx_bytes
-    from salesflow.data.outputs.route_map import html_bytes
-    from salesflow.data.outputs.writers import csv_bytes, write_files_atomically
+    from salesflow.data.outputs.route_map import day_label
+    from salesflow.data.outputs.writers import write_files_atomically
     from salesflow.optimizer.pipeline import routes_run
-    from salesflow.optimizer.routing.exports import route_export
-    from salesflow.optimizer.routing.solution import routes_frame
+    from salesflow.optimizer.routing.exports import route_files
 
     dataset = load_dataset(data_dir or sample_data_dir())
     use_dataset_language(dataset.config)
@@ -229,21 +235,15 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
     plan_monday = (days[0] - dt.timedelta(days=days[0].weekday()) if days and week is None
                    else dataset.plan_week_start(week))
     warnings = list(checked_freshness(dataset, plan_monday, allow_stale).warnings)
-    with ProgressBar(1.0, "routing") as bar:
+    with ProgressBar(1.0, _("routing")) as bar:
         week_start, result = routes_run(
             dataset, limits, week=week, days=days, distances=distances,
             progress=lambda day, done, total: bar.update(done / max(total, 1), str(day)))
     pairs = list(result.days)
-    export = route_export(pairs, title=f"salesflow routes, week of {week_start}")
-    files: dict[str, bytes] = {}
-    if "csv" in formats:
-        files["routes.csv"] = csv_bytes(routes_frame(pairs))
-    if "geojson" in formats:
-        files["routes.geojson"] = geojson_bytes(export)
-    if "gpx" in formats:
-        files["routes.gpx"] = gpx_bytes(export)
-    if "html" in formats:
-        files["routes.html"] = html_bytes(export)
+    report = dataset.config.report
+    files = route_files(pairs, _("Delivery routes, week of {date}").format(
+        date=format_date(week_start)), tiles=report.map_tiles,
+        attribution=report.map_attribution, names=tuple(FORMATS[f] for f in formats))
     folder = out or Path("routes")
     written = [str(p) for p in write_files_atomically(folder, files)]
     summaries = [_day_summary(problem, solve)
@@ -256,16 +256,26 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
                **({"warnings": warnings} if warnings else {})}
 
     def human() -> None:
-        click.echo(f"Routes for the week of {week_start} ({len(summaries)} day(s)):")
+        click.echo(ngettext("Routes for the week of {date} ({days} day):",
+                            "Routes for the week of {date} ({days} days):", len(summaries))
+                   .format(date=format_date(week_start), days=len(summaries)))
         for s in summaries:
-            click.echo(f"  {s['day']}  {s['served']}/{s['stops']} stops, {s['vehicles']} "
-                       f"vehicles, {s['km']} km, cost {s['cost']:,.2f} (baseline "
-                       f"{s['baseline_cost']:,.2f}, {s['baseline_served']} served)")
+            click.echo("  " + _("{day}  {served}/{stops} stops, {vehicles} vehicles, {km} km, "
+                                "cost {cost} (baseline {baseline_cost}, {baseline_served} "
+                                "served)").format(
+                day=day_label(s["day"]), served=s["served"], stops=s["stops"],
+                vehicles=s["vehicles"], km=format_number(s["km"], 1),
+                cost=format_number(s["cost"], 2),
+                baseline_cost=format_number(s["baseline_cost"], 2),
+                baseline_served=s["baseline_served"]))
             for item in s["unserved"]:
-                click.echo(f"      unserved {item['customer_id']}: {item['reason']}")
+                click.echo("      " + _("not delivered {customer_id}: {reason}").format(
+                    customer_id=item["customer_id"], reason=_(item["reason"])))
         if base:
-            click.echo(f"  week cost {total:,.2f} = {total / base:.1%} of the nearest-neighbour "
-                       f"baseline ({base:,.2f})")
-        click.echo(f"Files: {', '.join(written)}")
+            click.echo("  " + _("week cost {cost} = {share} of the nearest-neighbour baseline "
+                                "({baseline})").format(
+                cost=format_number(total, 2), share=format_percent(total / base),
+                baseline=format_number(base, 2)))
+        click.echo(_("Files: {files}").format(files=", ".join(written)))
 
     emit(payload, human)

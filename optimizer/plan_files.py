@@ -1,6 +1,7 @@
 """The files of one stored plan, made in one place: the tables (CSV), ``kpis.json``, the
-report, and the files each role takes as they are (route exports for logistics, the
-purchasing workbook). ``salesflow weekly`` stores them all at once; ``export`` and ``apply``
+report, and the files each role takes as they are (route exports for logistics: GeoJSON,
+GPX, the map and the drivers' run sheets beside ``routes.csv``; the purchasing workbook).
+``salesflow weekly`` stores them all at once; ``export`` and ``apply``
 hand them out. Bytes only: the plan store decides where they go."""
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def plan_files(dataset: Dataset, plan: WeeklyPlan, assumptions: pd.DataFrame | N
         kpis["assumed"] = assumption_counts(assumptions)
         files[ASSUMPTIONS_FILE] = csv_bytes(assumptions)
     files["kpis.json"] = json_bytes(kpis)
+    files.update(plan_route_files(dataset, plan, exclude=("routes.csv",)))
     report = report_data(dataset, plan, assumptions=assumptions)
     what_if = kpis.get("what_if")
     report = replace(report, cycle_target=what_if or kpis["staffing"].get("cycle_target"),
@@ -38,3 +40,19 @@ def plan_files(dataset: Dataset, plan: WeeklyPlan, assumptions: pd.DataFrame | N
                      title=report.title + (f" ({what_if['label']})" if what_if else ""))
     files["report.html"] = render_report(report).encode("utf-8")
     return files, kpis
+
+
+def plan_route_files(dataset: Dataset, plan: WeeklyPlan,
+                     exclude: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every route file of ``plan`` (:data:`~salesflow.optimizer.routing.exports.ROUTE_FILES`
+    but ``exclude``), in the current language, the map's base tiles from the dataset's
+    ``[report]``. A plan without routing gets the same files, empty, saying why."""
+    from salesflow.data.i18n import _, format_date
+    from salesflow.optimizer.routing.exports import ROUTE_FILES, route_files
+
+    report = dataset.config.report
+    title = _("Delivery routes, week of {date}").format(date=format_date(plan.week_start))
+    return route_files(list(plan.routing.days) if plan.routing else [], title,
+                       tiles=report.map_tiles, attribution=report.map_attribution,
+                       note=plan.skipped.get("routing", ""),
+                       names=tuple(n for n in ROUTE_FILES if n not in exclude))

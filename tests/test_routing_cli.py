@@ -11,6 +11,7 @@ import pytest
 
 from salesflow.data.instances.vrp_formats import read_instance
 from salesflow.data.instances.vrp_solutions import read_vrplib_solution
+from salesflow.data.outputs.route_map import day_label
 from salesflow.optimizer.routing.instance_check import check_instance_solution
 
 from .test_routing_formats import SOLOMON_TEXT, VRPLIB_TEXT
@@ -29,7 +30,7 @@ def test_routes_writes_every_format(run_cli: Callable[..., object], tiny_dir: Pa
     assert result.exit_code == 0, result.output
     payload = _json(result)
     assert sorted(Path(f).name for f in payload["files"]) == [
-        "routes.csv", "routes.geojson", "routes.gpx", "routes.html"]
+        "routes.csv", "routes.geojson", "routes.gpx", "routes.html", "run_sheets.html"]
     assert payload["days"] and payload["cost"] <= payload["baseline_cost"] + 1e-6
     for day in payload["days"]:
         assert day["served"] + len(day["unserved"]) == day["stops"]
@@ -50,7 +51,17 @@ def test_routes_one_day_and_some_formats(run_cli: Callable[..., object], tiny_di
                      "--out", out, *FAST)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["routes.csv", "routes.gpx"]
-    assert f"{day}" in result.stdout and "baseline" in result.stdout
+    assert day_label(day) in result.stdout and "baseline" in result.stdout
+    # The same summary and files in Traditional Chinese; the CSV keeps its English columns.
+    zh = tmp_path / "zh"
+    result = run_cli("--lang", "zh-TW", "routes", "--data", tiny_dir, "--day", day, "--format",
+                     "csv,html,run_sheets", "--out", zh, *FAST)
+    assert result.exit_code == 0, result.output
+    assert "基準" in result.stdout and "baseline" not in result.stdout
+    assert "配送路線" in (zh / "routes.html").read_text(encoding="utf-8")
+    assert "派車單" in (zh / "run_sheets.html").read_text(encoding="utf-8")
+    assert next(csv.reader((zh / "routes.csv").open()))[:4] == [
+        "day", "vehicle_id", "sequence", "stop_type"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

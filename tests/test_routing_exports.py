@@ -6,6 +6,7 @@ salesflow.optimizer.routing.exports)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -17,8 +18,10 @@ import pytest
 import xmlschema
 from geojson_pydantic import FeatureCollection
 
+from salesflow.data.i18n import set_language
 from salesflow.data.outputs.route_exports import geojson_bytes, gpx_bytes
 from salesflow.data.outputs.route_map import PALETTE, html_bytes
+from salesflow.data.outputs.run_sheet import run_sheets_html
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.distances import DistanceModel
 from salesflow.optimizer.routing.exports import route_export
@@ -127,31 +130,88 @@ class _Collector(HTMLParser):
             self.scripts.append(data)
 
 
-def test_html_map_is_offline_escaped_and_complete(plans: list) -> None:
+def _map_data(page: str) -> dict:
+    parser = _Collector()
+    parser.feed(page)
+    blocks = [t for t in parser.scripts if t.lstrip().startswith("{")]
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_html_map_is_self_contained_escaped_and_complete(plans: list) -> None:
     export = route_export(plans)
     page = html_bytes(export).decode("utf-8")
     parser = _Collector()
     parser.feed(page)
     tags = [t for t, _ in parser.tags]
-    # Nothing loaded from elsewhere: no src/href attributes, no link tags, no URLs at all.
+    # Leaflet and its images are inline: nothing is loaded from a file or a server.
     assert not any("src" in a or "href" in a for _, a in parser.tags)
-    assert "link" not in tags and "http" not in page.lower()
-    assert tags.count("script") == 1
-    # The customer name cannot open a tag: it is escaped everywhere.
-    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
-    assert "Main &lt;depot&gt;" in page
-    # One polyline per route, one colour per vehicle, popups with arrival times.
-    polylines = [a for t, a in parser.tags if t == "polyline"]
-    assert len(polylines) == len(export.routes)
-    colours = {a["stroke"] for a in polylines}
-    assert colours <= set(PALETTE) and len(colours) == len(export.vehicles)
-    infos = [a["data-info"] for t, a in parser.tags if a.get("data-info")]
-    assert any("arrival" in i for i in infos)
-    assert all(d in page for d in export.days)
+    assert "link" not in tags and "L.tileLayer(D.tiles" in page
+    assert "url(images/" not in page and "url(data:image/png;base64," in page
+    # The customer name cannot open a tag: escaped in HTML, \u003c in the script's data.
+    assert "<script>alert" not in page and "\\u003cscript\\u003ealert" in page
+    data = _map_data(page)
+    assert "Depot D1: Main <depot>" in [d["tip"] for d in data["depots"]]
+    assert data["tiles"] is None  # default: no base map
+    assert data["days"] == list(export.days)
+    assert len(data["routes"]) == len(export.routes)
+    assert {r["colour"] for r in data["routes"]} <= set(PALETTE)
+    assert len({r["colour"] for r in data["routes"]}) == len(export.vehicles)
+    for route, exported in zip(data["routes"], export.routes, strict=True):
+        assert [s["seq"] for s in route["stops"]] == [s.sequence for s in exported.customers]
+        for stop, record in zip(route["stops"], exported.customers, strict=True):
+            assert stop["tip"] == f"{record.sequence}. {record.name}"
+            assert any(record.arrival in line for line in stop["lines"])
+            assert any(record.window_start in line for line in stop["lines"])
+            assert any(line.startswith("Unload ") for line in stop["lines"])
+    # The page shows the first day and only it: one layer group per day, show(0) at load.
+    assert "show(0);" in page and "map.removeLayer(groups[shown])" in page
+
+
+def test_html_map_tiles_from_the_config_or_off(plans: list) -> None:
+    export = route_export(plans)
+    url = "https://tiles.example/{z}/{x}/{y}.png"
+    data = _map_data(html_bytes(export, url, "© test").decode("utf-8"))
+    assert data["tiles"] == url and data["attribution"] == "© test"
+    for off in ("off", "OFF", ""):
+        assert _map_data(html_bytes(export, off).decode("utf-8"))["tiles"] is None
+
+
+def test_html_map_and_run_sheets_in_traditional_chinese(plans: list) -> None:
+    set_language("zh-TW")
+    export = route_export(plans, title="配送路線")
+    page = html_bytes(export).decode("utf-8")
+    assert '<html lang="zh-Hant-TW">' in page and "未配送" in page
+    stop = _map_data(page)["routes"][0]["stops"][0]
+    assert any(line.startswith("預計抵達") for line in stop["lines"])
+    sheets = run_sheets_html(export).decode("utf-8")
+    assert "派車單" in sheets and "預計抵達" in sheets and "需求量超過最大車輛的載量" in sheets
+
+
+def test_run_sheets_one_page_per_vehicle_and_day_with_what_to_unload(plans: list) -> None:
+    export = route_export(plans)
+    page = run_sheets_html(export).decode("utf-8")
+    parser = _Collector()
+    parser.feed(page)
+    sheets = [a for t, a in parser.tags if t == "section" and a.get("data-vehicle")]
+    assert [(a["data-day"], a["data-vehicle"]) for a in sheets] == sorted(
+        (r.day, r.vehicle_id) for r in export.routes)
+    assert "page-break-after: always" in page and "<script" not in page
+    assert "&lt;script&gt;alert" in page and "<script>alert" not in page
+    first = sorted(export.routes, key=lambda r: (r.day, r.vehicle_id))[0]
+    body = page.split('data-vehicle="', 1)[1].split("</section>", 1)[0]
+    positions = [body.index(html.escape(s.name, quote=True)) for s in first.customers]
+    assert positions == sorted(positions)  # stops in route order
+    for stop in first.customers:
+        assert f"{stop.window_start}–{stop.window_end}" in body and stop.arrival in body
+    kg = sum(s.unload_kg for s in first.customers)
+    assert f"{kg:,.1f}" in body.split("<tfoot>", 1)[1]  # the route's total to unload
+    assert "Stops not delivered" in page and "HEAVY" in page
 
 
 def test_exports_of_an_empty_plan_are_still_valid() -> None:
     export = route_export([])
     FeatureCollection.model_validate(json.loads(geojson_bytes(export)))
     xmlschema.XMLSchema(str(XSD)).validate(gpx_bytes(export).decode("utf-8"))
-    assert b"<svg" in html_bytes(export)
+    assert _map_data(html_bytes(export).decode("utf-8"))["routes"] == []
+    assert b"nothing to deliver" in run_sheets_html(route_export([], note="no vehicles"))

@@ -113,6 +113,8 @@ class RouteExport:
     title: str
     routes: tuple[ExportRoute, ...]
     unserved: tuple[ExportUnserved, ...] = ()
+    note: str = ""
+    """Why there are no routes, when the plan has none (shown by the map and run sheets)."""
 
     @property
     def days(self) -> tuple[str, ...]:

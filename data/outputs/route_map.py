@@ -1,25 +1,49 @@
-"""``routes.html``: a self-contained route map that works offline.
+"""``routes.html``: the route map, one self-contained file (bundled Leaflet, works offline).
 
-No map tiles, fonts, stylesheets or scripts are loaded from anywhere: the routes and stops are
-drawn as inline SVG (an equirectangular projection of the plan's own bounding box), so the
-page shows everything with scripts disabled. A small inline script adds a day selector,
-per-vehicle toggles and a popup with the stop's figures when a stop is clicked; without it
-every marker still has a hover tooltip (SVG ``title``). Every name from the data is
-HTML-escaped; the popup text is set with ``textContent``.
+Leaflet 1.7.1 (``assets/leaflet``, BSD-2, see its ``SOURCE.md``) is inlined with its
+stylesheet and images, so the page loads nothing but the base map tiles, and only when a tile
+URL is given (``[report] map_tiles``; ``off`` or empty: none). Offline, or without tiles, the
+routes and stops are drawn on a plain background.
+
+The map opens on the first day; a day selector switches between days (one Leaflet layer
+group per day, only one on the map at a time). Each stop is a numbered marker (its sequence
+on the route) with the customer's name as tooltip and a popup with the window, the planned
+arrival and what is unloaded; depots are black squares, unserved stops grey crosses. All
+texts are in the current language. Names from the data reach the page only as JSON data set
+with ``textContent``, never as HTML.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import html
-import math
-from typing import TYPE_CHECKING
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from salesflow.data.i18n import (
+    _,
+    format_date,
+    format_number,
+    format_weekday,
+    language_tag,
+    ngettext,
+)
 
 if TYPE_CHECKING:
     from salesflow.data.outputs.route_exports import ExportRoute, ExportStop, RouteExport
 
-WIDTH, HEIGHT, PAD = 1000.0, 700.0, 30.0
+LEAFLET_DIR = Path(__file__).with_name("assets") / "leaflet"
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
            "#e377c2", "#bcbd22", "#393b79", "#637939", "#843c39")
+TILES_OFF = ("", "off", "none")
+"""``[report] map_tiles`` values that mean: no base map."""
+
+LEAFLET_NOTICE = ("/* Leaflet 1.7.1 (Debian libjs-leaflet 1.7.1~dfsg-7), https://leafletjs.com, "
+                  "(c) 2010-2019 Vladimir Agafonkin, (c) 2010-2011 CloudMade, BSD-2-Clause */")
 
 
 def vehicle_colour(vehicles: tuple[str, ...], vehicle_id: str) -> str:
@@ -27,168 +51,240 @@ def vehicle_colour(vehicles: tuple[str, ...], vehicle_id: str) -> str:
     return PALETTE[vehicles.index(vehicle_id) % len(PALETTE)]
 
 
-class _Projection:
-    """Degrees -> SVG user units, keeping distances' proportions near the plan's centre."""
+@cache
+def leaflet_assets() -> tuple[str, str]:
+    """The bundled Leaflet script and stylesheet, the stylesheet's images as ``data:`` URLs."""
+    script = (LEAFLET_DIR / "leaflet.min.js").read_text(encoding="utf-8")
+    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
 
-    def __init__(self, points: list[tuple[float, float]]) -> None:
-        lats = [p[0] for p in points] or [0.0]
-        lons = [p[1] for p in points] or [0.0]
-        self.lat0, self.lon0 = max(lats), min(lons)
-        self.kx = math.cos(math.radians((max(lats) + min(lats)) / 2.0))
-        span_x = max((max(lons) - min(lons)) * self.kx, 1e-6)
-        span_y = max(max(lats) - min(lats), 1e-6)
-        self.scale = min((WIDTH - 2 * PAD) / span_x, (HEIGHT - 2 * PAD) / span_y)
+    def inline(match: re.Match[str]) -> str:
+        data = (LEAFLET_DIR / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
 
-    def __call__(self, lat: float, lon: float) -> tuple[float, float]:
-        x = PAD + (lon - self.lon0) * self.kx * self.scale
-        y = PAD + (self.lat0 - lat) * self.scale
-        return round(x, 1), round(y, 1)
+    return script, re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def day_label(day: str) -> str:
+    """``"Mon, Nov 23, 2026"`` / ``"週一 2026年11月23日"``: a plan day for people."""
+    date = dt.date.fromisoformat(day)
+    return _("{weekday} {date}").format(weekday=format_weekday(date), date=format_date(date))
+
+
 def _stop_lines(route: ExportRoute, stop: ExportStop) -> list[str]:
-    lines = [f"{stop.name} ({stop.location_id})", f"{route.day}, vehicle {route.vehicle_id}, "
-             f"stop {stop.sequence}"]
-    if stop.arrival:
-        lines.append(f"arrival {stop.arrival}")
-    if stop.departure:
-        lines.append(f"departure {stop.departure}")
-    if stop.window:
-        lines.append(f"window {stop.window}")
-    lines.append(f"load after {stop.load_kg:.1f} kg / {stop.load_m3:.2f} m3, "
-                 f"{stop.cumulative_km:.1f} km")
+    lines = [_("{sequence}. {name} ({customer_id})").format(
+        sequence=stop.sequence, name=stop.name, customer_id=stop.location_id),
+        _("Vehicle {vehicle_id}, {day}").format(vehicle_id=route.vehicle_id,
+                                                 day=day_label(route.day)),
+        _("Window {start}–{end}").format(start=stop.window_start, end=stop.window_end),
+        _("Planned arrival {time}").format(time=stop.arrival)]
+    if stop.waits:
+        lines.append(_("Waits for the window: unloading starts {time}").format(
+            time=stop.service_start))
+    lines.append(ngettext("Unload {orders} order: {kg} kg, {m3} m³",
+                          "Unload {orders} orders: {kg} kg, {m3} m³", stop.orders).format(
+        orders=stop.orders, kg=format_number(stop.unload_kg, 1),
+        m3=format_number(stop.unload_m3, 2)))
+    lines.append(_("On board after the stop: {kg} kg").format(
+        kg=format_number(stop.load_kg, 1)))
     return lines
 
 
-def _marker(x: float, y: float, colour: str, lines: list[str], shape: str) -> str:
-    info = _e("\n".join(lines))
-    title = f"<title>{info}</title>"
-    if shape == "depot":
-        return (f'<rect class="m" x="{x - 7}" y="{y - 7}" width="14" height="14" fill="#222" '
-                f'data-info="{info}">{title}</rect>')
-    if shape == "unserved":
-        return (f'<g class="m" data-info="{info}" stroke="#777" stroke-width="3">{title}'
-                f'<line x1="{x - 6}" y1="{y - 6}" x2="{x + 6}" y2="{y + 6}"/>'
-                f'<line x1="{x - 6}" y1="{y + 6}" x2="{x + 6}" y2="{y - 6}"/></g>')
-    return (f'<circle class="m" cx="{x}" cy="{y}" r="6" fill="{colour}" stroke="#fff" '
-            f'stroke-width="1.5" data-info="{info}">{title}</circle>')
+def _route_data(route: ExportRoute, colour: str) -> dict[str, Any]:
+    return {
+        "day": route.day, "vehicle": route.vehicle_id, "colour": colour,
+        "path": [[s.lat, s.lon] for s in route.stops],
+        "label": _("{vehicle_id}: {stops} stops, {km} km").format(
+            vehicle_id=route.vehicle_id, stops=len(route.customers),
+            km=format_number(route.km, 1)),
+        "stops": [{"seq": s.sequence, "lat": s.lat, "lon": s.lon,
+                   "tip": _("{sequence}. {name}").format(sequence=s.sequence, name=s.name),
+                   "lines": _stop_lines(route, s)} for s in route.customers],
+    }
 
 
-def _route_svg(route: ExportRoute, project: _Projection, colour: str) -> str:
-    points = [project(s.lat, s.lon) for s in route.stops]
-    path = " ".join(f"{x},{y}" for x, y in points)
-    parts = [f'<g class="route" data-day="{_e(route.day)}" data-vehicle="{_e(route.vehicle_id)}">',
-             f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="3" '
-             f'stroke-opacity="0.8"/>']
-    for stop, (x, y) in zip(route.stops, points, strict=True):
-        if stop.kind == "customer":
-            parts.append(_marker(x, y, colour, _stop_lines(route, stop), "stop"))
-            parts.append(f'<text x="{x + 7}" y="{y - 7}" font-size="10">{stop.sequence}</text>')
-    parts.append("</g>")
-    return "".join(parts)
+def map_data(export: RouteExport, tiles: str = "off", attribution: str = "") -> dict[str, Any]:
+    """What the page's script draws: days (the first is shown), routes with their stops'
+    labels and popups, depots, unserved stops with coordinates, and the tile layer (``None``:
+    no base map)."""
+    vehicles = export.vehicles
+    depots = {r.depot_id: r.stops[0] for r in export.routes}
+    return {
+        "days": list(export.days),
+        "tiles": None if tiles.strip().lower() in TILES_OFF else tiles.strip(),
+        "attribution": attribution,
+        "routes": [_route_data(r, vehicle_colour(vehicles, r.vehicle_id))
+                   for r in export.routes],
+        "depots": [{"lat": s.lat, "lon": s.lon,
+                    "tip": _("Depot {depot_id}: {name}").format(depot_id=d, name=s.name)}
+                   for d, s in sorted(depots.items())],
+        "unserved": [{"day": u.day, "lat": u.lat, "lon": u.lon,
+                      "tip": _("{name} ({customer_id}): not delivered").format(
+                          name=u.name, customer_id=u.customer_id),
+                      "lines": [_("{name} ({customer_id}): not delivered").format(
+                          name=u.name, customer_id=u.customer_id), _(u.reason)]}
+                     for u in export.unserved if u.placed],
+    }
+
+
+def _json_for_script(data: object) -> str:
+    """JSON that cannot end its ``<script>`` element, whatever the names in it."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 _SCRIPT = """
 (function () {
-  var days = document.getElementById('day');
-  var boxes = document.querySelectorAll('input.veh');
-  var pop = document.getElementById('pop');
-  function refresh() {
-    var on = {};
-    boxes.forEach(function (b) { on[b.value] = b.checked; });
-    document.querySelectorAll('[data-day]').forEach(function (g) {
-      var dayOk = days.value === '' || g.getAttribute('data-day') === days.value;
-      var veh = g.getAttribute('data-vehicle');
-      var vehOk = veh === null || veh === '' || on[veh];
-      g.style.display = dayOk && vehOk ? '' : 'none';
-    });
+  var D = JSON.parse(document.getElementById('sf-data').textContent);
+  var map = L.map('map', {zoomSnap: 0.25});
+  if (D.tiles) {
+    L.tileLayer(D.tiles, {attribution: D.attribution, maxZoom: 19}).addTo(map);
   }
-  days.addEventListener('change', refresh);
-  boxes.forEach(function (b) { b.addEventListener('change', refresh); });
-  document.querySelectorAll('.m').forEach(function (m) {
-    m.addEventListener('click', function (ev) {
-      pop.textContent = m.getAttribute('data-info');
-      pop.style.left = (ev.pageX + 12) + 'px';
-      pop.style.top = (ev.pageY + 12) + 'px';
-      pop.style.display = 'block';
-      ev.stopPropagation();
+  function lines(items) {
+    var box = document.createElement('div');
+    items.forEach(function (text, i) {
+      var line = document.createElement(i === 0 ? 'strong' : 'div');
+      line.textContent = text;
+      box.appendChild(line);
+    });
+    return box;
+  }
+  function cross(day) {
+    return L.divIcon({className: 'sf-unserved sf-day-' + day, html: '\\u00d7',
+                      iconSize: [18, 18]});
+  }
+  var groups = D.days.map(function () { return L.featureGroup(); });
+  D.routes.forEach(function (r) {
+    var d = D.days.indexOf(r.day), g = groups[d];
+    L.polyline(r.path, {color: r.colour, weight: 4, opacity: 0.85,
+                        className: 'sf-route sf-day-' + d}).bindTooltip(r.label).addTo(g);
+    r.stops.forEach(function (s) {
+      var label = document.createElement('span');
+      label.textContent = String(s.seq);
+      label.style.background = r.colour;
+      var icon = L.divIcon({className: 'sf-stop sf-day-' + d, html: label,
+                            iconSize: [22, 22]});
+      L.marker([s.lat, s.lon], {icon: icon, riseOnHover: true})
+        .bindTooltip(s.tip, {direction: 'top', offset: [0, -10]})
+        .bindPopup(lines(s.lines)).addTo(g);
     });
   });
-  document.addEventListener('click', function () { pop.style.display = 'none'; });
-  refresh();
+  D.unserved.forEach(function (u) {
+    var d = D.days.indexOf(u.day);
+    L.marker([u.lat, u.lon], {icon: cross(d)}).bindTooltip(u.tip)
+      .bindPopup(lines(u.lines)).addTo(groups[d]);
+  });
+  var depots = L.featureGroup().addTo(map);
+  D.depots.forEach(function (p) {
+    L.marker([p.lat, p.lon], {icon: L.divIcon({className: 'sf-depot', iconSize: [14, 14]})})
+      .bindTooltip(p.tip).addTo(depots);
+  });
+  var select = document.getElementById('day');
+  var shown = null;
+  function show(index) {
+    if (shown !== null) { map.removeLayer(groups[shown]); }
+    shown = index;
+    document.body.setAttribute('data-shown-day', D.days[index] || '');
+    document.querySelectorAll('[data-day]').forEach(function (row) {
+      row.hidden = row.getAttribute('data-day') !== D.days[index];
+    });
+    if (index === undefined || !groups[index]) { return; }
+    groups[index].addTo(map);
+    var bounds = groups[index].getBounds();
+    if (depots.getLayers().length) { bounds.extend(depots.getBounds()); }
+    if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30]}); }
+  }
+  select.addEventListener('change', function () { show(Number(select.value)); });
+  if (D.days.length) {
+    show(0);
+  } else if (depots.getLayers().length) {
+    map.fitBounds(depots.getBounds(), {padding: [30, 30], maxZoom: 12});
+  } else {
+    map.setView([0, 0], 1);
+  }
 })();
 """
 
 _STYLE = """
-body { font-family: sans-serif; margin: 0; display: flex; }
-#side { width: 320px; padding: 12px; font-size: 13px; overflow-y: auto; height: 100vh;
+html, body { height: 100%; margin: 0; }
+body { font-family: "Noto Sans TC", "Noto Sans CJK TC", "Microsoft JhengHei", sans-serif;
+       display: flex; }
+#side { width: 330px; padding: 12px; font-size: 13px; overflow-y: auto; height: 100vh;
         box-sizing: border-box; border-right: 1px solid #ccc; }
-#map { flex: 1; }
-svg { width: 100%; height: 100vh; background: #f7f7f2; }
+#map { flex: 1; height: 100vh; background: #eef1ec; }
 table { border-collapse: collapse; width: 100%; }
 td, th { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left; }
+td.n { text-align: right; }
 .sw { display: inline-block; width: 12px; height: 12px; margin-right: 4px; }
-.m { cursor: pointer; }
-#pop { position: absolute; display: none; white-space: pre; background: #fff;
-       border: 1px solid #444; padding: 6px; font-size: 12px; box-shadow: 2px 2px 6px #999; }
+.sf-stop span { display: block; width: 22px; height: 22px; border-radius: 11px;
+                border: 2px solid #fff; box-sizing: border-box; color: #fff;
+                font: bold 11px/18px sans-serif; text-align: center;
+                box-shadow: 0 0 2px #333; }
+.sf-depot { background: #222; border: 2px solid #fff; box-shadow: 0 0 2px #333; }
+.sf-unserved { color: #666; font: bold 20px/18px sans-serif; text-align: center; }
+.leaflet-popup-content div { margin-top: 2px; }
 """
 
 
-def html_bytes(export: RouteExport) -> bytes:
-    """``routes.html``: the offline map of ``export`` (module docstring)."""
-    points = [(s.lat, s.lon) for r in export.routes for s in r.stops]
-    points += [(u.lat, u.lon) for u in export.unserved]
-    project = _Projection(points)
+def _side_panel(export: RouteExport) -> str:
     vehicles = export.vehicles
-    svg = [f'<svg viewBox="0 0 {WIDTH:g} {HEIGHT:g}" role="img" '
-           f'aria-label="{_e(export.title)}">']
-    for route in export.routes:
-        svg.append(_route_svg(route, project, vehicle_colour(vehicles, route.vehicle_id)))
-    depots = {r.depot_id: r.stops[0] for r in export.routes}
-    for depot_id, stop in sorted(depots.items()):
-        x, y = project(stop.lat, stop.lon)
-        svg.append(_marker(x, y, "#222", [f"depot {depot_id}: {stop.name}"], "depot"))
-    for item in export.unserved:
-        x, y = project(item.lat, item.lon)
-        svg.append(f'<g data-day="{_e(item.day)}" data-vehicle="">' + _marker(
-            x, y, "#777", [f"{item.name} ({item.customer_id})", f"{item.day}: unserved",
-                           item.reason], "unserved") + "</g>")
-    svg.append("</svg>")
+    options = "".join(f'<option value="{i}"{" selected" if i == 0 else ""}>'
+                      f"{_e(day_label(d))}</option>" for i, d in enumerate(export.days))
+    legend = "".join(f'<span class="sw" style="background:{vehicle_colour(vehicles, v)}">'
+                     f"</span>{_e(v)}<br>" for v in vehicles)
+    rows = "".join(
+        f'<tr data-day="{_e(r.day)}"><td>{_e(r.vehicle_id)}</td>'
+        f'<td class="n">{len(r.customers)}</td><td class="n">{format_number(r.km, 1)}</td>'
+        f"<td>{_e(r.stops[0].departure)}–{_e(r.stops[-1].arrival)}</td></tr>"
+        for r in export.routes)
+    unserved = "".join(
+        f'<li data-day="{_e(u.day)}">{_e(u.name)} ({_e(u.customer_id)}): '
+        + _e(_(u.reason)) + "</li>" for u in export.unserved)
+    no_days = ""
+    if not export.days:
+        no_days = "<p>" + _e(_("No deliveries in this plan.")) + " " + _e(export.note) + "</p>"
+    heads = "".join("<th>" + _e(text) + "</th>" for text in (
+        _("Vehicle"), _("Stops"), _("Distance (km)"), _("Depot departure–return")))
+    day, not_delivered = _e(_("Day")), _e(_("Not delivered"))
+    hint = _e(_("Numbers are the order of the stops on a route; click a stop for its window, "
+                "planned arrival and what to unload. Black squares are depots, grey crosses "
+                "stops not delivered."))
+    return f"""<h2>{_e(export.title)}</h2>
+{no_days}<p><label>{day} <select id="day">{options}</select></label></p>
+<p>{legend}</p>
+<table><tr>{heads}</tr>
+{rows}</table>
+<h3>{not_delivered}</h3>
+<ul>{unserved}</ul>
+<p>{hint}</p>"""
 
-    options = ['<option value="">all days</option>'] + [
-        f'<option value="{_e(d)}">{_e(d)}</option>' for d in export.days]
-    legend = [f'<label><input type="checkbox" class="veh" value="{_e(v)}" checked>'
-              f'<span class="sw" style="background:{vehicle_colour(vehicles, v)}"></span>'
-              f'{_e(v)}</label><br>' for v in vehicles]
-    rows = [f"<tr><td>{_e(r.day)}</td><td>{_e(r.vehicle_id)}</td><td>{len(r.customers)}</td>"
-            f"<td>{r.km:.1f}</td><td>{_e(r.stops[0].departure)}-{_e(r.stops[-1].arrival)}</td>"
-            f"</tr>" for r in export.routes]
-    unserved = [f"<li>{_e(u.day)} {_e(u.name)} ({_e(u.customer_id)}): {_e(u.reason)}</li>"
-                for u in export.unserved]
+
+def html_bytes(export: RouteExport, tiles: str = "off", attribution: str = "") -> bytes:
+    """``routes.html``: the map of ``export`` (module docstring), with base map tiles from
+    ``tiles`` (a ``{z}/{x}/{y}`` URL template; ``off``: none) credited to ``attribution``."""
+    script, css = leaflet_assets()
+    data = _json_for_script(map_data(export, tiles, attribution))
     page = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{language_tag()}">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(export.title)}</title>
+<style>{LEAFLET_NOTICE}
+{css}</style>
 <style>{_STYLE}</style>
 </head>
 <body>
 <div id="side">
-<h2>{_e(export.title)}</h2>
-<p><label>Day <select id="day">{''.join(options)}</select></label></p>
-<p>{''.join(legend)}</p>
-<table><tr><th>day</th><th>vehicle</th><th>stops</th><th>km</th><th>time</th></tr>
-{''.join(rows)}</table>
-<h3>Unserved ({len(export.unserved)})</h3>
-<ul>{''.join(unserved)}</ul>
-<p>Click a stop for its arrival time and load. Black squares are depots, grey crosses
-unserved stops.</p>
+{_side_panel(export)}
 </div>
-<div id="map">{''.join(svg)}</div>
-<div id="pop"></div>
+<div id="map"></div>
+<script type="application/json" id="sf-data">{data}</script>
+<script>{LEAFLET_NOTICE}
+{script}</script>
 <script>{_SCRIPT}</script>
 </body>
 </html>

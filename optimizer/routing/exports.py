@@ -55,7 +55,7 @@ def _unserved(day: str, stop: Stop, reason: str) -> ExportUnserved:
 
 
 def route_export(plans: list[tuple[RoutingProblem, RoutePlan]],
-                 title: str = "salesflow routes") -> RouteExport:
+                 title: str = "salesflow routes", note: str = "") -> RouteExport:
     """The export records of ``(problem, plan)`` pairs, routes in the order given.
 
     An unserved stop is looked up among the problem's stops, then among the plan's
@@ -75,4 +75,33 @@ def route_export(plans: list[tuple[RoutingProblem, RoutePlan]],
         day = problem.day.isoformat()
         unserved.extend(_unserved(day, stops[item.customer_id], item.reason)
                         for item in plan.unserved)
-    return RouteExport(title, tuple(routes), tuple(unserved))
+    return RouteExport(title, tuple(routes), tuple(unserved), note)
+
+
+ROUTE_FILES = ("routes.csv", "routes.geojson", "routes.gpx", "routes.html", "run_sheets.html")
+"""Every route file of a plan, by name."""
+
+
+def route_files(plans: list[tuple[RoutingProblem, RoutePlan]], title: str, *,
+                tiles: str = "off", attribution: str = "", note: str = "",
+                names: tuple[str, ...] = ROUTE_FILES) -> dict[str, bytes]:
+    """The route files ``names`` (default all of :data:`ROUTE_FILES`) of ``plans`` as bytes:
+    ``routes.csv`` (:func:`~salesflow.optimizer.routing.solution.routes_frame`), GeoJSON,
+    GPX, the map (base map ``tiles``, see :func:`salesflow.data.outputs.route_map.html_bytes`)
+    and the run sheets, all from the same export records. ``note`` says why there are no
+    routes, when there are none; the human files are in the current language."""
+    from salesflow.data.outputs.route_exports import geojson_bytes, gpx_bytes
+    from salesflow.data.outputs.route_map import html_bytes
+    from salesflow.data.outputs.run_sheet import run_sheets_html
+    from salesflow.data.outputs.writers import csv_bytes
+    from salesflow.optimizer.routing.solution import routes_frame
+
+    export = route_export(plans, title, note)
+    makers = {
+        "routes.csv": lambda: csv_bytes(routes_frame(plans)),
+        "routes.geojson": lambda: geojson_bytes(export),
+        "routes.gpx": lambda: gpx_bytes(export),
+        "routes.html": lambda: html_bytes(export, tiles, attribution),
+        "run_sheets.html": lambda: run_sheets_html(export),
+    }
+    return {name: makers[name]() for name in names}
