@@ -24,6 +24,7 @@ import numpy as np
 from salesflow.data.dataset.parsing import parse_float
 from salesflow.data.dataset.readers import FORMATS, read_table
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -71,17 +72,19 @@ def read_distance_matrix(path: str | Path, ids: Sequence[str],
     fmt = file.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InvalidInputError([Problem(str(file), None, None, None,
-                                         f"a matrix file must be .csv, .parquet or .xlsx; "
-                                         f"got {file.suffix or 'no suffix'}")])
+                                         _("a matrix file must be .csv, .parquet or .xlsx; "
+                                           "got {suffix}").format(
+                                               suffix=file.suffix or _("no suffix")))])
     if not file.is_file():
-        raise InvalidInputError([Problem(str(file), None, None, None, "file not found")])
+        raise InvalidInputError([Problem(str(file), None, None, None, _("file not found"))])
     raw, problems = read_table(file, "distance_matrix")
     if raw is None:
         raise InvalidInputError(problems)
     frame = raw.frame
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise InvalidInputError([Problem(raw.file, 1, c, None, "required column is missing")
+        raise InvalidInputError([Problem(raw.file, 1, c, None,
+                                         _("required column is missing"))
                                  for c in missing])
     km = parse_float(frame["km"])
     values = {"km": km.values.to_numpy()}
@@ -93,11 +96,11 @@ def read_distance_matrix(path: str | Path, ids: Sequence[str],
     for column, mask in bad.items():
         for row in frame.index[mask]:
             problems.append(Problem(raw.file, int(row), column, frame.at[row, column],
-                                    "must be a number"))
+                                    _("must be a number")))
     for column, array in values.items():
         for row in frame.index[np.nan_to_num(array, nan=0.0) < 0]:
             problems.append(Problem(raw.file, int(row), column, frame.at[row, column],
-                                    "must be >= 0"))
+                                    _("must be >= {low}").format(low=0)))
 
     where = {loc: k for k, loc in enumerate(ids)}
     n = len(ids)
@@ -108,10 +111,12 @@ def read_distance_matrix(path: str | Path, ids: Sequence[str],
         a, b = frame.at[row, "from_id"], frame.at[row, "to_id"]
         for column, value in (("from_id", a), ("to_id", b)):
             if value == "":
-                problems.append(Problem(raw.file, int(row), column, None, "must not be blank"))
+                problems.append(Problem(raw.file, int(row), column, None,
+                                        _("must not be blank")))
         if (a, b) in seen:
             problems.append(Problem(raw.file, int(row), "to_id", b,
-                                    f"pair {a} -> {b} already given in row {seen[(a, b)]}"))
+                                    _("pair {first} -> {second} already given in row {row}")
+                                    .format(first=a, second=b, row=seen[(a, b)])))
             continue
         seen[(a, b)] = int(row)
         if a in where and b in where:
@@ -125,14 +130,16 @@ def read_distance_matrix(path: str | Path, ids: Sequence[str],
         if np.isnan(km_matrix[i, i]):
             km_matrix[i, i] = min_matrix[i, i] = 0.0
     if problems:
-        raise InvalidInputError(problems, f"{raw.file}: {len(problems)} problem(s) in the "
-                                          f"distance matrix")
+        raise InvalidInputError(problems, _("{file}: {count} problem(s) in the distance "
+                                            "matrix").format(file=raw.file,
+                                                             count=len(problems)))
     absent = [(ids[i], ids[j]) for i, j in zip(*np.nonzero(np.isnan(km_matrix)), strict=True)]
     if absent:
         listed = ", ".join(f"{a} -> {b}" for a, b in absent[:MAX_MISSING_LISTED])
-        more = f" and {len(absent) - MAX_MISSING_LISTED} more" if len(absent) > \
-            MAX_MISSING_LISTED else ""
+        more = _(" and {count} more").format(count=len(absent) - MAX_MISSING_LISTED) \
+            if len(absent) > MAX_MISSING_LISTED else ""
         raise InvalidInputError([Problem(raw.file, None, "from_id", None,
-                                         f"no row for {len(absent)} pair(s) of depots and "
-                                         f"customers: {listed}{more}")])
+                                         _("no row for {count} pair(s) of depots and "
+                                           "customers: {pairs}{more}").format(
+                                               count=len(absent), pairs=listed, more=more))])
     return MatrixTable(tuple(ids), km_matrix, min_matrix)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from salesflow.data.errors import UserError
+from salesflow.data.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,8 +33,8 @@ DEFAULT_TIMEOUT = 30.0
 def _check_url(url: str) -> str:
     parsed = urllib.parse.urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise UserError(f"--osrm must be an http(s) URL such as http://localhost:5000; "
-                        f"got {url!r}")
+        raise UserError(_("--osrm must be an http(s) URL such as http://localhost:5000; got "
+                          "{value}").format(value=repr(url)))
     return url.rstrip("/")
 
 
@@ -43,34 +44,39 @@ def _request(url: str, timeout: float) -> dict[str, object]:
             body = response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", errors="replace")[:300]
-        raise UserError(f"the OSRM server answered HTTP {exc.code}: {detail}") from None
+        raise UserError(_("the OSRM server answered HTTP {code}: {detail}").format(
+            code=exc.code, detail=detail)) from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise UserError(f"cannot reach the OSRM server: {reason}") from None
+        raise UserError(_("cannot reach the OSRM server: {error}").format(error=reason)) \
+            from None
     try:
         answer = json.loads(body)
     except json.JSONDecodeError:
-        raise UserError("the OSRM server's answer is not JSON") from None
+        raise UserError(_("the OSRM server's answer is not JSON")) from None
     if not isinstance(answer, dict) or answer.get("code") != "Ok":
         code = answer.get("code") if isinstance(answer, dict) else None
         message = answer.get("message", "") if isinstance(answer, dict) else ""
-        raise UserError(f"the OSRM server refused the table request: {code} {message}".strip())
+        raise UserError(_("the OSRM server refused the table request: {code} {message}").format(
+            code=code, message=message).strip())
     return answer
 
 
 def _block(answer: dict[str, object], key: str, rows: int, cols: int) -> NDArray[np.float64]:
     values = answer.get(key)
     if not isinstance(values, list) or len(values) != rows:
-        raise UserError(f"the OSRM answer has no {rows}x{cols} '{key}' table (is the server "
-                        f"new enough for annotations=distance,duration?)")
+        raise UserError(_("the OSRM answer has no {rows}x{cols} '{key}' table (is the server "
+                          "new enough for annotations=distance,duration?)").format(
+                              rows=rows, cols=cols, key=key))
     out = np.empty((rows, cols))
     for i, row in enumerate(values):
         if not isinstance(row, list) or len(row) != cols:
-            raise UserError(f"the OSRM '{key}' table has a row of the wrong length")
+            raise UserError(_("the OSRM '{key}' table has a row of the wrong length").format(
+                key=key))
         for j, value in enumerate(row):
             if value is None or not isinstance(value, int | float) or not math.isfinite(value):
-                raise UserError(f"OSRM found no road between two locations ('{key}' is null); "
-                                f"check the coordinates")
+                raise UserError(_("OSRM found no road between two locations ('{key}' is null); "
+                                  "check the coordinates").format(key=key))
             out[i, j] = float(value)
     return out
 
