@@ -15,9 +15,14 @@ from salesflow.cli.common import (
     use_dataset_language,
     wants_json,
 )
+from salesflow.cli.purchase_text import print_summary
 from salesflow.cli.stale import allow_stale_option, checked_freshness
+from salesflow.data.i18n import _
 
 SOLVER_CHOICES = ("highs", "scip", "cp-sat")
+ISSUE_COLUMNS = ["kind", "constraint", "sku", "supplier_id", "sku_name", "supplier_name",
+                 "week", "amount", "limit", "cost", "detail"]
+"""The columns of ``purchase_issues.csv``."""
 
 
 class _SolveProgress:
@@ -33,7 +38,7 @@ class _SolveProgress:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self._progress = Progress(TextColumn("purchasing {task.description:<12}"),
+            self._progress = Progress(TextColumn(_("purchasing") + " {task.description:<12}"),
                                       BarColumn(), TextColumn("{task.completed}/{task.total}"),
                                       TimeElapsedColumn(), console=Console(stderr=True),
                                       transient=True)
@@ -52,25 +57,45 @@ class _SolveProgress:
             self._progress.__exit__(*exc)
 
 
-def _money(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.2f}"
-
-
 def _summary(result: Any, account: Any, target: float, week_start: Any,
              weeks: int) -> dict[str, Any]:
     """The JSON summary (and what the text summary prints); every cost, change, turnover and
     fill rate from the one accounting (``account``)."""
+    from salesflow.optimizer.purchasing.orders import week_orders
+    from salesflow.optimizer.purchasing.score import objective_parts
+    from salesflow.optimizer.purchasing.status import objective_sentence, solve_status_text
+
     figures = account.to_dict()
     change = account.change
-    week_end = result.problem.week_date(1)
+    problem = result.problem
+    week_end = problem.week_date(1)
     this_week = [x for x in result.plan.lines if x.order_date < week_end]
     cheapest = account.cheapest
+    solve = result.solution.to_dict() if result.solution else None
+    parts = objective_parts(problem, result.plan.lines)
+    if solve is not None:
+        solve["status_text"] = solve_status_text(result.solution)
+        solve["objective_parts"] = parts.to_dict()
+        solve["objective_text"] = objective_sentence(parts)
+        solve["plan_adjusted_after_solve"] = result.solution.plan.lines != result.plan.lines
+    names = {item.sku: item.name for item in problem.items}
+    suppliers = {s: t.name for s, t in problem.suppliers.items()}
+
+    def named(row: dict[str, Any]) -> dict[str, Any]:
+        return dict(row, sku_name=names.get(row.get("sku") or ""),
+                    supplier_name=suppliers.get(row.get("supplier_id") or ""))
+
+    orders = week_orders(problem, result.plan)
     return {
         "ok": True, "week_start": week_start.isoformat(), "weeks": weeks,
-        "skus": len(result.problem.items), "lines": len(result.plan.lines),
+        "skus": len(problem.items), "lines": len(result.plan.lines),
         "lines_this_week": len(this_week),
         "value_this_week": round(sum(x.line_cost for x in this_week), 2),
-        "solve": result.solution.to_dict() if result.solution else None,
+        "purchase_orders": [dict(o.to_dict(), items=[
+            {"sku": x.sku, "sku_name": names[x.sku], "quantity": x.quantity,
+             "line_cost": round(x.line_cost, 2), "primary_reason": x.primary_reason}
+            for x in o.lines]) for o in orders],
+        "solve": solve,
         "plan": result.evaluation.to_dict(),
         "baselines": {name: e.to_dict() for name, (_, e) in result.baselines.items()},
         "accounting": figures,
@@ -84,8 +109,8 @@ def _summary(result: Any, account: Any, target: float, week_start: Any,
         "target_met": None if change is None else bool(round(change, 4) <= target),
         "more_shortage_than_baseline": bool(result.evaluation.shortage_units
                                             > _shortage(result, account) + 1e-6),
-        "infeasibilities": [x.to_dict() for x in result.infeasibilities],
-        "violations": [v.to_dict() for v in result.evaluation.violations],
+        "infeasibilities": [named(x.to_dict()) for x in result.infeasibilities],
+        "violations": [named(v.to_dict()) for v in result.evaluation.violations],
     }
 
 
@@ -98,67 +123,6 @@ def _shortage(result: Any, account: Any) -> float:
     if rule.is_default and rule.rule in result.baselines:
         return float(result.baselines[rule.rule][1].shortage_units)
     return evaluate_plan(result.problem, baseline_plan(result.problem, rule)).shortage_units
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.2%}"
-
-
-def _print_summary(summary: dict[str, Any], folder: Path | None) -> None:
-    solve, account = summary["solve"], summary["accounting"]
-    click.echo(f"Purchase plan for the {summary['weeks']} weeks from {summary['week_start']}: "
-               f"{summary['lines_this_week']} lines to order this week "
-               f"({_money(summary['value_this_week'])}), {summary['lines']} over the horizon.")
-    if solve:
-        gap = "n/a" if solve["gap"] is None else f"{solve['gap']:.2%}"
-        click.echo(f"  solver      {solve['status']}, cost {_money(solve['objective'])}, bound "
-                   f"{_money(solve['bound'])}, gap {gap}, {solve['runtime_s']:.1f} s")
-    click.echo(f"\n  Over the {summary['weeks']}-week horizon, net of the change in stock value "
-               f"(company's rule: {summary['baseline']}, config.toml [baseline]):")
-    click.echo("  | policy | purchase | ordering | holding | shortage | stock change | net cost "
-               "| plan change | turnover/month | fill rate |")
-    click.echo("  | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    rows = [("optimized", account["plan"], None),
-            (f"{account['baseline']['policy']} (company's rule)", account["baseline"],
-             account["procurement_cost_change"])]
-    plan_net = account["plan"]["net_cost"]
-    for name, cost in account["rules"].items():
-        if name == account["baseline"]["policy"] and \
-                summary["baseline"] == account["baseline"]["policy"]:
-            continue
-        change = None if cost["net_cost"] <= 0 else \
-            (plan_net - cost["net_cost"]) / cost["net_cost"]
-        cheapest = account["cheapest_rule_of_the_week"]
-        label = name + (" (cheapest rule this week)" if cheapest and cheapest["policy"] == name
-                        else "")
-        rows.append((label, cost, change))
-    for name, cost, change in rows:
-        turnover = cost["inventory_turnover_per_month"]
-        fill = cost["fill_rate"]
-        click.echo(f"  | {name} | {_money(cost['purchase'])} | {_money(cost['ordering'])} | "
-                   f"{_money(cost['holding'])} | {_money(cost['shortage'])} | "
-                   f"{cost['stock_change']:+,.2f} | {_money(cost['net_cost'])} | "
-                   f"{'' if name == 'optimized' else _percent(change)} | "
-                   f"{'-' if turnover is None else f'{turnover:.3f}'} | "
-                   f"{'-' if fill is None else f'{fill:.2%}'} |")
-    if summary["procurement_cost_change"] is not None:
-        met = "met" if summary["target_met"] else "missed"
-        click.echo(f"\n  procurement cost change vs the company's rule ({summary['baseline']}): "
-                   f"{summary['procurement_cost_change']:+.2%} (target "
-                   f"{summary['target']:+.0%}: {met})")
-    else:
-        click.echo(f"\n  procurement cost change: {summary['procurement_cost_change_why']}")
-    for item in summary["infeasibilities"]:
-        click.echo(f"  cannot be met: {item['constraint']} (week of {item['week']}, "
-                   f"SKU {item['sku']}, supplier {item['supplier_id']}): {item['detail']}")
-    for v in summary["violations"][:20]:
-        click.echo(f"  plan breaks {v['constraint']} in the week of {v['week']}"
-                   + (f" (SKU {v['sku']})" if v["sku"] else "")
-                   + (f" (supplier {v['supplier_id']})" if v["supplier_id"] else "")
-                   + f": {v['amount']:g} over {v['limit']:g}, priced {_money(v['cost'])}")
-    if folder is not None:
-        click.echo(f"\nFiles in {folder}: purchase_orders.csv, supplier_summary.csv, "
-                   "purchase_comparison.csv, purchase_issues.csv, purchase_plan.xlsx")
 
 
 @click.command("purchase", epilog="""\b
@@ -236,7 +200,7 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
         _write_outputs(out_dir, result, account, target)
         summary["folder"] = str(out_dir)
         summary["planning_time_s"] = round(time.perf_counter() - started, 2)
-    emit(summary, lambda: _print_summary(summary, out_dir))
+    emit(summary, lambda: print_summary(summary, out_dir))
 
 
 def _write_outputs(folder: Path, result: Any, account: Any, target: float) -> None:
@@ -244,27 +208,34 @@ def _write_outputs(folder: Path, result: Any, account: Any, target: float) -> No
 
     from salesflow.data.outputs.purchase_workbook import workbook_bytes
     from salesflow.data.outputs.writers import csv_bytes, write_files_atomically
+    from salesflow.optimizer.accounting import comparison_frame
+    from salesflow.optimizer.purchasing.orders import week_orders
     from salesflow.optimizer.purchasing.plan import purchase_orders_frame
     from salesflow.optimizer.purchasing.report import supplier_summary_frame, violations_frame
+    from salesflow.optimizer.purchasing.score import objective_parts
+    from salesflow.optimizer.purchasing.status import objective_sentence, solve_status_text
+    from salesflow.optimizer.purchasing.workbook import workbook_sheets
 
     orders = purchase_orders_frame(result.problem, result.plan)
     suppliers = supplier_summary_frame(result.problem, result.plan)
-    from salesflow.optimizer.accounting import comparison_frame
-
     comparison = comparison_frame(account, target)
     found = [dict(x.to_dict(), kind="cannot be met") for x in result.infeasibilities]
     broken = [dict(v, kind="plan breaks") for v in violations_frame(result.evaluation)
               .to_dict("records")]
-    issues = pd.DataFrame(found + broken, columns=["kind", "constraint", "sku", "supplier_id",
-                                                   "week", "amount", "limit", "cost", "detail"])
-    this_week = orders[orders["order_date"] < result.problem.week_date(1).isoformat()]
+    names = {item.sku: item.name for item in result.problem.items}
+    issues = pd.DataFrame(found + broken, columns=ISSUE_COLUMNS)
+    issues["sku_name"] = issues["sku"].map(names)
+    issues["supplier_name"] = issues["supplier_id"].map(
+        {s: t.name for s, t in result.problem.suppliers.items()})
+    sheets = workbook_sheets(
+        result.problem.week_start, solve_status_text(result.solution),
+        objective_sentence(objective_parts(result.problem, result.plan.lines)), orders,
+        week_orders(result.problem, result.plan), suppliers, comparison, issues)
     files = {
         "purchase_orders.csv": csv_bytes(orders),
         "supplier_summary.csv": csv_bytes(suppliers),
         "purchase_comparison.csv": csv_bytes(comparison),
         "purchase_issues.csv": csv_bytes(issues),
-        "purchase_plan.xlsx": workbook_bytes({
-            "Order this week": this_week, "All lines": orders, "Suppliers": suppliers,
-            "Comparison": comparison, "Issues": issues}),
+        "purchase_plan.xlsx": workbook_bytes(sheets),
     }
     write_files_atomically(folder, files)

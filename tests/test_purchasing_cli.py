@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from helpers import edit_table, read_csv_text
+
+from salesflow.data.i18n import format_date
 
 ORDER_COLUMNS = ["supplier_id", "sku", "supplier_name", "sku_name", "order_date",
                  "arrival_date", "packs", "quantity", "unit_price", "line_cost",
@@ -49,8 +52,8 @@ def test_purchase_with_demand_writes_orders_comparison_and_workbook(
     from openpyxl import load_workbook
 
     book = load_workbook(out / "purchase_plan.xlsx")
-    assert book.sheetnames == ["Order this week", "All lines", "Suppliers", "Comparison",
-                               "Issues"]
+    assert book.sheetnames == ["Plan", "Purchase orders", "Order this week", "All lines",
+                               "Suppliers", "Comparison", "Issues"]
     assert {"supplier_summary.csv", "purchase_issues.csv"} <= {p.name for p in out.iterdir()}
 
 
@@ -58,8 +61,8 @@ def test_purchase_on_the_forecast_prints_the_comparison(
         tiny_dir: Path, run_cli: Callable[..., object]) -> None:
     result = run_cli("purchase", "--data", tiny_dir, "--time-limit", "10")
     assert result.exit_code == 0, result.output
-    assert "| lot_for_lot |" in result.stdout
-    assert "procurement cost change vs the company's rule (min_max)" in result.stdout
+    assert "| lot-for-lot |" in result.stdout
+    assert "Procurement cost change vs the company's rule (min_max)" in result.stdout
 
 
 def test_bad_demand_file_exits_2_naming_file_row_and_column(
@@ -94,8 +97,9 @@ def test_infeasible_data_is_reported_and_a_plan_still_made(
     assert found[0]["week"] == summary["week_start"]
     assert summary["lines"] > 0
     text = run_cli("purchase", "--data", tiny_dir, "--demand", demand, "--time-limit", "10")
-    assert f"cannot be met: warehouse capacity (week of {summary['week_start']}, SKU {first}" \
-        in text.stdout
+    line = next(x for x in text.stdout.splitlines() if "Cannot be met: warehouse capacity" in x)
+    week = format_date(dt.date.fromisoformat(summary["week_start"]))
+    assert f"(week of {week}, SKU " in line and f" ({first}), supplier " in line  # names too
 
 
 def test_budget_below_what_is_needed_is_reported(

@@ -172,7 +172,7 @@ def test_workbook_neutralizes_formulas_and_keeps_numbers() -> None:
                           "note": [None, "-3"]})
     book = load_workbook(io.BytesIO(workbook_bytes({"Lines": frame})))
     sheet = book["Lines"]
-    assert [c.value for c in sheet[1]] == ["sku", "line_cost", "note"]
+    assert [c.value for c in sheet[1]] == ["SKU", "Line value", "note"]  # headers in words
     assert sheet["A2"].value == "'=HYPERLINK(\"x\")"
     assert sheet["B2"].value == 1.5 and sheet["B2"].number_format == "#,##0.00"
     assert sheet["C3"].value == "-3" and sheet["C2"].value is None

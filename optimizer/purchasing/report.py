@@ -74,7 +74,8 @@ def supplier_summary_frame(problem: PurchaseProblem, plan: PurchasePlan) -> pd.D
             values[line.order_date] = values.get(line.order_date, 0.0) + line.line_cost
         this_week = [x for x in lines if x.order_date < week_end]
         rows.append({
-            "supplier_id": supplier, "orders": len(values), "lines": len(lines),
+            "supplier_id": supplier, "supplier_name": terms.name, "orders": len(values),
+            "lines": len(lines),
             "skus": len({x.sku for x in lines}),
             "units": sum(x.quantity for x in lines),
             "value": round(sum(x.line_cost for x in lines), 2),
@@ -85,9 +86,9 @@ def supplier_summary_frame(problem: PurchaseProblem, plan: PurchasePlan) -> pd.D
             "orders_below_min_value": sum(v < terms.min_order_value - 1e-6
                                           for v in values.values()),
         })
-    columns = ["supplier_id", "orders", "lines", "skus", "units", "value", "first_order_date",
-               "lines_this_week", "value_this_week", "order_cost", "min_order_value",
-               "orders_below_min_value"]
+    columns = ["supplier_id", "supplier_name", "orders", "lines", "skus", "units", "value",
+               "first_order_date", "lines_this_week", "value_this_week", "order_cost",
+               "min_order_value", "orders_below_min_value"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -30,12 +30,11 @@ from salesflow.optimizer.purchasing.model import (
     PurchaseModel,
     build_model,
     integer_hint,
-    safety_stock_penalty,
-    service_penalty,
 )
 from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.reasons import explain
+from salesflow.optimizer.purchasing.score import objective_parts
 from salesflow.optimizer.result import (
     STOP_PROOF,
     STOP_TIME,
@@ -141,25 +140,9 @@ class _Part:
 
 
 def _model_score(problem: PurchaseProblem, lines: list[PurchaseLine]) -> float:
-    """What the model minimises, recomputed by the evaluator: the plan's cost with penalties,
-    the safety stock shortfall and the service term (``service_penalty`` per unit-week
-    backordered from the first week an order of the SKU's supplier can arrive)."""
-    evaluation = evaluate_plan(problem, PurchasePlan(tuple(lines), POLICY))
-    score = evaluation.total_with_penalties
-    backlog = np.maximum(-evaluation.inventory, 0.0)
-    if backlog.any():
-        first = {s: next((a for a in problem.arrival_weeks(s) if a < problem.weeks),
-                         problem.weeks) for s in problem.suppliers}
-        for i in np.flatnonzero(backlog.sum(axis=1) > 0):
-            late = backlog[i, first[problem.items[i].supplier_id]:].sum()
-            if late > 0:
-                score += float(late) * service_penalty(problem, int(i))
-    if problem.safety_stock is not None:
-        target = problem.safety_stock
-        below = np.where(target > 0, np.maximum(target - evaluation.inventory, 0.0), 0.0)
-        price = [safety_stock_penalty(problem, i) for i in range(len(problem.items))]
-        score += float((below.sum(axis=1) * np.array(price)).sum())
-    return score
+    """What the model minimises, recomputed by the evaluator (see
+    :func:`~salesflow.optimizer.purchasing.score.objective_parts`)."""
+    return objective_parts(problem, lines).total
 
 
 def best_start(problem: PurchaseProblem,
