@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset.config import iso_week
+from salesflow.data.i18n import _
 from salesflow.forecasting.baseline import seasonal_naive_forecast
 from salesflow.forecasting.classify import classify_demand
 from salesflow.forecasting.metrics import bias, mase_scale, wape
@@ -203,8 +204,10 @@ def forecast_accuracy(sales: pd.DataFrame, skus: Sequence[str], plans: Sequence[
     for plan in plans:
         unknown = sorted(set(plan.frame["sku"]) - set(matrix.index))
         if unknown:
-            notes.append(f"plan {plan.plan_id} ({plan.week}): {len(unknown)} SKU(s) not in the "
-                         f"dataset's skus, not scored (first: {unknown[0]})")
+            notes.append(_("plan {plan_id} ({week}): {count} SKU(s) not in the dataset's skus, "
+                           "not scored (first: {first})").format(
+                               plan_id=plan.plan_id, week=plan.week, count=len(unknown),
+                               first=unknown[0]))
         points, waiting = _plan_points(plan, matrix, season_length, arrived)
         point_frames.append(points)
         if len(waiting):

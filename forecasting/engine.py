@@ -21,6 +21,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from salesflow.data.errors import InvalidInputError, NotFittedError, Problem
+from salesflow.data.i18n import N_, _
 from salesflow.forecasting.base import (
     Prediction,
     check_horizon,
@@ -165,23 +166,37 @@ class Forecaster(BaseEstimator):
                            self.n_windows, step, nonnegative, keep_models)
 
     def _check_lengths(self, series: SeriesSet, horizon: int, m: int,
-                       extra: int = 0, why: str = "") -> None:
+                       extra: int = 0) -> None:
+        """Every series long enough for ``horizon`` and two seasons of ``m`` once ``extra``
+        points are held out before the earliest cut-off."""
         problems = []
+        if extra:
+            short = N_("series {series} has {count} observations before the earliest cut-off "
+                       "({held_out} held out), fewer than the horizon {horizon}; remove it or "
+                       "lower the horizon")
+            unseasoned = N_("series {series} has {count} observations before the earliest "
+                            "cut-off ({held_out} held out), fewer than two seasons ({needed} "
+                            "with season length {season}); remove it or use season length 1")
+        else:
+            short = N_("series {series} has {count} observations, fewer than the horizon "
+                       "{horizon}; remove it or lower the horizon")
+            unseasoned = N_("series {series} has {count} observations, fewer than two seasons "
+                            "({needed} with season length {season}); remove it or use season "
+                            "length 1")
         for uid, values in zip(series.ids, series.values, strict=True):
             n = values.size - extra
             if n < horizon:
                 problems.append(Problem(
-                    self.source, None, "y", str(uid),
-                    f"series {uid!r} has {n} observations{why}, fewer than the horizon "
-                    f"{horizon}; remove it or lower the horizon"))
+                    self.source, None, "y", str(uid), _(short).format(
+                        series=repr(uid), count=n, held_out=extra, horizon=horizon)))
             elif m > 1 and n < 2 * m:
                 problems.append(Problem(
-                    self.source, None, "y", str(uid),
-                    f"series {uid!r} has {n} observations{why}, fewer than two seasons "
-                    f"({2 * m} with season length {m}); remove it or use season length 1"))
+                    self.source, None, "y", str(uid), _(unseasoned).format(
+                        series=repr(uid), count=n, held_out=extra, needed=2 * m, season=m)))
         if problems:
-            head = "series too short" + (" for the cross-validation settings" if extra else "")
-            raise InvalidInputError(problems, f"{len(problems)} {head}")
+            head = _("{count} series too short for the cross-validation settings") if extra \
+                else _("{count} series too short")
+            raise InvalidInputError(problems, head.format(count=len(problems)))
 
     # -- the work ------------------------------------------------------------------------
 
@@ -379,8 +394,7 @@ class Forecaster(BaseEstimator):
         if not isinstance(n_windows, int) or n_windows < 1:
             raise ValueError(f"n_windows must be a positive integer; got {n_windows!r}")
         longest = h + outer * (n_windows - 1)
-        self._check_lengths(series, h, settings.season_length, extra=longest,
-                            why=f" before the earliest cut-off ({longest} held out)")
+        self._check_lengths(series, h, settings.season_length, extra=longest)
         frames = []
         for w in range(n_windows):
             offset = h + outer * (n_windows - 1 - w)

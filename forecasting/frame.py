@@ -16,6 +16,7 @@ import pandas as pd
 
 from salesflow.data.dataset.long_table import infer_date_freq
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 REQUIRED = ("unique_id", "ds", "y")
 MAX_PROBLEMS = 200
@@ -108,29 +109,30 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
     """
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise InvalidInputError([_problem(source, None, c, None, "required column is missing")
+        raise InvalidInputError([_problem(source, None, c, None, _("required column is missing"))
                                  for c in missing])
     if frame.empty:
-        raise InvalidInputError([_problem(source, None, None, None, "the frame has no rows")])
+        raise InvalidInputError([_problem(source, None, None, None, _("the frame has no rows"))])
     extra = [c for c in exog if c in frame.columns]
     data = frame[[*REQUIRED, *extra]].reset_index(drop=True)
     problems: list[Problem] = []
     if data["unique_id"].isna().any():
         for row in np.flatnonzero(data["unique_id"].isna().to_numpy())[:MAX_PROBLEMS]:
             problems.append(_problem(source, int(row) + 1, "unique_id", None,
-                                     "unique_id must not be missing"))
+                                     _("unique_id must not be missing")))
     y = pd.to_numeric(data["y"], errors="coerce") if not pd.api.types.is_bool_dtype(
         data["y"]) else pd.Series(np.nan, index=data.index)
     bad_y = ~np.isfinite(y.to_numpy(dtype=np.float64, na_value=np.nan))
     for row in np.flatnonzero(bad_y)[:MAX_PROBLEMS]:
         value = data["y"].iloc[row]
-        rule = "y is missing" if pd.isna(value) else "y must be a finite number"
+        rule = _("y is missing") if pd.isna(value) else _("y must be a finite number")
         problems.append(_problem(source, int(row) + 1, "y", None if pd.isna(value) else value,
-                                 f"{rule} (series {data['unique_id'].iloc[row]!r})"))
+                                 _("{rule} (series {series})").format(
+                                     rule=rule, series=repr(data["unique_id"].iloc[row]))))
     kind, ds = _ds_kind(data["ds"])
     if kind is None:
         problems.append(_problem(source, None, "ds", data["ds"].iloc[0],
-                                 "ds must be whole numbers (a period index) or dates"))
+                                 _("ds must be whole numbers (a period index) or dates")))
     if problems:
         raise InvalidInputError(problems)
     data = data.assign(ds=ds, y=y.astype(np.float64))
@@ -138,8 +140,8 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
     for row in np.flatnonzero(duplicated.to_numpy())[:MAX_PROBLEMS]:
         problems.append(_problem(
             source, int(row) + 1, "ds", data["ds"].iloc[row],
-            f"series {data['unique_id'].iloc[row]!r} has this ds twice; each (unique_id, ds) "
-            "must appear once"))
+            _("series {series} has this ds twice; each (unique_id, ds) must appear once").format(
+                series=repr(data["unique_id"].iloc[row]))))
     if problems:
         raise InvalidInputError(problems)
     data = data.sort_values(["unique_id", "ds"], kind="stable")
@@ -149,8 +151,8 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
         if freq is None:
             raise InvalidInputError([_problem(
                 source, None, "ds", None,
-                "cannot infer the frequency of the dates (no series has three evenly spaced "
-                "dates); give the frequency explicitly")])
+                _("cannot infer the frequency of the dates (no series has three evenly spaced "
+                  "dates); give the frequency explicitly"))])
     if kind == "int":
         diffs = data.groupby("unique_id", sort=False)["ds"].diff().dropna()
         step = int(diffs.mode().iloc[0]) if not diffs.empty else 1
@@ -164,8 +166,10 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
                 i = int(gaps[0])
                 problems.append(_problem(
                     source, None, "ds", ds_values.iloc[i + 1],
-                    f"series {uid!r} is irregular: ds goes from {ds_values.iloc[i]} to "
-                    f"{ds_values.iloc[i + 1]}, expected steps of {step}; fill the gap"))
+                    _("series {series} is irregular: ds goes from {before} to {after}, "
+                      "expected steps of {step}; fill the gap").format(
+                          series=repr(uid), before=ds_values.iloc[i],
+                          after=ds_values.iloc[i + 1], step=step)))
         else:
             expected = pd.date_range(ds_values.iloc[0], periods=len(ds_values), freq=freq)
             actual = pd.DatetimeIndex(ds_values)
@@ -177,9 +181,10 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
                 i = max(int(mismatch[0]), 1)
                 problems.append(_problem(
                     source, None, "ds", actual[i].date() if i < len(actual) else None,
-                    f"series {uid!r} is irregular: {actual[i - 1].date()} is followed by "
-                    f"{actual[i].date()}, expected one {freq} step; fill the gap (with 0 "
-                    "for no demand)"))
+                    _("series {series} is irregular: {before} is followed by {after}, "
+                      "expected one {freq} step; fill the gap (with 0 for no demand)").format(
+                          series=repr(uid), before=actual[i - 1].date(),
+                          after=actual[i].date(), freq=freq)))
         ids.append(uid)
         values.append(group["y"].to_numpy(dtype=np.float64))
         first.append(ds_values.iloc[0])
@@ -189,6 +194,7 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
         if len(problems) >= MAX_PROBLEMS:
             break
     if problems:
-        raise InvalidInputError(problems, f"{len(problems)} irregular series in {source}")
+        raise InvalidInputError(problems, _("{count} irregular series in {source}").format(
+            count=len(problems), source=source))
     return SeriesSet(tuple(ids), tuple(values), tuple(first), freq if kind == "date" else None,
                      step, {c: tuple(a) for c, a in carried.items()})

@@ -17,6 +17,7 @@ import pandas as pd
 from salesflow.data.dataset import Dataset
 from salesflow.data.dataset.overrides_input import planner_overrides
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 from salesflow.forecasting.baseline import seasonal_naive_forecast
 from salesflow.forecasting.engine import Forecaster
 from salesflow.forecasting.overrides import apply_overrides, empty_applied
@@ -94,8 +95,9 @@ def demand_forecast(dataset: Dataset, history: pd.DataFrame, week_start: dt.date
     if n_weeks < steps:
         raise InvalidInputError([Problem(
             dataset.files["sales"], None, "order_date", None,
-            f"only {n_weeks} weeks of sales before {week_start}, fewer than the {steps}-week "
-            "horizon; shorten planning.horizon_weeks or add history")])
+            _("only {weeks} weeks of sales before {start}, fewer than the {horizon}-week "
+              "horizon; shorten planning.horizon_weeks or add history").format(
+                  weeks=n_weeks, start=week_start, horizon=steps))])
     weeks = pd.DatetimeIndex(sorted(series["ds"].unique()))
     features = weekly_features(history, skus, week_start, weeks)
     frame = series.merge(features, on=["unique_id", "ds"], how="left")
