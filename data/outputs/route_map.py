@@ -233,16 +233,17 @@ def _side_panel(export: RouteExport) -> str:
     vehicles = export.vehicles
     options = "".join(f'<option value="{i}"{" selected" if i == 0 else ""}>'
                       f"{_e(day_label(d))}</option>" for i, d in enumerate(export.days))
-    legend = "".join(f'<span class="sw" style="background:{vehicle_colour(vehicles, v)}">'
-                     f"</span>{_e(v)}<br>" for v in vehicles)
     rows = "".join(
-        f'<tr data-day="{_e(r.day)}"><td>{_e(r.vehicle_id)}</td>'
+        f'<tr data-day="{_e(r.day)}"><td><span class="sw" style="background:'
+        f'{vehicle_colour(vehicles, r.vehicle_id)}"></span>{_e(r.vehicle_id)}</td>'
         f'<td class="n">{len(r.customers)}</td><td class="n">{format_number(r.km, 1)}</td>'
         f"<td>{_e(r.stops[0].departure)}–{_e(r.stops[-1].arrival)}</td></tr>"
         for r in export.routes)
     unserved = "".join(
         f'<li data-day="{_e(u.day)}">{_e(u.name)} ({_e(u.customer_id)}): '
         + _e(_(u.reason)) + "</li>" for u in export.unserved)
+    unserved += "".join(f'<li data-day="{_e(d)}">' + _e(_("none")) + "</li>"
+                        for d in export.days if d not in {u.day for u in export.unserved})
     no_days = ""
     if not export.days:
         no_days = "<p>" + _e(_("No deliveries in this plan.")) + " " + _e(export.note) + "</p>"
@@ -254,7 +255,6 @@ def _side_panel(export: RouteExport) -> str:
                 "stops not delivered."))
     return f"""<h2>{_e(export.title)}</h2>
 {no_days}<p><label>{day} <select id="day">{options}</select></label></p>
-<p>{legend}</p>
 <table><tr>{heads}</tr>
 {rows}</table>
 <h3>{not_delivered}</h3>
