@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -96,37 +95,28 @@ def plans_show(plan_id: int, data_dir: Path | None, store: str, as_json: bool) -
 @plans_group.command("diff", epilog="""\b
 Examples:
   salesflow plans diff 3 4
-  salesflow plans diff 3 4 --json | jq .purchase
+  salesflow plans diff 3 4 --json | jq .week_purchases
 """)
 @click.argument("first", type=int, metavar="ID1")
 @click.argument("second", type=int, metavar="ID2")
 @store_option
 @json_option
 def plans_diff(first: int, second: int, store: str, as_json: bool) -> None:
-    """What changed from plan ID1 to plan ID2: purchase lines, routes, roster, KPIs."""
+    """What changed from plan ID1 to plan ID2: the seven KPIs first, then each plan's own
+    week of purchases per supplier and SKU, then routes and roster (every line and figure
+    with --json)."""
+    from salesflow.cli.plans_diff_text import print_diff
     from salesflow.data.store.plan_diff import diff_plans
     from salesflow.data.store.plan_store import PlanStore
 
     plan_store = PlanStore(store)
     files = []
+    weeks = []
     for plan_id in (first, second):
         record = plan_store.get_plan(plan_id)
+        weeks.append(record.week)
         files.append({f.name: plan_store.read_file(plan_id, f.name) for f in record.files
                       if f.name.endswith((".csv", ".json"))})
     diff = diff_plans(files[0], files[1])
-
-    def human() -> None:
-        if not any(diff.values()):
-            click.echo(f"Plans {first} and {second} are the same.")
-            return
-        click.echo(f"From plan {first} to plan {second}:")
-        for part, rows in diff.items():
-            counts = Counter(row.get("change", "changed") for row in rows)
-            summary = ", ".join(f"{n} {c}" for c, n in sorted(counts.items())) or "no change"
-            click.echo(f"  {part:<9} {summary}")
-            for row in rows[:10]:
-                click.echo("    " + ", ".join(f"{k}={v}" for k, v in row.items()))
-            if len(rows) > 10:
-                click.echo(f"    ... {len(rows) - 10} more (use --json)")
-
-    emit({"ok": True, "from": first, "to": second, **diff}, human)
+    emit({"ok": True, "from": first, "to": second, **diff},
+         lambda: print_diff(first, second, weeks[0], weeks[1], diff))
