@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from salesflow.data.atomic import staged_folder
 from salesflow.data.errors import StoreError, UserError
+from salesflow.data.i18n import _
 from salesflow.data.outputs.writers import csv_bytes
 from salesflow.data.store.checks import check_file_name, utc_text
 from salesflow.data.store.orders import (
@@ -145,22 +146,25 @@ def apply_plan(
             status = conn.scalar(sa.select(plans_table.c.status)
                                  .where(plans_table.c.id == plan.id))
             if status != seen.plan_status or _last_event(conn) != seen.last_event:
-                what = ("applied plan " + str(plan.id) if status == "applied"
-                        else "changed the store's plans or orders")
-                raise ApplyConflictError(
-                    f"another salesflow process {what} while this apply of plan {plan.id} "
-                    "waited for the store; nothing was changed by this one. Check "
-                    "`salesflow plans list` and `salesflow orders list`, then apply again "
-                    "if still wanted")
+                text = (_("another salesflow process applied plan {plan_id} while this apply "
+                          "of it waited for the store; nothing was changed by this one. Check "
+                          "`salesflow plans list` and `salesflow orders list`, then apply "
+                          "again if still wanted") if status == "applied" else
+                        _("another salesflow process changed the store's plans or orders "
+                          "while this apply of plan {plan_id} waited for the store; nothing "
+                          "was changed by this one. Check `salesflow plans list` and "
+                          "`salesflow orders list`, then apply again if still wanted"))
+                raise ApplyConflictError(text.format(plan_id=plan.id))
             current = conn.execute(
                 sa.select(plans_table.c.id, plans_table.c.week)
                 .where(plans_table.c.status == "applied")).all()
             newer = [r for r in current if (r.week, r.id) > (plan.week, plan.id)]
             if newer and not force:
-                raise UserError(
-                    f"plan {newer[0].id} (week {newer[0].week}) is applied and newer than "
-                    f"plan {plan.id} (week {plan.week}); use --force to apply the older "
-                    "plan over it")
+                raise UserError(_(
+                    "plan {newer} (week {newer_week}) is applied and newer than plan "
+                    "{plan_id} (week {week}); use --force to apply the older plan over it")
+                    .format(newer=newer[0].id, newer_week=newer[0].week, plan_id=plan.id,
+                            week=plan.week))
             superseded = tuple(r.id for r in current)
             if superseded:
                 conn.execute(sa.update(plans_table)
@@ -175,7 +179,8 @@ def apply_plan(
                 record = read_records(conn, plan.id)[0]
                 transaction.commit()  # inside: a failed commit puts the old folder back
     except OSError as exc:
-        raise StoreError(f"cannot write plan exports under {export_dir}: {exc}") from exc
+        raise StoreError(_("cannot write plan exports under {folder}: {error}").format(
+            folder=export_dir, error=exc)) from exc
     logger.info("applied plan %d (superseded %s): %s", plan.id, superseded,
                 issued.sentence())
     return AppliedPlan(record, True, superseded, export_dir, issued)
