@@ -41,13 +41,15 @@ def _kpis(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         kpi = row["kpi"]
         if not row["changed"]:
-            change = " (" + _("no change") + ")"
+            change = _(" ({change})").format(change=_("no change"))
         elif row["delta"] is None:
             change = ""
         else:
-            change = f" ({format_kpi_value(kpi, row['delta'], signed=True)})"
-        click.echo(f"    {kpi_label(kpi)}: {format_kpi_value(kpi, row['before'])} → "
-                   f"{format_kpi_value(kpi, row['after'])}{change}")
+            change = _(" ({change})").format(
+                change=format_kpi_value(kpi, row["delta"], signed=True))
+        click.echo("    " + _("{kpi}: {before} → {after}{change}").format(
+            kpi=kpi_label(kpi), before=format_kpi_value(kpi, row["before"]),
+            after=format_kpi_value(kpi, row["after"]), change=change))
 
 
 FIGURE_LABELS = {"vehicle_days": N_("vehicle-days"), "stops": N_("customer stops"),

@@ -54,7 +54,8 @@ def _orders(summary: dict[str, Any]) -> None:
                    f"{_money(order['value'])} | {_money(order['surcharge'])} | "
                    f"{_money(order['total'])} |")
     total = sum(o["total"] for o in orders)
-    click.echo(f"  | {_('all suppliers')} | | | "
+    everyone = _("all suppliers")
+    click.echo(f"  | {everyone} | | | "
                f"{format_number(sum(o['lines'] for o in orders))} | "
                f"{format_number(sum(o['quantity'] for o in orders))} | "
                f"{_money(sum(o['value'] for o in orders))} | "
@@ -67,7 +68,7 @@ def _solver(summary: dict[str, Any]) -> None:
         return
     click.echo("\n  " + _("Solver: {status} ({seconds} s).").format(
         status=solve["status_text"], seconds=format_number(solve["runtime_s"], 1)))
-    click.echo("  " + solve["objective_text"] + ".")
+    click.echo("  " + solve["objective_text"])
     if solve["plan_adjusted_after_solve"]:
         click.echo("  " + _("The plan was adjusted after the solve for the turnover target "
                             "(config.toml [targets] turnover_mode); the figures are the "
@@ -154,10 +155,11 @@ def print_summary(summary: dict[str, Any], folder: Path | None) -> None:
             rule=constraint_label(item["constraint"]), week=_date(item["week"]), who=_who(item),
             detail=item["detail"]))
     for v in summary["violations"][:20]:
+        who = _(" ({who})").format(who=_who(v)) if _who(v) else ""
         click.echo("  " + _("The plan breaks the {rule} in the week of {week}{who}: {amount} "
                             "against a limit of {limit}, priced {cost}").format(
             rule=constraint_label(v["constraint"]), week=_date(v["week"]),
-            who=f" ({_who(v)})" if _who(v) else "", amount=format_number(v["amount"], 2),
+            who=who, amount=format_number(v["amount"], 2),
             limit=format_number(v["limit"], 2), cost=_money(v["cost"])))
     if folder is not None:
         click.echo("\n" + _("Files in {folder}: purchase_orders.csv, supplier_summary.csv, "
