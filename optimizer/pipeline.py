@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from salesflow.data.dataset.source_rows import key_rows
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import N_, _
 from salesflow.optimizer.context import PlanningContext
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.builder import purchase_demand
@@ -66,13 +67,14 @@ def purchase_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = No
     if demand is not None:
         if week is not None:
             raise InvalidInputError([Problem("--week", None, None, week,
-                                             "not with --demand: its first week is planned")])
+                                             _("not with --demand: its first week is "
+                                               "planned"))])
         context = PlanningContext.for_demand(dataset, demand.week_start, demand.weeks, limits)
         frame = demand.frame
     else:
         context = PlanningContext.build(
             dataset, week, limits=limits,
-            history_hint="; the forecast needs history (or give --demand)")
+            history_hint=_("; the forecast needs history (or give --demand)"))
         frame = purchase_demand(forecast_for(dataset, context).demand)
     return PurchaseRun(context, pursue_targets(
         dataset.config, context.limits,
@@ -95,8 +97,8 @@ def routes_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None
     missing_tables = dataset.stage_skip_reason("routing")
     if missing_tables:
         raise InvalidInputError([Problem(str(dataset.root), None, None, None,
-                                         f"{missing_tables}: routing needs customers, depots "
-                                         "and vehicles")])
+                                         _("{why}: routing needs customers, depots and "
+                                           "vehicles").format(why=missing_tables))])
     if days and week is None:
         week_start = days[0] - dt.timedelta(days=days[0].weekday())
     else:
@@ -106,8 +108,8 @@ def routes_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None
     if wrong:
         raise InvalidInputError([Problem(
             "--day", None, None, ", ".join(map(str, wrong)),
-            f"not a delivery day of the week of {week_start}; delivery days: "
-            f"{', '.join(map(str, sorted(available)))}")])
+            _("not a delivery day of the week of {start}; delivery days: {days}").format(
+                start=week_start, days=", ".join(map(str, sorted(available)))))])
     if distances is None:
         require_coordinates(dataset, [stop.customer_id for day, stops in available.items()
                                        if not days or day in days
@@ -116,8 +118,13 @@ def routes_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None
                                      days=days or None, progress=progress)
 
 
+MATRIX_HINT = N_(", or give --matrix with road distances")
+OSRM_HINT = N_(" (OSRM takes coordinates), or give --matrix with road distances")
+"""What a customer without coordinates is told to do besides filling lat and lon."""
+
+
 def require_coordinates(dataset: Dataset, customer_ids: list[str],
-                        hint: str = ", or give --matrix with road distances") -> None:
+                        hint: str = MATRIX_HINT) -> None:
     """Refuse routing customers without ``lat``/``lon`` (distances come from coordinates),
     naming each one's row of the customers table.
 
@@ -131,11 +138,11 @@ def require_coordinates(dataset: Dataset, customer_ids: list[str],
     file = dataset.files["customers"]
     rows = key_rows(file, "customers", "customer_id")
     problems = [Problem(file, rows.get(customer), "lat", "",
-                        f"customer {customer} has no coordinates "
-                        f"(lat/lon blank); fill lat and lon{hint}")
+                        _("customer {customer} has no coordinates (lat/lon blank); fill lat "
+                          "and lon{hint}").format(customer=customer, hint=_(hint)))
                 for customer in sorted(set(customer_ids), key=lambda c: (rows.get(c, 0), c))]
-    raise InvalidInputError(problems, summary=f"{len(problems)} customer(s) to route have "
-                            "no coordinates")
+    raise InvalidInputError(problems, summary=_(
+        "{count} customer(s) to route have no coordinates").format(count=len(problems)))
 
 
 def staff_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,
@@ -156,13 +163,14 @@ def staff_run(dataset: Dataset, limits: SolveLimits, *, week: str | None = None,
     missing_tables = dataset.stage_skip_reason("staffing")
     if missing_tables:
         raise InvalidInputError([Problem(str(dataset.root), None, None, None,
-                                         f"{missing_tables}: staffing needs employees and "
-                                         "shifts")])
+                                         _("{why}: staffing needs employees and shifts")
+                                         .format(why=missing_tables))])
     if requirements is not None:
         if week is not None:
             raise InvalidInputError([Problem(
                 "--week", None, None, week,
-                "give --week or --requirements, not both (the requirement dates set the days)")])
+                _("give --week or --requirements, not both (the requirement dates set the "
+                  "days)"))])
         if step is not None:
             step("staffing")
         return staffing_from_requirements(dataset, requirements, limits, progress)

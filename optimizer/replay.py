@@ -31,6 +31,7 @@ import pandas as pd
 
 from salesflow.data.dataset import Dataset
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 from salesflow.forecasting.series import weekly_demand
 from salesflow.optimizer.context import planning_horizon
 from salesflow.optimizer.purchasing.builder import build_purchase_problem, purchase_demand
@@ -139,16 +140,17 @@ def check_replay_weeks(dataset: Dataset, first: dt.date, last: dt.date) -> None:
     history before them and actual sales in every one of them."""
     problems = []
     if last < first:
-        problems.append(Problem("--to", None, None, str(last), "must not be before --from"))
+        problems.append(Problem("--to", None, None, str(last),
+                                _("must not be before --from")))
     if first <= dataset.history_start:
         problems.append(Problem("--from", None, None, str(first),
-                                f"needs sales history before it (history starts "
-                                f"{dataset.history_start})"))
+                                _("needs sales history before it (history starts {start})")
+                                .format(start=dataset.history_start)))
     end = dataset.history_end
     if last + dt.timedelta(days=6) > end + dt.timedelta(days=6 - end.weekday()):
         problems.append(Problem("--to", None, None, str(last),
-                                f"the replay needs actual sales for every week; the history "
-                                f"ends {end}"))
+                                _("the replay needs actual sales for every week; the "
+                                  "history ends {end}").format(end=end)))
     if problems:
         raise InvalidInputError(problems)
 
@@ -288,7 +290,7 @@ def _end_value(state: _State, unit_cost: np.ndarray) -> float:
     lots: dict[int, list[tuple[float, float]]] = {}
     for i, quantity, price in state.lots:
         lots.setdefault(i, []).append((quantity, price))
-    for i, _, quantity in state.pipeline:
+    for i, _arrival, quantity in state.pipeline:
         position[i] += quantity
     return float(sum(fifo_value(float(position[i]), lots.get(i, ()), float(unit_cost[i]))
                      for i in range(len(position))))

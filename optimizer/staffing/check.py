@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from salesflow.data.i18n import _
 from salesflow.optimizer.staffing.roster import Assignment, Roster
 
 MIN_REST_MINUTES = 11 * 60
@@ -141,7 +142,7 @@ def _check_employee(employee_id: str, work: list[Assignment], emp: Any,
 
     spans = sorted(((a.day.toordinal() * _DAY + a.start, a.day.toordinal() * _DAY + a.end, a)
                     for a in work), key=lambda t: (t[0], t[1]))
-    for (_, prev_end, prev), (next_start, _, nxt) in pairwise(spans):
+    for (_start, prev_end, prev), (next_start, _end, nxt) in pairwise(spans):
         rest = next_start - prev_end
         if rest < MIN_REST_MINUTES:
             errors.append(f"{employee_id}: only {rest / 60:g} h rest between {_label(prev)} and "
@@ -181,7 +182,12 @@ def roster_warnings(roster: Roster, employees: pd.DataFrame, days: list[dt.date]
             floor = float(emp.min_hours_week) * per_week[week] / 7
             worked = hours.get((str(emp.employee_id), week), 0.0)
             if worked < floor - TOLERANCE_HOURS:
-                warnings.append(f"{emp.employee_id} in {week[0]}-W{week[1]:02d}: {worked:g} paid "
-                                f"hours, under min_hours_week {float(emp.min_hours_week):g}"
-                                + (f" (prorated {floor:g})" if per_week[week] < 7 else ""))
+                text = _("{employee} in {week}: {hours} paid hours, under min_hours_week "
+                         "{minimum}") if per_week[week] >= 7 else _(
+                    "{employee} in {week}: {hours} paid hours, under min_hours_week {minimum} "
+                    "(prorated {prorated})")
+                warnings.append(text.format(
+                    employee=emp.employee_id, week=f"{week[0]}-W{week[1]:02d}",
+                    hours=f"{worked:g}", minimum=f"{float(emp.min_hours_week):g}",
+                    prorated=f"{floor:g}"))
     return warnings
