@@ -144,7 +144,7 @@ def replay_command(first: str, last: str, time_limit: float | None,
                 policy=best.policy))
         if bound is not None:
             versus = "" if company is None or company.procurement_cost == 0 else \
-                " " + _("({change} vs the baseline)").format(change=format_percent(
+                _(" ({change} vs the baseline)").format(change=format_percent(
                     bound.bound / company.procurement_cost - 1, signed=True))
             click.echo(_("Perfect-foresight bound: no policy costs less than {bound}{versus}; "
                          "{solved} of {parts} suppliers solved to proof in {seconds} s.").format(

@@ -124,7 +124,7 @@ def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
                                               gap=format_percent(s["gap"]))
     ratio = summary["cost_ratio_to_baseline"]
     lines = [
-        _("Roster for {first}..{last}: {shifts} shifts, {people} people").format(
+        _("Roster for {first} to {last}: {shifts} shifts, {people} people").format(
             first=format_date(_day(summary["first_day"])),
             last=format_date(_day(summary["last_day"])),
             shifts=format_number(summary["roster"]["shifts"]),

@@ -59,7 +59,8 @@ def test_staff_human_summary(run_cli, tiny_dir, requirements_file) -> None:
                      "--time-limit", "60")
     assert result.exit_code == 0, result.output
     assert "CP-SAT (optimal, stopped by proof" in result.stdout and "fixed pattern" in result.stdout
-    assert "2026-01-06 10:00 welder: no employee has skill 'welder'" in result.stdout
+    assert "Jan 6, 2026 10:00 welder: no employee has skill 'welder'" in result.stdout
+    assert result.stdout.startswith("Roster for Jan 5, 2026 to Jan 6, 2026: ")
 
 
 def test_staff_reports_a_bad_requirements_file(run_cli, tiny_dir, tmp_path) -> None:
