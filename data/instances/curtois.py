@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 SECTIONS = ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_DAYS_OFF",
             "SECTION_SHIFT_ON_REQUESTS", "SECTION_SHIFT_OFF_REQUESTS", "SECTION_COVER")
@@ -105,16 +106,19 @@ class _Parser:
         try:
             number = int(value)
         except ValueError:
-            self.problems.append(Problem(self.file, line, column, value, "must be an integer"))
+            self.problems.append(Problem(self.file, line, column, value,
+                                         _("must be an integer")))
             return least
         if number < least:
-            self.problems.append(Problem(self.file, line, column, value, f"must be >= {least}"))
+            self.problems.append(Problem(self.file, line, column, value,
+                                         _("must be >= {low}").format(low=least)))
         return number
 
     def fields(self, line: int, fields: list[str], count: int, what: str) -> bool:
         if len(fields) < count:
             self.problems.append(Problem(self.file, line, None, ",".join(fields),
-                                         f"a {what} row needs {count} fields"))
+                                         _("a {section} row needs {count} fields").format(
+                                             section=what, count=count)))
             return False
         return True
 
@@ -145,7 +149,8 @@ def parse_curtois(text: str, name: str, file: str) -> CurtoisInstance:
     sections = _sections(text)
     for section in ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_COVER"):
         if not sections.get(section):
-            p.problems.append(Problem(file, None, section, None, "section missing or empty"))
+            p.problems.append(Problem(file, None, section, None,
+                                      _("section missing or empty")))
     if p.problems:
         raise InvalidInputError(p.problems)
     line, f = sections["SECTION_HORIZON"][0]
@@ -188,25 +193,26 @@ def _references(inst: CurtoisInstance, file: str) -> list[Problem]:
     for s in inst.shifts:
         for other in s.not_followed_by:
             if other not in shifts:
-                bad("SECTION_SHIFTS", other, "must be a known shift id")
+                bad("SECTION_SHIFTS", other, _("must be a known shift id"))
     for member in inst.staff:
-        for shift, _ in member.max_shifts:
+        for shift, _limit in member.max_shifts:
             if shift not in shifts:
-                bad("SECTION_STAFF", shift, "must be a known shift id")
+                bad("SECTION_STAFF", shift, _("must be a known shift id"))
     for employee, days in inst.days_off:
         if employee not in staff:
-            bad("SECTION_DAYS_OFF", employee, "must be a known employee id")
+            bad("SECTION_DAYS_OFF", employee, _("must be a known employee id"))
         for d in days:
             if not 0 <= d < inst.n_days:
-                bad("SECTION_DAYS_OFF", str(d), f"must be a day 0..{inst.n_days - 1}")
+                bad("SECTION_DAYS_OFF", str(d), _("must be a day 0..{last}").format(
+                    last=inst.n_days - 1))
     for r in (*inst.on_requests, *inst.off_requests):
         if r.employee_id not in staff or r.shift_id not in shifts or not 0 <= r.day < inst.n_days:
             bad("SECTION_SHIFT_*_REQUESTS", f"{r.employee_id},{r.day},{r.shift_id}",
-                "must name a known employee, a day of the horizon and a known shift")
+                _("must name a known employee, a day of the horizon and a known shift"))
     for c in inst.cover:
         if c.shift_id not in shifts or not 0 <= c.day < inst.n_days:
             bad("SECTION_COVER", f"{c.day},{c.shift_id}",
-                "must name a day of the horizon and a known shift")
+                _("must name a day of the horizon and a known shift"))
     return problems
 
 
@@ -223,7 +229,8 @@ def read_curtois(path: str | Path) -> CurtoisInstance:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInputError([Problem(str(path), None, None, None,
-                                         f"cannot read the instance: {exc.strerror}")]) from None
+                                         _("cannot read the instance: {error}").format(
+                                             error=exc.strerror))]) from None
     return parse_curtois(text, path.stem, str(path))
 
 
@@ -244,10 +251,12 @@ def read_best_known(readme: str | Path) -> dict[str, int]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInputError([Problem(str(path), None, None, None,
-                                         f"cannot read: {exc.strerror}")]) from None
+                                         _("cannot read: {error}").format(
+                                             error=exc.strerror))]) from None
     found = {f"Instance{m.group(1)}": int(m.group(2))
              for m in map(_BKS_ROW.match, text.splitlines()) if m}
     if not found:
         raise InvalidInputError([Problem(str(path), None, None, None,
-                                         "holds no best-known table (| inst | ... | BKS |)")])
+                                         _("holds no best-known table (| inst | ... | BKS "
+                                           "|)"))])
     return found

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ def read_trigeiro(path: str | Path, name: str | None = None) -> LotSizingInstanc
     try:
         tokens = path.read_text(encoding="utf-8").split()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError([Problem(file, None, None, None, f"cannot be read: {exc}")]) \
-            from None
+        raise InvalidInputError([Problem(file, None, None, None, _(
+            "cannot be read: {error}").format(error=exc))]) from None
     values = []
     for token in tokens:  # the numbers; some files end with a line of column labels
         if not _is_number(token):
@@ -75,25 +76,27 @@ def read_trigeiro(path: str | Path, name: str | None = None) -> LotSizingInstanc
         values.append(float(token))
     if len(values) < 4:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         "too short: needs n T, 1, C, item lines and demands")])
+                                         _("too short: needs n T, 1, C, item lines and "
+                                           "demands"))])
     n, periods = values[0], values[1]
     if n != int(n) or periods != int(periods) or n < 1 or periods < 1:
         raise InvalidInputError([Problem(file, None, "n T", f"{n:g} {periods:g}",
-                                         "must be positive whole numbers")])
+                                         _("must be positive whole numbers"))])
     n, periods = int(n), int(periods)
     expected = 4 + 4 * n + n * periods
     if len(values) < expected:
-        stop = tokens[len(values)] if len(values) < len(tokens) else "end of file"
+        stop = tokens[len(values)] if len(values) < len(tokens) else _("end of file")
         raise InvalidInputError([Problem(
             file, None, None, stop,
-            f"has {len(values)} numbers before this; n={n}, T={periods} needs {expected}")])
+            _("has {count} numbers before this; n={n}, T={periods} needs {needed}").format(
+                count=len(values), n=n, periods=periods, needed=expected))])
     values = values[:expected]
     capacity = values[3]  # tokens: n, T, the unused 1, C
     items = np.array(values[4:4 + 4 * n]).reshape(n, 4)
     demand = np.array(values[4 + 4 * n:]).reshape(periods, n).T
     if capacity <= 0 or (items < 0).any() or (demand < 0).any():
         raise InvalidInputError([Problem(file, None, None, None,
-                                         "capacity must be > 0, costs and demands >= 0")])
+                                         _("capacity must be > 0, costs and demands >= 0"))])
     return LotSizingInstance(name or path.stem, float(capacity), items[:, 0].copy(),
                              items[:, 1].copy(), items[:, 2].copy(), items[:, 3].copy(), demand)
 
@@ -120,10 +123,12 @@ def read_known_values(path: str | Path) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype={"instance": str, "file": str})
     except (OSError, pd.errors.ParserError) as exc:
         raise InvalidInputError([Problem(str(path), None, None, None,
-                                         f"cannot be read: {exc}")]) from None
+                                         _("cannot be read: {error}").format(error=exc))]) \
+            from None
     needed = ["instance", "file", "unit_time_override", "computed_value", "computed_status"]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise InvalidInputError([Problem(str(path), None, c, None, "missing required column")
+        raise InvalidInputError([Problem(str(path), None, c, None,
+                                         _("missing required column"))
                                  for c in missing])
     return frame

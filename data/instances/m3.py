@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesflow.data.errors import InvalidInputError, Problem, UserError
+from salesflow.data.i18n import _
 
 GROUPS = ("yearly", "quarterly", "monthly", "other")
 _SPEC_FALLBACK = {"yearly": (6, 1), "quarterly": (8, 4), "monthly": (18, 12), "other": (8, 1)}
@@ -57,18 +58,20 @@ class M3Group:
 
 def _read(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        raise UserError(f"{path}: file not found; --data-dir must be the folder with the M3 "
-                        "files (m3_<group>_train.csv.gz, m3_<group>_test.csv.gz)")
+        raise UserError(_("{file}: file not found; --data-dir must be the folder with the M3 "
+                          "files (m3_<group>_train.csv.gz, m3_<group>_test.csv.gz)").format(
+                              file=path))
     frame = pd.read_csv(path)
     missing = [c for c in ("unique_id", "ds", "y") if c not in frame.columns]
     if missing:
-        raise InvalidInputError([Problem(str(path), None, c, None, "required column is missing")
+        raise InvalidInputError([Problem(str(path), None, c, None,
+                                         _("required column is missing"))
                                  for c in missing])
     bad = frame["y"].isna() | frame["ds"].isna()
     if bad.any():
         rows = bad[bad].index[:20]
         raise InvalidInputError([Problem(str(path), int(r) + 2, "y", None,
-                                         "ds and y must be present") for r in rows])
+                                         _("ds and y must be present")) for r in rows])
     return pd.DataFrame({"unique_id": frame["unique_id"].astype(str),
                          "ds": frame["ds"].astype("int64"),
                          "y": frame["y"].astype("float64")}).sort_values(
@@ -88,7 +91,8 @@ def read_m3(data_dir: str | Path, group: str) -> M3Group:
         length).
     """
     if group not in GROUPS:
-        raise UserError(f"group must be one of {', '.join(GROUPS)}; got {group!r}")
+        raise UserError(_("group must be one of {choices}; got {value}").format(
+            choices=", ".join(GROUPS), value=repr(group)))
     folder = Path(data_dir)
     horizon, season = _SPEC_FALLBACK[group]
     spec_path = folder / "m3_spec.json"
@@ -96,7 +100,8 @@ def read_m3(data_dir: str | Path, group: str) -> M3Group:
         try:
             spec = json.loads(spec_path.read_text(encoding="utf-8")).get("groups", {})
         except (json.JSONDecodeError, AttributeError) as exc:
-            raise UserError(f"{spec_path}: not a valid M3 spec file ({exc})") from None
+            raise UserError(_("{file}: not a valid M3 spec file ({error})").format(
+                file=spec_path, error=exc)) from None
         if group in spec:
             horizon, season = int(spec[group]["h"]), int(spec[group]["season_length"])
     train_path = folder / f"m3_{group}_train.csv.gz"
@@ -107,17 +112,19 @@ def read_m3(data_dir: str | Path, group: str) -> M3Group:
     for uid in sorted(train_ids ^ test_ids)[:20]:
         where = test_path if uid in train_ids else train_path
         problems.append(Problem(str(where), None, "unique_id", uid,
-                                "every series must be in both the train and the test file"))
+                                _("every series must be in both the train and the test "
+                                  "file")))
     counts = test.groupby("unique_id").size()
     for uid in counts[counts != horizon].index[:20]:
         problems.append(Problem(str(test_path), None, "unique_id", uid,
-                                f"the test part must have {horizon} points"))
+                                _("the test part must have {count} points").format(
+                                    count=horizon)))
     last = train.groupby("unique_id")["ds"].max()
     first = test.groupby("unique_id")["ds"].min()
     joined = pd.concat([last.rename("last"), first.rename("first")], axis=1).dropna()
     for uid in joined.index[joined["first"] != joined["last"] + 1][:20]:
         problems.append(Problem(str(test_path), None, "ds", uid,
-                                "the test part must continue the train index"))
+                                _("the test part must continue the train index")))
     if problems:
         raise InvalidInputError(problems)
     return M3Group(group, train, test, horizon, season)

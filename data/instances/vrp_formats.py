@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -144,9 +145,10 @@ def parse_solomon(text: str, file: str = "<text>") -> VrpInstance:
         customer_at = upper.index("CUSTOMER")
     except ValueError:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         "a Solomon file needs a VEHICLE and a CUSTOMER section "
-                                         "(is this a VRPLIB file? those start with NAME :)")],
-                                f"{file} is not a Solomon instance") from None
+                                         _("a Solomon file needs a VEHICLE and a CUSTOMER "
+                                           "section (is this a VRPLIB file? those start with "
+                                           "NAME :)"))],
+                                _("{file} is not a Solomon instance").format(file=file)) from None
     fleet: list[float] | None = None
     fleet_row = None
     for row in range(vehicle_at + 1, customer_at):
@@ -158,8 +160,8 @@ def parse_solomon(text: str, file: str = "<text>") -> VrpInstance:
             or not float(fleet[0]).is_integer():
         problems.append(Problem(file, fleet_row, "VEHICLE", None if fleet is None else
                                 " ".join(f"{v:g}" for v in fleet),
-                                "the VEHICLE section must give NUMBER (a whole number >= 1) and "
-                                "CAPACITY (> 0)"))
+                                _("the VEHICLE section must give NUMBER (a whole number >= 1) "
+                                  "and CAPACITY (> 0)")))
     rows: list[list[float]] = []
     for row in range(customer_at + 1, len(lines)):
         stripped = lines[row].strip()
@@ -168,32 +170,34 @@ def parse_solomon(text: str, file: str = "<text>") -> VrpInstance:
         values = _numbers(stripped)
         if values is None or len(values) != 7:
             problems.append(Problem(file, row + 1, "CUSTOMER", stripped,
-                                    "a customer line must be 7 numbers: CUST NO., XCOORD., "
-                                    "YCOORD., DEMAND, READY TIME, DUE DATE, SERVICE TIME"))
+                                    _("a customer line must be 7 numbers: CUST NO., XCOORD., "
+                                      "YCOORD., DEMAND, READY TIME, DUE DATE, SERVICE TIME")))
             continue
         number = values[0]
         if number != len(rows):
             problems.append(Problem(file, row + 1, "CUST NO.", f"{number:g}",
-                                    f"customers must be numbered 0, 1, 2, ... in order; "
-                                    f"expected {len(rows)}"))
+                                    _("customers must be numbered 0, 1, 2, ... in order; "
+                                      "expected {expected}").format(expected=len(rows))))
         if min(values[3], values[4], values[6]) < 0:
             problems.append(Problem(file, row + 1, "CUSTOMER", stripped,
-                                    "demand, ready time and service time must be >= 0"))
+                                    _("demand, ready time and service time must be >= 0")))
         if values[5] < values[4]:
             problems.append(Problem(file, row + 1, "DUE DATE", f"{values[5]:g}",
-                                    f"must not be before READY TIME ({values[4]:g})"))
+                                    _("must not be before READY TIME ({ready})").format(
+                                        ready=f"{values[4]:g}")))
         rows.append(values)
     if len(rows) < 2:
         problems.append(Problem(file, None, "CUSTOMER", None,
-                                "the CUSTOMER section needs the depot (customer 0) and at least "
-                                "one customer"))
+                                _("the CUSTOMER section needs the depot (customer 0) and at "
+                                  "least one customer")))
     if problems:
-        raise InvalidInputError(problems, f"{file} is not a valid Solomon instance")
+        raise InvalidInputError(problems, _("{file} is not a valid Solomon instance").format(
+            file=file))
     assert fleet is not None
     data = np.array(rows, dtype=np.float64)
     if data[0, 3] != 0:
         raise InvalidInputError([Problem(file, None, "DEMAND", f"{data[0, 3]:g}",
-                                         "the depot (customer 0) must have demand 0")])
+                                         _("the depot (customer 0) must have demand 0"))])
     return VrpInstance(name=name, kind=SOLOMON, coords=data[:, 1:3], demands=data[:, 3],
                        capacity=float(fleet[1]), vehicles=int(fleet[0]), ready=data[:, 4],
                        due=data[:, 5], service=data[:, 6], edge_weight_type="EUC_2D", file=file)
@@ -218,7 +222,9 @@ def _explicit_matrix(values: list[float], size: int, fmt: str, file: str,
         needed = size * (size + 1) // 2
     if len(values) != needed:
         raise InvalidInputError([Problem(file, row, "EDGE_WEIGHT_SECTION", str(len(values)),
-                                         f"{fmt} of dimension {size} needs {needed} numbers")])
+                                         _("{format} of dimension {size} needs {needed} "
+                                           "numbers").format(format=fmt, size=size,
+                                                             needed=needed))])
     if fmt == "FULL_MATRIX":
         return np.array(values, dtype=np.float64).reshape(size, size)
     it = iter(values)
@@ -276,8 +282,9 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
             current = section.group(1)
             if current not in _KNOWN_SECTIONS:
                 problems.append(Problem(file, number, current, None,
-                                        f"section not supported for CVRP (supported: "
-                                        f"{', '.join(_KNOWN_SECTIONS)})"))
+                                        _("section not supported for CVRP (supported: "
+                                          "{sections})").format(
+                                              sections=", ".join(_KNOWN_SECTIONS))))
             sections.setdefault(current, [])
             continue
         key_value = _SPEC.match(line)
@@ -287,32 +294,35 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
             continue
         if current is None:
             problems.append(Problem(file, number, None, line,
-                                    "expected a KEY : value line or a *_SECTION header"))
+                                    _("expected a KEY : value line or a *_SECTION header")))
             continue
         values = _numbers(line)
         if values is None:
-            problems.append(Problem(file, number, current, line, "expected numbers"))
+            problems.append(Problem(file, number, current, line, _("expected numbers")))
             continue
         sections[current].append((number, values))
     if problems:
-        raise InvalidInputError(problems, f"{file} is not a valid VRPLIB CVRP instance")
+        raise InvalidInputError(problems, _("{file} is not a valid VRPLIB CVRP instance")
+                                .format(file=file))
 
     def spec(key: str, default: str | None = None) -> str:
         if key in specs:
             return specs[key][0]
         if default is None:
-            problems.append(Problem(file, None, key, None, f"{key} : ... is required"))
+            problems.append(Problem(file, None, key, None,
+                                    _("{key} : ... is required").format(key=key)))
             return ""
         return default
 
     kind = spec("TYPE", "CVRP").upper()
     if kind != "CVRP":
         problems.append(Problem(file, specs["TYPE"][1], "TYPE", kind,
-                                "only TYPE : CVRP is supported"))
+                                _("only TYPE : CVRP is supported")))
     weight_type = spec("EDGE_WEIGHT_TYPE").upper()
     if weight_type and weight_type not in _SUPPORTED_WEIGHTS:
         problems.append(Problem(file, specs["EDGE_WEIGHT_TYPE"][1], "EDGE_WEIGHT_TYPE",
-                                weight_type, f"must be one of {', '.join(_SUPPORTED_WEIGHTS)}"))
+                                weight_type, _("must be one of {choices}").format(
+                                    choices=", ".join(_SUPPORTED_WEIGHTS))))
     dim_text, cap_text = spec("DIMENSION"), spec("CAPACITY")
     size, capacity = 0, 0.0
     try:
@@ -322,7 +332,7 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
     except ValueError:
         if dim_text:
             problems.append(Problem(file, specs["DIMENSION"][1], "DIMENSION", dim_text,
-                                    "must be a whole number >= 2"))
+                                    _("must be a whole number >= 2")))
     try:
         capacity = float(cap_text)
         if not capacity > 0:
@@ -330,7 +340,7 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
     except ValueError:
         if cap_text:
             problems.append(Problem(file, specs["CAPACITY"][1], "CAPACITY", cap_text,
-                                    "must be a number > 0"))
+                                    _("must be a number > 0")))
     vehicles: int | None = None
     if "VEHICLES" in specs:
         try:
@@ -339,7 +349,7 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
                 raise ValueError
         except ValueError:
             problems.append(Problem(file, specs["VEHICLES"][1], "VEHICLES",
-                                    specs["VEHICLES"][0], "must be a whole number >= 1"))
+                                    specs["VEHICLES"][0], _("must be a whole number >= 1")))
     if problems:
         raise InvalidInputError(problems, f"{file} is not a valid VRPLIB CVRP instance")
 
@@ -351,14 +361,15 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
     depots = [int(v) for v in depot_rows if v != -1]
     if depots != [1]:
         problems.append(Problem(file, None, "DEPOT_SECTION", " ".join(map(str, depots)),
-                                "exactly one depot, node 1, is supported"))
+                                _("exactly one depot, node 1, is supported")))
     explicit = None
     if weight_type == "EXPLICIT":
         fmt = spec("EDGE_WEIGHT_FORMAT").upper()
         if fmt not in _SUPPORTED_MATRIX:
             problems.append(Problem(file, specs.get("EDGE_WEIGHT_FORMAT", ("", None))[1],
                                     "EDGE_WEIGHT_FORMAT", fmt,
-                                    f"must be one of {', '.join(_SUPPORTED_MATRIX)}"))
+                                    _("must be one of {choices}").format(
+                                        choices=", ".join(_SUPPORTED_MATRIX))))
         else:
             rows = sections.get("EDGE_WEIGHT_SECTION", [])
             flat = [v for _, vals in rows for v in vals]
@@ -367,12 +378,13 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
             except InvalidInputError as exc:
                 problems.extend(exc.problems)
     if problems:
-        raise InvalidInputError(problems, f"{file} is not a valid VRPLIB CVRP instance")
+        raise InvalidInputError(problems, _("{file} is not a valid VRPLIB CVRP instance")
+                                .format(file=file))
     assert demand_table is not None
     demands = demand_table[:, 0]
     if demands[0] != 0 or np.any(demands < 0):
         raise InvalidInputError([Problem(file, None, "DEMAND_SECTION", None,
-                                         "demands must be >= 0 and the depot's 0")])
+                                         _("demands must be >= 0 and the depot's 0"))])
     return VrpInstance(name=spec("NAME", Path(file).stem), kind=CVRP, coords=coords,
                        demands=demands, capacity=capacity, vehicles=vehicles,
                        edge_weight_type=weight_type, explicit_weights=explicit, file=file)
@@ -383,22 +395,26 @@ def _node_table(sections: dict[str, list[tuple[int, list[float]]]], name: str, s
     """``(size, width)`` values of a ``node value...`` section, nodes 1..size in any order."""
     rows = sections.get(name)
     if rows is None:
-        problems.append(Problem(file, None, name, None, f"{name} is required"))
+        problems.append(Problem(file, None, name, None,
+                                _("{section} is required").format(section=name)))
         return None
     table = np.full((size, width), np.nan)
     for number, values in rows:
         node = values[0]
         if len(values) != width + 1 or not node.is_integer() or not 1 <= node <= size:
             problems.append(Problem(file, number, name, " ".join(f"{v:g}" for v in values),
-                                    f"expected a node number in 1..{size} and {width} "
-                                    f"value{'s' if width > 1 else ''}"))
+                                    ngettext("expected a node number in 1..{size} and {count} "
+                                             "value", "expected a node number in 1..{size} and "
+                                             "{count} values", width).format(
+                                                 size=size, count=width)))
             continue
         table[int(node) - 1] = values[1:]
     missing = np.flatnonzero(np.isnan(table).any(axis=1)) + 1
     if len(missing):
         problems.append(Problem(file, None, name, None,
-                                f"no values for node(s) {', '.join(map(str, missing[:10]))}"
-                                f"{' ...' if len(missing) > 10 else ''}"))
+                                _("no values for node(s) {nodes}").format(
+                                    nodes=", ".join(map(str, missing[:10]))
+                                    + (" ..." if len(missing) > 10 else ""))))
     return table
 
 
@@ -420,8 +436,9 @@ def read_instance(path: str | Path) -> VrpInstance:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot read the instance file: {exc.strerror}")],
-                                f"cannot read {file}") from None
+                                         _("cannot read the instance file: {error}").format(
+                                             error=exc.strerror))],
+                                _("cannot read {file}").format(file=file)) from None
     if re.search(r"^\s*DIMENSION\s*:", text, flags=re.MULTILINE):
         return parse_vrplib(text, file)
     return parse_solomon(text, file)

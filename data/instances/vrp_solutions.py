@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 from salesflow.data.instances.vrp_formats import CVRP, SOLOMON
 
 if TYPE_CHECKING:
@@ -69,16 +70,18 @@ def parse_vrplib_solution(text: str, file: str = "<text>") -> tuple[list[list[in
             tokens = match.group(1).split()
             if not all(t.isdigit() and int(t) >= 1 for t in tokens):
                 problems.append(Problem(file, number, "Route", line,
-                                        "a route lists customer numbers >= 1"))
+                                        _("a route lists customer numbers >= 1")))
                 continue
             routes.append([int(t) for t in tokens])
         elif line.lower().startswith("cost"):
             try:
                 cost = float(line.split()[1])
             except (IndexError, ValueError):
-                problems.append(Problem(file, number, "Cost", line, "expected Cost <number>"))
+                problems.append(Problem(file, number, "Cost", line,
+                                        _("expected Cost <number>")))
     if problems:
-        raise InvalidInputError(problems, f"{file} is not a valid VRPLIB solution")
+        raise InvalidInputError(problems, _("{file} is not a valid VRPLIB solution").format(
+            file=file))
     return routes, cost
 
 
@@ -95,8 +98,9 @@ def read_vrplib_solution(path: str | Path) -> tuple[list[list[int]], float | Non
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot read the solution file: {exc.strerror}")],
-                                f"cannot read {file}") from None
+                                         _("cannot read the solution file: {error}").format(
+                                             error=exc.strerror))],
+                                _("cannot read {file}").format(file=file)) from None
     return parse_vrplib_solution(text, file)
 
 
@@ -125,13 +129,14 @@ def read_bks(path: str | Path) -> dict[tuple[str, str], float]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInputError([Problem(file, None, None, None,
-                                         f"cannot read the BKS file: {exc.strerror}")]) from None
+                                         _("cannot read the BKS file: {error}").format(
+                                             error=exc.strerror))]) from None
     rows = list(csv.DictReader(text.splitlines()))
     needed = ("instance", "bks_distance", "objective", "distance_convention")
     header = set(rows[0]) if rows else set()
     missing = [c for c in needed if c not in header]
     if missing:
-        raise InvalidInputError([Problem(file, 1, c, None, "required column is missing")
+        raise InvalidInputError([Problem(file, 1, c, None, _("required column is missing"))
                                  for c in missing])
     out: dict[tuple[str, str], float] = {}
     problems = []
@@ -143,7 +148,7 @@ def read_bks(path: str | Path) -> dict[tuple[str, str], float]:
                     out[(row["instance"], kind)] = float(row["bks_distance"])
                 except ValueError:
                     problems.append(Problem(file, number, "bks_distance", row["bks_distance"],
-                                            "must be a number"))
+                                            _("must be a number")))
     if problems:
         raise InvalidInputError(problems)
     return out
