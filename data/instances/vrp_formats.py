@@ -351,7 +351,8 @@ def parse_vrplib(text: str, file: str = "<text>") -> VrpInstance:
             problems.append(Problem(file, specs["VEHICLES"][1], "VEHICLES",
                                     specs["VEHICLES"][0], _("must be a whole number >= 1")))
     if problems:
-        raise InvalidInputError(problems, f"{file} is not a valid VRPLIB CVRP instance")
+        raise InvalidInputError(problems, _("{file} is not a valid VRPLIB CVRP instance")
+                                .format(file=file))
 
     coords = None
     if weight_type != "EXPLICIT" or "NODE_COORD_SECTION" in sections:
