@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 import xmlschema
 from geojson_pydantic import FeatureCollection
 
+from salesflow.cli.apply_cmds import typed_records
 from salesflow.data.i18n import set_language
 from salesflow.data.outputs.route_exports import geojson_bytes, gpx_bytes
 from salesflow.data.outputs.route_map import PALETTE, html_bytes
@@ -27,8 +30,9 @@ from salesflow.optimizer.routing.distances import DistanceModel
 from salesflow.optimizer.routing.exports import route_export
 from salesflow.optimizer.routing.nearest_neighbour import REASON_TOO_LARGE
 from salesflow.optimizer.routing.problem import Depot, RoutingProblem, Stop, Vehicle
-from salesflow.optimizer.routing.solution import RoutePlan
+from salesflow.optimizer.routing.solution import RoutePlan, Unserved, routes_frame
 from salesflow.optimizer.routing.solver import solve_routing
+from salesflow.optimizer.routing.stage import NO_COORDINATES
 
 XSD = Path(__file__).parent / "data" / "gpx-1.1.xsd"
 EVIL = '<script>alert("x")</script> & Co'
@@ -215,3 +219,33 @@ def test_exports_of_an_empty_plan_are_still_valid() -> None:
     xmlschema.XMLSchema(str(XSD)).validate(gpx_bytes(export).decode("utf-8"))
     assert _map_data(html_bytes(export).decode("utf-8"))["routes"] == []
     assert b"nothing to deliver" in run_sheets_html(route_export([], note="no vehicles"))
+
+
+def test_a_customer_without_coordinates_is_named_in_every_file(plans: list) -> None:
+    problem, plan = plans[0]
+    nowhere = Stop("C9", "Nowhere Ltd", math.nan, math.nan, 12.5, 0.1, 480, 600, 5, 3)
+    plan = replace(plan, unserved=(*plan.unserved, Unserved("C9", NO_COORDINATES)),
+                   unplaced=(nowhere,))
+    export = route_export([(problem, plan)])
+    item = next(u for u in export.unserved if u.customer_id == "C9")
+    assert item.name == "Nowhere Ltd" and not item.placed and item.orders == 3
+    collection = FeatureCollection.model_validate(json.loads(geojson_bytes(export)))
+    feature = next(f for f in collection.features if f.properties.get("customer_id") == "C9"
+                   and f.properties["kind"] == "unserved")
+    assert feature.geometry is None and feature.properties["unload_kg"] == 12.5
+    xmlschema.XMLSchema(str(XSD)).validate(gpx_bytes(export).decode("utf-8"))
+    assert "Nowhere Ltd" not in gpx_bytes(export).decode("utf-8")  # no coordinates, no waypoint
+    assert "Nowhere Ltd" in html_bytes(export).decode("utf-8")  # listed beside the map
+    assert "Nowhere Ltd" in run_sheets_html(export).decode("utf-8")
+    row = routes_frame([(problem, plan)]).set_index("customer_id").loc["C9"]
+    assert row["name"] == "Nowhere Ltd" and math.isnan(row["lat"]) and row["orders"] == 3
+
+
+def test_typed_records_keep_identifiers_and_leading_zeros_as_text() -> None:
+    data = (b"sku,po_id,quantity,price,code,empty,day\n"
+            b"007,12,3,1.50,0012,,2026-11-23\n8,13,4,2,12,,2026-11-24\n")
+    assert typed_records(data) == [
+        {"sku": "007", "po_id": "12", "quantity": 3, "price": 1.5, "code": "0012",
+         "empty": None, "day": "2026-11-23"},
+        {"sku": "8", "po_id": "13", "quantity": 4, "price": 2.0, "code": "12",
+         "empty": None, "day": "2026-11-24"}]
