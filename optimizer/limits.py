@@ -15,6 +15,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from salesflow.data.i18n import _
+
 if TYPE_CHECKING:
     from salesflow.data.dataset.config import PlanningConfig
 
@@ -62,16 +64,19 @@ class SolveLimits:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_limit_seconds) and self.time_limit_seconds > 0):
-            raise ValueError(f"time_limit_seconds must be > 0 seconds; "
-                             f"got {self.time_limit_seconds!r}")
+            raise ValueError(_("time_limit_seconds must be > 0 seconds; got {value}").format(
+                value=repr(self.time_limit_seconds)))
         if not 1 <= self.workers <= 64:
-            raise ValueError(f"workers must be in [1, 64]; got {self.workers}")
+            raise ValueError(_("workers must be in [1, 64]; got {value}").format(
+                value=self.workers))
         if self.seed < 0:
-            raise ValueError(f"seed must be >= 0; got {self.seed}")
+            raise ValueError(_("seed must be >= 0; got {value}").format(value=self.seed))
         if self.relative_gap is not None and not 0 <= self.relative_gap < 1:
-            raise ValueError(f"relative_gap must be in [0, 1); got {self.relative_gap}")
+            raise ValueError(_("relative_gap must be in [0, 1); got {value}").format(
+                value=self.relative_gap))
         if self.work_limit is not None and not self.work_limit > 0:
-            raise ValueError(f"work_limit must be > 0; got {self.work_limit}")
+            raise ValueError(_("work_limit must be > 0; got {value}").format(
+                value=self.work_limit))
 
     @classmethod
     def from_config(cls, config: PlanningConfig, time_limit: float | None = None,
