@@ -15,9 +15,17 @@ from salesflow.cli.common import (
     use_dataset_language,
     wants_json,
 )
-from salesflow.data.i18n import _, format_date, format_number, format_percent
+from salesflow.data.i18n import N_, _, format_date, format_number, format_percent
 
 DEFAULT_POINT_SECONDS = 15.0
+LABELS = {"today's plan": N_("today's plan"), "chosen": N_("chosen"), "target": N_("target"),
+          "gives up safety stock": N_("gives up safety stock")}
+"""The words of a point's label (``optimizer.tradeoff``; the JSON keeps them in English)."""
+
+
+def _label(text: str) -> str:
+    return ", ".join(_(LABELS[part]) if part in LABELS else part
+                     for part in str(text).split(", ") if part)
 
 
 def _print(summary: dict[str, Any]) -> None:
@@ -30,7 +38,7 @@ def _print(summary: dict[str, Any]) -> None:
         baseline=summary["baseline"]))
     headers = [_("point"), _("turnover/month"), _("fill rate"), _("net cost"), _("vs today"),
                _("vs baseline"), _("price breaks given up"), _("extra orders"),
-               _("feasible"), ""]
+               _("keeps every rule"), _("label")]
     click.echo("| " + " | ".join(headers) + " |")
     click.echo("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
 
@@ -45,7 +53,7 @@ def _print(summary: dict[str, Any]) -> None:
                  format_number(p["net_cost"], 2), pct(p["change_vs_today"]),
                  pct(p["change_vs_baseline"]), format_number(p["price_breaks_given_up"], 2),
                  f"{'+' if extra >= 0 else ''}{format_number(extra)}",
-                 _("yes") if p["feasible"] else _("no"), p["label"]]
+                 _("yes") if p["feasible"] else _("no"), _label(p["label"])]
         click.echo("| " + " | ".join(cells) + " |")
     click.echo("")
     click.echo(summary["sentence"])

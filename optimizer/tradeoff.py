@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from salesflow.data.i18n import format_number, format_percent, gettext
 from salesflow.optimizer.accounting import (
     BILLED_TERMS,
     PolicyFigures,
@@ -173,40 +174,56 @@ class Frontier:
                 return k
         return None
 
+    def _target_text(self) -> str:
+        """The target turnover as written in config.toml (``4``, ``2.5``), locale digits."""
+        if float(self.target_turnover).is_integer():
+            return format_number(self.target_turnover)
+        return format_number(self.target_turnover, 2).rstrip("0")
+
     def conflicts(self) -> list[str]:
-        """Targets that cannot be met together, and by how much."""
+        """Targets that cannot be met together, and by how much (in the reader's language)."""
         out = []
         k = self.target_point
         safe = [p for p in self.points if p.price <= SAFE_PRICE]
         best = max(safe, key=lambda p: p.turnover) if safe else self.points[0]
+        target = self._target_text()
+        highest = format_number(max(p.turnover for p in self.points), 2)
         if k is None:
             breaking = [p for p in self.dropped if p.turnover >= self.target_turnover - 1e-9]
             if breaking:
                 rules = sorted({r for p in breaking for r in p.broken})
-                out.append(f"turnover {self.target_turnover:g} conflicts with "
-                           f"{', '.join(rules)}: the plans reaching it break "
-                           f"{min(p.rules_broken for p in breaking)} or more of these rules; "
-                           f"keeping every rule, the highest reachable turnover is "
-                           f"{max(p.turnover for p in self.points):.2f}")
+                out.append(gettext(
+                    "turnover {target} conflicts with {rules}: the plans reaching it break "
+                    "{count} or more of these rules; keeping every rule, the highest reachable "
+                    "turnover is {highest}").format(
+                    target=target, rules=", ".join(rules),
+                    count=min(p.rules_broken for p in breaking), highest=highest))
                 return out
-            out.append(f"turnover {self.target_turnover:g} is out of reach: the highest "
-                       f"reachable turnover is {max(p.turnover for p in self.points):.2f} "
-                       f"({best.turnover:.2f} keeping the safety stock; pack sizes, MOQs and "
-                       "lead times set the least stock a plan can hold)")
+            out.append(gettext(
+                "turnover {target} is out of reach: the highest reachable turnover is "
+                "{highest} ({safe} keeping the safety stock; pack sizes, MOQs and lead times "
+                "set the least stock a plan can hold)").format(
+                target=target, highest=highest, safe=format_number(best.turnover, 2)))
             return out
         point = self.points[k]
         if point.price > SAFE_PRICE:
-            out.append(f"turnover {self.target_turnover:g} conflicts with the safety stock: "
-                       f"keeping it, the highest reachable turnover is {best.turnover:.2f}")
+            out.append(gettext(
+                "turnover {target} conflicts with the safety stock: keeping it, the highest "
+                "reachable turnover is {highest}").format(
+                target=target, highest=format_number(best.turnover, 2)))
         fill, wanted = point.figures.fill_rate, self.target_fill_rate
         if fill is not None and wanted is not None and fill < wanted - 1e-9:
-            out.append(f"turnover {self.target_turnover:g} conflicts with the fill-rate "
-                       f"target: fill rate {fill:.2%} at that turnover, "
-                       f"{(wanted - fill) * 100:.2f} points below the {wanted:.2%} wanted")
+            out.append(gettext(
+                "turnover {target} conflicts with the fill-rate target: fill rate {fill} at "
+                "that turnover, {points} points below the {wanted} wanted").format(
+                target=target, fill=format_percent(fill, 2),
+                points=format_number((wanted - fill) * 100, 2),
+                wanted=format_percent(wanted, 2)))
         return out
 
     def sentence(self) -> str:
-        """"turnover 4 costs +X %: price breaks given up Y, extra orders Z; fill rate W %"."""
+        """"turnover 4 costs +X %: price breaks given up Y, extra orders Z; fill rate W %"
+        (in the reader's language)."""
         k = self.target_point
         today = self.points[0]
         if k is None:
@@ -215,11 +232,19 @@ class Frontier:
         base = today.figures.net_cost
         change = (point.figures.net_cost - base) / base if base > 0 else 0.0
         fill = point.figures.fill_rate
-        return (f"turnover {self.target_turnover:g} costs {change:+.2%} against today's plan "
-                f"({point.figures.net_cost - base:+,.2f} net over {self.horizon_weeks} "
-                f"weeks): price breaks given up {price_breaks_given_up(today, point):,.2f}, "
-                f"extra orders {point.figures.supplier_orders - today.figures.supplier_orders:+d}"
-                f"; fill rate {'-' if fill is None else f'{fill:.2%}'}")
+        difference = point.figures.net_cost - base
+        extra = point.figures.supplier_orders - today.figures.supplier_orders
+        return gettext(
+            "turnover {target} costs {change} against today's plan ({difference} net over "
+            "{weeks} weeks): price breaks given up {given_up}, extra orders {extra}; fill "
+            "rate {fill}").format(
+            target=self._target_text(),
+            change=format_percent(change, 2, signed=True),
+            difference=("+" if difference > 0 else "") + format_number(difference, 2),
+            weeks=self.horizon_weeks,
+            given_up=format_number(price_breaks_given_up(today, point), 2),
+            extra=("+" if extra >= 0 else "") + format_number(extra),
+            fill="-" if fill is None else format_percent(fill, 2))
 
     def to_dict(self) -> dict[str, Any]:
         k = self.target_point
@@ -286,7 +311,7 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
         if progress is not None:
             progress(label)
 
-    tell("price 0")
+    tell(gettext("price {price}").format(price=0))
     if today is not None:
         found = [_frontier_point(problem, 0.0, today, evaluate_plan(problem, today))]
     else:
@@ -297,7 +322,7 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
     goal = target_turnover * BEYOND
     price = FIRST_PRICE
     while max(p.turnover for p in found) < goal and price <= SAFE_PRICE * STEP ** 2:
-        tell(f"price {price:g}")
+        tell(gettext("price {price}").format(price=f"{price:g}"))
         found.append(_point(problem, price, limits, firm=firm))
         price *= STEP
     # fill the widest turnover gaps until there are enough points
@@ -314,7 +339,7 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
         _, k = max(gaps)
         low, high = ordered[k].price, ordered[k + 1].price
         middle = (low * high) ** 0.5 if low > 0 else high / STEP
-        tell(f"price {middle:g}")
+        tell(gettext("price {price}").format(price=f"{middle:g}"))
         found.append(_point(problem, middle, limits, firm=firm))
     # a target only a rule-breaking plan reached: look between it and the last lawful plan
     for _ in range(3):
@@ -330,7 +355,7 @@ def frontier(problem: PurchaseProblem, limits: SolveLimits, baseline: PolicyFigu
         middle = (low * high) ** 0.5 if low > 0 else high / STEP
         if any(abs(p.price - middle) <= 1e-12 for p in found):
             break
-        tell(f"price {middle:g}")
+        tell(gettext("price {price}").format(price=f"{middle:g}"))
         found.append(_point(problem, middle, limits, firm=firm))
     kept = _efficient(found, allowed)
     chosen = min(range(len(kept)), key=lambda n: abs(kept[n].price - chosen_price))
