@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -102,7 +103,7 @@ def replay_command(first: str, last: str, time_limit: float | None,
     best = result.best_baseline()
     company = company_outcome(dataset, result)
     rule = policy_name(company_rule(dataset))
-    rows = [o.to_dict() for o in result.outcomes]
+    rows: list[dict[str, Any]] = [o.to_dict() for o in result.outcomes]
     for row, outcome in zip(rows, result.outcomes, strict=True):
         versus = None if company is None else replay_change(outcome, company)
         row["vs_baseline"] = None if versus is None else round(versus, 4)
