@@ -18,7 +18,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -87,7 +87,7 @@ class Block:
     totals: tuple[tuple[str, Any, str], ...] = field(default=())
 
 
-Sheet = pd.DataFrame | Sequence[Block]
+Sheet: TypeAlias = pd.DataFrame | Sequence[Block]
 
 
 def workbook_bytes(sheets: Mapping[str, Sheet]) -> bytes:

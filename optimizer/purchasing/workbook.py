@@ -84,7 +84,7 @@ def order_blocks(orders: list[SupplierOrder], lines: pd.DataFrame) -> list[Block
 
 def readable_issues(issues: pd.DataFrame) -> pd.DataFrame:
     """The issues table with its kind and rule in words."""
-    return issues.assign(kind=issues["kind"].map(lambda k: _(ISSUE_KINDS.get(k, k))),
+    return issues.assign(kind=issues["kind"].map(lambda k: _(ISSUE_KINDS.get(str(k), str(k)))),
                          constraint=issues["constraint"].map(constraint_label))
 
 
