@@ -174,3 +174,12 @@ def test_problem_frame_names_the_place_in_both_languages(lang: str) -> None:
         assert str(key) == "config.toml，設定鍵 routing.average_speed_kmh：值 '-5'：R"
         assert str(file_only) == "sales.csv：R"
         assert InvalidInputError([row, key]).summary == "輸入中有 2 個問題"
+
+
+def test_stale_data_is_refused_in_zh_tw_naming_the_option(run_cli: Callable[..., object],
+                                                         tiny_dir: Path) -> None:
+    result = run_cli(*ZH, "forecast", "--data", tiny_dir, "--week", "2027-W10")
+    assert result.exit_code == 2
+    assert f"銷售歷史（{tiny_dir / 'sales.csv'}）結束於 " in result.stderr
+    assert "計畫週 2027-W10 從 2027-03-08 開始" in result.stderr
+    assert "--allow-stale" in result.stderr and "[data] max_days_since_last_sale" in result.stderr
