@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 import click
 
 from salesflow.cli.common import emit, json_option
-from salesflow.data.i18n import _, format_number
+from salesflow.data.i18n import N_, _, format_number
+
+DELIMITERS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
+"""The delimiters the importer detects, named for people."""
 
 if TYPE_CHECKING:
     from salesflow.data.importing.importer import ImportResult
@@ -47,7 +50,8 @@ def _human(result: ImportResult) -> None:
             how.append(_("encoding {encoding}").format(encoding=m.encoding))
         if m.delimiter:
             how.append(_("{delimiter}-separated").format(
-                delimiter=DELIMITER_NAMES.get(m.delimiter, m.delimiter)))
+                delimiter=_(DELIMITERS[m.delimiter]) if m.delimiter in DELIMITERS
+                else DELIMITER_NAMES.get(m.delimiter, m.delimiter)))
         if m.date_format:
             how.append(_("dates {date_format}").format(date_format=shown_format(m.date_format)))
         if m.decimal == ",":
