@@ -144,4 +144,4 @@ def convert(src: Source, mapping: FileMapping, date_format: str | None,
 
 def shown_format(order: str) -> str:
     """How a date format is written for people."""
-    return SHOWN.get(order, order)
+    return _(SHOWN.get(order, order))

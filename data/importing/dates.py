@@ -29,8 +29,8 @@ _FORMAT_ALIASES = {
     "mm-dd-yyyy": "MDY", "%m-%d-%y": "MDY",
     "roc": "ROC", "民國": "ROC", "yyy/mm/dd": "ROC", "serial": "SERIAL", "excel": "SERIAL",
 }
-SHOWN = {"YMD": "YYYY-MM-DD", "DMY": "D/M/YYYY", "MDY": "M/D/YYYY", "ROC": "ROC yyy/MM/dd",
-         "SERIAL": "Excel serial number", "AMBIGUOUS": "a/b/YYYY (day or month first)"}
+SHOWN = {"YMD": "YYYY-MM-DD", "DMY": "D/M/YYYY", "MDY": "M/D/YYYY", "ROC": N_("ROC yyy/MM/dd"),
+         "SERIAL": N_("Excel serial number"), "AMBIGUOUS": N_("a/b/YYYY (day or month first)")}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _ZONE = r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
 _TIME_TAIL = rf"[ T]+\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?{_ZONE}\s*$"
@@ -239,4 +239,4 @@ def date_rule(dates: Dates) -> str:
         return _("dates are written both day-first and month-first in this column; give the "
                  "order with --date-format DMY or MDY (formats seen: {seen})").format(seen=seen)
     return _("must be a date written {format} like the others (formats seen: {seen})").format(
-        format=SHOWN[dates.order], seen=seen)
+        format=_(SHOWN[dates.order]), seen=seen)
