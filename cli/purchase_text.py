@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from salesflow.data.i18n import _, format_date, format_number, format_percent, ngettext
-from salesflow.optimizer.purchasing.workbook import constraint_label, policy_label
+from salesflow.optimizer.purchasing.checks import constraint_label
+from salesflow.optimizer.purchasing.workbook import policy_label
 
 
 def _money(value: float | None) -> str:

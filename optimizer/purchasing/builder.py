@@ -11,6 +11,7 @@ import pandas as pd
 
 from salesflow.data.dataset import Dataset
 from salesflow.data.errors import InvalidInputError, Problem
+from salesflow.data.i18n import _
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
 from salesflow.optimizer.purchasing.safety_stock import safety_stock_matrix
 
@@ -36,8 +37,9 @@ def _check_reaches(week_index: np.ndarray, start: pd.Timestamp, weeks: int) -> N
                for t in range(max(last + 1, 0), weeks)]
     raise InvalidInputError([Problem(
         "demand", None, "week_start", missing[0],
-        f"the demand covers {max(last + 1, 0)} of the {weeks} weeks planned; no demand for the "
-        f"weeks starting {', '.join(missing)} (forecast as many weeks as are planned)")])
+        _("the demand covers {covered} of the {weeks} weeks planned; no demand for the weeks "
+          "starting {missing} (forecast as many weeks as are planned)").format(
+            covered=max(last + 1, 0), weeks=weeks, missing=", ".join(missing)))])
 
 
 def abc_classes(sales: pd.DataFrame, skus: pd.DataFrame, cutoffs: tuple[float, ...]) -> pd.Series:

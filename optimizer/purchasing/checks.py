@@ -17,11 +17,27 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from salesflow.data.i18n import N_, _
+
 if TYPE_CHECKING:
     from salesflow.optimizer.purchasing.plan import PurchaseLine
     from salesflow.optimizer.purchasing.problem import PurchaseProblem
 
 TOLERANCE = 1e-6
+
+CONSTRAINT_LABELS: dict[str, str] = {
+    "pack size": N_("pack size"), "MOQ": N_("minimum order quantity"),
+    "order weekday": N_("order weekday"), "lead time": N_("lead time"),
+    "minimum order value": N_("minimum order value"), "truck capacity": N_("truck capacity"),
+    "warehouse capacity": N_("warehouse capacity"),
+    "receiving capacity": N_("receiving capacity"), "budget": N_("budget"),
+}
+"""The rules of :mod:`~salesflow.optimizer.purchasing.checks` in words."""
+
+
+def constraint_label(constraint: str) -> str:
+    """A rule of the checks in words, in the current language."""
+    return _(CONSTRAINT_LABELS[constraint]) if constraint in CONSTRAINT_LABELS else constraint
 
 
 @dataclass(frozen=True)

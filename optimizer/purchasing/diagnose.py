@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from salesflow.data.i18n import _
+from salesflow.optimizer.purchasing.checks import constraint_label
 from salesflow.optimizer.purchasing.model import net_requirements
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 
@@ -31,10 +33,12 @@ class Infeasibility:
                 "week": self.week.isoformat(), "detail": self.detail}
 
     def __str__(self) -> str:
-        who = ", ".join(x for x in (f"SKU {self.sku}" if self.sku else "",
-                                    f"supplier {self.supplier_id}" if self.supplier_id else "")
-                        if x)
-        return f"{self.constraint} (week of {self.week}{', ' + who if who else ''}): {self.detail}"
+        who = [_("SKU {sku}").format(sku=self.sku)] if self.sku else []
+        if self.supplier_id:
+            who.append(_("supplier {supplier}").format(supplier=self.supplier_id))
+        return _("{rule} (week of {week}{who}): {detail}").format(
+            rule=constraint_label(self.constraint), week=self.week.isoformat(),
+            who="".join(", " + x for x in who), detail=self.detail)
 
 
 def _first_order_week(problem: PurchaseProblem, supplier: str) -> int | None:
@@ -58,21 +62,24 @@ def lot_limits(problem: PurchaseProblem) -> list[Infeasibility]:
         if problem.warehouse_m3 is not None and volume > problem.warehouse_m3 + 1e-9:
             found.append(Infeasibility(
                 "warehouse capacity", item.sku, item.supplier_id, week,
-                f"the smallest lot ({lot} units, MOQ {item.moq}, pack {item.pack_size}) takes "
-                f"{volume:.2f} m³; the warehouse holds {problem.warehouse_m3:.2f} m³"))
+                _("the smallest lot ({lot} units, MOQ {moq}, pack {pack}) takes {volume:.2f} "
+                  "m³; the warehouse holds {capacity:.2f} m³").format(
+                    lot=lot, moq=item.moq, pack=item.pack_size, volume=volume,
+                    capacity=problem.warehouse_m3)))
         truck = problem.suppliers[item.supplier_id].truck_capacity_m3
         if truck is not None and volume > truck + 1e-9:
             found.append(Infeasibility(
                 "truck capacity", item.sku, item.supplier_id, week,
-                f"the smallest lot takes {volume:.2f} m³; a truck of the supplier holds "
-                f"{truck:.2f} m³"))
+                _("the smallest lot takes {volume:.2f} m³; a truck of the supplier holds "
+                  "{truck:.2f} m³").format(volume=volume, truck=truck)))
         if problem.receiving_capacity is not None:
             use = item.receiving_per_unit * lot + item.receiving_per_line
             if use > float(np.max(problem.receiving_capacity)) + 1e-9:
                 found.append(Infeasibility(
                     "receiving capacity", item.sku, item.supplier_id, week,
-                    f"receiving the smallest lot takes {use:g}; no week has more than "
-                    f"{float(np.max(problem.receiving_capacity)):g}"))
+                    _("receiving the smallest lot takes {use:g}; no week has more than "
+                      "{capacity:g}").format(
+                        use=use, capacity=float(np.max(problem.receiving_capacity)))))
     return found
 
 
@@ -86,8 +93,9 @@ def stock_over_capacity(problem: PurchaseProblem) -> list[Infeasibility]:
         + problem.demand  # stock after each week's receipts, no new orders
     used = (np.maximum(before, 0.0) * volume[:, None]).sum(axis=0)
     return [Infeasibility("warehouse capacity", None, None, problem.week_date(int(t)),
-                          f"stock on hand and on order already take {used[t]:.2f} m³ of "
-                          f"{problem.warehouse_m3:.2f} m³")
+                          _("stock on hand and on order already take {used:.2f} m³ of "
+                            "{capacity:.2f} m³").format(used=used[t],
+                                                         capacity=problem.warehouse_m3))
             for t in np.flatnonzero(used > problem.warehouse_m3 + 1e-9)]
 
 
@@ -117,12 +125,14 @@ def budget_shortfalls(problem: PurchaseProblem) -> list[Infeasibility]:
     for w in np.flatnonzero(total > budget + 1e-6):
         i = int(np.argmax(needed[:, w]))
         item = problem.items[i]
-        what = "demand" if plain[w] > budget[w] + 1e-6 else "safety stock"
+        text = _("the demand to be ordered by this week needs at least {total:,.2f} (most "
+                 "for {sku}: {most:,.2f}); the budget up to this week is {budget:,.2f}") \
+            if plain[w] > budget[w] + 1e-6 else \
+            _("the safety stock to be ordered by this week needs at least {total:,.2f} (most "
+              "for {sku}: {most:,.2f}); the budget up to this week is {budget:,.2f}")
         return [Infeasibility(
             "budget", item.sku, item.supplier_id, problem.week_date(int(w)),
-            f"the {what} to be ordered by this week needs at least {total[w]:,.2f} "
-            f"(most for {item.sku}: {needed[i, w]:,.2f}); the budget up to this week is "
-            f"{budget[w]:,.2f}")]
+            text.format(total=total[w], sku=item.sku, most=needed[i, w], budget=budget[w]))]
     return []
 
 

@@ -11,17 +11,9 @@ import pandas as pd
 
 from salesflow.data.i18n import N_, _, format_date
 from salesflow.data.outputs.purchase_workbook import Block, Sheet
+from salesflow.optimizer.purchasing.checks import constraint_label
 from salesflow.optimizer.purchasing.orders import SupplierOrder
 from salesflow.optimizer.purchasing.reasons import primary_reason_label
-
-CONSTRAINT_LABELS: dict[str, str] = {
-    "pack size": N_("pack size"), "MOQ": N_("minimum order quantity"),
-    "order weekday": N_("order weekday"), "lead time": N_("lead time"),
-    "minimum order value": N_("minimum order value"), "truck capacity": N_("truck capacity"),
-    "warehouse capacity": N_("warehouse capacity"),
-    "receiving capacity": N_("receiving capacity"), "budget": N_("budget"),
-}
-"""The rules of :mod:`~salesflow.optimizer.purchasing.checks` in words."""
 
 POLICY_LABELS = {"optimized": N_("optimized plan"), "lot_for_lot": N_("lot-for-lot"),
                  "eoq_reorder_point": N_("EOQ with reorder point"), "min_max": N_("min/max")}
@@ -33,11 +25,6 @@ ISSUE_KINDS: dict[str, str] = {"cannot be met": N_("cannot be met"),
 LINE_COLUMNS = ["sku", "sku_name", "packs", "quantity", "unit_price", "line_cost",
                 "primary_reason", "reason"]
 """The columns of a purchase order's lines in its block."""
-
-
-def constraint_label(constraint: str) -> str:
-    """A rule of the checks in words, in the current language."""
-    return _(CONSTRAINT_LABELS[constraint]) if constraint in CONSTRAINT_LABELS else constraint
 
 
 def policy_label(policy: str) -> str:
