@@ -8,6 +8,11 @@ import click
 
 from salesflow.cli.common import data_option, emit, json_option, store_option
 from salesflow.cli.kpi_summary import _kpi_lines, _or_dash
+from salesflow.data.i18n import N_, _, format_number
+
+STATUS_LABELS = {"draft": N_("draft"), "applied": N_("applied"),
+                 "superseded": N_("superseded")}
+"""A stored plan's status in words (the code stays in --json)."""
 
 
 @click.group("plans", epilog="""\b
@@ -36,18 +41,27 @@ def plans_list(data_dir: Path | None, store: str, as_json: bool) -> None:
 
     def human() -> None:
         if not records:
-            source = f" made from {data_dir}" if data_dir is not None else ""
-            click.echo(f"No plans{source} in {store} yet. Run: salesflow weekly")
+            if data_dir is not None:
+                click.echo(_("No plans made from {data} in {store} yet. Run: salesflow weekly")
+                           .format(data=data_dir, store=store))
+            else:
+                click.echo(_("No plans in {store} yet. Run: salesflow weekly").format(
+                    store=store))
             return
-        click.echo(f"{'id':>4}  {'week':<8}  {'created (UTC)':<20}  {'status':<10}  "
-                   f"{'lines':>5}  {'route km':>9}  targets")
+        head = [_("id"), _("week"), _("created (UTC)"), _("status"), _("lines this week"),
+                _("route km"), _("targets")]
+        click.echo(f"{head[0]:>4}  {head[1]:<8}  {head[2]:<20}  {head[3]:<10}  {head[4]:>5}  "
+                   f"{head[5]:>9}  {head[6]}")
         for r in records:
             s = r.summary
-            click.echo(f"{r.id:>4}  {r.week:<8}  {r.created_at:<20}  {r.status:<10}  "
-                       f"{_or_dash(s.get('purchase_lines_this_week', '')):>5}  "
-                       f"{_or_dash(s.get('route_km', '')):>9}  "
-                       f"{s.get('targets_met', '?')}/{s.get('targets', '?')} met"
-                       + (f"  [{s['what_if']}]" if s.get("what_if") else ""))
+            line = "  ".join([
+                f"{r.id:>4}", f"{r.week:<8}", f"{r.created_at:<20}",
+                f"{_(STATUS_LABELS.get(r.status, r.status)):<10}",
+                f"{_or_dash(s.get('purchase_lines_this_week', '')):>5}",
+                f"{_or_dash(s.get('route_km', '')):>9}",
+                _("{met}/{targets} met").format(met=s.get("targets_met", "?"),
+                                                 targets=s.get("targets", "?"))])
+            click.echo(line + (f"  [{s['what_if']}]" if s.get("what_if") else ""))
 
     emit({"ok": True, "store": store,
           "plans": [dict(r.to_dict(), folder=str(plan_store.plan_path(r.id))) for r in records]},
@@ -77,15 +91,20 @@ def plans_show(plan_id: int, data_dir: Path | None, store: str, as_json: bool) -
         unchanged = load_dataset(data_dir).fingerprint == record.fingerprint
 
     def human() -> None:
-        click.echo(f"Plan {record.id}  week {record.week}  status {record.status}  "
-                   f"created {record.created_at}")
-        click.echo(f"  data {record.data_dir}  fingerprint {record.fingerprint[:16]}")
+        click.echo(_("Plan {id}  week {week}  status {status}  created {created}").format(
+            id=record.id, week=record.week, status=_(STATUS_LABELS.get(record.status,
+                                                                         record.status)),
+            created=record.created_at))
+        click.echo("  " + _("data {data}  fingerprint {fingerprint}").format(
+            data=record.data_dir, fingerprint=record.fingerprint[:16]))
         if unchanged is not None:
-            click.echo(f"  inputs in {data_dir}: "
-                       + ("unchanged since this plan" if unchanged else "changed since this plan"))
-        click.echo(f"  files in {folder}:")
+            click.echo("  " + (_("inputs in {data}: unchanged since this plan") if unchanged
+                               else _("inputs in {data}: changed since this plan")).format(
+                data=data_dir))
+        click.echo("  " + _("files in {folder}:").format(folder=folder))
         for f in record.files:
-            click.echo(f"    {f.name:<22} {f.size:>10,} bytes")
+            click.echo(f"    {f.name:<22} " + _("{size} bytes").format(
+                size=f"{format_number(f.size):>10}"))
         click.echo("\n".join(_kpi_lines(kpis)))
 
     emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
