@@ -50,14 +50,14 @@ def plans_list(data_dir: Path | None, store: str, as_json: bool) -> None:
             return
         head = [_("id"), _("week"), _("created (UTC)"), _("status"), _("lines this week"),
                 _("route km"), _("targets")]
-        click.echo(f"{head[0]:>4}  {head[1]:<8}  {head[2]:<20}  {head[3]:<10}  {head[4]:>5}  "
+        click.echo(f"{head[0]:>4}  {head[1]:<8}  {head[2]:<20}  {head[3]:<10}  {head[4]:>15}  "
                    f"{head[5]:>9}  {head[6]}")
         for r in records:
             s = r.summary
             line = "  ".join([
                 f"{r.id:>4}", f"{r.week:<8}", f"{r.created_at:<20}",
                 f"{_(STATUS_LABELS.get(r.status, r.status)):<10}",
-                f"{_or_dash(s.get('purchase_lines_this_week', '')):>5}",
+                f"{_or_dash(s.get('purchase_lines_this_week', '')):>15}",
                 f"{_or_dash(s.get('route_km', '')):>9}",
                 _("{met}/{targets} met").format(met=s.get("targets_met", "?"),
                                                  targets=s.get("targets", "?"))])
