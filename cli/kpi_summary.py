@@ -1,9 +1,19 @@
 """The terminal summary of a plan's KPIs (``weekly``, ``plans show``): one line per stage and
-the table of the seven targets."""
+the table of the seven targets, in the reader's language, with the same names, units and
+statuses as the report (:mod:`salesflow.data.outputs.kpi_text`)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from salesflow.data.i18n import _, format_number, format_percent
+from salesflow.data.outputs.kpi_text import (
+    TARGET_HEADERS,
+    baseline_rule_named,
+    kpi_cells,
+    status_text,
+)
+from salesflow.data.outputs.report_staffing import advice_text
 
 
 def _or_dash(value: Any) -> Any:
@@ -12,11 +22,13 @@ def _or_dash(value: Any) -> Any:
 
 
 def target_status(target: dict[str, Any]) -> str:
-    """A target row's status: met, missed, "not planned: <why>" (its stage was skipped) or
-    n/a (no value, e.g. no orders to deliver)."""
-    if target.get("status"):
-        return str(target["status"])
-    return {True: "met", False: "missed", None: "n/a"}[target["met"]]
+    """A target row's status in words: met, missed, "not planned because <why>" (its stage
+    was skipped) or why its value is missing."""
+    return status_text(target)
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else format_number(value, 2)
 
 
 def _account_line(account: dict[str, Any] | None) -> list[str]:
@@ -26,63 +38,75 @@ def _account_line(account: dict[str, Any] | None) -> list[str]:
     change = account["procurement_cost_change"]
     plan = account["plan"]
     turnover, fill = plan["inventory_turnover_per_month"], plan["fill_rate"]
-    return [f"  procurement net {plan['net_cost']:,.2f} over {account['horizon_weeks']} weeks "
-            f"(stock change {plan['stock_change']:+,.2f}) vs the company's rule "
-            f"{account['baseline_rule']} {account['baseline']['net_cost']:,.2f}: "
-            + (f"{change:+.2%}" if change is not None
-               else account["procurement_cost_change_why"])
-            + f"; turnover {'-' if turnover is None else f'{turnover:.3f}'}/month, fill rate "
-            f"{'-' if fill is None else f'{fill:.2%}'}"]
+    said = format_percent(change, 2, signed=True) if change is not None \
+        else account["procurement_cost_change_why"]
+    return ["  " + _(
+        "procurement net {net} over {weeks} weeks (stock value change {stock}) vs {rule} "
+        "{baseline}: {change}; turnover {turnover} times per month, fill rate {fill}").format(
+        net=_money(plan["net_cost"]), weeks=account["horizon_weeks"],
+        stock=("+" if plan["stock_change"] > 0 else "") + _money(plan["stock_change"]),
+        rule=baseline_rule_named(account["baseline_rule"]),
+        baseline=_money(account["baseline"]["net_cost"]), change=said,
+        turnover="—" if turnover is None else format_number(turnover, 3),
+        fill="—" if fill is None else format_percent(fill, 2))]
+
+
+def _stage_lines(kpis: dict[str, Any]) -> list[str]:
+    purchase, routes, staff = kpis["purchasing"], kpis["routing"], kpis["staffing"]
+    cost, forecast = purchase["cost"], kpis["forecast"]
+    lines = [
+        "  " + _("forecast    {skus} SKUs × {weeks} weeks, {units} units and {orders} orders "
+                 "in the plan week").format(
+            skus=format_number(forecast["skus"]), weeks=forecast["horizon_weeks"],
+            units=format_number(forecast["units_plan_week"], 1),
+            orders=format_number(forecast["orders_plan_week"], 1)),
+        "  " + _("purchasing  {lines} lines to order this week ({value}); horizon cost "
+                 "{total} = purchase {purchase} + ordering {ordering} + holding {holding} + "
+                 "shortage {shortage}").format(
+            lines=format_number(purchase["lines_this_week"]),
+            value=_money(purchase["value_this_week"]), total=_money(cost["total"]),
+            purchase=_money(cost["purchase"]), ordering=_money(cost["ordering"]),
+            holding=_money(cost["holding"]), shortage=_money(cost["shortage"])),
+        *_account_line(purchase.get("account")),
+    ]
+    if "not_planned" in staff:
+        lines.append("  " + _("staffing    not planned because {why}").format(
+            why=staff["not_planned"]))
+    else:
+        lines.append("  " + _("staffing    {shifts} shifts, {people} people, labour {labour}, "
+                              "coverage {coverage}").format(
+            shifts=format_number(staff["shifts"]), people=format_number(
+                staff["employees_rostered"]), labour=_money(staff["labour_cost"]),
+            coverage=format_percent(staff["coverage_rate"], 1)))
+    if "not_planned" in routes:
+        lines.append("  " + _("routing     not planned because {why}").format(
+            why=routes["not_planned"]))
+    else:
+        line = _("routing     {served}/{stops} stops served on {days} days, {km} km, cost "
+                 "{cost}").format(served=format_number(routes["served"]),
+                                  stops=format_number(routes["stops"]),
+                                  days=len(routes["days"]), km=format_number(routes["km"], 1),
+                                  cost=_money(routes["cost"]["total"]))
+        if routes.get("without_coordinates"):
+            line += _("; {count} stops without coordinates unserved").format(
+                count=format_number(routes["without_coordinates"]))
+        lines.append("  " + line)
+    return lines
 
 
 def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
-    purchase, routes, staff = kpis["purchasing"], kpis["routing"], kpis["staffing"]
-    cost = purchase["cost"]
-    staff_line = (f"  staffing    skipped: {staff['not_planned']}" if "not_planned" in staff else
-                  f"  staffing    {staff['shifts']} shifts, {staff['employees_rostered']} people, "
-                  f"labour {staff['labour_cost']:,.2f}, coverage {staff['coverage_rate']:.1%}")
-    route_line = (f"  routing     skipped: {routes['not_planned']}" if "not_planned" in routes else
-                  f"  routing     {routes['served']}/{routes['stops']} stops served on "
-                  f"{len(routes['days'])} days, {routes['km']:,} km, cost "
-                  f"{routes['cost']['total']:,.2f}"
-                  + (f"; {routes['without_coordinates']} stops without coordinates unserved"
-                     if routes.get("without_coordinates") else ""))
     what_if = kpis.get("what_if")
-    lines = [f"  WHAT-IF     {what_if['label']}: {what_if['sentence']}"] if what_if else []
-    lines += [
-        f"  forecast    {kpis['forecast']['skus']} SKUs x {kpis['forecast']['horizon_weeks']} "
-        f"weeks, {kpis['forecast']['units_plan_week']:,} units and "
-        f"{kpis['forecast']['orders_plan_week']:,} orders in the plan week",
-        f"  purchasing  {purchase['lines_this_week']} lines to order this week "
-        f"({purchase['value_this_week']:,.2f}); horizon cost {cost['total']:,.2f} = purchase "
-        f"{cost['purchase']:,.2f} + ordering {cost['ordering']:,.2f} + holding "
-        f"{cost['holding']:,.2f} + shortage {cost['shortage']:,.2f}",
-        *_account_line(purchase.get("account")),
-        staff_line,
-        route_line,
-    ]
-    advice = staff.get("cycle_target")
+    lines = [f"  WHAT-IF     {what_if['label']}: {advice_text(what_if)}"] if what_if else []
+    lines += _stage_lines(kpis)
+    advice = kpis["staffing"].get("cycle_target")
     if advice:
-        lines.append(f"  cycle       {advice['sentence']}")
+        lines.append("  " + _("cycle       {advice}").format(advice=advice_text(advice)))
     assumed = kpis.get("assumed")
     if assumed:
-        lines.append(f"  assumed     {assumed['values']:,} values assumed (see assumptions.csv)")
-    lines += [
-        "",
-        "  | KPI | baseline | plan | target | status |",
-        "  | --- | --- | --- | --- | --- |",
-    ]
-
-    def show(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.3g}"
-
+        lines.append("  " + _("assumed     {count} values assumed (see assumptions.csv)").format(
+            count=format_number(assumed["values"])))
+    heads = [_(h) for h in TARGET_HEADERS[:5]]
+    lines += ["", "  | " + " | ".join(heads) + " |", "  | --- | --- | --- | --- | --- |"]
     for target in kpis["targets"]:
-        status = target_status(target)
-        if status.startswith(("not planned", "not meaningful")):
-            goal = "-" if target["target"] is None else show(target["target"])
-            lines.append(f"  | {target['kpi']} | - | - | {goal} | {status} |")
-            continue
-        lines.append(f"  | {target['kpi']} | "
-                     f"{target.get('baseline_why') or show(target.get('baseline'))} | "
-                     f"{show(target['value'])} | {show(target['target'])} | {status} |")
+        lines.append("  | " + " | ".join(kpi_cells(target)[:5]) + " |")
     return lines

@@ -10,9 +10,11 @@ import pandas as pd
 
 from salesflow.data.dataset import Dataset
 from salesflow.data.dataset.assumptions import assumption_groups
+from salesflow.data.i18n import _, format_date
 from salesflow.data.outputs.report import ReportData
 from salesflow.data.outputs.report_tradeoff import PROCUREMENT_PARTS
 from salesflow.forecasting.series import weekly_demand
+from salesflow.optimizer.purchasing.baselines import BaselineRule
 
 if TYPE_CHECKING:
     from salesflow.optimizer.weekly import WeeklyPlan
@@ -30,15 +32,59 @@ def _top_skus(dataset: Dataset, demand: pd.DataFrame) -> list[tuple[str, str]]:
     return [(str(sku), str(names.get(sku, ""))) for sku in top]
 
 
-def _inventory(plan: WeeklyPlan) -> pd.DataFrame:
+def _baseline_inventory(plan: WeeklyPlan, rule: BaselineRule) -> np.ndarray:
+    """Items × weeks: the company's rule's projected stock on the plan's problem (the same
+    rule and evaluation as the procurement account)."""
+    result = plan.purchasing
+    if rule.is_default and rule.rule in result.baselines:
+        return result.baselines[rule.rule][1].inventory
+    from salesflow.optimizer.purchasing.baselines import baseline_plan
+    from salesflow.optimizer.purchasing.plan import evaluate_plan
+
+    return evaluate_plan(result.problem, baseline_plan(result.problem, rule)).inventory
+
+
+def _inventory(plan: WeeklyPlan, rule: BaselineRule) -> pd.DataFrame:
+    """``week, policy, value``: stock value at each horizon week's end, ``policy`` ``plan``
+    and ``baseline`` (the company's rule)."""
     problem = plan.purchasing.problem
     unit_cost = np.array([item.unit_cost for item in problem.items])
     rows = []
-    value = (np.maximum(plan.purchasing.evaluation.inventory, 0.0) * unit_cost[:, None]).sum(0)
-    for week, amount in enumerate(value):
-        rows.append({"week": problem.week_date(week).isoformat(),
-                     "policy": plan.purchasing.plan.policy, "value": float(amount)})
+    for policy, stock in (("plan", plan.purchasing.evaluation.inventory),
+                          ("baseline", _baseline_inventory(plan, rule))):
+        value = (np.maximum(stock, 0.0) * unit_cost[:, None]).sum(0) if len(unit_cost) \
+            else np.zeros(problem.weeks)
+        for week, amount in enumerate(value):
+            rows.append({"week": problem.week_date(week).isoformat(), "policy": policy,
+                         "value": float(amount)})
     return pd.DataFrame(rows, columns=["week", "policy", "value"])
+
+
+def _supplier_names(dataset: Dataset) -> pd.Series:
+    suppliers = dataset["suppliers"]
+    return suppliers.set_index("supplier_id")["name"].astype(str) \
+        if "name" in suppliers.columns else pd.Series(dtype=str)
+
+
+def _suppliers(dataset: Dataset, plan: WeeklyPlan) -> pd.DataFrame:
+    """``supplier_id, name, value``: the plan's purchases per supplier over the horizon."""
+    lines = plan.purchasing.plan.lines
+    frame = pd.DataFrame({"supplier_id": [x.supplier_id for x in lines],
+                          "value": [x.line_cost for x in lines]})
+    if frame.empty:
+        return pd.DataFrame(columns=["supplier_id", "name", "value"])
+    out = frame.groupby("supplier_id", sort=True)["value"].sum().reset_index()
+    out.insert(1, "name", out["supplier_id"].map(_supplier_names(dataset)).fillna(""))
+    return out
+
+
+def _routes(plan: WeeklyPlan) -> pd.DataFrame:
+    """``day, vehicle_id, stops, km`` per vehicle and day."""
+    rows = [{"day": problem.day.isoformat(), "vehicle_id": route.vehicle_id,
+             "stops": len(route.visits), "km": round(float(route.km), 1)}
+            for problem, day_plan in (plan.routing.days if plan.routing else ())
+            for route in day_plan.routes]
+    return pd.DataFrame(rows, columns=["day", "vehicle_id", "stops", "km"])
 
 
 def _stops(plan: WeeklyPlan) -> pd.DataFrame:
@@ -58,21 +104,24 @@ def _stops(plan: WeeklyPlan) -> pd.DataFrame:
                                        "customer_id", "name", "lat", "lon", "arrival"])
 
 
-def _supplier_summary(plan: WeeklyPlan) -> pd.DataFrame:
+def _supplier_summary(dataset: Dataset, plan: WeeklyPlan) -> pd.DataFrame:
     week_end = plan.week_start + dt.timedelta(days=7)
     lines = [x for x in plan.purchasing.plan.lines if x.order_date < week_end]
     frame = pd.DataFrame({"supplier_id": [x.supplier_id for x in lines],
                           "value": [x.line_cost for x in lines]})
     if frame.empty:
-        return pd.DataFrame(columns=["supplier_id", "lines", "value"])
-    return (frame.groupby("supplier_id").agg(lines=("value", "size"), value=("value", "sum"))
-            .reset_index().sort_values("value", ascending=False))
+        return pd.DataFrame(columns=["supplier_id", "name", "lines", "value"])
+    out = (frame.groupby("supplier_id").agg(lines=("value", "size"), value=("value", "sum"))
+           .reset_index().sort_values("value", ascending=False))
+    out.insert(1, "name", out["supplier_id"].map(_supplier_names(dataset)).fillna(""))
+    return out
 
 
 def _unserved(plan: WeeklyPlan) -> pd.DataFrame:
     days = plan.routing.days if plan.routing else ()
-    rows = [{"day": day_plan.day.isoformat(), "customer_id": u.customer_id, "reason": u.reason}
-            for _, day_plan in days for u in day_plan.unserved]
+    rows = [{"day": day_plan.day.isoformat(), "customer_id": u.customer_id,
+             "reason": _(u.reason)}  # the routing stage's reasons are marked with N_
+            for _problem, day_plan in days for u in day_plan.unserved]
     return pd.DataFrame(rows, columns=["day", "customer_id", "reason"])
 
 
@@ -107,29 +156,29 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, 
             name: {"transport": parts.get("transport"), "labour": parts.get("labour")}
             for name, parts in week_costs.items()}}
         week_costs = {"plan": {p: account["plan"][p] for p in PROCUREMENT_PARTS},
-                      f"company's rule ({account['baseline_rule']})":
-                          {p: account["baseline"][p] for p in PROCUREMENT_PARTS}}
-    targets = [{"kpi": t["kpi"], "baseline": t.get("baseline"), "plan": t.get("value"),
-                "target": t.get("target"), "met": t.get("met"), "status": t.get("status"),
-                "note": t.get("note", ""), "baseline_why": t.get("baseline_why", "")}
-               for t in kpis.get("targets", [])]
-    title = f"salesflow plan {plan_id} - week {plan.week}" if plan_id else \
-        f"salesflow plan - week {plan.week}"
+                      "baseline": {p: account["baseline"][p] for p in PROCUREMENT_PARTS}}
+    targets = [{**t, "plan": t.get("value")} for t in kpis.get("targets", [])]
+    title = _("salesflow plan {plan_id}, week {week}").format(plan_id=plan_id, week=plan.week) \
+        if plan_id else _("salesflow plan, week {week}").format(week=plan.week)
+    rule = BaselineRule.from_config(dataset.config.baseline)
     return ReportData(
         title=title,
-        subtitle=f"Week of {plan.week_start}, data {dataset.root}",
+        subtitle=_("Week of {date}; data in {folder}").format(
+            date=format_date(plan.week_start), folder=dataset.root),
         targets=targets,
         costs=week_costs,
         history=history,
         forecast=forecast,
         top_skus=top,
-        inventory=_inventory(plan),
+        inventory=_inventory(plan, rule),
+        suppliers=_suppliers(dataset, plan),
         stops=_stops(plan),
+        routes=_routes(plan),
         depots=dataset["depots"][["depot_id", "name", "lat", "lon"]],
         coverage=plan.staffing.coverage if plan.staffing else _NO_COVERAGE,
-        tables={"Purchase orders of the week by supplier": _supplier_summary(plan),
-                "Unserved deliveries": _unserved(plan),
-                "Forecasts overridden by planners": _overridden(plan)},
+        tables={"suppliers": _supplier_summary(dataset, plan), "unserved": _unserved(plan),
+                "overridden": _overridden(plan)},
+        baseline_rule=rule.describe(),
         skipped=dict(plan.skipped),
         assumed=None if assumptions is None else assumption_groups(assumptions),
         assumed_values=0 if assumptions is None else len(assumptions),
