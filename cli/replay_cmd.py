@@ -16,6 +16,7 @@ from salesflow.cli.common import (
     wants_json,
 )
 from salesflow.data.i18n import _, format_number, format_percent
+from salesflow.data.outputs.kpi_text import rule_label
 
 
 @click.command("replay", epilog="""\b
@@ -119,7 +120,7 @@ def replay_command(first: str, last: str, time_limit: float | None,
                                         skus=format_number(len(dataset.skus))))
         headers = [_("policy"), _("purchase"), _("ordering"), _("holding"), _("shortage"),
                    _("stock change"), _("cost"),
-                   _("vs baseline ({rule})").format(rule=rule), _("fill rate"),
+                   _("vs baseline ({rule})").format(rule=rule_label(rule)), _("fill rate"),
                    _("turnover/month"), _("peak m3"), _("weeks over capacity")]
         click.echo("| " + " | ".join(headers) + " |")
         click.echo("|" + " --- |" * len(headers))
@@ -128,7 +129,7 @@ def replay_command(first: str, last: str, time_limit: float | None,
                 row["vs_baseline"], 2, signed=True)
             turnover = row["inventory_turnover_per_month"]
             change = format_number(row["stock_change"])
-            cells = [row["policy"], format_number(row["purchase"]),
+            cells = [rule_label(row["policy"]), format_number(row["purchase"]),
                      format_number(row["ordering"]), format_number(row["holding"]),
                      format_number(row["shortage"]),
                      ("+" + change) if row["stock_change"] > 0 else change,
@@ -138,11 +139,12 @@ def replay_command(first: str, last: str, time_limit: float | None,
                      str(row["weeks_over_capacity"])]
             click.echo("| " + " | ".join(cells) + " |")
         click.echo(_("Baseline: the company's rule {rule} (config.toml [baseline]) in every "
-                     "week. Costs are net of the change in stock value.").format(rule=rule))
+                     "week. Costs are net of the change in stock value.").format(
+            rule=rule_label(rule)))
         if best is not None and best.policy != rule:
             click.echo(_("Cheapest rule over these weeks: {policy} (whose stock always fit "
                          "the warehouse, if any did), shown for reference.").format(
-                policy=best.policy))
+                policy=rule_label(best.policy)))
         if bound is not None:
             versus = "" if company is None or company.procurement_cost == 0 else \
                 _(" ({change} vs the baseline)").format(change=format_percent(
@@ -155,8 +157,8 @@ def replay_command(first: str, last: str, time_limit: float | None,
                 if not row["baseline"] and row.get("captured_share") is not None:
                     click.echo(_("{policy} captures {share} of the gap between the baseline "
                                  "({rule}) and the bound.").format(
-                        policy=row["policy"],
-                        share=format_percent(row["captured_share"], 0), rule=rule))
+                        policy=rule_label(row["policy"]),
+                        share=format_percent(row["captured_share"], 0), rule=rule_label(rule)))
 
     emit({"ok": True, "from": first, "to": last, "weeks": result.weeks,
           "baseline": rule,

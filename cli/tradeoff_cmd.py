@@ -16,6 +16,7 @@ from salesflow.cli.common import (
     wants_json,
 )
 from salesflow.data.i18n import N_, _, format_date, format_number, format_percent
+from salesflow.data.outputs.kpi_text import rule_label
 
 DEFAULT_POINT_SECONDS = 15.0
 LABELS = {"today's plan": N_("today's plan"), "chosen": N_("chosen"), "target": N_("target"),
@@ -35,7 +36,7 @@ def _print(summary: dict[str, Any]) -> None:
                  "cost by the one accounting; baseline {baseline}):").format(
         weeks=summary["horizon_weeks"],
         week_start=format_date(dt.date.fromisoformat(summary["week_start"])),
-        baseline=summary["baseline"]))
+        baseline=rule_label(summary["baseline"])))
     headers = [_("point"), _("turnover/month"), _("fill rate"), _("net cost"), _("vs today"),
                _("vs baseline"), _("price breaks given up"), _("extra orders"),
                _("keeps every rule"), _("label")]
