@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset.config import iso_week
-from salesflow.data.i18n import _
+from salesflow.data.i18n import _, ngettext
 from salesflow.forecasting.baseline import seasonal_naive_forecast
 from salesflow.forecasting.classify import classify_demand
 from salesflow.forecasting.metrics import bias, mase_scale, wape
@@ -99,8 +99,10 @@ class AccuracyReport:
 
     def pending_lines(self) -> list[str]:
         """``week 2026-W49: no sales yet (plans 12, 13)`` per week without sales."""
-        return [f"week {row.week}: no sales yet (plan{'s' if len(row.plans) > 1 else ''} "
-                f"{', '.join(map(str, row.plans))})" for row in self.pending.itertuples()]
+        return [ngettext("week {week}: no sales yet (plan {plans})",
+                         "week {week}: no sales yet (plans {plans})", len(row.plans)).format(
+                             week=row.week, plans=", ".join(map(str, row.plans)))
+                for row in self.pending.itertuples()]
 
 
 def plan_forecast_frame(forecast: pd.DataFrame, applied: pd.DataFrame | None) -> pd.DataFrame:

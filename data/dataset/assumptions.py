@@ -72,11 +72,15 @@ def assumption_groups(assumptions: pd.DataFrame, keys_shown: int = KEYS_SHOWN) -
         keys = list(dict.fromkeys(group["key"]))
         shown_keys = ", ".join(keys[:keys_shown])
         if len(keys) > keys_shown:
-            shown_keys += f", ... ({len(keys) - keys_shown} more)"
-        shown_values = ", ".join(values[:3]) + (f", ... ({len(values) - 3} more)"
-                                                if len(values) > 3 else "")
+            shown_keys = _("{shown}, ... ({count} more)").format(
+                shown=shown_keys, count=len(keys) - keys_shown)
+        shown_values = ", ".join(values[:3])
+        if len(values) > 3:
+            shown_values = _("{shown}, ... ({count} more)").format(
+                shown=shown_values, count=len(values) - 3)
         whys = list(dict.fromkeys(group["why"]))
-        why = whys[0] + (f" (and {len(whys) - 1} other reasons)" if len(whys) > 1 else "")
+        why = whys[0] if len(whys) == 1 else _("{why} (and {count} other reasons)").format(
+            why=whys[0], count=len(whys) - 1)
         rows.append({"table": table, "column": column, "values": len(group),
                      "value": shown_values, "keys": shown_keys, "why": why})
     return pd.DataFrame(rows, columns=columns)
