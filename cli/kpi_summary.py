@@ -70,7 +70,7 @@ def _stage_lines(kpis: dict[str, Any]) -> list[str]:
         *_account_line(purchase.get("account")),
     ]
     if "not_planned" in staff:
-        lines.append("  " + _("staffing    not planned because {why}").format(
+        lines.append("  " + _("staffing    skipped: {why}").format(
             why=staff["not_planned"]))
     else:
         lines.append("  " + _("staffing    {shifts} shifts, {people} people, labour {labour}, "
@@ -79,7 +79,7 @@ def _stage_lines(kpis: dict[str, Any]) -> list[str]:
                 staff["employees_rostered"]), labour=_money(staff["labour_cost"]),
             coverage=format_percent(staff["coverage_rate"], 1)))
     if "not_planned" in routes:
-        lines.append("  " + _("routing     not planned because {why}").format(
+        lines.append("  " + _("routing     skipped: {why}").format(
             why=routes["not_planned"]))
     else:
         line = _("routing     {served}/{stops} stops served on {days} days, {km} km, cost "

@@ -37,13 +37,15 @@ def test_report_is_self_contained_and_escapes_names(tiny_dir: Path, tmp_path: Pa
     assert "&lt;img src=x onerror=alert(1)&gt;&quot;Bakery&quot;" in html  # route tooltips
     assert "&lt;script&gt;alert(" in html  # forecast chart titles
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.IGNORECASE)
-    for section in ("Targets", "Cost breakdown", "Pareto of cost drivers",
-                    "Forecast of the top SKUs", "Projected inventory", "Routes",
+    for section in ("Targets", "Cost breakdown", "Where the money goes: purchases by supplier",
+                    "Forecast of the top SKUs", "Projected stock value", "Routes",
                     "Staffing coverage"):
         assert f"<h2>{section}</h2>" in html
+    from salesflow.data.i18n.terms import kpi_label
+
     for kpi in json.loads((tmp_path / "store" / "plans" / "1" / "kpis.json").read_text())[
             "targets"]:
-        assert kpi["kpi"] in html
+        assert f"<td>{kpi_label(kpi['kpi'])}</td>" in html and f">{kpi['kpi']}<" not in html
 
 
 @pytest.mark.slow
@@ -63,6 +65,7 @@ def test_report_renders_in_headless_chromium_without_console_errors(
     console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
     assert console == []
     assert "<h2>Routes</h2>" in done.stdout and "<svg" in done.stdout
+    assert "<figcaption>" in done.stdout  # labelled route thumbnails
 
 
 def test_targets_of_skipped_stages_and_assumed_values_are_drawn_escaped() -> None:
@@ -70,15 +73,17 @@ def test_targets_of_skipped_stages_and_assumed_values_are_drawn_escaped() -> Non
 
     from salesflow.data.dataset.assumptions import assumption_groups
     from salesflow.data.outputs.report import assumed_section, targets_table
+    from salesflow.optimizer.kpis import _target
 
     rows = targets_table([
-        {"kpi": "on_time_delivery_rate", "baseline": None, "plan": None, "target": 0.95,
-         "met": None, "status": "not planned: no depots.csv: no routes", "note": ""},
+        _target("on_time_delivery_rate", None, None, 0.95, True, "",
+                not_planned="no depots.csv: no routes"),
         {"kpi": "fill_rate", "baseline": 0.9, "plan": 0.95, "target": 0.97, "met": False,
-         "note": ""}])
-    assert "<td>-</td><td>-</td><td>0.95</td><td>not planned: no depots.csv: no routes</td>" \
-        in rows
+         "note": ""}])  # a row stored before status codes: its English status words
+    assert ("<td>On-time delivery rate</td><td>—</td><td>—</td><td>≥ 95.0 %</td>"
+            "<td>not planned because no depots.csv: no routes</td>") in rows
     assert "<tr class='open'>" in rows and "<td>missed</td>" in rows
+    assert "<td>90.0 %</td><td>95.0 %</td><td>≥ 97.0 %</td>" in rows
     assumed = pd.DataFrame({"table": ["skus"] * 7 + ["sales"],
                             "key": [f"<b>{i}</b>" for i in range(7)] + ["*"],
                             "column": ["unit_cost"] * 7 + ["customer_id"],
@@ -117,11 +122,11 @@ def test_tradeoff_chart_and_procurement_account_render_in_headless_chromium(
     assert done.returncode == 0, done.stderr[-2000:]
     assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
     assert "<h2>Turnover trade-off</h2>" in done.stdout and "<svg" in done.stdout
-    assert "chosen plan" in done.stdout and "target 2" in done.stdout  # the chart's legend
-    assert out["sentence"].split(":")[0] in done.stdout
+    assert "chosen plan" in done.stdout and "target 2.0" in done.stdout  # the chart's legend
+    assert "Turnover 2.0 costs" in done.stdout
     html = _report(run_cli, tiny_dir, tmp_path / "weekly")
     page = tmp_path / "weekly" / "plans" / "1" / "report.html"
     assert page.read_text() == html
     done = _chromium_dom(page, tmp_path / "profile2")
     assert done.returncode == 0 and "Over the 12 weeks from" in done.stdout
-    assert "company's rule (min_max)" in done.stdout
+    assert "min/max (the company's current rule, config.toml [baseline])" in done.stdout

@@ -145,7 +145,7 @@ class ReportData:
 
 def none_note(text: str) -> str:
     """An empty section's sentence (already translated)."""
-    return f"<p class='none'>{html.escape(text)}</p>"
+    return f"<p class='none'>{html.escape(text, quote=False)}</p>"
 
 
 def _cell(value: Any) -> str:
@@ -190,7 +190,8 @@ def targets_table(targets: list[dict[str, Any]]) -> str:
         cells = "".join(f"<td>{html.escape(text)}</td>" for text in kpi_cells(t))
         rows.append(f"<tr class='{status_class(t)}'>{cells}</tr>")
     head = "".join(f"<th>{html.escape(_(h))}</th>" for h in TARGET_HEADERS)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return (f"<table class='targets'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
+            "</tbody></table>")
 
 
 def targets_summary(targets: list[dict[str, Any]], baseline_rule: str) -> str:
@@ -219,7 +220,8 @@ th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right} th{background
 td:first-child,th:first-child{text-align:left}
 tr.met td:nth-child(5){color:#1a7f37;font-weight:600}
 tr.missed td:nth-child(5){color:#cf222e;font-weight:600}
-td:nth-child(6){text-align:left;color:#555;font-size:.78rem;max-width:28rem}
+table.targets td:nth-child(5){max-width:16rem}
+table.targets td:nth-child(6){text-align:left;color:#555;font-size:.78rem;max-width:26rem}
 .maps{display:flex;flex-wrap:wrap;gap:.75rem}
 figure{margin:0} figcaption{font-size:.8rem;color:#333;max-width:300px}
 .legend{list-style:none;padding:0;margin:.2rem 0;font-size:.75rem}
@@ -252,7 +254,7 @@ def assumed_section(assumed: pd.DataFrame, count: int) -> str:
     lead = _("{count} values in this plan's data are assumed, not data (listed in "
              "assumptions.csv; rows * = every row of the table). Check them before acting on "
              "the plan.").format(count=format_number(count))
-    return f"<p>{html.escape(lead)}</p>" + _table(assumed, max_rows=200)
+    return f"<p>{html.escape(lead, quote=False)}</p>" + _table(assumed, max_rows=200)
 
 
 def _not_planned(stage: str, skipped: dict[str, str], draw: Callable[[], str]) -> str:

@@ -81,7 +81,7 @@ def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[float]],
                  value_label: str) -> str:
     """Horizontal bars, one group per label and one bar per series, on a linear scale, each
     bar marked with its value (small parts stay readable beside large ones)."""
-    fig, ax = _figure(7.5, 0.45 * len(labels) * max(len(series), 1) + 1.0)
+    fig, ax = _figure(7.5, 0.24 * len(labels) * max(len(series), 1) + 1.0)
     height = 0.8 / max(len(series), 1)
     for k, (name, values) in enumerate(series.items()):
         ys = [i + k * height for i in range(len(labels))]
