@@ -76,10 +76,11 @@ def test_the_report_and_the_summary_show_why(quiet_week: Any, tmp_path: Path) ->
     write_dataset(generate_dataset("tiny", 0), tmp_path, "csv")
     dataset = load_dataset(tmp_path)
     html = render_report(report_data(dataset, quiet_week))
-    assert "<td>not meaningful (no orders forecast)</td>" in html
+    assert "<td>not meaningful: no orders forecast</td>" in html
     assert "procurement cost change not meaningful (no demand forecast)" in html
     lines = "\n".join(_kpi_lines(quiet_week.kpis))
-    assert "| order_cycle_days | - | - | 1 | not meaningful (no orders forecast) |" in lines
+    assert ("| Order processing cycle | — | — | ≤ 1.00 days | not meaningful: no orders "
+            "forecast |") in lines
 
 
 def test_a_cycle_that_never_ends_says_why() -> None:
@@ -107,7 +108,7 @@ def test_a_baseline_without_a_value_shows_why_in_the_report_and_the_summary() ->
                   baseline_why="> 14 days")
     assert row["baseline_why"] == "> 14 days" and row["status"] == "missed"
     html = targets_table([{**row, "plan": row["value"]}])
-    assert "<td>&gt; 14 days</td><td>2.5</td>" in html and "n/a" not in html
+    assert "<td>over 14 days</td><td>2.50 days</td>" in html and "n/a" not in html
     kpis = {"purchasing": {"lines_this_week": 0, "value_this_week": 0.0,
                            "cost": {k: 0.0 for k in ("total", "purchase", "ordering",
                                                      "holding", "shortage")}},
@@ -115,4 +116,5 @@ def test_a_baseline_without_a_value_shows_why_in_the_report_and_the_summary() ->
             "forecast": {"skus": 1, "horizon_weeks": 1, "units_plan_week": 1.0,
                          "orders_plan_week": 1.0},
             "targets": [row]}
-    assert "| order_cycle_days | > 14 days | 2.5 | 1 | missed |" in "\n".join(_kpi_lines(kpis))
+    assert "| Order processing cycle | over 14 days | 2.50 days | ≤ 1.00 days | missed |" \
+        in "\n".join(_kpi_lines(kpis))
