@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from salesflow.data.i18n import format_date, format_percent
 from salesflow.optimizer.accounting import ProcurementAccount
 
 
@@ -138,9 +139,10 @@ def test_purchase_weekly_report_and_workbook_state_one_change_turnover_and_fill_
     from salesflow.cli.kpi_summary import _kpi_lines
 
     text = "\n".join(_kpi_lines(plan.kpis))
-    assert f"vs the company's rule eoq_reorder_point (min_cover_weeks=1.0) " \
-        f"{account.baseline.net_cost:,.2f}: {change:+.2%}; turnover {turnover:.3f}/month, " \
-        f"fill rate {fill:.2%}" in text
+    assert "vs EOQ with reorder point (min_cover_weeks=1.0) (the company's current rule, " \
+        f"config.toml [baseline]) {account.baseline.net_cost:,.2f}: " \
+        f"{format_percent(change, 2, signed=True)}; turnover {turnover:.3f} times per month, " \
+        f"fill rate {format_percent(fill, 2)}" in text
     # the workbook / purchase_comparison.csv
     frame = comparison_frame(account, -0.05)
     company = frame[frame["role"].str.startswith("company's rule")]
@@ -158,8 +160,8 @@ def test_the_report_draws_the_procurement_account_over_its_horizon(
     html = render_report(data)
     weeks = plan.purchasing.problem.weeks
     change = plan.kpis["purchasing"]["account"]["procurement_cost_change"]
-    assert f"Over the {weeks} weeks from {plan.week_start}" in html
-    assert f"procurement cost change {change:+.2%}" in html
+    assert f"Over the {weeks} weeks from {format_date(plan.week_start)}" in html
+    assert f"procurement cost change {format_percent(change, 2, signed=True)}" in html
     # the chart's bars are the horizon's parts (not the plan week's purchases)
     assert data.costs["plan"]["purchase"] == plan.kpis["purchasing"]["account"]["plan"][
         "purchase"]
@@ -190,7 +192,8 @@ def test_purchase_and_weekly_commands_agree_to_the_cent(
     assert purchase["accounting"]["baseline"]["net_cost"] == account["baseline"]["net_cost"]
     assert purchase["baseline"] == "min_max" == account["baseline_rule"]
     html = (Path(weekly["folder"]) / "report.html").read_text(encoding="utf-8")
-    assert f"procurement cost change {purchase['procurement_cost_change']:+.2%}" in html
+    assert "procurement cost change " \
+        f"{format_percent(purchase['procurement_cost_change'], 2, signed=True)}" in html
 
 
 @pytest.mark.parametrize(("key", "value", "rule"), [
@@ -282,7 +285,7 @@ def surfaces(dataset: Any, plan: Any) -> dict[str, tuple[Any, Any, Any]]:
         "workbook": (company["plan_change"], frame.iloc[0]["inventory_turnover_per_month"],
                      frame.iloc[0]["fill_rate"]),
         "summary": (line.split(": ")[1].split(";")[0],
-                    line.split("turnover ")[1].split("/")[0],
+                    line.split("turnover ")[1].split(" ")[0],
                     line.split("fill rate ")[1]),
     }
 
@@ -308,4 +311,5 @@ def test_every_surface_states_the_same_figures_on_the_sample_and_medium(
     change, turnover, fill = said["kpis.json"]
     for name in ("purchase", "report", "workbook"):
         assert said[name] == (change, turnover, fill), name
-    assert said["summary"] == (f"{change:+.2%}", f"{turnover:.3f}", f"{fill:.2%}")
+    assert said["summary"] == (format_percent(change, 2, signed=True), f"{turnover:.3f}",
+                               format_percent(fill, 2))
