@@ -177,7 +177,9 @@ def _human(summary: dict[str, Any], folder: Path | None) -> list[str]:
                 + (_(" and {count} more").format(count=more) if more > 0 else ""))
     advice = summary.get("cycle_target")
     if advice:
-        lines.append("  " + _("cycle target: {sentence}").format(sentence=advice["sentence"]))
+        from salesflow.data.outputs.report_staffing import advice_text
+
+        lines.append("  " + _("cycle target: {sentence}").format(sentence=advice_text(advice)))
     if summary["impossible_count"]:
         lines.append("  " + _("{count} requirements cannot be met (priced as "
                               "shortfall):").format(

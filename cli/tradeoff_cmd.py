@@ -32,6 +32,8 @@ def _label(text: str) -> str:
 def _print(summary: dict[str, Any]) -> None:
     import datetime as dt
 
+    from salesflow.data.outputs.report_tradeoff import tradeoff_sentence
+
     click.echo(_("Turnover trade-off for the {weeks} weeks from {week_start} (net procurement "
                  "cost by the one accounting; baseline {baseline}):").format(
         weeks=summary["horizon_weeks"],
@@ -57,7 +59,7 @@ def _print(summary: dict[str, Any]) -> None:
                  _("yes") if p["feasible"] else _("no"), _label(p["label"])]
         click.echo("| " + " | ".join(cells) + " |")
     click.echo("")
-    click.echo(summary["sentence"])
+    click.echo(tradeoff_sentence(summary))  # as the trade-off page says it
     for conflict in summary["conflicts"]:
         click.echo(_("Targets in conflict: {conflict}").format(conflict=conflict))
     if summary.get("folder"):

@@ -166,7 +166,7 @@ def test_tradeoff_command_writes_table_json_and_chart(
     assert out["sentence"].replace("'", "&#x27;") in html
     text = run_cli("tradeoff", "--data", tmp_path / "d", "--store", tmp_path / "s",
                    "--time-limit", "3", "--points", "2")
-    assert text.exit_code == 0 and "| 0 |" in text.stdout and "turnover 2 costs" in text.stdout
+    assert text.exit_code == 0 and "| 0 |" in text.stdout and "Turnover 2.0 costs" in text.stdout
 
 
 @pytest.mark.slow
