@@ -154,7 +154,8 @@ def test_the_summary_says_what_was_skipped_and_assumed(imported_plan: dict[str, 
     assumed = read_assumptions(data)
     assert assumed is not None and len(assumed) > 0
     assert f"{len(assumed)} values assumed (see assumptions.csv)" in text
-    assert "| on_time_delivery_rate | - | - | 0.95 | not planned: no customers.csv" in text
+    assert ("| On-time delivery rate | — | — | ≥ 95.0 % | not planned because no "
+            "customers.csv") in text
     assert "n/a | not planned" not in text
 
 
@@ -173,7 +174,8 @@ def test_assumptions_are_stored_and_reported(imported_plan: dict[str, Any]) -> N
     for row in groups.itertuples(index=False):
         assert f"<td>{row.table}</td><td>{row.column}</td><td>{row.values}</td>" in report
     assert "<h2>Stages not planned</h2>" in report
-    assert "Not planned: no employees.csv; no shifts.csv: no roster planned." in report
+    assert "none: not planned because no employees.csv; no shifts.csv: no roster planned" \
+        in report
 
 
 def test_a_plan_without_routes_or_roster_shows_applies_and_exports(
