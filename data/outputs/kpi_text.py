@@ -90,8 +90,9 @@ def status_text(row: dict[str, Any]) -> str:
     missing)."""
     code = row.get("status_code")
     if code not in STATUS_TEXTS:
-        return str(row.get("status") or {True: _("met"), False: _("missed")}.get(
-            row.get("met"), _("not computed")))
+        met = row.get("met")
+        return str(row.get("status") or (_("met") if met is True else _("missed")
+                                         if met is False else _("not computed")))
     params = dict(row.get("status_params") or {})
     if code == "not_computed" and params.get("text"):
         return str(params["text"])
@@ -109,7 +110,8 @@ def status_text(row: dict[str, Any]) -> str:
 
 def status_class(row: dict[str, Any]) -> str:
     """``met``, ``missed`` or ``open`` (no value to judge) for styling."""
-    return {True: "met", False: "missed"}.get(row.get("met"), "open")  # type: ignore[arg-type]
+    met = row.get("met")
+    return "met" if met is True else "missed" if met is False else "open"
 
 
 def note_text(row: dict[str, Any]) -> str:

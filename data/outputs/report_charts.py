@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -77,7 +77,7 @@ def _number_axis(axis: Any, digits: int = 0) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, digits)))
 
 
-def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[float]],
+def grouped_bars(labels: Sequence[str], series: Mapping[str, Sequence[float]],
                  value_label: str) -> str:
     """Horizontal bars, one group per label and one bar per series, on a linear scale, each
     bar marked with its value (small parts stay readable beside large ones)."""
@@ -167,7 +167,7 @@ def _num2date(value: float) -> Any:
     return num2date(value).replace(tzinfo=None)
 
 
-def inventory_chart(weeks: Sequence[str], lines: dict[str, Sequence[float]]) -> str:
+def inventory_chart(weeks: Sequence[str], lines: Mapping[str, Sequence[float]]) -> str:
     """Projected stock value at the end of each horizon week, one line per policy."""
     fig, ax = _figure(7.5, 3.0)
     for k, (name, values) in enumerate(lines.items()):
