@@ -16,9 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from salesflow.data.i18n import N_, _, format_number, language_tag
 from salesflow.data.outputs.report import STYLE, html_table
 
-LEGEND = (
+LEGEND = N_(
     "MASE: mean absolute error divided by the SKU's mean absolute week-to-week change before "
     "the plan (below 1: better than repeating last week). WAPE: sum of absolute errors / units "
     "sold. Bias: mean forecast minus sales per SKU-week (positive: too high). Columns without "
@@ -26,39 +27,40 @@ LEGEND = (
     "forecast, _naive the seasonal naive. fva_overrides = mase_statistical - mase (positive: "
     "the overrides helped); fva_statistical = mase_naive - mase_statistical (positive: the "
     "engine beats the seasonal naive).")
+"""How to read the page's measures (column names stay the JSON's)."""
 
 
 def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+        return "—"
     if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
+        return format_number(value, 3) if abs(value) < 100 else format_number(value, 1)
     return str(value)
 
 
 def metrics_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
     """An HTML table of a metrics frame (numbers to 3 decimals)."""
-    return html_table(frame, max_rows, rest_in="salesflow accuracy --json", cell=_cell)
+    return html_table(frame, max_rows, rest_in="salesflow accuracy --json", cell=_cell,
+                      empty=_("none: no forecast week with sales yet"))
 
 
 def accuracy_sections(tables: Mapping[str, pd.DataFrame], pending: Sequence[str]) -> str:
     """The accuracy sections: the legend, one table per titled frame, then the weeks without
     sales (``pending``, one line each)."""
-    parts = [f"<p class='note'>{html.escape(LEGEND)}</p>"]
+    parts = [f"<p class='note'>{html.escape(_(LEGEND))}</p>"]
     for title, frame in tables.items():
-        content = metrics_table(frame) if len(frame) else \
-            "<p>No forecast week with sales yet.</p>"
-        parts.append(f"<section><h2>{html.escape(title)}</h2>{content}</section>")
+        parts.append(f"<section><h2>{html.escape(title)}</h2>{metrics_table(frame)}</section>")
     if pending:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in pending)
-        parts.append(f"<section><h2>Not scored yet</h2><ul>{items}</ul></section>")
+        parts.append(f"<section><h2>{html.escape(_('Not scored yet'))}</h2><ul>{items}</ul>"
+                     "</section>")
     return "".join(parts)
 
 
 def render_accuracy_page(title: str, subtitle: str, tables: Mapping[str, pd.DataFrame],
                          pending: Sequence[str]) -> str:
     """``accuracy.html`` as one HTML document (UTF-8 text)."""
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+    return (f"<!DOCTYPE html><html lang='{language_tag()}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
             f"<h1>{html.escape(title)}</h1><p class='sub'>{html.escape(subtitle)}</p>"
             f"{accuracy_sections(tables, pending)}</body></html>\n")

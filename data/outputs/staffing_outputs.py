@@ -4,8 +4,9 @@
 ``coverage.csv`` has one row per (day, hour, skill): ``day`` (YYYY-MM-DD), ``hour``,
 ``skill``, ``required`` and ``staffed`` persons (3 decimals). The chart draws required and
 staffed persons per hour of the horizon, one panel per skill, with the baseline's staffing
-dashed when given. Matplotlib runs with its non-interactive Agg backend; names from the data
-are drawn as plain text (no math rendering).
+dashed when given, its labels in the reader's language (a CJK font when the language is
+Chinese, see :func:`~salesflow.data.outputs.report_charts.cjk_font`). Matplotlib runs with its
+non-interactive Agg backend; names from the data are drawn as plain text (no math rendering).
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import io
 
 import pandas as pd
 
+from salesflow.data.i18n import N_, _, language
+from salesflow.data.i18n.terms import skill_label
 from salesflow.data.outputs.writers import csv_bytes
 
 COVERAGE_CSV_COLUMNS = ("day", "hour", "skill", "required", "staffed")
 ADDED_SHIFT_COLUMNS = ("date", "weekday", "shift_id", "skill", "employee_id", "existing",
                        "paid_hours", "hourly_cost", "cost")
 MAX_PANELS = 12
+DEFAULT_TITLE = N_("Coverage per hour")
 
 
 def coverage_csv(cov: pd.DataFrame) -> bytes:
@@ -48,13 +52,19 @@ def _series(cov: pd.DataFrame, skill: str, column: str, slots: pd.DatetimeIndex)
 
 
 def coverage_chart_png(cov: pd.DataFrame, baseline: pd.DataFrame | None = None,
-                       title: str = "Coverage per hour") -> bytes:
+                       title: str = "") -> bytes:
     """A PNG of required vs staffed persons per hour, one panel per skill (required skills
     first, at most :data:`MAX_PANELS`)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+
+    from salesflow.data.outputs.report_charts import cjk_font
+
+    font = ["DejaVu Sans"]
+    if language().startswith("zh") and cjk_font():
+        font = [str(cjk_font()), "DejaVu Sans"]
 
     frames = [cov] + ([baseline] if baseline is not None else [])
     dates = pd.concat([pd.to_datetime(f["date"]) for f in frames if not f.empty])
@@ -64,22 +74,26 @@ def coverage_chart_png(cov: pd.DataFrame, baseline: pd.DataFrame | None = None,
         first, last = dates.min().normalize(), dates.max().normalize()
     slots = pd.date_range(first, last + pd.Timedelta(hours=23), freq="h")
     needed = cov.groupby("skill")["required"].sum().sort_values(ascending=False)
-    skills = [str(s) for s in needed.index][:MAX_PANELS] or ["(none)"]
+    skills = [str(s) for s in needed.index][:MAX_PANELS] or [""]
+    matplotlib.rcParams.update({"font.family": "sans-serif", "font.sans-serif": font,
+                                "axes.unicode_minus": False})
     fig = Figure(figsize=(12, 1.9 * len(skills) + 0.8), dpi=100)
     axes = fig.subplots(len(skills), 1, sharex=True, squeeze=False)[:, 0]
     for ax, skill in zip(axes, skills, strict=True):
         ax.step(slots, _series(cov, skill, "required", slots), where="post", color="black",
-                linewidth=1.2, label="required")
+                linewidth=1.2, label=_("required"))
         ax.fill_between(slots, _series(cov, skill, "staffed", slots), step="post",
-                        alpha=0.35, color="tab:blue", label="staffed")
+                        alpha=0.35, color="tab:blue", label=_("staffed"))
         if baseline is not None:
             ax.step(slots, _series(baseline, skill, "staffed", slots), where="post",
-                    color="tab:orange", linestyle="--", linewidth=1, label="fixed pattern")
-        ax.set_ylabel("persons")
-        ax.set_title(skill, loc="left", fontsize=10, parse_math=False)
+                    color="tab:orange", linestyle="--", linewidth=1,
+                    label=_("fixed-pattern roster"))
+        ax.set_ylabel(_("persons"))
+        ax.set_title(skill_label(skill) if skill else _("none: no staffing requirement"),
+                     loc="left", fontsize=10, parse_math=False)
         ax.grid(alpha=0.3)
     axes[0].legend(loc="upper right", fontsize=8, ncols=3)
-    fig.suptitle(title, parse_math=False)
+    fig.suptitle(title or _(DEFAULT_TITLE), parse_math=False)
     fig.autofmt_xdate()
     fig.tight_layout()
     buffer = io.BytesIO()
