@@ -77,7 +77,7 @@ def test_the_report_and_the_summary_show_why(quiet_week: Any, tmp_path: Path) ->
     dataset = load_dataset(tmp_path)
     html = render_report(report_data(dataset, quiet_week))
     assert "<td>not meaningful: no orders forecast</td>" in html
-    assert "procurement cost change not meaningful (no demand forecast)" in html
+    assert "procurement cost change not meaningful: no demand forecast" in html
     lines = "\n".join(_kpi_lines(quiet_week.kpis))
     assert ("| Order processing cycle | — | — | ≤ 1.00 days | not meaningful: no orders "
             "forecast |") in lines

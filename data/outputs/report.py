@@ -26,6 +26,7 @@ from salesflow.data.outputs.kpi_text import (
     baseline_rule_named,
     kpi_cells,
     status_class,
+    status_text,
 )
 from salesflow.data.outputs.report_charts import (
     PALETTE,
@@ -268,7 +269,10 @@ def _costs(data: ReportData) -> str:
     if data.procurement:
         from salesflow.data.outputs.report_tradeoff import procurement_section
 
-        return procurement_section(data.procurement, data.procurement.get("week_costs"))
+        change = next((t for t in data.targets if t.get("kpi") == "procurement_cost_change"),
+                      None)
+        return procurement_section(data.procurement, data.procurement.get("week_costs"),
+                                   why=status_text(change) if change else "")
     parts = [p for p in COST_PARTS if any(c.get(p) for c in data.costs.values())]
     if not parts:
         return none_note(_("none: the plan has no costs"))

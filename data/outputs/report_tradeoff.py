@@ -49,13 +49,15 @@ def procurement_chart(account: dict[str, Any]) -> str:
 
 
 def procurement_section(account: dict[str, Any],
-                        week_costs: dict[str, dict[str, Any]] | None = None) -> str:
+                        week_costs: dict[str, dict[str, Any]] | None = None,
+                        why: str = "") -> str:
     """The sentence, chart and table of the procurement account (one horizon), then the plan
-    week's labour and transport."""
+    week's labour and transport; ``why`` words why the change has no value (the target row's
+    status, :func:`~salesflow.data.outputs.kpi_text.status_text`)."""
     change = account["procurement_cost_change"]
     plan, base = account["plan"], account["baseline"]
     said = _pct(change, signed=True) if change is not None else \
-        (account.get("procurement_cost_change_why") or _("not computed"))
+        (why or account.get("procurement_cost_change_why") or _("not computed"))
     lead = _("Over the {weeks} weeks from {date}, net of the change in stock value: plan "
              "{plan}, {rule} {baseline}: procurement cost change {change}; inventory turnover "
              "{turnover} times per month; fill rate {fill}.").format(
