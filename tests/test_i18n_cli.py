@@ -168,3 +168,30 @@ def test_weekly_summary_states_the_same_figures_in_both_languages(
     assert tail == kpi_lines
     english_tail = english.stdout.splitlines()[-len(kpi_lines):]
     assert numbers("\n".join(english_tail)) == numbers("\n".join(kpi_lines))
+
+
+# --- the other commands' own lines ------------------------------------------------------------
+
+def _chinese_on_every_line(text: str) -> list[str]:
+    """Lines with words but no Chinese (file names, ids and figures alone are fine)."""
+    return [line for line in text.splitlines()
+            if line.strip() and not chinese(line) and not _is_only_figures(line)
+            and not re.fullmatch(r"\s*[\w./-]+( -> [\w./-]+)?\s*", line)]
+
+
+@pytest.mark.parametrize("command", [
+    ("accuracy", "--data", "{data}", "--store", "{store}", "--out", "{tmp}/accuracy.html"),
+    ("orders", "list", "--store", "{store}"),
+    ("store", "upgrade", "--store", "{store}"),
+    ("store", "backup", "--store", "{store}", "--to", "{tmp}/copy.db"),
+    ("template", "{tmp}/template"),
+    ("validate", "--data", "{data}", "--store", "{store}"),
+], ids=lambda c: " ".join(c[:2]))
+def test_the_commands_own_lines_are_chinese(command: tuple[str, ...], tmp_path: Path,
+                                           weekly_zh: tuple[Path, Path, str]) -> None:
+    data, store, _text = weekly_zh
+    args = [a.format(data=data, store=store, tmp=tmp_path) for a in command]
+    result = invoke("--lang", "zh-TW", *args)
+    assert result.exit_code == 0, result.output
+    assert chinese(result.stdout)
+    assert not _chinese_on_every_line(result.stdout), result.stdout
