@@ -231,3 +231,24 @@ def test_the_report_renders_in_headless_chromium_in_both_languages(
         assert done.returncode == 0, done.stderr[-2000:]
         assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
         check_report(done.stdout, plan.kpis, lang)
+
+
+def test_charts_print_no_missing_glyph_warnings_with_or_without_a_cjk_font(
+        weekly: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    from salesflow.data.outputs import report_charts
+    from salesflow.data.outputs.report import render_report
+    from salesflow.data.outputs.staffing_outputs import coverage_chart_png
+    from salesflow.optimizer.report_data import report_data
+
+    dataset, plan = weekly
+    installed = report_charts.cjk_font()
+    set_language("zh-TW")
+    for font in {installed, None}:
+        monkeypatch.setattr(report_charts, "cjk_font", lambda font=font: font)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            page = render_report(report_data(dataset, plan))
+            png = coverage_chart_png(plan.staffing.coverage)
+        assert "採購成本變化" in page and png.startswith(b"\x89PNG")

@@ -37,6 +37,7 @@ from salesflow.data.outputs.report_charts import (
     grouped_bars,
     inventory_chart,
     pareto_chart,
+    quiet_glyphs,
 )
 from salesflow.data.outputs.report_routes import route_map
 from salesflow.data.outputs.report_staffing import cycle_target_sections
@@ -331,6 +332,11 @@ def _forecasts(data: ReportData) -> str:
 
 def render_report(data: ReportData) -> str:
     """The report as one HTML document (UTF-8 text)."""
+    with quiet_glyphs():
+        return _render(data)
+
+
+def _render(data: ReportData) -> str:
     sections = [(_("Warnings"), warnings_section(data.warnings))] if data.warnings else []
     if data.skipped:
         sections.append((_("Stages not planned"), skipped_section(data.skipped)))

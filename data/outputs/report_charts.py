@@ -1,10 +1,12 @@
 """The report's matplotlib charts, as inline SVG, in the reader's language.
 
 Text in the SVG stays text (``svg.fonttype = none``): the browser draws it with its own fonts,
-so Chinese labels need no embedded font. For measuring that text matplotlib is given a CJK
-font when the language is Chinese and one is installed (Debian ``fonts-noto-cjk``); without
-one the "missing glyph" warnings of that measurement are silenced, since the glyphs are the
-browser's to draw. Every figure is computed before; these functions only draw.
+so Chinese labels need no embedded font. For measuring that text (and for PNG charts)
+matplotlib gets DejaVu Sans with a CJK font as fallback when one is installed (Debian
+``fonts-noto-cjk``; Chinese may come from the language or from names in the data), the CJK
+font first when the language is Chinese; without one the "missing glyph" warnings are
+silenced (:func:`quiet_glyphs`), since in SVG the glyphs are the browser's to draw. Every
+figure is computed before; these functions only draw.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -36,17 +39,31 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in names), None)
 
 
+def chart_fonts() -> list[str]:
+    """The font families of a chart, first choice first (matplotlib falls back along the
+    list glyph by glyph)."""
+    cjk = cjk_font()
+    if cjk is None:
+        return ["DejaVu Sans"]
+    return [cjk, "DejaVu Sans"] if language().startswith("zh") else ["DejaVu Sans", cjk]
+
+
+@contextmanager
+def quiet_glyphs() -> Iterator[None]:
+    """Silence matplotlib's "Glyph ... missing from font" warnings (no CJK font installed)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        yield
+
+
 def _figure(width: float, height: float) -> tuple[Any, Any]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sans = ["DejaVu Sans"]
-    if language().startswith("zh") and cjk_font():
-        sans = [str(cjk_font()), "DejaVu Sans"]
-    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "font.family": "sans-serif",
-                         "font.sans-serif": sans, "axes.unicode_minus": False,
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "font.family": chart_fonts(),
+                         "axes.unicode_minus": False,
                          "svg.hashsalt": "salesflow"})  # same plan, same bytes
     return plt.subplots(figsize=(width, height))
 
@@ -55,8 +72,7 @@ def _svg(figure: Any) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
-    with warnings.catch_warnings():  # text is the browser's to draw (see the module doc)
-        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+    with quiet_glyphs():  # text is the browser's to draw (see the module doc)
         figure.savefig(buffer, format="svg", bbox_inches="tight",
                        metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     plt.close(figure)

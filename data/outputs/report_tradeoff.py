@@ -21,7 +21,13 @@ import pandas as pd
 from salesflow.data.i18n import N_, _, format_date, format_number, format_percent, language_tag
 from salesflow.data.outputs.kpi_text import baseline_rule_named, rule_label
 from salesflow.data.outputs.report import COST_LABELS, STYLE, _table, none_note
-from salesflow.data.outputs.report_charts import PALETTE, _figure, _svg, grouped_bars
+from salesflow.data.outputs.report_charts import (
+    PALETTE,
+    _figure,
+    _svg,
+    grouped_bars,
+    quiet_glyphs,
+)
 
 PROCUREMENT_PARTS = ("purchase", "ordering", "holding", "shortage")
 
@@ -186,6 +192,8 @@ def tradeoff_section(frontier: dict[str, Any]) -> str:
 
 def tradeoff_page(frontier: dict[str, Any], title: str) -> str:
     """A self-contained HTML page of the frontier (no scripts, no remote assets)."""
+    with quiet_glyphs():
+        section = tradeoff_section(frontier)
     sub = _("Week of {date}, {weeks}-week horizon, baseline {rule}").format(
         date=format_date(dt.date.fromisoformat(frontier["week_start"])),
         weeks=frontier["horizon_weeks"], rule=baseline_rule_named(frontier["baseline"]))
@@ -193,4 +201,4 @@ def tradeoff_page(frontier: dict[str, Any], title: str) -> str:
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
             f"<h1>{html.escape(title)}</h1><p class='sub'>{html.escape(sub)}</p>"
             f"<section><h2>{html.escape(_('Turnover trade-off'))}</h2>"
-            f"{tradeoff_section(frontier)}</section></body></html>\n")
+            f"{section}</section></body></html>\n")

@@ -4,8 +4,8 @@
 ``coverage.csv`` has one row per (day, hour, skill): ``day`` (YYYY-MM-DD), ``hour``,
 ``skill``, ``required`` and ``staffed`` persons (3 decimals). The chart draws required and
 staffed persons per hour of the horizon, one panel per skill, with the baseline's staffing
-dashed when given, its labels in the reader's language (a CJK font when the language is
-Chinese, see :func:`~salesflow.data.outputs.report_charts.cjk_font`). Matplotlib runs with its
+dashed when given, its labels in the reader's language (with a CJK font when one is installed,
+see :func:`~salesflow.data.outputs.report_charts.chart_fonts`). Matplotlib runs with its
 non-interactive Agg backend; names from the data are drawn as plain text (no math rendering).
 """
 
@@ -15,7 +15,7 @@ import io
 
 import pandas as pd
 
-from salesflow.data.i18n import N_, _, language
+from salesflow.data.i18n import N_, _
 from salesflow.data.i18n.terms import skill_label
 from salesflow.data.outputs.writers import csv_bytes
 
@@ -60,11 +60,7 @@ def coverage_chart_png(cov: pd.DataFrame, baseline: pd.DataFrame | None = None,
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from salesflow.data.outputs.report_charts import cjk_font
-
-    font = ["DejaVu Sans"]
-    if language().startswith("zh") and cjk_font():
-        font = [str(cjk_font()), "DejaVu Sans"]
+    from salesflow.data.outputs.report_charts import chart_fonts, quiet_glyphs
 
     frames = [cov] + ([baseline] if baseline is not None else [])
     dates = pd.concat([pd.to_datetime(f["date"]) for f in frames if not f.empty])
@@ -75,8 +71,7 @@ def coverage_chart_png(cov: pd.DataFrame, baseline: pd.DataFrame | None = None,
     slots = pd.date_range(first, last + pd.Timedelta(hours=23), freq="h")
     needed = cov.groupby("skill")["required"].sum().sort_values(ascending=False)
     skills = [str(s) for s in needed.index][:MAX_PANELS] or [""]
-    matplotlib.rcParams.update({"font.family": "sans-serif", "font.sans-serif": font,
-                                "axes.unicode_minus": False})
+    matplotlib.rcParams.update({"font.family": chart_fonts(), "axes.unicode_minus": False})
     fig = Figure(figsize=(12, 1.9 * len(skills) + 0.8), dpi=100)
     axes = fig.subplots(len(skills), 1, sharex=True, squeeze=False)[:, 0]
     for ax, skill in zip(axes, skills, strict=True):
@@ -95,7 +90,8 @@ def coverage_chart_png(cov: pd.DataFrame, baseline: pd.DataFrame | None = None,
     axes[0].legend(loc="upper right", fontsize=8, ncols=3)
     fig.suptitle(title or _(DEFAULT_TITLE), parse_math=False)
     fig.autofmt_xdate()
-    fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    with quiet_glyphs():
+        fig.tight_layout()
+        fig.savefig(buffer, format="png")
     return buffer.getvalue()
