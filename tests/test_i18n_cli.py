@@ -181,6 +181,7 @@ def _chinese_on_every_line(text: str) -> list[str]:
 
 @pytest.mark.parametrize("command", [
     ("accuracy", "--data", "{data}", "--store", "{store}", "--out", "{tmp}/accuracy.html"),
+    ("forecast", "--data", "{data}", "--out", "{tmp}/forecast.csv"),
     ("orders", "list", "--store", "{store}"),
     ("store", "upgrade", "--store", "{store}"),
     ("store", "backup", "--store", "{store}", "--to", "{tmp}/copy.db"),
