@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from salesflow.cli.common import common_options, emit, use_dataset_language
+from salesflow.cli.common import common_options, emit, pad, use_dataset_language
 from salesflow.cli.forecast_cmd import DEMAND_CLASSES
-from salesflow.data.i18n import N_, _, format_date, format_number, ngettext
+from salesflow.data.i18n import N_, _, format_date, format_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,28 +74,20 @@ def _fmt(value: float) -> str:
     return _("n/a") if math.isnan(value) else format_number(value, 3)
 
 
-def _pending_lines(report: AccuracyReport) -> list[str]:
-    """``week 2026-W49: no sales yet (plans 12, 13)`` per week without sales."""
-    return [ngettext("week {week}: no sales yet (plan {plans})",
-                     "week {week}: no sales yet (plans {plans})", len(row.plans)).format(
-                week=row.week, plans=", ".join(map(str, row.plans)))
-            for row in report.pending.itertuples()]
-
-
 def _lines(report: AccuracyReport, notes: list[str]) -> list[str]:
     lines = [_("Forecast accuracy of {weeks} plan week(s) against the sales up to "
                "{last_sale}").format(weeks=report.by_week["plan_id"].nunique(),
                                      last_sale=format_date(report.history_end))]
     week, plan, skus, every = _("week"), _("plan"), _("skus"), _("all weeks")
-    header = f"  {week:<9} {plan:>4} {skus:>5} " + " ".join(
-        f"{_(h):>10}" for h in SHOWN.values())
+    header = f"  {pad(week, 9)} {pad(plan, 4, '>')} {pad(skus, 5, '>')} " + " ".join(
+        pad(_(h), 10, ">") for h in SHOWN.values())
     lines.append(header)
     for row in report.by_week.itertuples(index=False):
         values = " ".join(f"{_fmt(getattr(row, c)):>10}" for c in SHOWN)
         lines.append(f"  {row.plan_week:<9} {row.plan_id:>4} {row.points:>5} {values}")
     for row in report.overall.itertuples(index=False):
         values = " ".join(f"{_fmt(getattr(row, c)):>10}" for c in SHOWN)
-        lines.append(f"  {every:<9} {'':>4} {row.points:>5} {values}   "
+        lines.append(f"  {pad(every, 9)} {'':>4} {row.points:>5} {values}   "
                      + _("(every lead)"))
     if len(report.by_class):
         lines.append("  " + _("by demand class (every lead): {classes}").format(
@@ -105,7 +97,7 @@ def _lines(report: AccuracyReport, notes: list[str]) -> list[str]:
                 if r.demand_class in DEMAND_CLASSES else r.demand_class,
                 mase=_fmt(r.mase), statistical=_fmt(r.mase_statistical),
                 naive=_fmt(r.mase_naive)) for r in report.by_class.itertuples(index=False))))
-    lines += [f"  {line}" for line in _pending_lines(report) + notes]
+    lines += [f"  {line}" for line in report.pending_lines() + notes]
     return lines
 
 
@@ -155,7 +147,7 @@ def accuracy_command(since: str | None, out: Path, data_dir: Path | None, store:
         _("{plans} plan(s) from {store}; sales in {data} up to {last_sale}").format(
             plans=len(plans), store=store, data=dataset.root,
             last_sale=format_date(report.history_end)),
-        tables, _pending_lines(report) + notes)
+        tables, report.pending_lines() + notes)
     write_atomic(out, page.encode("utf-8"))
     payload = {"ok": True, "store": store, "data": str(dataset.root),
                "history_end": report.history_end, "plans": len(plans), "out": str(out),

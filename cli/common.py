@@ -41,6 +41,15 @@ def stage_name(stage: str) -> str:
     return _(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage
 
 
+def pad(text: str, width: int, align: str = "<") -> str:
+    """``text`` padded to ``width`` terminal cells (a Chinese character takes two), left
+    (``<``) or right (``>``) aligned: columns line up in every language."""
+    from rich.cells import cell_len
+
+    gap = " " * max(0, width - cell_len(text))
+    return text + gap if align == "<" else gap + text
+
+
 def status_word(status: str) -> str:
     """A solver status (``optimal``, ``feasible`` ...) in the current language."""
     return _(SOLVE_STATUS_WORDS[status]) if status in SOLVE_STATUS_WORDS else status

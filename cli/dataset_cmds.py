@@ -11,6 +11,7 @@ from salesflow.cli.common import (
     common_options,
     emit,
     json_option,
+    pad,
     stage_name,
     use_dataset_language,
 )
@@ -115,7 +116,7 @@ def validate_command(data_dir: Path | None, store: str, as_json: bool) -> None:
             if info["defaults"]:
                 source = _("{source} -> the manual's defaults").format(source=source)
             rows = _("{rows} rows").format(rows=format_number(info["rows"]))
-            click.echo(f"  {name:<14} {rows:>14}  {source}")
+            click.echo(f"  {name:<14} {pad(rows, 14, '>')}  {source}")
         if notes:
             click.echo(_("Taken as given (the data does not say):"))
             click.echo("\n".join(f"  {line}" for line in notes))

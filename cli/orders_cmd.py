@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from salesflow.cli.common import emit, json_option, store_option
+from salesflow.cli.common import emit, json_option, pad, store_option
 from salesflow.data.i18n import N_, _, format_number
 
 STATUS_WORDS = {"open": N_("open"), "received": N_("received"), "cancelled": N_("cancelled")}
@@ -56,12 +56,13 @@ def list_command(status: str | None, store: str, as_json: bool) -> None:
             return
         head = [_("id"), "po_id", _("sku"), _("ordered"), _("open"), _("status"),
                 _("order date"), _("arrival"), _("plan"), _("issued by")]
-        click.echo(f"{head[0]:>5}  {head[1]:<22} {head[2]:<10} {head[3]:>9} {head[4]:>9} "
-                   f"{head[5]:<9} {head[6]:<10}  {head[7]:<10}  {head[8]}  {head[9]}")
+        click.echo(f"{pad(head[0], 5, '>')}  {pad(head[1], 22)} {pad(head[2], 10)} "
+                   f"{pad(head[3], 9, '>')} {pad(head[4], 9, '>')} {pad(head[5], 9)} "
+                   f"{pad(head[6], 10)}  {pad(head[7], 10)}  {head[8]}  {head[9]}")
         for o in orders:
             word = _(STATUS_WORDS[o.status]) if o.status in STATUS_WORDS else o.status
             click.echo(f"{o.id:>5}  {o.po_id:<22} {o.sku:<10} {_quantity(o.quantity):>9} "
-                       f"{_quantity(o.open_quantity):>9} {word:<9} "
+                       f"{_quantity(o.open_quantity):>9} {pad(word, 9)} "
                        f"{o.order_date:<10}  {o.arrival_date:<10}  "
                        f"{o.plan_id if o.plan_id is not None else '-':>4}  {o.issued_by}")
         counts = {s: sum(o.status == s for o in orders) for s in STATUSES}
