@@ -119,7 +119,7 @@ def _supplier_summary(dataset: Dataset, plan: WeeklyPlan) -> pd.DataFrame:
 
 def _unserved(plan: WeeklyPlan) -> pd.DataFrame:
     days = plan.routing.days if plan.routing else ()
-    rows = [{"day": day_plan.day.isoformat(), "customer_id": u.customer_id,
+    rows = [{"day": format_date(day_plan.day), "customer_id": u.customer_id,
              "reason": _(u.reason)}  # the routing stage's reasons are marked with N_
             for _problem, day_plan in days for u in day_plan.unserved]
     return pd.DataFrame(rows, columns=["day", "customer_id", "reason"])
@@ -129,7 +129,8 @@ def _overridden(plan: WeeklyPlan) -> pd.DataFrame:
     """The SKU-weeks whose forecast a planner's override changed: statistical and final."""
     applied = plan.forecast.overrides
     return pd.DataFrame({
-        "sku": applied["sku"], "week_start": applied["week_start"].dt.strftime("%Y-%m-%d"),
+        "sku": applied["sku"],
+        "week_start": [format_date(pd.Timestamp(d).date()) for d in applied["week_start"]],
         "statistical_forecast": applied["statistical_forecast"].round(2),
         "forecast": applied["forecast"].round(2),
         "override": applied["override_by"] + " " + applied["override_target"].astype(str),
