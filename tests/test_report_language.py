@@ -79,7 +79,7 @@ def weekly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
     folder = tmp_path_factory.mktemp("tiny-report")
     write_dataset(generate_dataset("tiny", 0), folder, "csv")
     dataset = load_dataset(folder)
-    context = PlanningContext.build(dataset, limits=SolveLimits(time_limit_seconds=5))
+    context = PlanningContext.build(dataset, limits=SolveLimits(time_limit_seconds=2))
     return dataset, run_weekly(dataset, context)
 
 
