@@ -96,7 +96,8 @@ def _stage_lines(kpis: dict[str, Any]) -> list[str]:
 
 def _kpi_lines(kpis: dict[str, Any]) -> list[str]:
     what_if = kpis.get("what_if")
-    lines = [f"  WHAT-IF     {what_if['label']}: {advice_text(what_if)}"] if what_if else []
+    lines = ["  " + _("WHAT-IF     {label}: {advice}").format(
+        label=_(what_if["label"]), advice=advice_text(what_if))] if what_if else []
     lines += _stage_lines(kpis)
     advice = kpis["staffing"].get("cycle_target")
     if advice:

@@ -61,7 +61,7 @@ def plans_list(data_dir: Path | None, store: str, as_json: bool) -> None:
                 f"{_or_dash(s.get('route_km', '')):>9}",
                 _("{met}/{targets} met").format(met=s.get("targets_met", "?"),
                                                  targets=s.get("targets", "?"))])
-            click.echo(line + (f"  [{s['what_if']}]" if s.get("what_if") else ""))
+            click.echo(line + (f"  [{_(s['what_if'])}]" if s.get("what_if") else ""))
 
     emit({"ok": True, "store": store,
           "plans": [dict(r.to_dict(), folder=str(plan_store.plan_path(r.id))) for r in records]},

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
+from salesflow.data.i18n import _
 from salesflow.optimizer.weekly import WeeklyPlan
 
 
@@ -37,7 +38,7 @@ def plan_files(dataset: Dataset, plan: WeeklyPlan, assumptions: pd.DataFrame | N
     what_if = kpis.get("what_if")
     report = replace(report, cycle_target=what_if or kpis["staffing"].get("cycle_target"),
                      warnings=tuple(warnings),
-                     title=report.title + (f" ({what_if['label']})" if what_if else ""))
+                     title=report.title + (f" ({_(what_if['label'])})" if what_if else ""))
     files["report.html"] = render_report(report).encode("utf-8")
     return files, kpis
 

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from salesflow.data.dataset import Dataset
+from salesflow.data.i18n import N_, _
 from salesflow.data.outputs.writers import rounded_forecast
 from salesflow.forecasting.stage import ForecastResult, forecast_stage
 from salesflow.optimizer.context import PlanningContext
@@ -44,7 +45,7 @@ from salesflow.optimizer.staffing.stage import (
 from salesflow.optimizer.tradeoff import pursue_targets
 
 STAGES = ("forecast", "purchasing", "staffing", "routing")
-WHAT_IF_LABEL = "what-if: capacity for the order-cycle target"
+WHAT_IF_LABEL = N_("what-if: capacity for the order-cycle target")
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` when a stage starts (done = index) and ends."""
@@ -106,14 +107,15 @@ def skipped_stages(dataset: Dataset) -> dict[str, str]:
     out: dict[str, str] = {}
     staffing = dataset.stage_skip_reason("staffing")
     if staffing:
-        out["staffing"] = f"{staffing}: no roster planned"
+        out["staffing"] = _("{reason}: no roster planned").format(reason=staffing)
     routing = dataset.stage_skip_reason("routing")
     if routing:
-        out["routing"] = f"{routing}: no routes"
+        out["routing"] = _("{reason}: no routes").format(reason=routing)
     elif dataset["customers"]["lat"].isna().all():
         name = Path(dataset.files["customers"]).name
-        out["routing"] = (f"no customers with coordinates (lat/lon blank in {name}): no routes "
-                          "(salesflow routes --matrix F routes them from a distance matrix)")
+        out["routing"] = _("no customers with coordinates (lat/lon blank in {file}): no routes "
+                           "(salesflow routes --matrix F routes them from a distance matrix)"
+                           ).format(file=name)
     return out
 
 

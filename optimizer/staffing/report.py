@@ -48,8 +48,8 @@ def cycle_figures(cycle: CycleTime | None) -> dict[str, Any] | None:
 def plan_figures(plan: RosterPlan) -> dict[str, Any]:
     """Solver outcome, both rosters' costs and coverage, the ratio, shortfalls, checks."""
     s = plan.solution
-    impossible = [f for f in plan.shortfalls if not f.reason.startswith("left short")]
-    priced = [f for f in plan.shortfalls if f.reason.startswith("left short")]
+    impossible = [f for f in plan.shortfalls if not f.priced]
+    priced = [f for f in plan.shortfalls if f.priced]
     base_total = plan.baseline_cost.total
     return {
         "solver": {"status": str(s.status), "objective": _r(s.objective), "bound": _r(s.bound),

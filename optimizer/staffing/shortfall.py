@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from salesflow.data.i18n import _, format_number
 from salesflow.optimizer.staffing.objective import hour_cover
 from salesflow.optimizer.staffing.problem import ShiftType
 from salesflow.optimizer.staffing.roster import shift_span
@@ -33,6 +34,7 @@ class Shortfall:
     required: float
     staffed: float
     reason: str
+    priced: bool = False  # coverable, left short because covering costs more than its penalty
 
     @property
     def missing(self) -> float:
@@ -55,7 +57,7 @@ def impossible_requirements(employees: pd.DataFrame, shifts: pd.DataFrame,
     offsets: dict[int, set[int]] = defaultdict(set)  # hour -> day offsets of covering shifts
     for s in shifts.itertuples(index=False):
         start, end = shift_span(s.start, s.end)
-        for offset, hour, _ in hour_cover(ShiftType(str(s.shift_id), start, end, 0)):
+        for offset, hour, _count in hour_cover(ShiftType(str(s.shift_id), start, end, 0)):
             offsets[hour].add(offset)
     holders: dict[str, list] = defaultdict(list)
     for emp in employees.itertuples(index=False):
@@ -69,17 +71,18 @@ def impossible_requirements(employees: pd.DataFrame, shifts: pd.DataFrame,
         day, hour, skill = pd.Timestamp(date).date(), int(hour), str(skill)
         key = (day, hour, skill)
         if not holders.get(skill):
-            out[key] = f"no employee has skill {skill!r}"
+            out[key] = _("no employee has skill {skill!r}").format(skill=skill)
             continue
         starts = [day - dt.timedelta(days=o) for o in offsets.get(hour, ())]
         starts = [d for d in starts if d in horizon]
         if not starts:
-            out[key] = f"no shift type covers {hour:02d}:00 on a rostered day"
+            out[key] = _("no shift type covers {hour:02d}:00 on a rostered day").format(hour=hour)
             continue
-        able = sum(1 for _, off in holders[skill] if any(d not in off for d in starts))
+        able = sum(1 for _emp, off in holders[skill] if any(d not in off for d in starts))
         if able + TOLERANCE < required:
-            out[key] = (f"needs {required:g} persons, but only {able} of the "
-                        f"{len(holders[skill])} employees with skill {skill!r} can be on shift")
+            out[key] = _("needs {required:g} persons, but only {able} of the {holders} employees "
+                         "with skill {skill!r} can be on shift").format(
+                required=required, able=able, holders=len(holders[skill]), skill=skill)
     return out
 
 
@@ -99,8 +102,10 @@ def contract_shortages(employees: pd.DataFrame,
     for (week, skill), hours in totals.items():
         allowed = limit.get(str(skill), 0.0)
         if hours > allowed + TOLERANCE:
-            out[str(week), str(skill)] = (f"{skill!r} needs {hours:,.1f} person-hours in {week}; "
-                                          f"the contracts of its holders allow {allowed:,.1f}")
+            out[str(week), str(skill)] = _(
+                "{skill!r} needs {hours} person-hours in {week}; the contracts of its holders "
+                "allow {allowed}").format(skill=skill, hours=format_number(hours, 1), week=week,
+                                          allowed=format_number(allowed, 1))
     return out
 
 
@@ -117,8 +122,11 @@ def shortfalls(cov: pd.DataFrame, impossible: dict[tuple[dt.date, int, str], str
             continue
         if missing <= TOLERANCE:
             continue
-        year, week, _ = day.isocalendar()
-        reason = impossible.get(key) or contracts.get((f"{year}-W{week:02d}", key[2])) or \
-            "left short: covering it would cost more than its penalty under the rules"
-        out.append(Shortfall(day, key[1], key[2], float(r.required), float(r.staffed), reason))
+        year, week, _weekday = day.isocalendar()
+        reason = impossible.get(key) or contracts.get((f"{year}-W{week:02d}", key[2]))
+        priced = reason is None
+        if reason is None:
+            reason = _("left short: covering it would cost more than its penalty under the rules")
+        out.append(Shortfall(day, key[1], key[2], float(r.required), float(r.staffed), reason,
+                             priced))
     return out
