@@ -70,10 +70,34 @@ def json_option(func: F) -> F:
                         is_eager=True, help="Print a machine-readable JSON summary instead.")(func)
 
 
+def _peek_dataset_language(ctx: click.Context, _param: click.Parameter,
+                           value: Path | None) -> Path | None:
+    """Speak the dataset's ``[report] language`` from the start, so that the problems found
+    while loading it are already in that language; a config.toml that cannot be read is left
+    for the loader to report."""
+    import tomllib
+
+    if value is None or not (value / "config.toml").is_file():
+        return value
+    try:
+        chosen = tomllib.loads((value / "config.toml").read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return value
+    report = chosen.get("report")
+    if isinstance(report, dict) and isinstance(report.get("language"), str):
+        from contextlib import suppress
+
+        from salesflow.data.i18n import UnknownLanguageError
+
+        with suppress(UnknownLanguageError):  # the loader reports the bad value
+            _use_unless_explicit(ctx, report["language"])
+    return value
+
+
 def data_option(func: F) -> F:
     return click.option(
         "--data", "data_dir", type=click.Path(path_type=Path), default=None,
-        envvar="SALESFLOW_DATA", show_envvar=True,
+        envvar="SALESFLOW_DATA", show_envvar=True, callback=_peek_dataset_language,
         help="Dataset folder (tables as CSV, Parquet or XLSX plus config.toml). "
              "Default: the bundled sample.")(func)
 
@@ -112,17 +136,20 @@ def lang_option(func: F) -> F:
              "of config.toml, else the locale, else English).")(func)
 
 
-def use_dataset_language(config: Any) -> None:
-    """Speak ``config.toml``'s ``[report] language`` unless ``--lang`` chose one."""
+def _use_unless_explicit(ctx: click.Context | None, tag: str) -> None:
     from salesflow.data.i18n import set_language
 
-    ctx = click.get_current_context(silent=True)
     explicit = False
     while ctx is not None:
         explicit = explicit or bool(ctx.meta.get("salesflow.lang"))
         ctx = ctx.parent
-    if not explicit and config.report.language:
-        set_language(config.report.language)
+    if not explicit and tag:
+        set_language(tag)
+
+
+def use_dataset_language(config: Any) -> None:
+    """Speak ``config.toml``'s ``[report] language`` unless ``--lang`` chose one."""
+    _use_unless_explicit(click.get_current_context(silent=True), config.report.language)
 
 
 def common_options(func: F) -> F:

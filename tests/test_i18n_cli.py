@@ -84,6 +84,22 @@ def test_dataset_config_speaks_chinese_and_lang_en_overrides_it(tiny_dir: Path,
     assert english == f"{tiny_dir}: valid."
 
 
+def test_dataset_config_language_words_the_problems_found_loading_it(
+        tiny_dir: Path, tmp_path: Path) -> None:
+    with_report_language(tiny_dir, "zh-TW")
+    sales = tiny_dir / "sales.csv"
+    lines = sales.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("quantity")] = "many"
+    sales.write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n", encoding="utf-8")
+    result = invoke("validate", "--data", tiny_dir, "--store", tmp_path / "s")
+    assert result.exit_code == 2
+    assert "錯誤" in result.stderr and "第 2 列" in result.stderr and "'many'" in result.stderr
+    english = invoke("--lang", "en", "validate", "--data", tiny_dir, "--store", tmp_path / "s")
+    assert english.exit_code == 2 and "row 2" in english.stderr and not chinese(english.stderr)
+
+
 def test_the_locale_alone_speaks_chinese(tiny_dir: Path, tmp_path: Path) -> None:
     result = invoke("validate", "--data", tiny_dir, "--store", tmp_path / "s",
                     env={"LANG": "zh_TW.UTF-8"})
