@@ -77,7 +77,10 @@ def _human(result: ImportResult) -> None:
                 count=len(names), files=listed))
     click.echo(_("Rows written: {tables}").format(tables=", ".join(
         f"{format_number(r)} {n}" for n, r in result.rows.items())))
-    reasons = ", ".join(f"{r} {format_number(n)}" for r, n in result.return_reasons.items())
+    from salesflow.data.importing.returns import reason_words
+
+    reasons = ", ".join(f"{reason_words(r)} {format_number(n)}"
+                        for r, n in result.return_reasons.items())
     click.echo(_("Returns kept apart in returns.csv: {count}").format(
         count=format_number(result.returns)) + (f" ({reasons})" if reasons else ""))
     shared = [a for a in result.assumptions if a.key == "*"]

@@ -14,10 +14,27 @@ import re
 import numpy as np
 import pandas as pd
 
+from salesflow.data.i18n import N_, _
 from salesflow.data.importing.cells import map_distinct
 
 RETURN_COLUMNS = ("file", "row", "order_id", "order_date", "customer_id", "sku", "quantity",
                   "unit_price", "reason")
+RETURN_REASONS = (N_("credit note number"), N_("negative quantity"),
+                  N_("negative price (adjustment)"))
+"""The fixed reasons a sales line is taken as a return (returns.csv keeps them in English;
+:func:`reason_words` words them for people); ``status X`` and ``document type X`` carry the
+export's own word."""
+
+
+def reason_words(reason: str) -> str:
+    """A return reason of returns.csv in the current language."""
+    for prefix, words in (("status ", N_("status {value}")),
+                          ("document type ", N_("document type {value}"))):
+        if reason.startswith(prefix):
+            return _(words).format(value=reason[len(prefix):])
+    return _(reason) if reason in RETURN_REASONS else reason
+
+
 _CREDIT_WORDS = re.compile(r"(?i)(?:credit|return|refund|cancel|void|rma|銷退|退貨|折讓|作廢|"
                            r"取消|退款|销退|退货|折让|作废)")
 _CREDIT_PREFIX = re.compile(r"^(?:C|CN|CR|RMA)[-_ ]?\d+$", flags=re.IGNORECASE)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from salesflow.data.errors import Problem
-from salesflow.data.i18n import N_, _
+from salesflow.data.i18n import N_, _, format_number
 from salesflow.data.importing.cells import map_distinct
 from salesflow.data.importing.convert import DATE_FIELDS, Converted
 from salesflow.data.importing.defaults import ImportDefaults
@@ -239,7 +239,8 @@ def build_sales(parts: list[Converted], defaults: ImportDefaults, problems: list
         assumed.insert(0, Assumption(
             "sales", "*", "customer_id", defaults.unknown_customer,
             _("{count} lines name no customer (in {files} of {total} files)").format(
-                count=int(no_customer.sum()), files=files, total=len(parts))))
+                count=format_number(int(no_customer.sum())), files=files,
+                total=len(parts))))
     reasons = return_reasons(lines)
     is_return = (reasons != "").to_numpy()
     returns = lines.loc[is_return].copy()
