@@ -158,7 +158,7 @@ class Dataset:
         dataset, for example ``"no depots.csv; vehicles.csv has no rows"``; ``None`` if it
         can (or if the stage needs no optional table)."""
         gaps = [self.why_empty(name) for name in STAGE_TABLES.get(stage, ())]
-        return "; ".join(gap for gap in gaps if gap) or None
+        return _("; ").join(gap for gap in gaps if gap) or None
 
     @property
     def skipped_stages(self) -> dict[str, str]:
