@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from salesflow.data.i18n import _, format_date, format_number, format_percent, ngettext
+from salesflow.data.outputs.kpi_text import rule_label
 from salesflow.optimizer.purchasing.checks import constraint_label
 from salesflow.optimizer.purchasing.workbook import policy_label
 
@@ -80,7 +81,7 @@ def _horizon(summary: dict[str, Any]) -> None:
     account = summary["accounting"]
     click.echo("\n  " + _("Over the {weeks}-week horizon, net of the change in stock value "
                           "(company's rule: {rule}, config.toml [baseline]):").format(
-        weeks=summary["weeks"], rule=summary["baseline"]))
+        weeks=summary["weeks"], rule=rule_label(summary["baseline"])))
     header = [_("policy"), _("purchase"), _("ordering"), _("holding"), _("shortage"),
               _("cost"), _("stock value change"), _("net cost"), _("plan's change"),
               _("turnover per month"), _("fill rate")]
@@ -145,7 +146,7 @@ def print_summary(summary: dict[str, Any], folder: Path | None) -> None:
         met = _("met") if summary["target_met"] else _("missed")
         click.echo("\n  " + _("Procurement cost change vs the company's rule ({rule}): {change} "
                               "(target {target}: {met})").format(
-            rule=summary["baseline"],
+            rule=rule_label(summary["baseline"]),
             change=format_percent(summary["procurement_cost_change"], 2, signed=True),
             target=format_percent(summary["target"], 0, signed=True), met=met))
     else:

@@ -62,7 +62,7 @@ def test_purchase_on_the_forecast_prints_the_comparison(
     result = run_cli("purchase", "--data", tiny_dir, "--time-limit", "10")
     assert result.exit_code == 0, result.output
     assert "| lot-for-lot |" in result.stdout
-    assert "Procurement cost change vs the company's rule (min_max)" in result.stdout
+    assert "Procurement cost change vs the company's rule (min/max)" in result.stdout
 
 
 def test_bad_demand_file_exits_2_naming_file_row_and_column(

@@ -32,6 +32,24 @@ def policy_label(policy: str) -> str:
     return _(POLICY_LABELS[policy]) if policy in POLICY_LABELS else policy
 
 
+ROLE_WORDS = {"plan": N_("the plan"),
+              "company's rule (config.toml [baseline])":
+                  N_("company's rule (config.toml [baseline])"),
+              "cheapest rule of the week": N_("cheapest rule of the week"),
+              "other rule": N_("other rule")}
+"""The roles of ``purchase_comparison.csv`` (English there, for scripts) in words."""
+
+
+def role_label(role: str) -> str:
+    """A comparison row's role in the current language ("company's rule: <rule>" keeps the
+    rule as config.toml writes it)."""
+    prefix = "company's rule: "
+    if role.startswith(prefix):
+        return _("company's rule: {rule}").format(rule=role[len(prefix):])
+    return _("; ").join(_(ROLE_WORDS[part]) if part in ROLE_WORDS else part
+                        for part in role.split("; "))
+
+
 def supplier_title(supplier_id: str, name: str) -> str:
     """``"Acme Trading (SUP01)"``, or the id alone when the data has no name."""
     return _("{name} ({id})").format(name=name, id=supplier_id) if name else supplier_id
@@ -92,6 +110,7 @@ def workbook_sheets(week_start: dt.date, status: str, objective: str, orders: pd
         _("Order this week"): readable_lines(this_week),
         _("All lines"): readable_lines(orders),
         _("Suppliers"): suppliers,
-        _("Comparison"): comparison.assign(policy=comparison["policy"].map(policy_label)),
+        _("Comparison"): comparison.assign(policy=comparison["policy"].map(policy_label),
+                                                 role=comparison["role"].map(role_label)),
         _("Issues"): readable_issues(issues),
     }
