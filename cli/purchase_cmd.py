@@ -15,7 +15,6 @@ from salesflow.cli.common import (
     use_dataset_language,
     wants_json,
 )
-from salesflow.cli.purchase_text import print_summary
 from salesflow.cli.stale import allow_stale_option, checked_freshness
 from salesflow.data.i18n import _
 
@@ -200,6 +199,8 @@ def purchase_command(demand_file: Path | None, out_dir: Path | None, week: str |
         _write_outputs(out_dir, result, account, target)
         summary["folder"] = str(out_dir)
         summary["planning_time_s"] = round(time.perf_counter() - started, 2)
+    from salesflow.cli.purchase_text import print_summary
+
     emit(summary, lambda: print_summary(summary, out_dir))
 
 

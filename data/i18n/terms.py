@@ -1,5 +1,5 @@
 """The manual's terms: the seven KPIs with their units, the order-handling steps and the staff
-skills, named in words in the reader's language (``../shared/manual``: 訂單處理周期,
+skills, named in words in the reader's language (the manual's own terms: 訂單處理周期,
 庫存周轉率, 單位訂單運營成本 ...). Every output that names a KPI, a step or a skill takes the
 name from here, so that the report, the workbook, the terminal and ``plans diff`` agree."""
 
