@@ -41,7 +41,7 @@ def test_staff_with_a_requirements_file_writes_every_output(run_cli, tiny_dir, t
     welder = [f for f in payload["impossible_requirements"] if f["skill"] == "welder"]
     assert welder == [{"date": "2026-01-06", "hour": 10, "skill": "welder", "required": 1.0,
                        "staffed": 0.0, "reason": "no employee has skill 'welder'",
-                       "missing": 1.0}]
+                       "priced": False, "missing": 1.0}]
     assert payload["cost"]["under_penalty"] > 0  # the shortfall is priced
     assert sorted(p.name for p in out.iterdir()) == sorted(payload["files"])
     roster = read_csv_text(out / "roster.csv")
