@@ -23,6 +23,7 @@ locale of the environment (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English.
 from __future__ import annotations
 
 import datetime as dt
+import gettext as gettext_module
 import io
 import os
 from functools import cache
@@ -95,7 +96,7 @@ def catalog_files(lang: str) -> list[Path]:
 
 
 @cache
-def translations(lang: str):  # type: ignore[no-untyped-def]
+def translations(lang: str) -> gettext_module.NullTranslations:
     """All catalogs of ``lang`` merged into one :class:`babel.support.Translations`
     (compiled in memory from the ``.po`` files; fuzzy entries are left out)."""
     from babel.messages.mofile import write_mo

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -19,7 +20,8 @@ from salesflow.data.outputs.report_charts import PALETTE
 SIZE = 300
 
 
-def _projection(stops: pd.DataFrame, depots: pd.DataFrame):  # type: ignore[no-untyped-def]
+def _projection(stops: pd.DataFrame, depots: pd.DataFrame
+                ) -> Callable[[float, float], tuple[float, float]]:
     """lat/lon → pixel within a SIZE × SIZE square holding every stop and depot."""
     lat_mid = math.radians(float(pd.concat([stops["lat"], depots["lat"]]).mean()))
     scale = math.cos(lat_mid)
