@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,3 +38,15 @@ def set_cell(column: str, value: str, row: int = 0) -> Callable[[pd.DataFrame], 
         frame.loc[row, column] = value
         return frame
     return change
+
+
+def chromium_dom(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``page`` opened in headless Chromium (Debian's ``chromium``), offline, with its own
+    ``profile`` folder: the DOM on stdout, console messages on stderr (``extra``: more
+    switches, e.g. ``--virtual-time-budget=5000`` to let scripts run)."""
+    return subprocess.run(
+        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
+         "--enable-logging=stderr", "--v=0", *extra, "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False)

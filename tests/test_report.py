@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import edit_table, set_cell
+from helpers import chromium_dom, edit_table, set_cell
 
 EVIL_SKU_NAME = '<script>alert("sku")</script> & Co'
 EVIL_CUSTOMER = '<img src=x onerror=alert(1)>"Bakery"'
@@ -97,15 +97,6 @@ def test_targets_of_skipped_stages_and_assumed_values_are_drawn_escaped() -> Non
     assert "&lt;b&gt;0&lt;/b&gt;" in html and "<b>0</b>" not in html
 
 
-def _chromium_dom(page: Path, profile: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
-         "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False)
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
 def test_tradeoff_chart_and_procurement_account_render_in_headless_chromium(
@@ -118,7 +109,7 @@ def test_tradeoff_chart_and_procurement_account_render_in_headless_chromium(
                      "--time-limit", "3", "--json")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     out = json.loads(result.stdout)  # type: ignore[attr-defined]
-    done = _chromium_dom(Path(out["folder"]) / "tradeoff.html", tmp_path / "profile")
+    done = chromium_dom(Path(out["folder"]) / "tradeoff.html", tmp_path / "profile")
     assert done.returncode == 0, done.stderr[-2000:]
     assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
     assert "<h2>Turnover trade-off</h2>" in done.stdout and "<svg" in done.stdout
@@ -127,6 +118,6 @@ def test_tradeoff_chart_and_procurement_account_render_in_headless_chromium(
     html = _report(run_cli, tiny_dir, tmp_path / "weekly")
     page = tmp_path / "weekly" / "plans" / "1" / "report.html"
     assert page.read_text() == html
-    done = _chromium_dom(page, tmp_path / "profile2")
+    done = chromium_dom(page, tmp_path / "profile2")
     assert done.returncode == 0 and "Over the 12 weeks from" in done.stdout
     assert "min/max (the company's current rule, config.toml [baseline])" in done.stdout

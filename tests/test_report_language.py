@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import chromium_dom
 
 from salesflow.data.i18n import (
     format_number,
@@ -210,15 +210,6 @@ def test_kpis_json_keeps_english_status_and_adds_codes(weekly: tuple[Any, Any]) 
             assert target["status"].startswith(target["status_code"])
 
 
-def _chromium_dom(page: Path, profile: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
-         "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False)
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
 def test_the_report_renders_in_headless_chromium_in_both_languages(
@@ -227,7 +218,7 @@ def test_the_report_renders_in_headless_chromium_in_both_languages(
     for lang, html in reports.items():
         page = tmp_path / f"report-{lang}.html"
         page.write_text(html, encoding="utf-8")
-        done = _chromium_dom(page, tmp_path / f"profile-{lang}")
+        done = chromium_dom(page, tmp_path / f"profile-{lang}")
         assert done.returncode == 0, done.stderr[-2000:]
         assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
         check_report(done.stdout, plan.kpis, lang)

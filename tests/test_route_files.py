@@ -14,7 +14,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +22,7 @@ import pytest
 import xmlschema
 from click.testing import CliRunner
 from geojson_pydantic import FeatureCollection
+from helpers import chromium_dom
 
 from salesflow.cli.main import cli
 from salesflow.data.dataset.config import OSM_TILES
@@ -200,16 +200,6 @@ def test_a_plan_without_routing_gets_empty_route_files_saying_why() -> None:
     assert b"no vehicles.csv: no routes" in files["run_sheets.html"]
 
 
-def _chromium_dom(page: Path, profile: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
-         "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom",
-         page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False)
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
 @pytest.mark.parametrize(("lang", "words"), [
@@ -223,7 +213,8 @@ def test_the_map_renders_in_headless_chromium_showing_the_first_day_only(
     days = sorted({r["day"] for r in rows})
     first = [r for r in rows if r["day"] == days[0]]
     assert len(days) > 1  # otherwise "the first day only" would prove nothing
-    done = _chromium_dom(tmp_path / "o" / "routes.html", tmp_path / "profile")
+    done = chromium_dom(tmp_path / "o" / "routes.html", tmp_path / "profile",
+                        "--virtual-time-budget=5000")
     assert done.returncode == 0, done.stderr[-2000:]
     assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
     dom = done.stdout
