@@ -184,4 +184,5 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, 
         assumed=None if assumptions is None else assumption_groups(assumptions),
         assumed_values=0 if assumptions is None else len(assumptions),
         procurement=procurement,
+        run=tuple(timing.to_dict() for timing in plan.timings),
     )

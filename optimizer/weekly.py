@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,13 @@ from salesflow.optimizer.staffing.stage import (
     staffing_stage,
     whatif_staffing,
 )
+from salesflow.optimizer.stage_timing import StageClock, StageTiming
 from salesflow.optimizer.tradeoff import pursue_targets
 
 STAGES = ("forecast", "purchasing", "staffing", "routing")
+TIMED_STAGES = ("load", *STAGES, "report")
+"""The stages a weekly run times (:class:`StageClock`): loading the dataset (the caller's),
+the four planning stages, then the KPIs, the plan's files and storing them (``report``)."""
 WHAT_IF_LABEL = N_("what-if: capacity for the order-cycle target")
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -67,6 +72,9 @@ class WeeklyPlan:
     routing: RoutingResult | None
     kpis: dict[str, Any] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    timings: tuple[StageTiming, ...] = ()
+    """The stages finished when the plan was made (``load`` when the caller timed it, then
+    the planning stages): what the report's Run section shows."""
 
     def output_tables(self) -> dict[str, pd.DataFrame]:
         """The plan's tables by file name (without extension); a skipped stage's table has
@@ -88,6 +96,11 @@ class WeeklyPlan:
 
 StageStep = Callable[[str], None]
 """Told the name of each stage as it starts."""
+
+
+def timed(clock: StageClock | None, stage: str) -> AbstractContextManager[None]:
+    """``clock.stage(stage)``, or nothing to measure without a clock."""
+    return clock.stage(stage) if clock is not None else nullcontext()
 
 
 def forecast_for(dataset: Dataset, context: PlanningContext) -> ForecastResult:
@@ -121,33 +134,43 @@ def skipped_stages(dataset: Dataset) -> dict[str, str]:
 
 def through_staffing(dataset: Dataset, context: PlanningContext,
                      step: StageStep | None = None, roster_progress: Progress | None = None,
+                     clock: StageClock | None = None,
                      ) -> tuple[ForecastResult, PurchasingResult, StaffingResult | None]:
     """The first half of the cycle: the forecast, the purchase plan against it, and the
     roster for the forecast orders plus receiving the plan's and the open orders' arrivals
-    (``None`` when staffing is skipped, see :func:`skipped_stages`)."""
+    (``None`` when staffing is skipped, see :func:`skipped_stages`); each stage timed by
+    ``clock`` when given."""
     def tell(stage: str) -> None:
         if step is not None:
             step(stage)
 
     tell("forecast")
-    forecast = forecast_for(dataset, context)
+    with timed(clock, "forecast"):
+        forecast = forecast_for(dataset, context)
     tell("purchasing")
-    purchasing = pursue_targets(dataset.config, context.limits,
-                                purchasing_stage(dataset, context,
-                                                 purchase_demand(forecast.demand)))
+    with timed(clock, "purchasing"):
+        purchasing = pursue_targets(dataset.config, context.limits,
+                                    purchasing_stage(dataset, context,
+                                                     purchase_demand(forecast.demand)))
     if "staffing" in skipped_stages(dataset):
         return forecast, purchasing, None
     tell("staffing")
-    arrivals = receiving_arrivals(dataset, purchasing.arrival_dates())
-    staffing = staffing_stage(dataset, context, forecast.orders_per_day, arrivals,
-                              progress=roster_progress)
+    with timed(clock, "staffing"):
+        arrivals = receiving_arrivals(dataset, purchasing.arrival_dates())
+        staffing = staffing_stage(dataset, context, forecast.orders_per_day, arrivals,
+                                  progress=roster_progress)
     return forecast, purchasing, staffing
 
 
 def run_weekly(dataset: Dataset, context: PlanningContext | None = None,
-               progress: ProgressCallback | None = None) -> WeeklyPlan:
+               progress: ProgressCallback | None = None,
+               clock: StageClock | None = None) -> WeeklyPlan:
     """Run the whole weekly cycle on ``dataset`` for the context's week (default
     :meth:`PlanningContext.build`: the config's week, else the week after the last sale).
+
+    With a ``clock`` each stage of :data:`TIMED_STAGES` it runs is timed (the KPIs under
+    ``report``; the caller times ``load`` and the rest of ``report``); the plan's
+    ``timings`` are the stages finished before the KPIs.
 
     Only sales before the week's Monday are used; every solver call gets
     ``context.limits``. Stages the dataset lacks the tables for are skipped
@@ -165,22 +188,25 @@ def run_weekly(dataset: Dataset, context: PlanningContext | None = None,
             progress(stage, STAGES.index(stage), len(STAGES))
 
     skipped = skipped_stages(dataset)
-    forecast, purchasing, staffing = through_staffing(dataset, context, step)
+    forecast, purchasing, staffing = through_staffing(dataset, context, step, clock=clock)
     routing = None
     if "routing" not in skipped:
         step("routing")
-        routing = routing_stage(dataset, context.week_start, context.limits,
-                                placed_only=True)
+        with timed(clock, "routing"):
+            routing = routing_stage(dataset, context.week_start, context.limits,
+                                    placed_only=True)
     if progress is not None:
         progress("done", len(STAGES), len(STAGES))
+    timings = clock.timings if clock is not None else ()
     week_start = context.week_start
-    kpis = weekly_kpis(dataset, context.week, week_start, forecast=forecast,
-                       purchasing=purchasing, staffing=staffing, routing=routing,
-                       skipped=skipped)
-    if staffing is not None and staffing.advice is not None:
-        kpis["staffing"]["cycle_target"] = advice_figures(staffing.advice)
+    with timed(clock, "report"):
+        kpis = weekly_kpis(dataset, context.week, week_start, forecast=forecast,
+                           purchasing=purchasing, staffing=staffing, routing=routing,
+                           skipped=skipped)
+        if staffing is not None and staffing.advice is not None:
+            kpis["staffing"]["cycle_target"] = advice_figures(staffing.advice)
     return WeeklyPlan(context.week, week_start, forecast, purchasing, staffing, routing, kpis,
-                      skipped)
+                      skipped, timings)
 
 
 def meet_targets_plan(dataset: Dataset, context: PlanningContext,

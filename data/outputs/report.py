@@ -143,6 +143,7 @@ class ReportData:
     suppliers: pd.DataFrame | None = None
     routes: pd.DataFrame | None = None
     baseline_rule: str = "min_max"
+    run: tuple[dict[str, Any], ...] = ()  # the stages' seconds and memory (report_run)
 
 
 def none_note(text: str) -> str:
@@ -361,6 +362,10 @@ def _render(data: ReportData) -> str:
     sections += [(_(TABLE_TITLES[key]) if key in TABLE_TITLES else key,
                   _table(frame, empty=_(EMPTY[key]) if key in EMPTY else ""))
                  for key, frame in data.tables.items()]
+    if data.run:
+        from salesflow.data.outputs.report_run import run_section
+
+        sections.append((_("Run"), run_section(data.run)))
     body = "".join(f"<section><h2>{html.escape(title)}</h2>{content}</section>"
                    for title, content in sections)
     return (f"<!DOCTYPE html><html lang='{language_tag()}'><head><meta charset='utf-8'>"

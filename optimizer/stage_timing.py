@@ -1,0 +1,205 @@
+"""Each weekly stage's wall seconds and peak memory, measured in one place.
+
+:class:`StageClock` times the stages of one run (``with clock.stage("forecast"): ...``) and
+keeps one :class:`StageTiming` per stage; the terminal summary, ``--json`` and the report's
+Run section all read those records.
+
+What the memory figures are
+---------------------------
+``peak_rss_bytes`` is the salesflow process's peak resident memory during the stage. On Linux
+it is exact: the kernel's high-water mark (``VmHWM``) is reset when the stage starts (``5`` into
+``/proc/self/clear_refs``) and read when it ends. Where that is not possible the resident
+memory is sampled every :data:`SAMPLE_SECONDS` (psutil, else ``/proc/self/statm``), and never
+reported below ``getrusage``'s maximum once that maximum was set during the stage.
+``rss_growth_bytes`` is that peak minus the resident memory when the stage started: what the
+stage itself added. ``workers_peak_rss_bytes`` is the peak of the summed resident memory of the
+process's child processes (the forecast's worker pool, a local Dask cluster's workers),
+sampled every :data:`SAMPLE_SECONDS` with psutil (0 without psutil or without children), or
+what workers elsewhere reported through :meth:`StageClock.note_workers`.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+SAMPLE_SECONDS = 0.05
+"""How often the sampler reads the children's (and, without ``VmHWM``, the process's) memory."""
+
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+_STATUS = Path("/proc/self/status")
+_STATM = Path("/proc/self/statm")
+
+
+@dataclass(frozen=True)
+class StageTiming:
+    """One stage of a run: wall seconds and memory (bytes; see the module's docstring)."""
+
+    stage: str
+    seconds: float
+    peak_rss_bytes: int
+    rss_growth_bytes: int
+    workers_peak_rss_bytes: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as JSON-ready values (``seconds`` to the millisecond)."""
+        return {**asdict(self), "seconds": round(self.seconds, 3)}
+
+
+def _status_kib(field: str) -> int | None:
+    """A ``kB`` field of ``/proc/self/status`` in bytes (``None`` where unreadable)."""
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _reset_high_water() -> bool:
+    """Reset the kernel's peak-RSS mark of this process; ``False`` where that is not
+    possible (not Linux, or an old or restricted kernel)."""
+    try:
+        _CLEAR_REFS.write_text("5")
+    except OSError:
+        return False
+    return _status_kib("VmHWM") is not None
+
+
+def _maxrss_bytes() -> int:
+    """``getrusage``'s lifetime peak RSS of this process (kilobytes on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024
+
+
+def _psutil_process() -> Any:
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return psutil.Process(os.getpid())
+
+
+def _rss_now(process: Any) -> int:
+    """This process's resident memory now, in bytes."""
+    if process is not None:
+        return int(process.memory_info().rss)
+    try:
+        return int(_STATM.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return _maxrss_bytes()
+
+
+def _children_rss(process: Any) -> int:
+    """Summed resident memory of this process's children (0 without psutil)."""
+    if process is None:
+        return 0
+    import psutil
+
+    total = 0
+    for child in process.children(recursive=True):
+        try:
+            total += int(child.memory_info().rss)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return total
+
+
+class _Sampler:
+    """A daemon thread keeping the peaks of the process's and its children's memory."""
+
+    def __init__(self, process: Any, own: bool) -> None:
+        self._process = process
+        self._own = own
+        self.own_peak = 0
+        self.children_peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stage-memory", daemon=True)
+
+    def _sample(self) -> None:
+        if self._own:
+            self.own_peak = max(self.own_peak, _rss_now(self._process))
+        self.children_peak = max(self.children_peak, _children_rss(self._process))
+
+    def _run(self) -> None:
+        while not self._stop.wait(SAMPLE_SECONDS):
+            self._sample()
+
+    def __enter__(self) -> _Sampler:
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+
+class StageClock:
+    """Times the stages of one run; a stage entered twice adds up (seconds summed, memory
+    peaks the larger)."""
+
+    def __init__(self) -> None:
+        self._timings: dict[str, StageTiming] = {}
+        self._process = _psutil_process()
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Measure the ``with`` block as stage ``name``."""
+        start_rss = _rss_now(self._process)
+        exact = _reset_high_water()
+        before_max = _maxrss_bytes()
+        started = time.perf_counter()
+        with _Sampler(self._process, own=not exact) as sampler:
+            yield
+        seconds = time.perf_counter() - started
+        if exact:
+            peak = _status_kib("VmHWM") or sampler.own_peak
+        else:
+            peak = sampler.own_peak
+            after_max = _maxrss_bytes()
+            if after_max > before_max:  # the lifetime peak was set during this stage
+                peak = max(peak, after_max)
+        peak = max(peak, start_rss)
+        self._add(StageTiming(name, seconds, peak, peak - start_rss, sampler.children_peak))
+
+    def note_workers(self, name: str, peak_rss_bytes: int) -> None:
+        """Record that workers of stage ``name`` (outside this process's children, e.g. on a
+        cluster) reported ``peak_rss_bytes`` in all at their peak."""
+        old = self._timings.get(name, StageTiming(name, 0.0, 0, 0))
+        self._timings[name] = StageTiming(
+            name, old.seconds, old.peak_rss_bytes, old.rss_growth_bytes,
+            max(old.workers_peak_rss_bytes, int(peak_rss_bytes)))
+
+    def _add(self, timing: StageTiming) -> None:
+        old = self._timings.get(timing.stage)
+        if old is not None:
+            timing = StageTiming(
+                timing.stage, old.seconds + timing.seconds,
+                max(old.peak_rss_bytes, timing.peak_rss_bytes),
+                max(old.rss_growth_bytes, timing.rss_growth_bytes),
+                max(old.workers_peak_rss_bytes, timing.workers_peak_rss_bytes))
+        self._timings[timing.stage] = timing
+
+    @property
+    def timings(self) -> tuple[StageTiming, ...]:
+        """The stages measured so far, in the order they first started."""
+        return tuple(self._timings.values())
+
+
+def timings_dicts(timings: tuple[StageTiming, ...]) -> list[dict[str, Any]]:
+    """The records as ``--json`` and the report's data carry them."""
+    return [t.to_dict() for t in timings]
+
+
+__all__ = ["SAMPLE_SECONDS", "StageClock", "StageTiming", "timings_dicts"]
