@@ -36,13 +36,29 @@ Examples:
   salesflow weekly --data shop --week 2026-W48 --store sqlite:///plans.db
   salesflow plans list --json
   salesflow --lang zh-TW weekly          the same plan, reports in Traditional Chinese
+  salesflow --scheduler tcp://10.0.0.5:8786 weekly --data shop   on a Dask cluster
 """
+
+
+def _use_scheduler(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Every parallel map of the command runs on ``value`` (or a local cluster); the client
+    and the local cluster are closed when the command ends."""
+    from salesflow.forecasting.cluster import close_session, use_scheduler
+
+    use_scheduler(value or None)
+    ctx.call_on_close(close_session)
 
 
 @click.group(cls=SalesflowGroup, epilog=EPILOG, context_settings={"help_option_names":
                                                                   ["-h", "--help"]})
 @click.version_option(__version__, prog_name="salesflow")
 @lang_option
+@click.option("--scheduler", "scheduler", default=None, metavar="ADDRESS",
+              envvar="SALESFLOW_SCHEDULER", show_envvar=True, expose_value=False,
+              callback=_use_scheduler,
+              help="Run the parallel parts (forecast batches, routing searches) on this Dask "
+                   "scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of worker "
+                   "processes).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 def cli(verbose: int) -> None:
     """salesflow: weekly forecasts, purchase batches, delivery routes and rosters."""

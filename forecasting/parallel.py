@@ -1,42 +1,32 @@
-"""Map a function over chunks of independent items in worker processes.
+"""Map a function over chunks of independent items: in this process, or as Dask tasks.
 
-Results come back in input order whatever the number of workers, so a deterministic function
-gives the same output with 1 or 8 processes. Workers start from a fork server that has already
-imported the forecasting code (fast start, no inherited threads) and use one BLAS/OpenMP
-thread each, so ``n_jobs`` processes use ``n_jobs`` cores. (This matters beyond
+Results come back in input order wherever they run, so a deterministic function gives the
+same output in one process, on a local cluster of worker processes or on a remote Dask
+cluster (:mod:`salesflow.forecasting.cluster` decides which). Every task runs with one
+BLAS/OpenMP thread, so ``n_jobs`` workers use ``n_jobs`` cores. (This matters beyond
 oversubscription: statsmodels' optimizers make thousands of tiny BLAS calls, and a
 multi-threaded OpenBLAS makes each one ten times slower on a busy machine.)
+
+Other stages use the same front door: :func:`map_parts` runs one task per part (a supplier
+group, a routing search) and :func:`map_chunks` cuts many small items into chunks first.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import logging
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
+
+from salesflow.forecasting.cluster import current_session, dask_installed
+
+_log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` (items) as chunks finish."""
-
-_PRELOAD = ["salesflow.forecasting.series_fit"]
-
-
-def _limit_threads() -> None:
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-
-
-def _context() -> Any:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOAD)
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 def resolve_jobs(n_jobs: int | None) -> int:
@@ -64,40 +54,87 @@ def chunked(items: Sequence[T], n_chunks: int) -> list[list[T]]:
     return [list(items[bounds[i]:bounds[i + 1]]) for i in range(n_chunks)]
 
 
+def runs_here(n_items: int, n_jobs: int | None, min_parallel: int) -> bool:
+    """Whether a map of ``n_items`` runs in this process: no scheduler address and one
+    worker, or too few items for starting workers to pay (``min_parallel``)."""
+    if current_session().remote:
+        return n_items == 0
+    if resolve_jobs(n_jobs) == 1 or n_items < min_parallel:
+        return True
+    if not dask_installed():
+        _log.warning("dask.distributed is not installed: running in one process "
+                     "(pip install 'salesflow[dask]' for worker processes)")
+        return True
+    return False
+
+
+def _run(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any, here: bool,
+         workers: int, done: Callable[[int], None]) -> list[R]:
+    """``func(part, shared)`` per part, here or as Dask tasks; ``done(index)`` per finished
+    part."""
+    if not here:
+        return current_session().map_parts(func, parts, shared, workers, done)
+    from threadpoolctl import threadpool_limits
+
+    results: list[R] = []
+    with threadpool_limits(1):
+        for index, part in enumerate(parts):
+            results.append(func(part, shared))
+            done(index)
+    return results
+
+
+def map_parts(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any,
+              n_jobs: int | None = 1, progress: ProgressCallback | None = None,
+              min_parallel: int = 2) -> list[R]:
+    """``func(part, shared)`` for every part, one task each; results in ``parts`` order.
+
+    ``func`` must be a module-level function without side effects (a task of a worker that
+    dies is run again) and ``shared`` picklable: it travels once to every worker. With a
+    scheduler address (``--scheduler``, ``SALESFLOW_SCHEDULER``) the tasks always go to that
+    cluster; otherwise they run in this process when ``n_jobs`` is 1 or there are fewer than
+    ``min_parallel`` parts, else on a local cluster of ``n_jobs`` worker processes (started
+    once per command). ``progress(done, total)`` counts parts.
+
+    Raises
+    ------
+    SchedulerError
+        If the scheduler cannot be reached (a user error).
+    """
+    total = len(parts)
+    finished = 0
+
+    def done(_index: int) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, total)
+
+    return _run(func, parts, shared, runs_here(total, n_jobs, min_parallel),
+                resolve_jobs(n_jobs), done)
+
+
 def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], shared: Any,
-               n_jobs: int = 1, progress: ProgressCallback | None = None,
+               n_jobs: int | None = 1, progress: ProgressCallback | None = None,
                chunks_per_worker: int = 8, min_parallel: int = 64) -> list[R]:
     """``func(chunk, shared)`` over chunks of ``items``; results flattened in input order.
 
     Runs in this process when ``n_jobs`` is 1 or there are fewer than ``min_parallel`` items
-    (starting workers would cost more than it saves).
+    (starting workers would cost more than it saves) and no scheduler address is given;
+    otherwise as Dask tasks, as :func:`map_parts`. ``progress(done, total)`` counts items.
     """
     total = len(items)
     workers = resolve_jobs(n_jobs)
-    if workers == 1 or total < min_parallel:
-        from threadpoolctl import threadpool_limits
+    here = runs_here(total, n_jobs, min_parallel)
+    chunks = chunked(items, max(1, min(total, 50)) if here
+                     else max(2, workers) * chunks_per_worker)
+    finished = 0
 
-        chunks = chunked(items, max(1, min(total, 50)))
-        results: list[R] = []
-        with threadpool_limits(1):
-            for chunk in chunks:
-                results.extend(func(chunk, shared))
-                if progress is not None:
-                    progress(len(results), total)
-        return results
-    chunks = chunked(items, workers * chunks_per_worker)
-    out: list[list[R] | None] = [None] * len(chunks)
-    done = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                             initializer=_limit_threads) as pool:
-        pending: dict[Future[list[R]], int] = {
-            pool.submit(func, chunk, shared): i for i, chunk in enumerate(chunks)}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                index = pending.pop(future)
-                out[index] = future.result()
-                done += len(chunks[index])
-                if progress is not None:
-                    progress(done, total)
-    return [r for chunk_result in out for r in (chunk_result or [])]
+    def done(index: int) -> None:
+        nonlocal finished
+        finished += len(chunks[index])
+        if progress is not None:
+            progress(finished, total)
+
+    parts = _run(func, chunks, shared, here, workers, done)
+    return [r for part in parts for r in part]

@@ -1,0 +1,237 @@
+"""Where the parallel parts run: this process, an embedded Dask ``LocalCluster``, or the Dask
+cluster of ``--scheduler ADDRESS`` (``SALESFLOW_SCHEDULER``).
+
+One :class:`ClusterSession` serves a whole command: the first parallel map starts its client
+(a local cluster of worker processes, one thread each, or a connection to the scheduler) and
+every later map of the command reuses it; :func:`close_session` (the CLI calls it when the
+command ends) shuts it down. Library callers get the same from :func:`session` used as a
+context manager, or nothing at all: an open session is closed when the interpreter exits.
+
+A task is ``func(part, shared)``: ``shared`` is scattered once to every worker (broadcast),
+not sent with each task, and tasks are pure, so the tasks of a worker that dies are re-run
+elsewhere by the scheduler (``distributed.scheduler.allowed-failures``) with the same result.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+from salesflow.data.errors import UserError
+from salesflow.data.i18n import _
+
+if TYPE_CHECKING:
+    from distributed import Client, LocalCluster
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+SCHEDULER_ENV = "SALESFLOW_SCHEDULER"
+"""Environment variable naming the Dask scheduler (as ``--scheduler``)."""
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for the scheduler of ``--scheduler`` to answer."""
+
+
+class SchedulerError(UserError):
+    """The Dask scheduler cannot be reached (or Dask is not installed). Exit code 2."""
+
+
+def _limited(func: Callable[[P, Any], R], part: P, shared: Any) -> R:
+    """``func(part, shared)`` with one BLAS/OpenMP thread (statsmodels' optimizers make
+    thousands of tiny BLAS calls, much slower multi-threaded on a busy machine)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return func(part, shared)
+
+
+def dask_installed() -> bool:
+    """Whether ``dask.distributed`` can be imported (``pip install 'salesflow[dask]'``)."""
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
+def _require_distributed() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - dask is in the test extra
+        raise SchedulerError(_(
+            "Running on several processes or a cluster needs Dask: "
+            "pip install 'salesflow[dask]'")) from exc
+
+
+def _probe(address: str) -> None:
+    """Fail fast, with the reason, when nothing listens at a ``tcp://host:port`` address
+    (Dask itself would retry for the whole timeout)."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls"):
+        return  # inproc://, ucx:// ...: left to Dask
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host or port is None:
+        raise SchedulerError(_(
+            "Dask scheduler address {address}: expected tcp://HOST:PORT (for example "
+            "tcp://127.0.0.1:8786)").format(address=address))
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        raise SchedulerError(_(
+            "Cannot reach the Dask scheduler at {address}: connecting to {host} port {port} "
+            "failed within {seconds} s ({reason}). Start it with `dask scheduler` or correct "
+            "--scheduler / SALESFLOW_SCHEDULER.").format(
+                address=address, host=host, port=port, seconds=int(CONNECT_TIMEOUT),
+                reason=exc.strerror or type(exc).__name__)) from exc
+
+
+class ClusterSession:
+    """The Dask client of one command, created on first use.
+
+    Parameters
+    ----------
+    address:
+        Scheduler address (``tcp://host:8786``); ``None``: ``SALESFLOW_SCHEDULER`` if set,
+        else an embedded local cluster.
+    """
+
+    def __init__(self, address: str | None = None) -> None:
+        self.address = address or os.environ.get(SCHEDULER_ENV) or None
+        self._client: Client | None = None
+        self._cluster: LocalCluster | None = None
+        self._workers = 0
+        self._lock = threading.Lock()
+
+    @property
+    def remote(self) -> bool:
+        """Whether a scheduler address was given (every map then goes to it)."""
+        return self.address is not None
+
+    def client(self, workers: int) -> Client:
+        """The client: connected to the scheduler, or to a local cluster of ``workers``
+        worker processes (started now unless one of that size runs already).
+
+        Raises
+        ------
+        SchedulerError
+            If the scheduler cannot be reached or Dask is not installed.
+        """
+        with self._lock:
+            if self._client is not None and (self.remote or self._workers == workers):
+                return self._client
+            _require_distributed()
+            from distributed import Client, LocalCluster
+
+            self._close()
+            if self.remote:
+                assert self.address is not None
+                _probe(self.address)
+                try:
+                    self._client = Client(self.address, timeout=CONNECT_TIMEOUT,
+                                          set_as_default=False)
+                except (OSError, TimeoutError, ValueError) as exc:
+                    raise SchedulerError(_(
+                        "Cannot connect to the Dask scheduler at {address} within {seconds} s "
+                        "({reason}).").format(address=self.address,
+                                              seconds=int(CONNECT_TIMEOUT),
+                                              reason=str(exc) or type(exc).__name__)) from exc
+            else:
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                             processes=True, dashboard_address=None,
+                                             silence_logs=40)
+                self._client = Client(self._cluster, set_as_default=False)
+                self._workers = workers
+            return self._client
+
+    def _close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client, self._cluster, self._workers = None, None, 0
+
+    def close(self) -> None:
+        """Shut down the client (and the local cluster); a later map starts a new one."""
+        with self._lock:
+            self._close()
+
+    def map_parts(self, func: Callable[[P, Any], R], parts: Sequence[P], shared: Any,
+                  workers: int, progress: Callable[[int], None] | None = None) -> list[R]:
+        """``func(part, shared)`` for every part as Dask tasks; results in ``parts`` order.
+
+        ``progress(index)`` is called with the index of each part as it finishes.
+        """
+        from distributed import as_completed
+
+        client = self.client(workers)
+        tag = uuid.uuid4().hex[:12]
+        name = getattr(func, "__name__", "part")
+        on_workers = client.scatter(shared, broadcast=True, hash=False)
+        futures = [client.submit(_limited, func, part, on_workers, key=f"{name}-{tag}-{i}",
+                                 pure=False) for i, part in enumerate(parts)]
+        index = {f.key: i for i, f in enumerate(futures)}
+        out: list[Any] = [None] * len(futures)
+        try:
+            for future in as_completed(futures, loop=client.loop):
+                i = index[future.key]
+                out[i] = future.result()
+                if progress is not None:
+                    progress(i)
+        finally:
+            client.cancel([*futures, on_workers])
+        return out
+
+
+_SESSION: ClusterSession | None = None
+_SESSION_LOCK = threading.Lock()
+
+
+def current_session() -> ClusterSession:
+    """The session parallel maps use (created from ``SALESFLOW_SCHEDULER`` on first use)."""
+    global _SESSION
+    with _SESSION_LOCK:
+        if _SESSION is None:
+            _SESSION = ClusterSession()
+        return _SESSION
+
+
+def use_scheduler(address: str | None) -> ClusterSession:
+    """Make the parallel maps of this process use ``address`` (``None``: the environment's
+    ``SALESFLOW_SCHEDULER``, else a local cluster); closes the previous session."""
+    global _SESSION
+    with _SESSION_LOCK:
+        if _SESSION is not None:
+            _SESSION.close()
+        _SESSION = ClusterSession(address)
+        return _SESSION
+
+
+def close_session() -> None:
+    """Close the current session's client and local cluster, if any (end of a command)."""
+    global _SESSION
+    with _SESSION_LOCK:
+        if _SESSION is not None:
+            _SESSION.close()
+        _SESSION = None
+
+
+@contextmanager
+def session(address: str | None = None) -> Iterator[ClusterSession]:
+    """``with session("tcp://host:8786"):`` every parallel map inside runs there."""
+    try:
+        yield use_scheduler(address)
+    finally:
+        close_session()
+
+
+atexit.register(close_session)
