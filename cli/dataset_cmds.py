@@ -17,7 +17,9 @@ from salesflow.cli.common import (
 )
 from salesflow.data.i18n import _, format_date, format_number
 
-SIZES = ("tiny", "small", "medium", "large")
+SIZES = ("tiny", "small", "medium", "large", "xlarge")
+BIG_SIZES = frozenset({"xlarge"})
+"""Sizes written as Parquet unless --format says otherwise (CSV would take gigabytes)."""
 
 
 @click.command("init", epilog="""\b
@@ -30,15 +32,16 @@ Examples:
               help="The folder to write (instead of the FOLDER argument).")
 @click.option("--size", type=click.Choice(SIZES), default="small", show_default=True,
               help="tiny 20 SKUs / 15 customers, small 200 / 60, medium 2,000 / 300, "
-                   "large 20,000 / 1,500; two years of history each.")
+                   "large 20,000 / 1,500, xlarge 100,000 / 5,000 (26M order lines); two years "
+                   "of history each.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Same seed, same bytes.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv",
-              show_default=True, help="File format of the tables.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default=None,
+              help="File format of the tables. Default: csv; parquet for xlarge.")
 @click.option("--force", is_flag=True, help="Write into FOLDER even if it is not empty.")
 @json_option
-def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: int, fmt: str,
-                 force: bool, as_json: bool) -> None:
+def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: int,
+                 fmt: str | None, force: bool, as_json: bool) -> None:
     """Write a synthetic planning dataset into FOLDER.
 
     The data is realistic: trend, yearly and weekly seasonality, promotions, ABC skew, a long
@@ -54,18 +57,22 @@ def init_command(folder: Path | None, data_dir: Path | None, size: str, seed: in
     folder = folder or data_dir
     assert folder is not None
     check_target(folder, force)
+    chosen = fmt or ("parquet" if size in BIG_SIZES else "csv")
     dataset = generate_dataset(size, seed)
-    written = write_dataset_folder(folder, lambda tmp: write_dataset(dataset, tmp, fmt))
+    written = write_dataset_folder(folder, lambda tmp: write_dataset(dataset, tmp, chosen))
     files = sorted(p.name for p in written)
     rows = {name: len(frame) for name, frame in dataset.tables.items()}
-    emit({"ok": True, "folder": str(folder), "size": size, "seed": seed, "format": fmt,
-          "files": files, "rows": rows},
-         _("Wrote a {size} dataset (seed {seed}) to {folder}: {skus} SKUs, {customers} "
-           "customers, {lines} order lines in {files} files.\nNext: salesflow validate "
-           "--data {folder}").format(
-             size=size, seed=seed, folder=folder, skus=format_number(rows["skus"]),
-             customers=format_number(rows["customers"]), lines=format_number(rows["sales"]),
-             files=len(files)))
+    text = _("Wrote a {size} dataset (seed {seed}) to {folder}: {skus} SKUs, {customers} "
+             "customers, {lines} order lines in {files} files.\nNext: salesflow validate "
+             "--data {folder}").format(
+        size=size, seed=seed, folder=folder, skus=format_number(rows["skus"]),
+        customers=format_number(rows["customers"]), lines=format_number(rows["sales"]),
+        files=len(files))
+    if fmt is None and chosen != "csv":
+        text = _("The {size} size is written as Parquet (CSV would be several gigabytes; "
+                 "--format csv to insist).").format(size=size) + "\n" + text
+    emit({"ok": True, "folder": str(folder), "size": size, "seed": seed, "format": chosen,
+          "files": files, "rows": rows}, text)
 
 
 @click.command("validate", epilog="""\b

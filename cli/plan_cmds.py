@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,6 +13,7 @@ from salesflow.cli.common import (
     TIME_LIMIT_HELP,
     common_options,
     emit,
+    pad,
     stage_name,
     use_dataset_language,
     wants_json,
@@ -19,6 +21,9 @@ from salesflow.cli.common import (
 from salesflow.cli.kpi_summary import _kpi_lines
 from salesflow.cli.stale import allow_stale_option, checked_freshness
 from salesflow.data.i18n import _, format_date
+
+if TYPE_CHECKING:
+    from salesflow.optimizer.stage_timing import StageTiming
 
 PLAN_FILES = ("forecast.csv", "purchase_orders.csv", "routes.csv", "roster.csv", "kpis.json")
 
@@ -37,6 +42,24 @@ def _headline(kpis: dict[str, Any]) -> dict[str, Any]:
         **({"what_if": kpis["what_if"]["label"]} if kpis.get("what_if") else {}),
         **({"warnings": kpis["warnings"]} if kpis.get("warnings") else {}),
     }
+
+
+def run_lines(timings: Sequence[StageTiming]) -> list[str]:
+    """The stages' seconds and memory as aligned terminal lines (the report's Run cells)."""
+    from salesflow.data.outputs.report_run import RUN_HEADERS, run_cells
+
+    rows = [tuple(_(h) for h in RUN_HEADERS)] + [run_cells(t.to_dict()) for t in timings]
+    widths = [max(_cells(row[k]) for row in rows) for k in range(len(RUN_HEADERS))]
+    return [_("Run:")] + ["  " + "  ".join(pad(cell, width, "<" if k == 0 else ">")
+                                           for k, (cell, width) in enumerate(
+                                               zip(row, widths, strict=True)))
+                          for row in rows]
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return int(cell_len(text))
 
 
 class _StageProgress:
@@ -111,6 +134,9 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
 
     A week starting more than [data] max_days_since_last_sale days (default 7) after the last
     sale is refused (exit 2) unless --allow-stale; the plan then carries the warning.
+
+    The summary, --json ("stages") and the report's Run section give each stage's wall
+    seconds and peak memory (load, forecast, purchasing, staffing, routing, report).
     """
     from salesflow.data.dataset import load_dataset, sample_data_dir, with_applied_orders
     from salesflow.data.dataset.assumptions import read_assumptions
@@ -118,19 +144,22 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     from salesflow.optimizer.context import PlanningContext
     from salesflow.optimizer.limits import SolveLimits
     from salesflow.optimizer.plan_files import plan_files
+    from salesflow.optimizer.stage_timing import StageClock
     from salesflow.optimizer.weekly import meet_targets_plan, run_weekly
 
-    dataset = load_dataset(data_dir or sample_data_dir())
-    use_dataset_language(dataset.config)
-    assumptions = read_assumptions(dataset.root)
-    plan_store = PlanStore(store)
-    context = PlanningContext.build(dataset, week,
-                                    limits=SolveLimits.from_config(dataset.config, time_limit))
-    warnings = list(checked_freshness(dataset, context.week_start, allow_stale).warnings)
-    dataset = with_applied_orders(
-        dataset, plan_store.orders_for_planning(context.week_start), context.week_start)
+    clock = StageClock()
+    with clock.stage("load"):
+        dataset = load_dataset(data_dir or sample_data_dir())
+        use_dataset_language(dataset.config)
+        assumptions = read_assumptions(dataset.root)
+        plan_store = PlanStore(store)
+        context = PlanningContext.build(
+            dataset, week, limits=SolveLimits.from_config(dataset.config, time_limit))
+        warnings = list(checked_freshness(dataset, context.week_start, allow_stale).warnings)
+        dataset = with_applied_orders(
+            dataset, plan_store.orders_for_planning(context.week_start), context.week_start)
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
-        plan = run_weekly(dataset, context, progress=progress)
+        plan = run_weekly(dataset, context, progress=progress, clock=clock)
     def store_plan(plan: Any) -> tuple[Any, dict[str, Any]]:
         files, kpis = plan_files(dataset, plan, assumptions, tuple(warnings))
         record = plan_store.save_plan(
@@ -138,10 +167,17 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
             summary=_headline(kpis), data_dir=str(dataset.root.resolve()), files=files)
         return record, kpis
 
-    record, kpis = store_plan(plan)
+    with clock.stage("report"):
+        record, kpis = store_plan(plan)
     folder = plan_store.plan_path(record.id)
-    whatif_plan = meet_targets_plan(dataset, context, plan) if meet_targets else None
-    whatif = store_plan(whatif_plan) if whatif_plan is not None else None
+    whatif = None
+    if meet_targets:
+        with clock.stage("staffing"):
+            whatif_plan = meet_targets_plan(dataset, context, plan)
+        if whatif_plan is not None:
+            with clock.stage("report"):
+                whatif = store_plan(whatif_plan)
+    timings = clock.timings
 
     def human() -> None:
         click.echo(_("Plan {plan_id} for {week} (week of {week_start}) stored; files in "
@@ -154,8 +190,10 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
             click.echo("\n".join(_kpi_lines(whatif[1])))
         elif meet_targets:
             click.echo(_("No what-if plan: no shifts to add (see the cycle line above)."))
+        click.echo("\n".join(run_lines(timings)))
 
     emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
+          "stages": [timing.to_dict() for timing in timings],
           "skipped": plan.skipped, "assumed": kpis.get("assumed"), "kpis": kpis,
           "what_if": None if whatif is None else {
               "plan": whatif[0].to_dict(), "folder": str(plan_store.plan_path(whatif[0].id)),

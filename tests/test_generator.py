@@ -92,7 +92,8 @@ def _with_loads(sales: pd.DataFrame, skus: pd.DataFrame) -> pd.DataFrame:
 
 def test_sizes_follow_the_issue() -> None:
     expected = {"tiny": (20, 15, 1, 3), "small": (200, 60, 1, 6),
-                "medium": (2_000, 300, 2, 25), "large": (20_000, 1_500, 3, 100)}
+                "medium": (2_000, 300, 2, 25), "large": (20_000, 1_500, 3, 100),
+                "xlarge": (100_000, 5_000, 5, 250)}
     assert list(SIZES) == list(expected)
     for name, (skus, customers, depots, vehicles) in expected.items():
         spec = SIZES[name]
