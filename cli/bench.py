@@ -247,3 +247,36 @@ def bench_staffing_command(data_dir: Path | None, instances: str, time_limit: fl
 
     emit({"ok": True, "curtois": rows, "summary": summary, "erlang_c": erlang,
           "time_limit": time_limit, "seed": seed}, human)
+
+
+@bench_group.command("scale", epilog="""\b
+Examples:
+  salesflow bench scale --sizes tiny,small --workers 1,2
+  flock /tmp/salesflow-bench.lock salesflow bench scale --write     tiny to xlarge
+""")
+@click.option("--sizes", default="tiny,small,medium,large,xlarge", show_default=True,
+              help="Comma-separated generated sizes, each run in turn.")
+@click.option("--workers", default="1,2", show_default=True,
+              help="Comma-separated worker counts ([solver] workers of each run).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="weekly's --time-limit (default: the datasets' config.toml).")
+@click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder for the generated datasets and plan stores (default: temporary).")
+@click.option("--write", is_flag=True, help="Write the figures into BENCHMARKS.md (scale).")
+def bench_scale_command(sizes: str, workers: str, time_limit: float | None, work: Path | None,
+                        write: bool) -> None:
+    """Generate each size, run salesflow weekly on it with each worker count and report time,
+    peak memory, each stage's seconds, the growth with SKUs and the forecast's speed-up."""
+    from salesflow.benchmarks import scale
+
+    try:
+        chosen = scale.parse_sizes(sizes)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--sizes") from None
+    try:
+        counts = scale.parse_workers(workers)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--workers") from None
+    click.echo(scale.measure(chosen, counts, time_limit, work, write,
+                             lambda line: click.echo(line, err=True),
+                             program="salesflow bench scale"))

@@ -51,10 +51,16 @@ def assign_suppliers(category: np.ndarray, primary: np.ndarray,
 def suppliers_table(spec: SizeSpec, categories: tuple[Category, ...], primary: np.ndarray,
                     rng: np.random.Generator) -> pd.DataFrame:
     n = spec.n_suppliers
-    combos = rng.choice(len(SUPPLIER_PREFIXES) * len(SUPPLIER_FORMS), n, replace=False)
+    total = len(SUPPLIER_PREFIXES) * len(SUPPLIER_FORMS)
+    combos = rng.choice(total, n, replace=n > total)
     names = [f"{SUPPLIER_PREFIXES[k // len(SUPPLIER_FORMS)]} "
              f"{categories[c].supplier_word} {SUPPLIER_FORMS[k % len(SUPPLIER_FORMS)]}"
              for k, c in zip(combos, primary, strict=True)]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):  # a repeated name only when n > total (xlarge)
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            names[i] = f"{name} {seen[name]}"
     lead = np.clip(np.round(2 + rng.gamma(1.3, 4.0, n)), 2, 28).astype(np.int64)
     order_cost = np.round(np.exp(rng.uniform(np.log(30), np.log(300), n)), 2)
     mov = np.round(np.exp(rng.uniform(np.log(200), np.log(5000), n)) / 50) * 50
