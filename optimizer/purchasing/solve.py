@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from salesflow.forecasting.parallel import map_parts
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.baselines import BASELINES
 from salesflow.optimizer.purchasing.bounds import lower_bound
@@ -44,8 +45,15 @@ from salesflow.optimizer.result import (
 
 POLICY = "optimized"
 JOINT_CELLS = 1_500  # SKUs × weeks up to which a binding coupling is solved jointly at once
+REPAIR_CELLS = 6_000
+"""SKUs × weeks up to which a broken coupling is repaired by the joint MIP in the time left;
+beyond, the plan keeps the broken limit at its price (the joint model of 2,000 SKUs neither
+ends nor often improves in a minute, and one stopped by the clock depends on the machine)."""
 MIN_PART_SECONDS = 0.3
-SKU_BOUND_SHARE = 0.5  # of the time, at most, for the per-SKU LP bounds
+PARALLEL_SKUS = 5_000
+"""SKUs from which the suppliers' starts and bounds run as parallel tasks
+(:func:`~salesflow.forecasting.parallel.map_parts`); below, starting workers costs more than
+the 2-3 s of CPU they share."""
 COUPLINGS = ("warehouse capacity", "receiving capacity", "budget")
 RELATIVE_GAP = 1e-2
 """The gap a solve stops at when ``SolveLimits.relative_gap`` is ``None``."""
@@ -188,6 +196,25 @@ def _coupling_broken(problem: PurchaseProblem, lines: list[PurchaseLine]) -> boo
     return any(v.constraint in COUPLINGS for v in evaluation.violations)
 
 
+@dataclass(frozen=True)
+class PartStart:
+    """A supplier's start: the plan, its model score and a lower bound."""
+
+    lines: tuple[PurchaseLine, ...]
+    score: float
+    bound: float
+
+
+def start_part(part: PurchaseProblem, _shared: object = None) -> PartStart:
+    """One supplier's start (:func:`best_start`) and bound: the better of the closed-form
+    bound and the sum of its SKUs' dynamic-program bounds
+    (:func:`~salesflow.optimizer.purchasing.decompose.sku_bounds`). A task of
+    :func:`~salesflow.forecasting.parallel.map_parts`: no clock, the same every run."""
+    lines = best_start(part)
+    bound = max(lower_bound(part), float(sku_bounds(part, range(len(part.items))).sum()))
+    return PartStart(tuple(lines), _model_score(part, lines), bound)
+
+
 @dataclass
 class _Piece:
     """One supplier's share of the decomposed solve."""
@@ -228,13 +255,14 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
     started = time.perf_counter()
     deadline = started + limits.time_limit_seconds * 0.95
     groups = problem.supplier_groups()
-    pieces = []
-    for supplier, positions in groups.items():
-        sub = problem.restricted(positions, couplings=False)
-        start = best_start(sub)
-        pieces.append(_Piece(supplier, sub, start, _model_score(sub, start), lower_bound(sub),
-                             len(positions) * problem.weeks))
-    _sku_bounds(pieces, limits, started + (deadline - started) * SKU_BOUND_SHARE)
+    subs = [problem.restricted(positions, couplings=False) for positions in groups.values()]
+    # Starts and bounds are seconds of CPU per 10,000 SKUs: worker processes pay from there.
+    jobs = limits.workers if len(problem.items) >= PARALLEL_SKUS else 1
+    starts = map_parts(start_part, subs, None, n_jobs=jobs)
+    pieces = [_Piece(supplier, sub, list(start.lines), start.score, start.bound,
+                     len(sub.items) * problem.weeks)
+              for (supplier, sub), start in zip(zip(groups, subs, strict=True), starts,
+                                                strict=True)]
     lines = [line for piece in pieces for line in piece.lines]
     total_parts = len(pieces) + (1 if problem.coupled else 0)
     binds = problem.coupled and _coupling_broken(problem, lines)
@@ -250,6 +278,7 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
         statuses = [p.outcome.status if p.outcome is not None else "feasible" for p in pieces]
         lines = [line for piece in pieces for line in piece.lines]
         joint_budget = deadline - time.perf_counter() if problem.coupled and \
+            len(problem.items) * problem.weeks <= REPAIR_CELLS and \
             _coupling_broken(problem, lines) else 0.0
     bound: float | None = sum(piece.bound for piece in pieces)
     decomposed = True
@@ -282,16 +311,6 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
                             decomposed, tuple(outcomes), stop)
 
 
-def _sku_bounds(pieces: list[_Piece], limits: SolveLimits, deadline: float) -> None:
-    """Raise each piece's bound to the sum of its SKUs' LP bounds (see
-    :mod:`~salesflow.optimizer.purchasing.decompose`), SKUs not reached by ``deadline``
-    counted by their closed-form bound."""
-    for piece in pieces:
-        found = sku_bounds(piece.problem, range(len(piece.problem.items)),
-                           workers=limits.workers, seed=limits.seed, deadline=deadline)
-        piece.bound = max(piece.bound, float(found.sum()))
-
-
 def _proven(piece: _Piece, limits: SolveLimits) -> bool:
     """Whether the piece's start is already within the gap of its bound."""
     return piece.score - piece.bound <= limits.gap(RELATIVE_GAP) * max(abs(piece.score), 1.0)
@@ -299,8 +318,10 @@ def _proven(piece: _Piece, limits: SolveLimits) -> bool:
 
 def _improve(pieces: list[_Piece], limits: SolveLimits, backend: str, deadline: float,
              progress: ProgressCallback | None, total: int) -> None:
-    """Run the MIP of each piece not yet proven from its start, sharing the time until
-    ``deadline`` by size."""
+    """Run the MIP of each piece not yet proven from its start, largest gap first, sharing
+    the time until ``deadline`` by size. A MIP's plan and bound are taken only when it ends
+    by its gap: one stopped by the clock would make the plan depend on the machine's speed
+    and load (the clock is a guard; the same inputs and seed give the same plan)."""
     order = sorted((k for k in range(len(pieces)) if not _proven(pieces[k], limits)),
                    key=lambda k: -(pieces[k].score - pieces[k].bound))
     waiting = [sum(pieces[k].size for k in order[n:]) for n in range(len(order))]
@@ -314,6 +335,8 @@ def _improve(pieces: list[_Piece], limits: SolveLimits, backend: str, deadline: 
         part = _solve_part(piece.name, piece.problem, limits, backend, left * share,
                            [piece.lines])
         piece.outcome = part.outcome
+        if part.outcome.status != "optimal":
+            return  # stopped by the clock: what it found depends on the machine's speed
         score = _model_score(piece.problem, list(part.lines))
         if part.solved and score < piece.score:
             piece.lines, piece.score = list(part.lines), score

@@ -1,0 +1,184 @@
+"""A per-SKU lower bound by dynamic programming, for thousands of SKUs at once with numpy.
+
+:mod:`~salesflow.optimizer.purchasing.decompose` bounds the whole problem by the sum of one
+relaxed model per SKU (its share ``order_cost / n`` of each order, no supplier minimums). Its
+LP takes milliseconds per SKU, which is minutes on 20,000 SKUs. This module bounds the same
+per-SKU model from below without a solver, by a relaxation of it that a small dynamic program
+solves exactly:
+
+* The state is ``X``, the units bought so far (arrived by the end of the week); the stock at
+  the end of week ``t`` is ``I = base[t] + X`` (``base``: stock on hand plus open orders minus
+  demand so far). Every cost of the model other than buying is a convex function of ``I`` per
+  week (holding of ``I⁺``, lateness of ``I⁻`` with the service term from the first week a line
+  can arrive, the safety-stock price of ``(target − I)⁺``): a flow of the model holds at least
+  ``I⁺`` and leaves at least ``I⁻`` late, so this costs no more than the model's flows.
+* A line of ``q`` units costs at least ``min over price levels of price × max(q, level
+  minimum, MOQ)`` (no pack rounding) plus the order's share. The linear part of that, at the
+  lowest price, is charged on the units bought in total; what a line pays above it (a small
+  lot's premium, never negative) on the line.
+* ``X`` is known only up to a cell: the points where some week's stock is zero or at its
+  target, and the open intervals between them. A cell is charged the least of each cost over
+  the cell, an order the least premium of any increment that moves ``X`` between the two
+  cells. Every plan of the model maps onto a path of cells that costs no more: a lower bound.
+
+A plan that orders exactly up to those points (most do, up to a pack) is costed exactly, so
+the bound is about as tight as the per-SKU LP (measured in
+``benchmarks/purchase_scale.py``) at a few microseconds per SKU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from salesflow.optimizer.purchasing.model import (
+    net_requirements,
+    safety_stock_penalty,
+    service_penalty,
+)
+from salesflow.optimizer.purchasing.problem import PurchaseProblem
+
+CHUNK_CELLS = 2_000_000
+"""SKUs × cells² per numpy block (the transition table's floats)."""
+MIN_STATES = 16
+MAX_STATES = 128
+"""Fewest and most cells of the units bought per SKU (the last one open-ended)."""
+
+
+def _first_arrival(problem: PurchaseProblem, i: int, arrivals: list[int]) -> int:
+    """The first week a line of SKU ``i`` can arrive in the model (as ``build_model``)."""
+    need = net_requirements(problem, i)
+    return min((a for a in arrivals if a < problem.weeks and float(need[a:].max()) > 1e-9),
+               default=problem.weeks)
+
+
+def sku_dp_bounds(problem: PurchaseProblem, positions: Sequence[int],
+                  order_share: Sequence[float] | np.ndarray) -> np.ndarray:
+    """The dynamic program's lower bound of each SKU at ``positions`` (see the module
+    docstring) with ``order_share[k]`` of its supplier's order cost per order.
+
+    Valid for the planning model's terms (no value for stock left, service rule on). SKUs are
+    grouped by the cells they need (up to :data:`MAX_STATES`) and run a block at a time.
+    """
+    positions = list(positions)
+    share = np.asarray(order_share, dtype=float)
+    out = np.zeros(len(positions))
+    states = cells_needed(problem, positions) if positions else np.zeros(0, dtype=int)
+    for size in sorted(set(states.tolist())):
+        chosen = np.flatnonzero(states == size)
+        step = max(1, CHUNK_CELLS // (size * size))
+        for start in range(0, len(chosen), step):
+            part = chosen[start:start + step]
+            out[part] = _chunk(problem, [positions[k] for k in part], share[part], size)
+    return out
+
+
+def _most(problem: PurchaseProblem, rows: np.ndarray) -> np.ndarray:
+    """Per SKU, the most units any week needs bought (stock at zero or at its target)."""
+    on_hand = np.array([problem.items[i].on_hand for i in rows])
+    base = on_hand[:, None] + np.cumsum(problem.open_arrivals[rows] - problem.demand[rows],
+                                        axis=1)
+    target = problem.safety_stock_matrix[rows]
+    return np.maximum(np.max(np.maximum(target - base, -base), axis=1), 0.0)
+
+
+def cells_needed(problem: PurchaseProblem, positions: Sequence[int]) -> np.ndarray:
+    """Cells of each SKU's program: one per pack up to the most units a week needs (then it
+    is exact up to the late-service rule), a power of two from :data:`MIN_STATES` to
+    :data:`MAX_STATES`."""
+    rows = np.asarray(positions, dtype=int)
+    packs = _most(problem, rows) / np.array([problem.items[i].pack_size for i in rows]) + 2
+    power = np.ceil(np.log2(np.maximum(packs, 1.0)))
+    return np.clip(2 ** power, MIN_STATES, MAX_STATES).astype(int)
+
+
+def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
+           states: int) -> np.ndarray:
+    weeks = problem.weeks
+    rows = np.asarray(positions, dtype=int)
+    items = [problem.items[i] for i in positions]
+    n = len(items)
+    demand = problem.demand[rows]
+    target = problem.safety_stock_matrix[rows]
+    on_hand = np.array([x.on_hand for x in items])
+    base = on_hand[:, None] + np.cumsum(problem.open_arrivals[rows] - demand, axis=1)
+    hold = np.array([x.holding_cost_per_week for x in items])
+    arrivals = {s: [a for a in problem.arrival_weeks(s) if 0 <= a < weeks]
+                for s in {x.supplier_id for x in items}}
+    first = np.array([_first_arrival(problem, i, arrivals[x.supplier_id])
+                      for i, x in zip(positions, items, strict=True)])
+    late = problem.shortage_penalty + np.array(
+        [service_penalty(problem, i) for i in positions])[:, None] \
+        * (np.arange(weeks)[None, :] >= first[:, None])  # per unit-week late
+    below = np.array([safety_stock_penalty(problem, i) for i in positions])
+    order_cost = np.array([problem.suppliers[x.supplier_id].order_cost for x in items]) \
+        * share
+    # Price levels: (least units of a line at the level, MOQ applied; price), padded.
+    levels = max(len(x.breaks) for x in items) + 1
+    level_min = np.full((n, levels), np.inf)
+    level_price = np.full((n, levels), np.inf)
+    for k, x in enumerate(items):
+        moq = float(x.min_packs * x.pack_size)
+        for b, (q, p) in enumerate(((0.0, x.unit_cost), *x.breaks)):
+            level_min[k, b], level_price[k, b] = max(q, moq), p
+    cheapest = np.min(level_price, axis=1)
+    pack = np.array([float(x.pack_size) for x in items])
+    # Cells of X (units bought, a multiple of the pack): width a whole number of packs, so
+    # that the most units any week needs fit below the top cell (a line beyond it is charged
+    # whole on its way in, see _order_costs).
+    most = _most(problem, rows) + pack
+    width = pack * np.maximum(1.0, np.ceil(most / pack / (states - 1)))
+    lo = width[:, None] * np.arange(states)[None, :]
+    hi = np.concatenate([lo[:, 1:] - pack[:, None], np.full((n, 1), np.inf)], axis=1)
+    step = _order_costs(lo, hi, level_min, level_price, cheapest, order_cost)
+    can_arrive = np.zeros((n, weeks), dtype=bool)
+    for k, x in enumerate(items):
+        can_arrive[k, arrivals[x.supplier_id]] = True
+    value = np.full((n, states), np.inf)
+    value[:, 0] = 0.0
+    for t in range(weeks):
+        moved = np.min(value[:, :, None] + step, axis=1)
+        value = np.where(can_arrive[:, t][:, None], moved, value)
+        # The least cost of week t over each cell (the cost is convex in X).
+        best = np.where(target[:, t] > 0, target[:, t], 0.0) - base[:, t]
+        stock = base[:, t][:, None] + np.clip(best[:, None], lo, hi)
+        cost = (hold[:, None] * np.maximum(stock, 0.0)
+                + late[:, t][:, None] * np.maximum(-stock, 0.0)
+                + np.where(target[:, t] > 0, below, 0.0)[:, None]
+                * np.maximum(target[:, t][:, None] - stock, 0.0))
+        value = value + cost
+    return np.min(value + cheapest[:, None] * lo, axis=1)
+
+
+def _order_costs(lo: np.ndarray, hi: np.ndarray, level_min: np.ndarray,
+                 level_price: np.ndarray, cheapest: np.ndarray,
+                 order_cost: np.ndarray) -> np.ndarray:
+    """``step[k, s, s2]``: the least an order moving SKU ``k``'s X from cell ``s`` to cell
+    ``s2 > s`` is charged (0 to stay, inf backwards or when no line fits): its order share
+    plus the least premium over the lowest price of a line of any size the move allows."""
+    n, states = lo.shape
+    inc_lo = np.maximum(lo[:, None, :] - hi[:, :, None], 0.0)  # [k, from, to]
+    inc_hi = hi[:, None, :] - lo[:, :, None]
+    premium = np.full((n, states, states), np.inf)
+    whole = np.full((n, states), np.inf)  # into the top cell: the whole line's least cost
+    for b in range(level_min.shape[1]):
+        mb = level_min[:, b][:, None, None]
+        pb = level_price[:, b][:, None, None]
+        with np.errstate(invalid="ignore"):
+            x = np.maximum(inc_lo, mb)
+            fits = np.isfinite(pb) & (x <= inc_hi)
+            term = np.where(fits, (pb - cheapest[:, None, None]) * x, np.inf)
+        premium = np.minimum(premium, term)
+        whole = np.minimum(whole, np.where(fits[:, :, -1], pb[:, :, 0] * x[:, :, -1], np.inf))
+    step = order_cost[:, None, None] + premium
+    # Into the open-ended top cell a premium alone could come with any number of units:
+    # there the whole line's least cost, less the units the final charge (lowest price x the
+    # cell's lower end) counts, is charged when that is more. Valid: X never leaves the top
+    # cell, so the units bought beyond the cells' lower ends are at least that move's excess.
+    into_top = order_cost[:, None] + whole - cheapest[:, None] * (lo[:, -1:] - lo)
+    step[:, :, -1] = np.maximum(step[:, :, -1], into_top)
+    later = np.triu(np.ones((states, states), dtype=bool), k=1)
+    step = np.where(later[None, :, :], step, np.inf)
+    step[:, np.arange(states), np.arange(states)] = 0.0
+    return step

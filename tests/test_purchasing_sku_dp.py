@@ -1,0 +1,116 @@
+"""The per-SKU dynamic program's bound: never above the optimum, as tight as the LP it replaces.
+
+Small random problems (one to three suppliers, packs, MOQs well above a week's demand, several
+all-units price breaks, lead times that leave weeks before the first arrival, stock, open
+orders, safety stock) are solved exactly by one MIP over all SKUs, and each SKU's relaxed model
+(its share of the order cost, no supplier minimums) by its own MIP and LP. The bound must be at
+most each SKU's relaxed optimum (so its sum is at most the whole optimum) and, where the cells
+are one pack wide (as on these problems), at least the relaxed model's LP bound: between the
+LP it replaces and the optimum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salesflow.optimizer.purchasing.decompose import sku_bounds, sku_lp_bound, sku_terms
+from salesflow.optimizer.purchasing.mip import solve_mip
+from salesflow.optimizer.purchasing.model import build_model
+from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
+from salesflow.optimizer.purchasing.sku_dp import MAX_STATES, cells_needed
+
+MONDAY = dt.date(2026, 11, 23)
+
+
+def random_problem(seed: int, suppliers: int, skus: int, weeks: int) -> PurchaseProblem:
+    rng = np.random.default_rng(seed)
+    terms = {f"S{s}": SupplierTerms(f"S{s}", int(rng.choice([0, 3, 7, 12, 20])),
+                                    float(rng.uniform(10, 200)),
+                                    float(rng.choice([0.0, 300.0])), (int(rng.integers(0, 5)),))
+             for s in range(suppliers)}
+    items = []
+    for s in range(suppliers):
+        for k in range(skus):
+            cost = float(rng.uniform(1, 40))
+            pack = int(rng.choice([1, 4, 10, 25]))
+            levels = int(rng.integers(0, 4))
+            mins = np.sort(rng.choice(np.arange(2, 20), size=levels, replace=False)) * pack
+            prices = cost * np.cumprod(rng.uniform(0.85, 0.99, size=levels))
+            breaks = tuple((float(q), round(float(p), 2)) for q, p in zip(mins, prices,
+                                                                           strict=True))
+            moq = int(rng.choice([0, pack * 2, pack * 8]))
+            items.append(PurchaseItem(f"P{s}{k}", f"S{s}", cost, 0.01, pack, moq,
+                                      float(rng.uniform(0.1, 0.5)), 0.95,
+                                      float(rng.integers(0, 40)), breaks))
+    n = len(items)
+    demand = rng.integers(0, 30, size=(n, weeks)).astype(float) \
+        * (rng.random((n, 1)) < 0.9)  # now and then a SKU without demand
+    arrivals = np.where(rng.random((n, weeks)) < 0.1, 20.0, 0.0)
+    safety = np.where(rng.random((n, 1)) < 0.6, rng.uniform(0, 25, size=(n, weeks)), 0.0)
+    return PurchaseProblem(MONDAY, weeks, tuple(items), terms, demand, arrivals,
+                           float(rng.uniform(2, 8)), safety_stock=safety)
+
+
+def _optimum(problem: PurchaseProblem, i: int | None = None) -> float:
+    """The exact optimum of the whole problem, or of SKU ``i``'s relaxed model."""
+    if i is None:
+        model = build_model(problem)
+    else:
+        model = build_model(problem.restricted([i], couplings=False), sku_terms(problem, i))
+    outcome = solve_mip(model.builder, solver="highs", time_limit=60, seed=0, relative_gap=0.0)
+    assert outcome.status == "optimal" and outcome.objective is not None
+    return outcome.objective
+
+
+problems = st.builds(random_problem, st.integers(0, 2**31), st.integers(1, 2),
+                     st.integers(1, 2), st.integers(2, 6))
+
+
+@settings(max_examples=15, deadline=None)
+@given(problems)
+def test_dp_bound_is_between_the_lp_and_the_optimum(problem: PurchaseProblem) -> None:
+    bounds = sku_bounds(problem, range(len(problem.items)))
+    optimum = _optimum(problem)
+    assert bounds.sum() <= optimum + 1e-6 * max(1.0, optimum)
+    exact_cells = cells_needed(problem, range(len(problem.items))) < MAX_STATES
+    for i, bound in enumerate(bounds):
+        exact = _optimum(problem, i)
+        assert bound <= exact + 1e-6 * max(1.0, exact)
+        if exact_cells[i]:  # cells one pack wide: at least the LP it replaces
+            lp = sku_lp_bound(problem, i)
+            assert lp is not None
+            assert bound >= lp - 1e-6 * max(1.0, lp)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_dp_bound_counts_the_moq_lot_and_its_holding(seed: int) -> None:
+    # A MOQ of 20 weeks' demand: every plan buys the whole lot and holds what it does not use
+    # within the horizon; the bound counts both, as the exact per-SKU optimum does.
+    problem = random_problem(seed, 1, 1, 6)
+    item = problem.items[0]
+    item = replace(item, moq=200 * item.pack_size, breaks=(), on_hand=0.0)
+    demand = np.full((1, 6), 10.0)
+    problem = replace(problem, items=(item,), demand=demand, safety_stock=None,
+                      open_arrivals=np.zeros((1, 6)),
+                      suppliers={"S0": replace(problem.suppliers["S0"], lead_time_days=0)})
+    exact = _optimum(problem, 0)
+    bound = float(sku_bounds(problem, [0])[0])
+    assert bound <= exact + 1e-6 * exact
+    assert bound >= 200 * item.pack_size * item.unit_cost  # the whole lot, not 60 units
+
+
+def test_bound_is_the_same_in_any_order_and_batch() -> None:
+    # SKUs are grouped by cell count and run in blocks: the bound of a SKU does not depend on
+    # which other SKUs are bounded with it.
+    problem = random_problem(5, 3, 3, 6)
+    together = sku_bounds(problem, range(len(problem.items)))
+    alone = np.array([sku_bounds(problem, [i])[0] for i in range(len(problem.items))])
+    reverse = sku_bounds(problem, range(len(problem.items) - 1, -1, -1))[::-1]
+    assert np.array_equal(together, alone)
+    assert np.array_equal(together, reverse)
