@@ -147,7 +147,7 @@ class ClusterSession:
                                               reason=str(exc) or type(exc).__name__)) from exc
             else:
                 self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                             processes=True, dashboard_address=None,
+                                             processes=True, dashboard_address=":0",
                                              silence_logs=40)
                 self._client = Client(self._cluster, set_as_default=False)
                 self._workers = workers

@@ -58,6 +58,32 @@ def _rank(solution: ModelSolution, member: int) -> tuple[int, float, int]:
     return (0, float(solution.objective), member)
 
 
+def search_deadline(began: float, limits: SolveLimits) -> float:
+    """When the searches of a solve started at ``began`` must return: the time limit less
+    the time OR-Tools needs to finish its last iteration, the workers to answer and the
+    caller to decode."""
+    return began + limits.time_limit_seconds - min(1.5, 0.03 * limits.time_limit_seconds + 0.3)
+
+
+def members_for(model: VrpModel, limits: SolveLimits,
+                strategies: tuple[SearchStrategy, ...] | None = None
+                ) -> tuple[SearchStrategy, ...]:
+    """The members that search ``model``: ``strategies`` if given, else the portfolio of
+    ``limits``, cut to member 0 for a model of fewer than :data:`MIN_PARALLEL_VISITS` visits."""
+    members = strategies if strategies is not None else portfolio(limits)
+    if strategies is None and len(model.visits) < MIN_PARALLEL_VISITS:
+        members = members[:1]
+    return members
+
+
+def best_of(results: list[ModelSolution], runtime: float) -> ModelSolution:
+    """The best members' solution (ties to the lower member), with the solve's ``runtime``."""
+    best = min(range(len(results)), key=lambda k: _rank(results[k], k))
+    chosen = results[best]
+    return ModelSolution(chosen.routes, chosen.objective, chosen.dropped, chosen.status,
+                         runtime, chosen.strategy, chosen.starts)
+
+
 def solve_model(model: VrpModel, limits: SolveLimits,
                 progress: ProgressCallback | None = None,
                 strategies: tuple[SearchStrategy, ...] | None = None,
@@ -85,12 +111,8 @@ def solve_model(model: VrpModel, limits: SolveLimits,
         The best member's solution, with the wall-clock runtime of the whole solve.
     """
     began = time.time() if started is None else started
-    # Leave time for OR-Tools to finish its last iteration, for the workers to answer and
-    # for the caller to decode, all within the limit.
-    deadline = began + limits.time_limit_seconds - min(1.5, 0.03 * limits.time_limit_seconds + 0.3)
-    members = strategies if strategies is not None else portfolio(limits)
-    if strategies is None and len(model.visits) < MIN_PARALLEL_VISITS:
-        members = members[:1]
+    deadline = search_deadline(began, limits)
+    members = members_for(model, limits, strategies)
 
     def report(_objective: int) -> None:
         if progress is not None:
@@ -108,7 +130,4 @@ def solve_model(model: VrpModel, limits: SolveLimits,
             results.append(run_search(model, members[0], deadline, work,
                                       report))
             results.extend(f.result() for f in futures)
-    best = min(range(len(results)), key=lambda k: _rank(results[k], k))
-    chosen = results[best]
-    return ModelSolution(chosen.routes, chosen.objective, chosen.dropped, chosen.status,
-                         time.time() - began, chosen.strategy, chosen.starts)
+    return best_of(results, time.time() - began)

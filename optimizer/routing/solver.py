@@ -47,7 +47,7 @@ from salesflow.optimizer.routing.nearest_neighbour import (
 )
 from salesflow.optimizer.routing.portfolio import ProgressCallback, solve_model
 from salesflow.optimizer.routing.solution import Route, RoutePlan, Unserved, Visit
-from salesflow.optimizer.routing.vrp_model import ModelVehicle, VrpModel
+from salesflow.optimizer.routing.vrp_model import ModelSolution, ModelVehicle, VrpModel
 
 if TYPE_CHECKING:
     from salesflow.optimizer.routing.problem import RoutingProblem, Stop, Vehicle
@@ -294,6 +294,76 @@ def plan_objective(problem: RoutingProblem, plan: RoutePlan, options: RoutingOpt
     return plan.cost_breakdown(problem)["total"] + options.unserved_penalty * len(plan.unserved)
 
 
+@dataclass(frozen=True)
+class PreparedDay:
+    """A day ready for the search: what :func:`solve_routing` computes before the portfolio
+    runs (the baseline, each stop's reason, the integer model) and after which it only
+    decodes (:func:`finish_routing`). The weekly stage searches several days' models at once
+    as Dask tasks between the two."""
+
+    problem: RoutingProblem
+    limits: SolveLimits
+    options: RoutingOptions
+    baseline: RoutePlan
+    reasons: dict[int, str]
+    model: VrpModel
+    mapping: _Mapping
+    started: float
+
+
+def prepare_routing(problem: RoutingProblem, limits: SolveLimits,
+                    options: RoutingOptions | None = None,
+                    started: float | None = None) -> PreparedDay | RoutingSolveResult:
+    """The day's baseline, stop reasons and model (``limits`` with its work limit set), or
+    the final result of a day with nothing to route."""
+    started = time.time() if started is None else started
+    options = options or RoutingOptions()
+    baseline = solve_nearest_neighbour(problem)
+    reasons = {p: stop_reason(problem, p) for p in range(len(problem.stops))}
+    positions = [p for p, r in reasons.items() if r not in (REASON_TOO_LARGE, REASON_WINDOW)]
+    if not positions or not problem.vehicles:
+        plan = RoutePlan(day=problem.day, routes=(), policy=POLICY, unserved=tuple(sorted(
+            (Unserved(s.customer_id, reasons[p]) for p, s in enumerate(problem.stops)),
+            key=lambda u: u.customer_id)))
+        cost = plan_objective(problem, plan, options)
+        return RoutingSolveResult(plan, baseline, SolveStatus.OPTIMAL, cost, 0.0, "none",
+                                  cost, STOP_PROOF)
+    model, mapping = build_model(problem, options, positions)
+    if limits.work_limit is None:
+        limits = replace(limits, work_limit=200 + options.work_per_stop * len(positions))
+    return PreparedDay(problem, limits, options, baseline, reasons, model, mapping, started)
+
+
+def finish_routing(day: PreparedDay, solution: ModelSolution) -> RoutingSolveResult:
+    """The day's result from the portfolio's best ``solution`` (its runtime counted from
+    ``day.started``)."""
+    problem, limits, options, baseline = day.problem, day.limits, day.options, day.baseline
+    routes = []
+    served: set[int] = set()
+    for vehicle, route, start in zip(problem.vehicles, solution.routes, solution.starts,
+                                     strict=False):
+        if not route:
+            continue
+        stop_positions = [day.mapping.stop_positions[node] for node in route]
+        served.update(stop_positions)
+        routes.append(timed_route(problem, vehicle, stop_positions, start / SECONDS))
+    unserved = [Unserved(s.customer_id, day.reasons[p]) for p, s in enumerate(problem.stops)
+                if p not in served]
+    plan = RoutePlan(day=problem.day, routes=tuple(sorted(routes, key=lambda r: r.vehicle_id)),
+                     unserved=tuple(sorted(unserved, key=lambda u: u.customer_id)),
+                     policy=POLICY)
+    ours, theirs = (plan_objective(problem, p, options) for p in (plan, baseline))
+    strategy = solution.strategy
+    if theirs < ours - 1e-9:
+        plan = RoutePlan(baseline.day, baseline.routes, baseline.unserved, FALLBACK_POLICY)
+        ours, strategy = theirs, "baseline"
+    seconds = limits.time_limit_seconds
+    clock = solution.runtime >= seconds - min(1.5, 0.03 * seconds + 0.3) - 0.05
+    stop = f"{STOP_TIME if clock else STOP_WORK} (no bound)"
+    return RoutingSolveResult(plan, baseline, SolveStatus.FEASIBLE, ours, solution.runtime,
+                              strategy, None, stop)
+
+
 def solve_routing(problem: RoutingProblem, limits: SolveLimits,
                   options: RoutingOptions | None = None,
                   progress: ProgressCallback | None = None) -> RoutingSolveResult:
@@ -317,43 +387,8 @@ def solve_routing(problem: RoutingProblem, limits: SolveLimits,
     RoutingSolveResult
         Routes sorted by vehicle id, unserved stops sorted by customer id with their reason.
     """
-    started = time.time()
-    options = options or RoutingOptions()
-    baseline = solve_nearest_neighbour(problem)
-    reasons = {p: stop_reason(problem, p) for p in range(len(problem.stops))}
-    positions = [p for p, r in reasons.items() if r not in (REASON_TOO_LARGE, REASON_WINDOW)]
-    if not positions or not problem.vehicles:
-        plan = RoutePlan(day=problem.day, routes=(), policy=POLICY, unserved=tuple(sorted(
-            (Unserved(s.customer_id, reasons[p]) for p, s in enumerate(problem.stops)),
-            key=lambda u: u.customer_id)))
-        cost = plan_objective(problem, plan, options)
-        return RoutingSolveResult(plan, baseline, SolveStatus.OPTIMAL, cost, 0.0, "none",
-                                  cost, STOP_PROOF)
-    model, mapping = build_model(problem, options, positions)
-    if limits.work_limit is None:
-        limits = replace(limits, work_limit=200 + options.work_per_stop * len(positions))
-    solution = solve_model(model, limits, progress, started=started)
-    routes = []
-    served: set[int] = set()
-    for vehicle, route, start in zip(problem.vehicles, solution.routes, solution.starts,
-                                     strict=False):
-        if not route:
-            continue
-        stop_positions = [mapping.stop_positions[node] for node in route]
-        served.update(stop_positions)
-        routes.append(timed_route(problem, vehicle, stop_positions, start / SECONDS))
-    unserved = [Unserved(s.customer_id, reasons[p]) for p, s in enumerate(problem.stops)
-                if p not in served]
-    plan = RoutePlan(day=problem.day, routes=tuple(sorted(routes, key=lambda r: r.vehicle_id)),
-                     unserved=tuple(sorted(unserved, key=lambda u: u.customer_id)),
-                     policy=POLICY)
-    ours, theirs = (plan_objective(problem, p, options) for p in (plan, baseline))
-    strategy = solution.strategy
-    if theirs < ours - 1e-9:
-        plan = RoutePlan(baseline.day, baseline.routes, baseline.unserved, FALLBACK_POLICY)
-        ours, strategy = theirs, "baseline"
-    seconds = limits.time_limit_seconds
-    clock = solution.runtime >= seconds - min(1.5, 0.03 * seconds + 0.3) - 0.05
-    stop = f"{STOP_TIME if clock else STOP_WORK} (no bound)"
-    return RoutingSolveResult(plan, baseline, SolveStatus.FEASIBLE, ours, solution.runtime,
-                              strategy, None, stop)
+    day = prepare_routing(problem, limits, options)
+    if isinstance(day, RoutingSolveResult):
+        return day
+    return finish_routing(day, solve_model(day.model, day.limits, progress,
+                                           started=day.started))

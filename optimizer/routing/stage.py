@@ -1,23 +1,49 @@
 """The weekly cycle's routing stage: OR-Tools routes for every delivery day of the week, with
-the nearest-neighbour baseline of the same days kept for the KPI comparison."""
+the nearest-neighbour baseline of the same days kept for the KPI comparison.
+
+The days are independent: each day's model is built here, then the searches of every day
+(one per portfolio member) run as parallel tasks (:func:`salesflow.forecasting.parallel.
+map_parts`: a local cluster of worker processes, or the Dask cluster of ``--scheduler``),
+the week's models scattered once to every worker. Each search stops on its deterministic
+work limit, so the routes are the same wherever they ran; a week of small days (fewer than
+:data:`~salesflow.optimizer.routing.portfolio.MIN_PARALLEL_VISITS` visits each) is solved
+in this process unless a scheduler was given.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from salesflow.data.i18n import N_
+from salesflow.forecasting.parallel import map_parts
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.routing.builder import (
     build_day_problem,
     delivery_stops,
     split_unplaced,
 )
+from salesflow.optimizer.routing.ortools_search import SearchStrategy, run_search
+from salesflow.optimizer.routing.portfolio import (
+    MIN_PARALLEL_VISITS,
+    best_of,
+    members_for,
+    search_deadline,
+    solution_limit,
+)
 from salesflow.optimizer.routing.problem import RoutingProblem, Stop
 from salesflow.optimizer.routing.solution import RoutePlan, Unserved
-from salesflow.optimizer.routing.solver import RoutingOptions, RoutingSolveResult, solve_routing
+from salesflow.optimizer.routing.solver import (
+    PreparedDay,
+    RoutingOptions,
+    RoutingSolveResult,
+    finish_routing,
+    prepare_routing,
+)
+from salesflow.optimizer.routing.vrp_model import ModelSolution, VrpModel
 
 if TYPE_CHECKING:
     from salesflow.data.dataset import Dataset
@@ -83,7 +109,7 @@ def routing_stage(dataset: Dataset, week_start: dt.date, limits: SolveLimits, *,
     days:
         Only these delivery days (default: all of the week).
     progress:
-        Told when each day starts.
+        Told as the days are searched (day, days done, days).
     placed_only:
         Route only the stops whose customer has coordinates; the others are listed as
         unserved (``RoutingResult.unplaced``). Without it every stop must have coordinates
@@ -98,23 +124,82 @@ def routing_stage(dataset: Dataset, week_start: dt.date, limits: SolveLimits, *,
     ValueError
         If ``week_start`` is not a Monday.
     """
-    planned, baseline, solves, unplaced = [], [], [], []
     week = sorted(delivery_stops(dataset, week_start).items())
     if days is not None:
         week = [(day, stops) for day, stops in week if day in set(days)]
-    for done, (day, stops) in enumerate(week):
-        if progress is not None:
-            progress(day, done, len(week))
+    problems, unplaced, setup = [], [], []
+    prepared: list[PreparedDay | RoutingSolveResult] = []
+    for day, stops in week:
+        begun = time.time()
         missing: tuple[Stop, ...] = ()
         if placed_only:
             stops, missing = split_unplaced(stops)
             if missing:
                 unplaced.append((day, missing))
         problem = build_day_problem(dataset, day, stops, distances)
-        result = solve_routing(problem, limits, options)
-        planned.append((problem, _with_unplaced(result.plan, missing)))
-        baseline.append((problem, _with_unplaced(result.baseline, missing)))
-        solves.append(result)
+        problems.append((problem, missing))
+        prepared.append(prepare_routing(problem, limits, options))
+        setup.append(time.time() - begun)
+    results = _search_days(prepared, setup, limits.workers, week, progress)
+    planned = tuple((problem, _with_unplaced(r.plan, missing))
+                    for (problem, missing), r in zip(problems, results, strict=True))
+    baseline = tuple((problem, _with_unplaced(r.baseline, missing))
+                     for (problem, missing), r in zip(problems, results, strict=True))
+    return RoutingResult(planned, baseline, tuple(results), tuple(unplaced))
+
+
+Search = tuple[int, SearchStrategy, float, int | None]
+"""One task: the day's index, the member, its seconds and its work limit (OR-Tools
+solutions)."""
+
+
+def _search(task: Search, models: tuple[VrpModel | None, ...]) -> ModelSolution:
+    """One portfolio member's search of one day's model (a pure task: run again, the same
+    work limit gives the same routes)."""
+    index, member, seconds, work = task
+    model = models[index]
+    assert model is not None
+    return run_search(model, member, time.time() + seconds, work)
+
+
+def _search_days(prepared: list[PreparedDay | RoutingSolveResult], setup: list[float],
+                 workers: int,
+                 week: list[tuple[dt.date, tuple[Stop, ...]]],
+                 progress: DayProgress | None) -> list[RoutingSolveResult]:
+    """Every day's searches as parallel tasks, then each day's best member decoded.
+
+    A day's clock counts its own ``setup`` (problem, baseline, model) and its own search,
+    not the time its tasks waited for a worker: a search gets the day's time limit less
+    its setup, and the day's runtime is its setup plus its longest member's search."""
+    tasks: list[Search] = []
+    for index, day in enumerate(prepared):
+        if isinstance(day, RoutingSolveResult):
+            continue
+        seconds = search_deadline(0.0, day.limits) - setup[index]
+        work = solution_limit(day.limits)
+        tasks.extend((index, member, seconds, work)
+                     for member in members_for(day.model, day.limits))
+    models = tuple(None if isinstance(day, RoutingSolveResult) else day.model
+                   for day in prepared)
+    large = any(m is not None and len(m.visits) >= MIN_PARALLEL_VISITS for m in models)
+    if progress is not None and week:
+        progress(week[0][0], 0, len(week))
+
+    def told(done: int, total: int) -> None:
+        if progress is not None and week and done < total:
+            k = min(len(week) - 1, done * len(week) // max(total, 1))
+            progress(week[k][0], k, len(week))
+
+    found = map_parts(_search, tasks, models, n_jobs=workers, progress=told,
+                      min_parallel=2 if large else len(tasks) + 1)
+    results: list[RoutingSolveResult] = []
+    for index, day in enumerate(prepared):
+        if isinstance(day, RoutingSolveResult):
+            results.append(day)
+            continue
+        own = [s for (i, *_rest), s in zip(tasks, found, strict=True) if i == index]
+        runtime = setup[index] + max(s.runtime for s in own)
+        results.append(finish_routing(day, best_of(own, runtime)))
     if progress is not None and week:
         progress(week[-1][0], len(week), len(week))
-    return RoutingResult(tuple(planned), tuple(baseline), tuple(solves), tuple(unplaced))
+    return results
