@@ -1,12 +1,19 @@
 """``solve_purchasing(problem, limits) -> PurchaseSolution``: the optimizing purchase policy.
 
 Nothing but capacities and the budget ties one supplier's orders to another's, so the problem
-is first solved supplier by supplier, the independent MIPs in parallel threads (the solvers
-release the GIL) with the time limit shared out among them. If the combined plan keeps every
-warehouse, receiving and budget limit, it is the plan, and the sum of the suppliers' bounds is
-a bound for the whole. If it breaks one, the whole problem is solved jointly in the time left
-(the decomposed plan stays the fallback, and its bounds stay valid: dropping the coupling rows
-relaxes the problem).
+is first solved supplier by supplier. Each supplier's start (the cheapest of the baselines and
+the order-pattern heuristic) and bound (its SKUs' dynamic-program bounds,
+:mod:`~salesflow.optimizer.purchasing.sku_dp`) are computed without a solver or a clock, as
+parallel tasks on large problems; then the suppliers' MIPs, in parallel threads with the time
+limit shared out among them, replace a start and raise a bound where they end by their gap.
+If the combined plan keeps every warehouse, receiving and budget limit, it is the plan, and
+the sum of the suppliers' bounds is a bound for the whole. If it breaks one on a small problem,
+the whole problem is solved jointly in the time left (the decomposed plan stays the fallback,
+and its bounds stay valid: dropping the coupling rows relaxes the problem).
+
+Same inputs and seed, same plan: nothing but a MIP that ends by its gap changes the starts,
+and which MIPs end does not depend on the clock unless the machine is too slow for the
+guard (a MIP stopped by its time limit is not used).
 """
 
 from __future__ import annotations
@@ -234,12 +241,15 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
     """The cheapest plan the solver finds within ``limits``.
 
     1. Per supplier, a start: the cheapest of the baselines and the order-pattern heuristic,
-       and a closed-form lower bound. Together they are already a plan and a bound.
+       and a lower bound: the better of the closed-form bound and the sum of its SKUs'
+       dynamic-program bounds. Together they are already a plan and a bound (parallel tasks
+       from :data:`PARALLEL_SKUS` SKUs).
     2. If a warehouse, receiving or budget limit binds the start of a small problem, the
-       joint MIP gets the whole time. Otherwise each supplier's MIP, started from its start,
-       gets a share of the time by its size, largest gap first, in parallel threads; a part
-       keeps its start when the MIP finds nothing better, and the better of the two bounds.
-    3. If the combined plan then breaks a coupling limit, the joint MIP gets the time left.
+       joint MIP gets the whole time. Otherwise each supplier's MIP not yet within the gap,
+       started from its start, gets a share of the time by its size, largest gap first, in
+       parallel threads; its plan and bound are used when it ends by its gap.
+    3. If the combined plan then breaks a coupling limit on a problem of at most
+       :data:`REPAIR_CELLS` SKU-weeks, the joint MIP gets the time left.
 
     ``limits``: time limit of the whole solve, workers (parallel supplier MIPs), seed and
     gap (default :data:`RELATIVE_GAP`); ``backend``: ``highs``, ``scip`` or ``cp-sat``.
