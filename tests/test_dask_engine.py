@@ -1,0 +1,141 @@
+"""The Dask engine (forecasting/cluster.py, forecasting/parallel.py): the same forecast and the
+same routes in one process, on the embedded local cluster and on a "remote" scheduler (a real
+``LocalCluster`` of worker processes started here and passed by its address); a worker that
+dies has its tasks run again; a scheduler that cannot be reached is a user error (exit 2)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from salesflow.forecasting.cluster import close_session, session  # noqa: E402
+from salesflow.forecasting.parallel import map_chunks, map_parts  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """The address of a real local cluster: two worker processes, one thread each."""
+    import cloudpickle
+
+    # The task functions below travel by value: the workers cannot import this test module.
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                       dashboard_address=":0", silence_logs=40)
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+        close_session()
+
+
+@pytest.fixture(scope="module")
+def tiny7(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``salesflow init DIR --size tiny --seed 7``."""
+    from salesflow.data.generator import generate_dataset, write_dataset
+
+    folder = tmp_path_factory.mktemp("tiny7")
+    write_dataset(generate_dataset("tiny", 7), folder, "csv")
+    return folder
+
+
+def _ok(result: object) -> object:
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return result
+
+
+def test_forecast_and_routes_on_a_scheduler_equal_one_process(
+        scheduler: str, tiny7: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
+    here, there = tmp_path / "here", tmp_path / "there"
+    for out, head in ((here, ()), (there, ("--scheduler", scheduler))):
+        _ok(run_cli(*head, "forecast", "--data", tiny7, "--out", out / "forecast.csv"))
+        _ok(run_cli(*head, "routes", "--data", tiny7, "--format", "csv,geojson",
+                    "--out", out / "routes"))
+    for name in ("forecast.csv", "routes/routes.csv", "routes/routes.geojson"):
+        assert (here / name).read_bytes() == (there / name).read_bytes(), name
+    assert len(pd.read_csv(here / "forecast.csv")) > 0
+    assert len(pd.read_csv(here / "routes/routes.csv")) > 0
+
+
+def test_the_local_cluster_forecasts_as_one_process(tmp_path: Path,
+                                                    run_cli: Callable[..., object]) -> None:
+    """``--workers 2`` on more series than the in-process threshold: the embedded
+    LocalCluster (no scheduler given) answers the same table as ``--workers 1``."""
+    rng = np.random.default_rng(3)
+    n_series, n_obs = 64, 24
+    series = pd.DataFrame({
+        "unique_id": np.repeat([f"s{i:02d}" for i in range(n_series)], n_obs),
+        "ds": np.tile(np.arange(1, n_obs + 1), n_series),
+        "y": rng.poisson(np.repeat(rng.uniform(1, 20, n_series), n_obs)).astype(float)})
+    series.to_csv(tmp_path / "series.csv", index=False)
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"forecast-{workers}.csv"
+        _ok(run_cli("forecast", "--series", tmp_path / "series.csv", "--horizon", "2",
+                    "--workers", workers, "--out", out))
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert pd.read_csv(tmp_path / "forecast-2.csv")["unique_id"].nunique() == n_series
+
+
+def _square_or_die(part: int, marker_dir: str) -> int:
+    """Kills its own worker process the first time it runs part 3."""
+    marker = Path(marker_dir) / f"ran-{part}"
+    if part == 3 and not marker.exists():
+        marker.write_text("killed")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return part * part
+
+
+def _chunk_sum(chunk: list[int], offset: int) -> list[int]:
+    return [x + offset for x in chunk]
+
+
+def test_a_killed_workers_task_is_run_again(scheduler: str, tmp_path: Path) -> None:
+    with session(scheduler):
+        squares = map_parts(_square_or_die, list(range(8)), str(tmp_path), n_jobs=2)
+        shifted = map_chunks(_chunk_sum, list(range(200)), 5, n_jobs=2)
+    assert (tmp_path / "ran-3").read_text() == "killed"  # the worker did die
+    assert squares == [x * x for x in range(8)]
+    assert shifted == [x + 5 for x in range(200)]
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_an_unreachable_scheduler_is_a_user_error(how: str, tiny7: Path, tmp_path: Path,
+                                                  run_cli: Callable[..., object]) -> None:
+    address = "tcp://127.0.0.1:1"
+    store = tmp_path / "store"
+    args = ["weekly", "--data", tiny7, "--store", store]
+    if how == "option":
+        result = run_cli("--scheduler", address, *args)
+    else:
+        result = run_cli(*args, env={"SALESFLOW_SCHEDULER": address})
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    message = result.stderr
+    assert "Cannot reach the Dask scheduler at tcp://127.0.0.1:1" in message
+    assert "127.0.0.1 port 1" in message and "dask scheduler" in message
+    listing = json.loads(_ok(run_cli("plans", "list", "--store", store,  # nothing stored
+                                     "--json")).stdout)  # type: ignore[attr-defined]
+    assert listing["plans"] == []
+
+
+def test_a_malformed_scheduler_address_is_a_user_error(tiny7: Path, tmp_path: Path,
+                                                       run_cli: Callable[..., object]) -> None:
+    result = run_cli("--scheduler", "tcp://nowhere", "forecast", "--data", tiny7, "--json",
+                     "--out", tmp_path / "f.csv")
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False and "tcp://nowhere" in payload["error"]
+    assert "tcp://HOST:PORT" in payload["error"]
+    assert not (tmp_path / "f.csv").exists()
