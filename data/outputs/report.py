@@ -120,6 +120,9 @@ class ReportData:
         The company's purchasing rule as ``BaselineRule.describe`` writes it.
     cycle_target:
         What the order-cycle target needs (the advice's figures), or ``None``.
+    tradeoff:
+        The turnover trade-off traced with the plan (``Frontier.to_dict``, as in
+        ``tradeoff.json``), or ``None`` when it was not asked for.
     """
 
     title: str
@@ -144,6 +147,7 @@ class ReportData:
     routes: pd.DataFrame | None = None
     baseline_rule: str = "min_max"
     run: tuple[dict[str, Any], ...] = ()  # the stages' seconds and memory (report_run)
+    tradeoff: dict[str, Any] | None = None
 
 
 def none_note(text: str) -> str:
@@ -359,6 +363,10 @@ def _render(data: ReportData) -> str:
                                               lambda: _coverage(data.coverage))),
     ]
     sections += cycle_target_sections(data.cycle_target)
+    if data.tradeoff is not None:
+        from salesflow.data.outputs.report_tradeoff import tradeoff_section
+
+        sections.append((_("Turnover trade-off"), tradeoff_section(data.tradeoff)))
     sections += [(_(TABLE_TITLES[key]) if key in TABLE_TITLES else key,
                   _table(frame, empty=_(EMPTY[key]) if key in EMPTY else ""))
                  for key, frame in data.tables.items()]
