@@ -14,8 +14,8 @@ RUN_STAGES = {"load": N_("load the data"), "forecast": N_("forecast"),
               "routing": N_("routing"), "report": N_("KPIs, report and store")}
 """The timed stages (``optimizer.weekly.TIMED_STAGES``) in words."""
 
-RUN_HEADERS = (N_("stage"), N_("seconds"), N_("peak memory (MiB)"),
-               N_("added by the stage (MiB)"), N_("worker processes' peak (MiB)"))
+RUN_HEADERS = (N_("stage"), N_("seconds"), N_("peak MiB"), N_("added MiB"),
+               N_("workers' peak MiB"))
 
 _MIB = 1024 * 1024
 
@@ -40,10 +40,10 @@ def run_section(rows: Sequence[Mapping[str, Any]]) -> str:
         f"<tr data-stage='{html.escape(str(row['stage']))}'>"
         + "".join(f"<td>{html.escape(cell)}</td>" for cell in run_cells(row)) + "</tr>"
         for row in rows)
-    note = _("Wall-clock seconds of this run on this machine. Peak memory: the largest resident "
+    note = _("Wall-clock seconds of this run on this machine. Peak: the largest resident "
              "memory of the salesflow process during the stage; added: that peak minus its "
-             "memory when the stage started; worker processes: the largest summed memory of "
-             "its worker processes, sampled. The KPIs, this report and storing the plan come "
+             "memory when the stage started; workers' peak: the largest summed memory of its "
+             "worker processes, sampled. The KPIs, this report and storing the plan come "
              "after this page is written: the terminal summary and --json time them too.")
     return (f"<table class='run'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
             f"<p class='note'>{html.escape(note)}</p>")
