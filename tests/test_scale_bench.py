@@ -41,7 +41,9 @@ def test_cluster_estimate_follows_amdahl() -> None:
     # t(1M) = 1e6 ** 0.5 = 1000 s; 2 workers 2/3 of the time: parallel share 2/3
     lines = scale.cluster_estimate((0.5, 0.0), one, two)
     assert "67%" in lines[1]
-    assert any("under 30 min" in line for line in lines)
+    assert "one worker already plans" in lines[-1]
+    # t(1M) = 1e6 ** 0.6 = 3981 s, serial third 1327 s: ceil(2654 / (1800 - 1327)) = 6
+    assert "about 6 workers" in scale.cluster_estimate((0.6, 0.0), one, two)[-1]
     slow = scale.cluster_estimate((1.0, 0.0), one, _run("large", 20_000, 2, 590.0, 99))
     assert "no number of workers" in slow[-1]
 

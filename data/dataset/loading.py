@@ -269,7 +269,7 @@ def load_dataset(folder: str | Path) -> Dataset:
                                 _("missing file: the {table} table is required ({table}.csv, "
                                   "{table}.parquet or {table}.xlsx)").format(table=name)))
             continue
-        raw, problems = read_table(path, name)
+        raw, problems = read_table(path, name, columnar=True)
         for problem in problems:
             out.add(problem)
         if raw is not None:

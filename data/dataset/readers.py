@@ -6,6 +6,12 @@ same rules and every bad cell can be reported with the text the user sees. Heade
 stripped and lower-cased. Each frame keeps the row number the user sees in its index: the
 line (CSV) or sheet row (XLSX), where the header is row 1, or the 1-based record number
 (Parquet).
+
+Read *columnar* (what :func:`~salesflow.data.dataset.loading.load_dataset` asks for), a
+Parquet file's columns become categoricals of that same text: each distinct value is turned
+into text once and the rows keep only a code, so that a table of millions of rows is never
+held as millions of strings; the parsers then type each distinct text once (see
+:func:`~salesflow.data.dataset.validation.parse_table`).
 """
 
 from __future__ import annotations
@@ -155,6 +161,63 @@ def _column_text(column: pd.Series) -> np.ndarray:
     return column.map(_cell_text).to_numpy(dtype=object)
 
 
+def _pandas_index_columns(table: object) -> set[str]:
+    """Columns a Parquet file written by pandas holds its index in (not data)."""
+    import json
+
+    meta = (table.schema.metadata or {}).get(b"pandas")  # type: ignore[attr-defined]
+    if not meta:
+        return set()
+    try:
+        index = json.loads(meta).get("index_columns", [])
+    except ValueError:
+        return set()
+    return {c for c in index if isinstance(c, str)}
+
+
+def _categorical_text(column: object) -> pd.Categorical:
+    """A Parquet column (a pyarrow ChunkedArray) as a categorical of the text
+    :func:`_column_text` gives each cell, each distinct value turned into text once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks()  # type: ignore[attr-defined]
+    try:
+        encoded = pc.dictionary_encode(array)
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+        text = _column_text(array.to_pandas())
+        codes, uniques = pd.factorize(text)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+    values = encoded.dictionary.to_pandas()
+    text = _column_text(pd.Series(values)) if len(values) else np.array([], dtype=object)
+    text = np.append(text, "").astype(object)  # the last one: null cells
+    indices = encoded.indices.fill_null(len(text) - 1).to_numpy(zero_copy_only=False)
+    distinct, uniques = pd.factorize(text)
+    return pd.Categorical.from_codes(distinct[indices],
+                                     categories=pd.Index(uniques, dtype=object))
+
+
+def _read_parquet_columnar(data: bytes, file: str) -> tuple[pd.DataFrame | None,
+                                                            list[Problem]]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        return None, [Problem(file, None, None, None,
+                              _("cannot be read as Parquet: {error}").format(error=exc))]
+    index_columns = _pandas_index_columns(table)
+    names = [n for n in table.column_names if n not in index_columns]
+    header = [str(c).strip().lower() for c in names]
+    problems = _header_problems(header, file)
+    if problems:
+        return None, problems
+    index = pd.RangeIndex(1, 1 + table.num_rows)
+    text = pd.DataFrame({h: pd.Series(_categorical_text(table.column(name)), index=index)
+                         for name, h in zip(names, header, strict=True) if h}, index=index)
+    return text, []
+
+
 def _read_parquet(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     try:
         frame = pd.read_parquet(io.BytesIO(data))
@@ -196,8 +259,10 @@ def find_table_file(folder: Path, name: str) -> tuple[Path | None, list[Problem]
     return (found[0] if found else None), []
 
 
-def read_table(path: Path, name: str) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` (its suffix gives the format) as table ``name``."""
+def read_table(path: Path, name: str,
+               columnar: bool = False) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` (its suffix gives the format) as table ``name``; ``columnar``: a Parquet
+    file's columns as categoricals of their text (see the module's docstring)."""
     file = str(path)
     fmt = path.suffix.lower().lstrip(".")
     try:
@@ -205,7 +270,8 @@ def read_table(path: Path, name: str) -> tuple[RawTable | None, list[Problem]]:
     except OSError as exc:
         return None, [Problem(file, None, None, None, _("cannot be read: {error}").format(
             error=exc.strerror))]
-    frame, problems = _READERS[fmt](data, file)
+    reader = _read_parquet_columnar if columnar and fmt == "parquet" else _READERS[fmt]
+    frame, problems = reader(data, file)
     if frame is None:
         return None, problems
     return RawTable(name, file, fmt, frame, hashlib.sha256(data).hexdigest()), problems

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from salesflow.data.dataset.parsing import PARSERS, format_minutes
+from salesflow.data.dataset.parsing import PARSERS, Parsed, format_minutes
 from salesflow.data.dataset.readers import RawTable
 from salesflow.data.dataset.schema import TABLES, Column, ColumnType, Table
 from salesflow.data.errors import Problem
@@ -120,11 +121,14 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
     typed = pd.DataFrame(index=text.index)
     blanks: dict[str, np.ndarray] = {}
     for col in spec.columns:
-        if col.name in text.columns:
-            cells = text[col.name].astype(str)
+        if col.name in text.columns and isinstance(text[col.name].dtype, pd.CategoricalDtype):
+            parsed, cells = _parse_categorical(text[col.name], col.type)
         else:
-            cells = pd.Series([""] * len(text), index=text.index, dtype=str)
-        parsed = PARSERS[col.type](cells)
+            if col.name in text.columns:
+                cells = text[col.name].astype(str)
+            else:
+                cells = pd.Series([""] * len(text), index=text.index, dtype=str)
+            parsed = PARSERS[col.type](cells)
         if parsed.bad.any():
             rows = _mask_rows(text, parsed.bad)
             if not (_comma_numbers(raw.file, rows, col.name, cells[parsed.bad], col.type, out)
@@ -162,6 +166,35 @@ def parse_table(raw: RawTable, spec: Table, out: ProblemCollector) -> pd.DataFra
     _check_key(raw, spec, typed, out)
     _check_together(raw, spec, blanks, out)
     return typed
+
+
+class _CategoryCells:
+    """The text cells of a categorical column, looked up by a row mask only where a message
+    needs them (``cells[mask]``) and compared with ``""`` per distinct text."""
+
+    def __init__(self, column: pd.Series) -> None:
+        self._codes = column.cat.codes.to_numpy()
+        self._text = column.cat.categories.to_numpy(dtype=object)
+        self._index = column.index
+
+    def __getitem__(self, mask: np.ndarray) -> pd.Series:
+        return pd.Series(self._text[self._codes[mask]], index=self._index[mask], dtype=object)
+
+    def __eq__(self, other: object) -> pd.Series:  # type: ignore[override]
+        return pd.Series((self._text == other)[self._codes], index=self._index)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _parse_categorical(column: pd.Series, kind: ColumnType) -> tuple[Parsed, Any]:
+    """Parse each distinct text of a categorical column once, then spread the values, the
+    bad marks and the blanks over its rows."""
+    codes = column.cat.codes.to_numpy()
+    uniques = pd.Series(column.cat.categories.to_numpy(dtype=object), dtype=object).astype(str)
+    parsed = PARSERS[kind](uniques)
+    values = parsed.values.take(codes)
+    values.index = column.index
+    return Parsed(values, parsed.bad[codes], parsed.rule), _CategoryCells(column)
 
 
 def _comma_numbers(file: str, rows: pd.Index, column: str, bad: pd.Series, kind: ColumnType,
