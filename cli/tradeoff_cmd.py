@@ -17,8 +17,8 @@ from salesflow.cli.common import (
 )
 from salesflow.data.i18n import N_, _, format_date, format_number, format_percent
 from salesflow.data.outputs.kpi_text import rule_label
+from salesflow.optimizer.limits import TRADEOFF_POINT_SECONDS
 
-DEFAULT_POINT_SECONDS = 15.0
 LABELS = {"today's plan": N_("today's plan"), "chosen": N_("chosen"), "target": N_("target"),
           "gives up safety stock": N_("gives up safety stock")}
 """The words of a point's label (``optimizer.tradeoff``; the JSON keeps them in English)."""
@@ -79,7 +79,7 @@ Examples:
               help="Least number of points on the frontier (each one purchase solve).")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help=TIME_LIMIT_HELP + f" Here: each point's purchase solve (default: "
-                   f"{DEFAULT_POINT_SECONDS:g} s or the config's limit if lower).")
+                   f"{TRADEOFF_POINT_SECONDS:g} s or the config's limit if lower).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for tradeoff.json, tradeoff.csv and tradeoff.html (default: "
                    "STORE/tradeoff/WEEK).")
@@ -103,17 +103,13 @@ def tradeoff_command(week: str | None, points: int, time_limit: float | None,
     from salesflow.data.dataset import load_dataset, sample_data_dir
     from salesflow.data.outputs.report_tradeoff import tradeoff_page
     from salesflow.data.outputs.writers import csv_bytes, json_bytes, write_files_atomically
-    from salesflow.optimizer.accounting import account_of
-    from salesflow.optimizer.limits import SolveLimits
     from salesflow.optimizer.pipeline import purchase_run
-    from salesflow.optimizer.purchasing.baselines import BaselineRule
-    from salesflow.optimizer.tradeoff import frontier, target_fill_rate
+    from salesflow.optimizer.tradeoff_run import plan_frontier, point_limits
 
     dataset = load_dataset(data_dir or sample_data_dir())
     use_dataset_language(dataset.config)
-    seconds = time_limit if time_limit is not None else \
-        min(DEFAULT_POINT_SECONDS, dataset.config.solver.time_limit_seconds)
-    limits = SolveLimits.from_config(dataset.config, seconds)
+    limits = point_limits(dataset.config, time_limit)
+    seconds = limits.time_limit_seconds
     show = not wants_json() and sys.stderr.isatty()
 
     def progress(label: str) -> None:
@@ -121,12 +117,8 @@ def tradeoff_command(week: str | None, points: int, time_limit: float | None,
             click.echo(_("tradeoff: solving at {point} ...").format(point=label), err=True)
 
     run = purchase_run(dataset, limits, week=week)
-    result = run.result
-    account = account_of(result, BaselineRule.from_config(dataset.config.baseline))
-    traced = frontier(result.problem, limits, account.baseline,
-                      dataset.config.targets.inventory_turnover_per_month, points=points,
-                      today=result.plan, target_fill_rate=target_fill_rate(result.problem),
-                      progress=progress)
+    traced = plan_frontier(dataset.config, run.result, limits, points=points,
+                           progress=progress)
     summary = {"ok": True, "week": run.context.week, **traced.to_dict(),
                "time_limit_s": seconds}
     folder = out_dir or Path(store) / "tradeoff" / run.context.week

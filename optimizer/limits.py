@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 DEFAULT_TIME_LIMIT = 60.0
 """Seconds of one solver call when nothing else is said (``[solver] time_limit_seconds``)."""
+TRADEOFF_POINT_SECONDS = 15.0
+"""Seconds of each trade-off point's purchase solve (``salesflow tradeoff``, ``weekly
+--tradeoff``) when not given, or the config's limit if lower."""
 
 
 @dataclass(frozen=True)
