@@ -114,3 +114,20 @@ def test_bound_is_the_same_in_any_order_and_batch() -> None:
     reverse = sku_bounds(problem, range(len(problem.items) - 1, -1, -1))[::-1]
     assert np.array_equal(together, alone)
     assert np.array_equal(together, reverse)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_supplier_start_keeps_the_line_rules_and_never_loses_to_the_heuristic(seed: int) -> None:
+    # The program's lines (same order weeks as the heuristic's) replace the heuristic's only
+    # when the supplier's score falls; every line keeps packs, MOQ and prices; the bound
+    # stays at most the supplier's optimum.
+    from salesflow.optimizer.purchasing.checks import line_violations
+    from salesflow.optimizer.purchasing.solve import _model_score, best_start, start_part
+
+    problem = random_problem(100 + seed, 1, 4, 6)
+    start = start_part(problem)
+    assert line_violations(problem, start.lines) == []
+    assert start.score == pytest.approx(_model_score(problem, list(start.lines)))
+    assert start.score <= _model_score(problem, best_start(problem)) + 1e-9
+    assert start.bound <= _optimum(problem) + 1e-6 * max(1.0, start.score)
+    assert start_part(problem) == start  # the same start every time

@@ -39,7 +39,7 @@ from salesflow.optimizer.purchasing.model import (
     safety_stock_penalty,
     service_penalty,
 )
-from salesflow.optimizer.purchasing.problem import PurchaseProblem
+from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem
 
 CHUNK_CELLS = 2_000_000
 """SKUs × cells² per numpy block (the transition table's floats)."""
@@ -72,7 +72,7 @@ def sku_dp_bounds(problem: PurchaseProblem, positions: Sequence[int],
         step = max(1, CHUNK_CELLS // (size * size))
         for start in range(0, len(chosen), step):
             part = chosen[start:start + step]
-            out[part] = _chunk(problem, [positions[k] for k in part], share[part], size)
+            out[part] = _chunk(problem, [positions[k] for k in part], share[part], size)[0]
     return out
 
 
@@ -95,8 +95,36 @@ def cells_needed(problem: PurchaseProblem, positions: Sequence[int]) -> np.ndarr
     return np.clip(2 ** power, MIN_STATES, MAX_STATES).astype(int)
 
 
+def sku_dp_plans(problem: PurchaseProblem, positions: Sequence[int],
+                 order_weeks: Sequence[int]) -> list[list[tuple[int, int]] | None]:
+    """Per SKU at ``positions``, the program's cheapest lines when its supplier orders only
+    in ``order_weeks`` (already paid for: no order cost) as ``(order week, units)``, or
+    ``None`` where the cells are wider than a pack (the program then bounds, it does not
+    plan). The lines keep packs, the MOQ and price levels; the minimum order value and the
+    couplings are left to whoever scores the plan."""
+    positions = list(positions)
+    out: list[list[tuple[int, int]] | None] = [None] * len(positions)
+    if not positions:
+        return out
+    states = cells_needed(problem, positions)
+    weeks = set(order_weeks)
+    for size in sorted(set(states.tolist())):
+        chosen = np.flatnonzero(states == size)
+        step = max(1, CHUNK_CELLS // (size * size))
+        for start in range(0, len(chosen), step):
+            part = chosen[start:start + step]
+            _, paths = _chunk(problem, [positions[k] for k in part], np.zeros(len(part)),
+                              size, weeks)
+            for k, path in zip(part, paths, strict=True):
+                out[k] = path
+    return out
+
+
 def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
-           states: int) -> np.ndarray:
+           states: int, plan_weeks: set[int] | None = None
+           ) -> tuple[np.ndarray, list[list[tuple[int, int]] | None]]:
+    """The program of SKUs ``positions`` with ``states`` cells: their bounds, and with
+    ``plan_weeks`` (order weeks allowed) their cheapest lines (see :func:`sku_dp_plans`)."""
     weeks = problem.weeks
     rows = np.asarray(positions, dtype=int)
     items = [problem.items[i] for i in positions]
@@ -136,11 +164,17 @@ def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
     step = _order_costs(lo, hi, level_min, level_price, cheapest, order_cost)
     can_arrive = np.zeros((n, weeks), dtype=bool)
     for k, x in enumerate(items):
-        can_arrive[k, arrivals[x.supplier_id]] = True
+        allowed = [a for w, a in enumerate(problem.arrival_weeks(x.supplier_id))
+                   if 0 <= a < weeks and (plan_weeks is None or w in plan_weeks)]
+        can_arrive[k, allowed] = True
     value = np.full((n, states), np.inf)
     value[:, 0] = 0.0
+    came = np.broadcast_to(np.arange(states), (weeks, n, states)).copy()
     for t in range(weeks):
-        moved = np.min(value[:, :, None] + step, axis=1)
+        through = value[:, :, None] + step
+        moved = np.min(through, axis=1)
+        if plan_weeks is not None:
+            came[t] = np.where(can_arrive[:, t][:, None], np.argmin(through, axis=1), came[t])
         value = np.where(can_arrive[:, t][:, None], moved, value)
         # The least cost of week t over each cell (the cost is convex in X).
         best = np.where(target[:, t] > 0, target[:, t], 0.0) - base[:, t]
@@ -150,7 +184,34 @@ def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
                 + np.where(target[:, t] > 0, below, 0.0)[:, None]
                 * np.maximum(target[:, t][:, None] - stock, 0.0))
         value = value + cost
-    return np.min(value + cheapest[:, None] * lo, axis=1)
+    total = value + cheapest[:, None] * lo
+    bounds = np.min(total, axis=1)
+    if plan_weeks is None:
+        return bounds, []
+    paths: list[list[tuple[int, int]] | None] = []
+    for k, item in enumerate(items):
+        if width[k] > pack[k] or not np.isfinite(bounds[k]):
+            paths.append(None)
+            continue
+        order_week = {a: w for w, a in enumerate(problem.arrival_weeks(item.supplier_id))}
+        state, lines = int(np.argmin(total[k])), []
+        for t in range(weeks - 1, -1, -1):
+            before = int(came[t, k, state])
+            if before != state:
+                units = lo[k, state] - lo[k, before]
+                if state == states - 1:  # into the top cell: the cheapest whole line
+                    units = _top_line(item, lo[k, state] - hi[k, before])
+                lines.append((order_week[t], int(np.rint(units))))
+            state = before
+        paths.append(lines[::-1])
+    return bounds, paths
+
+
+def _top_line(item: PurchaseItem, least: float) -> float:
+    """The cheapest line of at least ``least`` units (packs, MOQ, price levels)."""
+    options = [item.order_quantity(least)]
+    options += [item.order_quantity(max(least, q)) for q, _ in item.breaks]
+    return float(min(options, key=lambda q: (q * item.unit_price(q), q)))
 
 
 def _order_costs(lo: np.ndarray, hi: np.ndarray, level_min: np.ndarray,

@@ -43,6 +43,7 @@ from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, eval
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.reasons import explain
 from salesflow.optimizer.purchasing.score import objective_parts
+from salesflow.optimizer.purchasing.sku_dp import sku_dp_plans
 from salesflow.optimizer.result import (
     STOP_PROOF,
     STOP_TIME,
@@ -218,8 +219,38 @@ def start_part(part: PurchaseProblem, _shared: object = None) -> PartStart:
     (:func:`~salesflow.optimizer.purchasing.decompose.sku_bounds`). A task of
     :func:`~salesflow.forecasting.parallel.map_parts`: no clock, the same every run."""
     lines = best_start(part)
+    score = _model_score(part, lines)
+    resized = resized_lines(part, lines)
+    if resized is not None:
+        resized_score = _model_score(part, resized)
+        if resized_score < score:
+            lines, score = resized, resized_score
     bound = max(lower_bound(part), float(sku_bounds(part, range(len(part.items))).sum()))
-    return PartStart(tuple(lines), _model_score(part, lines), bound)
+    return PartStart(tuple(lines), score, bound)
+
+
+def resized_lines(part: PurchaseProblem, lines: list[PurchaseLine]) -> list[PurchaseLine] | None:
+    """``lines`` with each SKU's lines replaced by the dynamic program's cheapest ones in the
+    same supplier order weeks (:func:`~salesflow.optimizer.purchasing.sku_dp.sku_dp_plans`),
+    where the program plans; ``None`` when it changes nothing."""
+    weeks = sorted({part.week_of(line.order_date) for line in lines})
+    if not weeks:
+        return None
+    plans = sku_dp_plans(part, range(len(part.items)), weeks)
+    replaced = {part.items[i].sku for i, plan in enumerate(plans) if plan is not None}
+    if not replaced:
+        return None
+    out = [line for line in lines if line.sku not in replaced]
+    for i, plan in enumerate(plans):
+        item = part.items[i]
+        if plan is None:
+            continue
+        terms = part.suppliers[item.supplier_id]
+        days = part.order_days(item.supplier_id)
+        out += [PurchaseLine(item.sku, item.supplier_id, days[w],
+                             days[w] + dt.timedelta(days=terms.lead_time_days), units,
+                             item.unit_price(units), "") for w, units in plan if units > 0]
+    return out
 
 
 @dataclass
