@@ -95,17 +95,19 @@ def cells_needed(problem: PurchaseProblem, positions: Sequence[int]) -> np.ndarr
     return np.clip(2 ** power, MIN_STATES, MAX_STATES).astype(int)
 
 
-def sku_dp_plans(problem: PurchaseProblem, positions: Sequence[int],
-                 order_weeks: Sequence[int]) -> list[list[tuple[int, int]] | None]:
+def sku_dp_plans(problem: PurchaseProblem, positions: Sequence[int], order_weeks: Sequence[int]
+                 ) -> tuple[list[list[tuple[int, int]]], np.ndarray]:
     """Per SKU at ``positions``, the program's cheapest lines when its supplier orders only
-    in ``order_weeks`` (already paid for: no order cost) as ``(order week, units)``, or
-    ``None`` where the cells are wider than a pack (the program then bounds, it does not
-    plan). The lines keep packs, the MOQ and price levels; the minimum order value and the
-    couplings are left to whoever scores the plan."""
+    in ``order_weeks`` (already paid for: no order cost) as ``(order week, units)``, and per
+    SKU whether they are exact: cells one pack wide. Where cells are wider, each line is
+    rounded up to packs and the MOQ (a plan, no longer the program's optimum). The lines keep
+    packs, the MOQ and price levels; the minimum order value and the couplings are left to
+    whoever scores the plan."""
     positions = list(positions)
-    out: list[list[tuple[int, int]] | None] = [None] * len(positions)
+    out: list[list[tuple[int, int]]] = [[] for _ in positions]
+    exact = np.zeros(len(positions), dtype=bool)
     if not positions:
-        return out
+        return out, exact
     states = cells_needed(problem, positions)
     weeks = set(order_weeks)
     for size in sorted(set(states.tolist())):
@@ -113,16 +115,16 @@ def sku_dp_plans(problem: PurchaseProblem, positions: Sequence[int],
         step = max(1, CHUNK_CELLS // (size * size))
         for start in range(0, len(chosen), step):
             part = chosen[start:start + step]
-            _, paths = _chunk(problem, [positions[k] for k in part], np.zeros(len(part)),
-                              size, weeks)
-            for k, path in zip(part, paths, strict=True):
-                out[k] = path
-    return out
+            _, paths, fine = _chunk(problem, [positions[k] for k in part],
+                                    np.zeros(len(part)), size, weeks)
+            for k, path, one in zip(part, paths, fine, strict=True):
+                out[k], exact[k] = path, one
+    return out, exact
 
 
 def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
            states: int, plan_weeks: set[int] | None = None
-           ) -> tuple[np.ndarray, list[list[tuple[int, int]] | None]]:
+           ) -> tuple[np.ndarray, list[list[tuple[int, int]]], list[bool]]:
     """The program of SKUs ``positions`` with ``states`` cells: their bounds, and with
     ``plan_weeks`` (order weeks allowed) their cheapest lines (see :func:`sku_dp_plans`)."""
     weeks = problem.weeks
@@ -187,24 +189,24 @@ def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
     total = value + cheapest[:, None] * lo
     bounds = np.min(total, axis=1)
     if plan_weeks is None:
-        return bounds, []
-    paths: list[list[tuple[int, int]] | None] = []
+        return bounds, [], []
+    paths: list[list[tuple[int, int]]] = []
     for k, item in enumerate(items):
-        if width[k] > pack[k] or not np.isfinite(bounds[k]):
-            paths.append(None)
+        if not np.isfinite(bounds[k]):
+            paths.append([])
             continue
         order_week = {a: w for w, a in enumerate(problem.arrival_weeks(item.supplier_id))}
         state, lines = int(np.argmin(total[k])), []
         for t in range(weeks - 1, -1, -1):
             before = int(came[t, k, state])
             if before != state:
-                units = lo[k, state] - lo[k, before]
+                units = float(item.order_quantity(lo[k, state] - lo[k, before]))
                 if state == states - 1:  # into the top cell: the cheapest whole line
                     units = _top_line(item, lo[k, state] - hi[k, before])
                 lines.append((order_week[t], int(np.rint(units))))
             state = before
         paths.append(lines[::-1])
-    return bounds, paths
+    return bounds, paths, [bool(w <= p) for w, p in zip(width, pack, strict=True)]
 
 
 def _top_line(item: PurchaseItem, least: float) -> float:

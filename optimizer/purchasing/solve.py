@@ -220,36 +220,37 @@ def start_part(part: PurchaseProblem, _shared: object = None) -> PartStart:
     :func:`~salesflow.forecasting.parallel.map_parts`: no clock, the same every run."""
     lines = best_start(part)
     score = _model_score(part, lines)
-    resized = resized_lines(part, lines)
-    if resized is not None:
-        resized_score = _model_score(part, resized)
-        if resized_score < score:
-            lines, score = resized, resized_score
+    for candidate in resized_lines(part, lines):
+        candidate_score = _model_score(part, candidate)
+        if candidate_score < score:
+            lines, score = candidate, candidate_score
     bound = max(lower_bound(part), float(sku_bounds(part, range(len(part.items))).sum()))
     return PartStart(tuple(lines), score, bound)
 
 
-def resized_lines(part: PurchaseProblem, lines: list[PurchaseLine]) -> list[PurchaseLine] | None:
-    """``lines`` with each SKU's lines replaced by the dynamic program's cheapest ones in the
-    same supplier order weeks (:func:`~salesflow.optimizer.purchasing.sku_dp.sku_dp_plans`),
-    where the program plans; ``None`` when it changes nothing."""
+def resized_lines(part: PurchaseProblem, lines: list[PurchaseLine]) -> list[list[PurchaseLine]]:
+    """``lines`` with SKUs' lines replaced by the dynamic program's cheapest ones in the same
+    supplier order weeks (:func:`~salesflow.optimizer.purchasing.sku_dp.sku_dp_plans`): once
+    for the SKUs it plans exactly, once for every SKU (fewer when nothing differs)."""
     weeks = sorted({part.week_of(line.order_date) for line in lines})
     if not weeks:
-        return None
-    plans = sku_dp_plans(part, range(len(part.items)), weeks)
-    replaced = {part.items[i].sku for i, plan in enumerate(plans) if plan is not None}
-    if not replaced:
-        return None
-    out = [line for line in lines if line.sku not in replaced]
-    for i, plan in enumerate(plans):
-        item = part.items[i]
-        if plan is None:
+        return []
+    plans, exact = sku_dp_plans(part, range(len(part.items)), weeks)
+    out = []
+    for chosen in (exact, np.ones_like(exact)):
+        if not chosen.any() or (out and chosen.all() and exact.all()):
             continue
-        terms = part.suppliers[item.supplier_id]
-        days = part.order_days(item.supplier_id)
-        out += [PurchaseLine(item.sku, item.supplier_id, days[w],
-                             days[w] + dt.timedelta(days=terms.lead_time_days), units,
-                             item.unit_price(units), "") for w, units in plan if units > 0]
+        replaced = {part.items[i].sku for i in np.flatnonzero(chosen)}
+        candidate = [line for line in lines if line.sku not in replaced]
+        for i in np.flatnonzero(chosen):
+            item = part.items[i]
+            terms = part.suppliers[item.supplier_id]
+            days = part.order_days(item.supplier_id)
+            candidate += [PurchaseLine(item.sku, item.supplier_id, days[w],
+                                       days[w] + dt.timedelta(days=terms.lead_time_days),
+                                       units, item.unit_price(units), "")
+                          for w, units in plans[i] if units > 0]
+        out.append(candidate)
     return out
 
 
