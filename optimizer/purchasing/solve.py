@@ -236,7 +236,7 @@ def resized_lines(part: PurchaseProblem, lines: list[PurchaseLine]) -> list[list
     if not weeks:
         return []
     plans, exact = sku_dp_plans(part, range(len(part.items)), weeks)
-    out = []
+    out: list[list[PurchaseLine]] = []
     for chosen in (exact, np.ones_like(exact)):
         if not chosen.any() or (out and chosen.all() and exact.all()):
             continue
