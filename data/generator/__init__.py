@@ -137,7 +137,7 @@ def generate_dataset(size: str = "small", seed: int = 0, *,
     Parameters
     ----------
     size:
-        One of :data:`SIZES` (``tiny``, ``small``, ``medium``, ``large``).
+        One of :data:`SIZES` (``tiny``, ``small``, ``medium``, ``large``, ``xlarge``).
     seed:
         Non-negative integer; the same size, seed and history end give the same tables.
     history_end:
