@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,6 +97,16 @@ class _StageProgress:
             self._progress.__exit__(*exc)
 
 
+def _tradeoff_progress() -> Callable[[str], None]:
+    """One stderr line per trade-off point solved, on a terminal."""
+    show = not wants_json() and sys.stderr.isatty()
+
+    def progress(label: str) -> None:
+        if show:
+            click.echo(_("tradeoff: solving at {point} ...").format(point=label), err=True)
+    return progress
+
+
 @click.command("weekly", epilog="""\b
 Examples:
   salesflow weekly                          next week on the bundled sample
@@ -105,6 +115,7 @@ Examples:
   salesflow weekly --json | jq .plan.id
   salesflow weekly --meet-targets            also a what-if plan with the staff the
                                              one-day order cycle needs
+  salesflow weekly --tradeoff                the turnover trade-off in the report too
 """)
 @click.option("--week", default=None, metavar="YYYY-Www",
               help="Week to plan (ISO week); only sales before its Monday are used. "
@@ -115,10 +126,15 @@ Examples:
 @click.option("--meet-targets", is_flag=True,
               help="Also store a what-if plan: the same plan with the shifts the order-cycle "
                    "target needs added to the roster (labelled what-if in plans list).")
+@click.option("--tradeoff", "with_tradeoff", is_flag=True,
+              help="Also trace the turnover trade-off from this plan's purchases (as "
+                   "`salesflow tradeoff`: six re-planned points or more, each within the "
+                   "trade-off's time limit) into tradeoff.json, tradeoff.csv and a chart in "
+                   "report.html.")
 @allow_stale_option
 @common_options
 def weekly_command(week: str | None, time_limit: float | None, meet_targets: bool,
-                   allow_stale: bool, data_dir: Path | None, store: str,
+                   with_tradeoff: bool, allow_stale: bool, data_dir: Path | None, store: str,
                    as_json: bool) -> None:
     """Run the weekly cycle (forecast, purchasing, staffing, routing) and store the plan.
 
@@ -127,6 +143,9 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
     at once: a failed or interrupted run stores nothing. A stage whose tables are absent is
     skipped with its reason (staffing without employees and shifts, routing without
     customers with coordinates, depots and vehicles); its file then has a header only.
+
+    With --tradeoff the plan also carries the turnover trade-off traced from its purchases
+    (the frontier of `salesflow tradeoff`, in tradeoff.json/.csv and the report).
 
     With --meet-targets a second plan is stored beside it: the same forecast, purchases and
     routes, the roster with the least-cost added shifts that bring the order cycle to its
@@ -160,6 +179,15 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
             dataset, plan_store.orders_for_planning(context.week_start), context.week_start)
     with _StageProgress(enabled=not wants_json() and sys.stderr.isatty()) as progress:
         plan = run_weekly(dataset, context, progress=progress, clock=clock)
+    if with_tradeoff:
+        from dataclasses import replace
+
+        from salesflow.optimizer.tradeoff_run import plan_frontier, point_limits
+
+        with clock.stage("tradeoff"):
+            traced = plan_frontier(dataset.config, plan.purchasing, point_limits(
+                dataset.config, time_limit), progress=_tradeoff_progress())
+        plan = replace(plan, tradeoff=traced.to_dict(), timings=clock.timings)
     def store_plan(plan: Any) -> tuple[Any, dict[str, Any]]:
         files, kpis = plan_files(dataset, plan, assumptions, tuple(warnings))
         record = plan_store.save_plan(
@@ -190,11 +218,16 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
             click.echo("\n".join(_kpi_lines(whatif[1])))
         elif meet_targets:
             click.echo(_("No what-if plan: no shifts to add (see the cycle line above)."))
+        if plan.tradeoff is not None:
+            from salesflow.data.outputs.report_tradeoff import tradeoff_sentence
+
+            click.echo(tradeoff_sentence(plan.tradeoff))
         click.echo("\n".join(run_lines(timings)))
 
     emit({"ok": True, "plan": record.to_dict(), "folder": str(folder),
           "stages": [timing.to_dict() for timing in timings],
           "skipped": plan.skipped, "assumed": kpis.get("assumed"), "kpis": kpis,
+          "tradeoff": plan.tradeoff,
           "what_if": None if whatif is None else {
               "plan": whatif[0].to_dict(), "folder": str(plan_store.plan_path(whatif[0].id)),
               "kpis": whatif[1]}}, human)

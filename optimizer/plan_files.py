@@ -33,6 +33,9 @@ def plan_files(dataset: Dataset, plan: WeeklyPlan, assumptions: pd.DataFrame | N
         kpis["assumed"] = assumption_counts(assumptions)
         files[ASSUMPTIONS_FILE] = csv_bytes(assumptions)
     files["kpis.json"] = json_bytes(kpis)
+    if plan.tradeoff is not None:
+        files["tradeoff.json"] = json_bytes(plan.tradeoff)
+        files["tradeoff.csv"] = csv_bytes(pd.DataFrame(plan.tradeoff["points"]))
     files.update(plan_route_files(dataset, plan, exclude=("routes.csv",)))
     report = report_data(dataset, plan, assumptions=assumptions)
     what_if = kpis.get("what_if")

@@ -185,4 +185,5 @@ def report_data(dataset: Dataset, plan: WeeklyPlan, plan_id: int | None = None, 
         assumed_values=0 if assumptions is None else len(assumptions),
         procurement=procurement,
         run=tuple(timing.to_dict() for timing in plan.timings),
+        tradeoff=plan.tradeoff,
     )

@@ -75,6 +75,9 @@ class WeeklyPlan:
     timings: tuple[StageTiming, ...] = ()
     """The stages finished when the plan was made (``load`` when the caller timed it, then
     the planning stages): what the report's Run section shows."""
+    tradeoff: dict[str, Any] | None = None
+    """The turnover trade-off traced from this plan's purchases (``weekly --tradeoff``;
+    ``Frontier.to_dict``, as ``tradeoff.json``), ``None`` when not asked for."""
 
     def output_tables(self) -> dict[str, pd.DataFrame]:
         """The plan's tables by file name (without extension); a skipped stage's table has

@@ -115,9 +115,14 @@ def test_tradeoff_chart_and_procurement_account_render_in_headless_chromium(
     assert "<h2>Turnover trade-off</h2>" in done.stdout and "<svg" in done.stdout
     assert "chosen plan" in done.stdout and "target 2.0" in done.stdout  # the chart's legend
     assert "Turnover 2.0 costs" in done.stdout
-    html = _report(run_cli, tiny_dir, tmp_path / "weekly")
-    page = tmp_path / "weekly" / "plans" / "1" / "report.html"
-    assert page.read_text() == html
+    weekly = run_cli("weekly", "--data", tiny_dir, "--store", tmp_path / "weekly",
+                     "--tradeoff", "--time-limit", "3", "--json")
+    assert weekly.exit_code == 0, weekly.output  # type: ignore[attr-defined]
+    page = Path(json.loads(weekly.stdout)["folder"]) / "report.html"  # type: ignore[attr-defined]
     done = chromium_dom(page, tmp_path / "profile2")
     assert done.returncode == 0 and "Over the 12 weeks from" in done.stdout
     assert "min/max (the company's current rule, config.toml [baseline])" in done.stdout
+    assert [line for line in done.stderr.splitlines() if ":CONSOLE" in line] == []
+    section = done.stdout.split("<h2>Turnover trade-off</h2>")[1].split("</section>")[0]
+    assert "<svg" in section and "chosen plan" in section and "target 2.0" in section
+    assert "Turnover 2.0 costs" in section

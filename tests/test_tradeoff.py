@@ -172,6 +172,22 @@ def test_tradeoff_command_writes_table_json_and_chart(
     assert text.exit_code == 0 and "| 0 |" in text.stdout
     assert "Turnover 2.0 costs" in text.stdout
 
+    # weekly --tradeoff: the same frontier from the same plan, stored with it and in its report
+    weekly = run_cli("weekly", "--data", tmp_path / "d", "--store", tmp_path / "s",
+                     "--week", out["week"], "--time-limit", "3", "--tradeoff", "--json")
+    assert weekly.exit_code == 0, weekly.output
+    plan = json.loads(weekly.stdout)
+    assert plan["tradeoff"]["points"] == out["points"]
+    assert "tradeoff" in [stage["stage"] for stage in plan["stages"]]
+    stored = Path(plan["folder"])
+    assert json.loads((stored / "tradeoff.json").read_text())["points"] == out["points"]
+    assert (stored / "tradeoff.csv").read_text().count("\n") == len(out["points"]) + 1
+    report = (stored / "report.html").read_text()
+    assert "<h2>Turnover trade-off</h2>" in report
+    assert sentence.replace("'", "&#x27;") in report
+    section = report.split("<h2>Turnover trade-off</h2>")[1].split("</section>")[0]
+    assert "<svg" in section
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("size", ["sample", "medium"])

@@ -11,7 +11,8 @@ from salesflow.data.i18n import N_, _, format_number
 
 RUN_STAGES = {"load": N_("load the data"), "forecast": N_("forecast"),
               "purchasing": N_("purchasing"), "staffing": N_("staffing"),
-              "routing": N_("routing"), "report": N_("KPIs, report and store")}
+              "routing": N_("routing"), "tradeoff": N_("turnover trade-off"),
+              "report": N_("KPIs, report and store")}
 """The timed stages (``optimizer.weekly.TIMED_STAGES``) in words."""
 
 RUN_HEADERS = (N_("stage"), N_("seconds"), N_("peak MiB"), N_("added MiB"),
