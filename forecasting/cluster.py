@@ -153,6 +153,20 @@ class ClusterSession:
                 self._workers = workers
             return self._client
 
+    def worker_count(self, workers: int) -> int:
+        """How many workers a map will have: the scheduler's current workers when a
+        scheduler was given (at least 1), else ``workers`` (the local cluster's size).
+
+        Raises
+        ------
+        SchedulerError
+            If the scheduler cannot be reached.
+        """
+        if not self.remote:
+            return workers
+        info = self.client(workers).scheduler_info()
+        return max(1, len(info.get("workers", {})))
+
     def _close(self) -> None:
         if self._client is not None:
             self._client.close()

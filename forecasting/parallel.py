@@ -127,7 +127,7 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], shar
     workers = resolve_jobs(n_jobs)
     here = runs_here(total, n_jobs, min_parallel)
     chunks = chunked(items, max(1, min(total, 50)) if here
-                     else max(2, workers) * chunks_per_worker)
+                     else current_session().worker_count(workers) * chunks_per_worker)
     finished = 0
 
     def done(index: int) -> None:
