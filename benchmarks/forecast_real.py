@@ -112,6 +112,22 @@ def _row(method: str, frame: pd.DataFrame, data: RealSet, seconds: float) -> dic
             "coverage": scores.coverage, "seconds": seconds, "scored": scores.n_series}
 
 
+def demand_shift(data: RealSet) -> dict[str, float]:
+    """How the held-out periods differ from the end of the training data, over all series:
+    total demand in the test periods over that of the last ``2 h`` training periods (per
+    period), and the share of periods with demand in each. A backtest ends with the training
+    data, so a choice made on it cannot see a shift that starts in the test periods."""
+    h = data.horizon
+    tail = data.train.groupby("unique_id", sort=False)["y"].apply(
+        lambda y: y.to_numpy()[-2 * h:])
+    recent = np.concatenate(tail.to_list())
+    held = data.test["y"].to_numpy(dtype=np.float64)
+    per_period = float(held.sum() / held.size) / float(recent.sum() / recent.size) \
+        if recent.sum() > 0 else math.nan
+    return {"ratio": per_period, "recent_share": float(np.mean(recent > 0)),
+            "test_share": float(np.mean(held > 0))}
+
+
 def run_set(data: RealSet, workers: int, peers: list[str]) -> dict[str, Any]:
     """Every method on one set."""
     print(f"[{data.name}] salesflow ...", file=sys.stderr, flush=True)
@@ -127,7 +143,7 @@ def run_set(data: RealSet, workers: int, peers: list[str]) -> dict[str, Any]:
     models = series["model"].value_counts()
     return {"set": data.name, "series": data.n_series, "horizon": data.horizon,
             "season_length": data.season_length, "freq": data.freq,
-            "zeros": data.zero_share, "rows": rows,
+            "zeros": data.zero_share, "rows": rows, "shift": demand_shift(data),
             "classes": {str(k): int(v) for k, v in classes.items()},
             "models": {str(k): int(v) for k, v in models.head(6).items()}}
 
@@ -179,8 +195,14 @@ def markdown(results: list[dict[str, Any]], workers: int, command: str,
                          f"{r['seconds']:.1f} |")
         classes = ", ".join(f"{k} {v}" for k, v in result["classes"].items())
         models = ", ".join(f"{k} ({v})" for k, v in result["models"].items())
+        shift = result["shift"]
         lines += ["", f"Demand classes: {classes}. salesflow's most frequent choices: "
-                  f"{models}.", ""]
+                  f"{models}. Demand per period in the {result['horizon']} test periods is "
+                  f"{_fmt(shift['ratio'], 2)} times that of the last {2 * result['horizon']} "
+                  f"training periods (periods with demand: "
+                  f"{_fmt(shift['recent_share'], pct=True)} then "
+                  f"{_fmt(shift['test_share'], pct=True)}); the backtests end before the test "
+                  "periods.", ""]
         rows = {r["method"]: r for r in result["rows"]}
         ours = rows["salesflow"]
         peers = [r for m, r in rows.items() if m != "salesflow"]
