@@ -74,7 +74,8 @@ def _empty_template(spec: Table) -> pd.DataFrame:
 
 def _finalize(spec: Table, typed: pd.DataFrame) -> pd.DataFrame:
     """Trusted form of a validated table: concrete dtypes, 0..n-1 index."""
-    frame = typed.reset_index(drop=True)
+    frame = typed.copy(deep=False)  # a new index, the columns' data not copied
+    frame.index = pd.RangeIndex(len(frame))
     for col in spec.columns:
         if col.type in (ColumnType.INTEGER, ColumnType.TIME) and (
             col.required or frame[col.name].notna().all()
