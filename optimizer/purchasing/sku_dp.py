@@ -163,7 +163,7 @@ def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
     width = pack * np.maximum(1.0, np.ceil(most / pack / (states - 1)))
     lo = width[:, None] * np.arange(states)[None, :]
     hi = np.concatenate([lo[:, 1:] - pack[:, None], np.full((n, 1), np.inf)], axis=1)
-    step = _order_costs(lo, hi, level_min, level_price, cheapest, order_cost)
+    step = _order_costs(width, pack, states, level_min, level_price, cheapest, order_cost)
     can_arrive = np.zeros((n, weeks), dtype=bool)
     for k, x in enumerate(items):
         allowed = [a for w, a in enumerate(problem.arrival_weeks(x.supplier_id))
@@ -216,34 +216,44 @@ def _top_line(item: PurchaseItem, least: float) -> float:
     return float(min(options, key=lambda q: (q * item.unit_price(q), q)))
 
 
-def _order_costs(lo: np.ndarray, hi: np.ndarray, level_min: np.ndarray,
+def _order_costs(width: np.ndarray, pack: np.ndarray, states: int, level_min: np.ndarray,
                  level_price: np.ndarray, cheapest: np.ndarray,
                  order_cost: np.ndarray) -> np.ndarray:
     """``step[k, s, s2]``: the least an order moving SKU ``k``'s X from cell ``s`` to cell
     ``s2 > s`` is charged (0 to stay, inf backwards or when no line fits): its order share
-    plus the least premium over the lowest price of a line of any size the move allows."""
-    n, states = lo.shape
-    inc_lo = np.maximum(lo[:, None, :] - hi[:, :, None], 0.0)  # [k, from, to]
-    inc_hi = hi[:, None, :] - lo[:, :, None]
-    premium = np.full((n, states, states), np.inf)
+    plus the least premium over the lowest price of a line of any size the move allows.
+
+    Cells ``j`` hold ``width * j`` to ``width * (j + 1) - pack`` units (the last one has no
+    end), so a move's increments depend only on how many cells it moves: the premiums are
+    computed per distance and spread over the table."""
+    n = len(width)
+    d = np.arange(states, dtype=float)[None, :]  # cells moved
+    inc_lo = np.maximum(width[:, None] * (d - 1) + pack[:, None], 0.0)
+    inc_hi = width[:, None] * (d + 1) - pack[:, None]  # (into the top cell: no end)
+    premium = np.full((n, states), np.inf)
+    premium_top = np.full((n, states), np.inf)
     whole = np.full((n, states), np.inf)  # into the top cell: the whole line's least cost
     for b in range(level_min.shape[1]):
-        mb = level_min[:, b][:, None, None]
-        pb = level_price[:, b][:, None, None]
+        mb = level_min[:, b][:, None]
+        pb = level_price[:, b][:, None]
         with np.errstate(invalid="ignore"):
             x = np.maximum(inc_lo, mb)
-            fits = np.isfinite(pb) & (x <= inc_hi)
-            term = np.where(fits, (pb - cheapest[:, None, None]) * x, np.inf)
-        premium = np.minimum(premium, term)
-        whole = np.minimum(whole, np.where(fits[:, :, -1], pb[:, :, 0] * x[:, :, -1], np.inf))
-    step = order_cost[:, None, None] + premium
+            finite = np.isfinite(pb) & np.isfinite(x)
+            term = np.where(finite, (pb - cheapest[:, None]) * x, np.inf)
+            premium = np.minimum(premium, np.where(finite & (x <= inc_hi), term, np.inf))
+            premium_top = np.minimum(premium_top, term)
+            whole = np.minimum(whole, np.where(finite, pb * x, np.inf))
     # Into the open-ended top cell a premium alone could come with any number of units:
     # there the whole line's least cost, less the units the final charge (lowest price x the
     # cell's lower end) counts, is charged when that is more. Valid: X never leaves the top
     # cell, so the units bought beyond the cells' lower ends are at least that move's excess.
-    into_top = order_cost[:, None] + whole - cheapest[:, None] * (lo[:, -1:] - lo)
-    step[:, :, -1] = np.maximum(step[:, :, -1], into_top)
+    top = np.maximum(order_cost[:, None] + premium_top,
+                     order_cost[:, None] + whole - cheapest[:, None] * width[:, None] * d)
+    rows = np.arange(states)
+    moved = np.clip(rows[None, :] - rows[:, None], 0, states - 1)  # [from, to]
+    step = order_cost[:, None, None] + premium[:, moved]
+    step[:, :, -1] = top[:, moved[:, -1]]
     later = np.triu(np.ones((states, states), dtype=bool), k=1)
     step = np.where(later[None, :, :], step, np.inf)
-    step[:, np.arange(states), np.arange(states)] = 0.0
+    step[:, rows, rows] = 0.0
     return step
