@@ -7,9 +7,10 @@ every later map of the command reuses it; :func:`close_session` (the CLI calls i
 command ends) shuts it down. Library callers get the same from :func:`session` used as a
 context manager, or nothing at all: an open session is closed when the interpreter exits.
 
-A task is ``func(part, shared)``: ``shared`` is scattered once to every worker (broadcast),
-not sent with each task, and tasks are pure, so the tasks of a worker that dies are re-run
-elsewhere by the scheduler (``distributed.scheduler.allowed-failures``) with the same result.
+A task is ``func(part, shared)``: ``shared`` travels once to every worker that runs a task
+(as the result of one task that the others depend on), not with each task, and tasks are
+pure, so the tasks of a worker that dies are re-run elsewhere by the scheduler
+(``distributed.scheduler.allowed-failures``) with the same result.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import socket
 import threading
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -40,6 +42,10 @@ CONNECT_TIMEOUT = 10.0
 """Seconds to wait for the scheduler of ``--scheduler`` to answer."""
 
 
+WORKER_TIMEOUT = 60.0
+"""Seconds to wait for the scheduler of ``--scheduler`` to have a worker."""
+
+
 class SchedulerError(UserError):
     """The Dask scheduler cannot be reached (or Dask is not installed). Exit code 2."""
 
@@ -51,6 +57,10 @@ def _limited(func: Callable[[P, Any], R], part: P, shared: Any) -> R:
 
     with threadpool_limits(1):
         return func(part, shared)
+
+
+def _given(value: Any) -> Any:
+    return value
 
 
 def dask_installed() -> bool:
@@ -188,9 +198,22 @@ class ClusterSession:
         from distributed import as_completed
 
         client = self.client(workers)
+        if self.remote:
+            try:
+                client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+            except (TimeoutError, OSError) as exc:
+                raise SchedulerError(_(
+                    "The Dask scheduler at {address} has no workers (waited {seconds} s): "
+                    "start them with `dask worker {address}`.").format(
+                        address=self.address, seconds=int(WORKER_TIMEOUT))) from exc
         tag = uuid.uuid4().hex[:12]
         name = getattr(func, "__name__", "part")
-        on_workers = client.scatter(shared, broadcast=True, hash=False)
+        # The shared inputs as the result of a task rather than scattered data: a worker
+        # copies them once from a peer when its first task needs them, and if every worker
+        # holding them dies the scheduler computes them again (scattered data would be lost).
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*large graph", category=UserWarning)
+            on_workers = client.submit(_given, shared, key=f"shared-{name}-{tag}", pure=False)
         futures = [client.submit(_limited, func, part, on_workers, key=f"{name}-{tag}-{i}",
                                  pure=False) for i, part in enumerate(parts)]
         index = {f.key: i for i, f in enumerate(futures)}
