@@ -22,6 +22,7 @@ import threading
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -221,7 +222,17 @@ class ClusterSession:
         try:
             for future in as_completed(futures, loop=client.loop):
                 i = index[future.key]
-                out[i] = future.result()
+                try:
+                    out[i] = future.result()
+                except CancelledError as exc:  # distributed's FutureCancelledError
+                    if not self.remote:
+                        raise
+                    raise SchedulerError(_(
+                        "The Dask cluster at {address} dropped the tasks ({reason}). The "
+                        "scheduler and every worker need the same salesflow version as this "
+                        "machine (pip install 'salesflow[dask]', then restart them); the "
+                        "scheduler's log says more.").format(
+                            address=self.address, reason=str(exc))) from exc
                 if progress is not None:
                     progress(i)
         finally:
