@@ -199,7 +199,9 @@ class Dataset:
         InvalidInputError
             If there are none (``hint`` is added to the message).
         """
-        history = self.sales[self.sales["order_date"] < pd.Timestamp(week_start)]
+        before = (self.sales["order_date"] < pd.Timestamp(week_start)).to_numpy()
+        # the usual week (after the last sale) sees every line: no copy of millions of rows
+        history = self.sales if before.all() else self.sales[before]
         if history.empty:
             raise InvalidInputError([Problem(
                 self.files["sales"], None, "order_date", None,
