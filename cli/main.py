@@ -6,6 +6,7 @@ Heavy libraries are imported inside the commands so that ``--help`` stays instan
 from __future__ import annotations
 
 import logging
+import os
 
 import click
 
@@ -64,6 +65,9 @@ def cli(verbose: int) -> None:
     """salesflow: weekly forecasts, purchase batches, delivery routes and rosters."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Dask's own loggers (the embedded cluster's start and stop) at warning unless -vv; read
+    # when Dask is first imported, inside a command, and by the local workers it starts.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose >= 2 else "warning")
 
 
 cli.add_command(init_command)
