@@ -53,10 +53,13 @@ def run_scale(sizes: tuple[str, ...], work_dir: Path, time_limit: float | None, 
         "the better of the closed-form bound and the sum of its SKUs' dynamic-program bounds "
         "(`optimizer/purchasing/sku_dp.py`: each SKU with its share of the order cost, no "
         "supplier minimums, a relaxation; no solver, no clock); the plan is the cheapest of "
-        "the baselines and the order-pattern heuristic per supplier, improved by a supplier "
-        "MIP only where that MIP ends by its gap. CPU seconds count this process and its "
-        "worker processes; the machine is shared, so wall seconds depend on the load (load "
-        "average over 1 minute at each solve's start).", "",
+        "the baselines and the order-pattern heuristic per supplier, its SKUs re-planned by "
+        "the same program in the heuristic's order weeks when that is cheaper, improved by a "
+        "supplier MIP only where that MIP ends by its gap (such a MIP also raises its "
+        "supplier's bound; which MIPs end within their share of the clock can differ "
+        "between runs, so the bound may differ where the plan does not). CPU seconds count "
+        "this process and its worker processes; the machine is shared, so wall seconds "
+        "depend on the load (load average over 1 minute at each solve's start).", "",
         purchase_scale.markdown(rows),
         f"Load average (1, 5, 15 min) at the end: {load}.", ""])
 
