@@ -3,9 +3,9 @@ plan twice.
 
 Small random problems (two or three suppliers, packs, MOQ, all-units price breaks, minimum
 order values, lead times, stock, safety stock) are solved to optimality by one MIP over all
-SKUs; the decomposed solve (supplier MIPs, per-SKU dynamic-program bounds) must reach the same cost, its
-plan must keep the line rules when re-checked from the lines alone and cost what the formula
-says, and every bound it states must be at most that optimum.
+SKUs; the decomposed solve (supplier MIPs, per-SKU dynamic-program bounds) must reach the
+same cost, its plan must keep the line rules when re-checked from the lines alone and cost
+what the formula says, and every bound it states must be at most that optimum.
 """
 
 from __future__ import annotations
