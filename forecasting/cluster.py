@@ -74,7 +74,7 @@ def dask_installed() -> bool:
 def _require_distributed() -> None:
     try:
         import distributed  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - dask is in the test extra
+    except ImportError as exc:  # pragma: no cover - a dependency; a broken install
         raise SchedulerError(_(
             "Running on several processes or a cluster needs Dask: "
             "pip install 'salesflow[dask]'")) from exc

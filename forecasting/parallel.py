@@ -63,7 +63,7 @@ def runs_here(n_items: int, n_jobs: int | None, min_parallel: int) -> bool:
         return True
     if not dask_installed():
         _log.warning("dask.distributed is not installed: running in one process "
-                     "(pip install 'salesflow[dask]' for worker processes)")
+                     "(reinstall salesflow: dask[distributed] is one of its dependencies)")
         return True
     return False
 
