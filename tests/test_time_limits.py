@@ -31,8 +31,10 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
     monkeypatch.setattr(purchasing_stage, "solve_purchasing",
                         spy("purchasing", purchasing_stage.solve_purchasing, 1))
     monkeypatch.setattr(planner, "solve_roster", spy("staffing", planner.solve_roster, 1))
-    monkeypatch.setattr(routing_stage, "solve_routing",
-                        spy("routing", routing_stage.solve_routing, 1))
+    # the routing stage sets up each day's solve (and its limits) with prepare_routing, then
+    # runs the searches as tasks
+    monkeypatch.setattr(routing_stage, "prepare_routing",
+                        spy("routing", routing_stage.prepare_routing, 1))
     return calls
 
 
