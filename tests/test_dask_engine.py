@@ -101,6 +101,7 @@ def _chunk_sum(chunk: list[int], offset: int) -> list[int]:
     return [x + offset for x in chunk]
 
 
+@pytest.mark.slow  # hung (as_completed never returned after the kill) once in the full suite
 def test_a_killed_workers_task_is_run_again(scheduler: str, tmp_path: Path) -> None:
     with session(scheduler):
         squares = map_parts(_square_or_die, list(range(8)), str(tmp_path), n_jobs=2)

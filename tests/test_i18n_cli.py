@@ -177,8 +177,9 @@ def test_weekly_summary_states_the_same_figures_in_both_languages(
     assert numbers(english.stdout) == numbers(zh.stdout)
     assert sum(numbers(english.stdout).values()) > 40  # the KPI lines, not just the header
     # weekly's own lines: the header (plan id, week, its Monday, the folder), then the same KPI
-    # lines plans show ends with
-    header, *kpi_lines = text.splitlines()
+    # lines plans show ends with, then the run's stage timings (weekly only: "執行：")
+    lines = text.splitlines()
+    header, *kpi_lines = lines[:lines.index("執行：")]
     assert numbers(header) == numbers(f"2026-W48 2026-11-23 1 {store / 'plans' / '1'}")
     tail = zh.stdout.splitlines()[-len(kpi_lines):]
     assert tail == kpi_lines

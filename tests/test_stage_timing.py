@@ -98,7 +98,11 @@ def test_clock_adds_up_a_stage_entered_twice_and_takes_worker_reports() -> None:
     clock.note_workers("again", 3 * 2**20)
     (timing,) = clock.timings
     assert timing.stage == "again"
-    assert timing.workers_peak_rss_bytes == 5 * 2**20
+    # the larger report, or what the clock sampled itself from child processes this test
+    # process may have (a multiprocessing resource tracker left by an earlier test)
+    assert timing.workers_peak_rss_bytes >= 5 * 2**20
+    clock.note_workers("again", 2**40)
+    assert clock.timings[0].workers_peak_rss_bytes == 2**40
 
 
 def test_clock_samples_child_processes() -> None:
