@@ -181,7 +181,7 @@ class _CategoryCells:
     def __getitem__(self, mask: np.ndarray) -> pd.Series:
         return pd.Series(self._text[self._codes[mask]], index=self._index[mask], dtype=object)
 
-    def __eq__(self, other: object) -> pd.Series:  # type: ignore[override]
+    def __eq__(self, other: object) -> pd.Series:  # type: ignore[override, unused-ignore]
         return pd.Series((self._text == other)[self._codes], index=self._index)
 
     __hash__ = None  # type: ignore[assignment]
