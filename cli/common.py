@@ -251,3 +251,13 @@ class SalesflowGroup(click.Group):
             if wants_traceback():
                 raise
             ctx.exit(report_crash(ctx, exc))
+
+
+def tradeoff_progress() -> Callable[[str], None]:
+    """One stderr line per trade-off point solved, on a terminal."""
+    show = not wants_json() and sys.stderr.isatty()
+
+    def progress(label: str) -> None:
+        if show:
+            click.echo(_("tradeoff: solving at {point} ...").format(point=label), err=True)
+    return progress

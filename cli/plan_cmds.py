@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from salesflow.cli.common import (
     emit,
     pad,
     stage_name,
+    tradeoff_progress,
     use_dataset_language,
     wants_json,
 )
@@ -97,16 +98,6 @@ class _StageProgress:
             self._progress.__exit__(*exc)
 
 
-def _tradeoff_progress() -> Callable[[str], None]:
-    """One stderr line per trade-off point solved, on a terminal."""
-    show = not wants_json() and sys.stderr.isatty()
-
-    def progress(label: str) -> None:
-        if show:
-            click.echo(_("tradeoff: solving at {point} ...").format(point=label), err=True)
-    return progress
-
-
 @click.command("weekly", epilog="""\b
 Examples:
   salesflow weekly                          next week on the bundled sample
@@ -186,7 +177,7 @@ def weekly_command(week: str | None, time_limit: float | None, meet_targets: boo
 
         with clock.stage("tradeoff"):
             traced = plan_frontier(dataset.config, plan.purchasing, point_limits(
-                dataset.config, time_limit), progress=_tradeoff_progress())
+                dataset.config, time_limit), progress=tradeoff_progress())
         plan = replace(plan, tradeoff=traced.to_dict(), timings=clock.timings)
     def store_plan(plan: Any) -> tuple[Any, dict[str, Any]]:
         files, kpis = plan_files(dataset, plan, assumptions, tuple(warnings))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,8 @@ from salesflow.cli.common import (
     TIME_LIMIT_HELP,
     common_options,
     emit,
+    tradeoff_progress,
     use_dataset_language,
-    wants_json,
 )
 from salesflow.data.i18n import N_, _, format_date, format_number, format_percent
 from salesflow.data.outputs.kpi_text import rule_label
@@ -110,12 +109,7 @@ def tradeoff_command(week: str | None, points: int, time_limit: float | None,
     use_dataset_language(dataset.config)
     limits = point_limits(dataset.config, time_limit)
     seconds = limits.time_limit_seconds
-    show = not wants_json() and sys.stderr.isatty()
-
-    def progress(label: str) -> None:
-        if show:
-            click.echo(_("tradeoff: solving at {point} ...").format(point=label), err=True)
-
+    progress = tradeoff_progress()
     run = purchase_run(dataset, limits, week=week)
     traced = plan_frontier(dataset.config, run.result, limits, points=points,
                            progress=progress)
