@@ -16,6 +16,7 @@ pure, so the tasks of a worker that dies are re-run elsewhere by the scheduler
 from __future__ import annotations
 
 import atexit
+import importlib.metadata
 import os
 import socket
 import threading
@@ -62,6 +63,29 @@ def _limited(func: Callable[[P, Any], R], part: P, shared: Any) -> R:
 
 def _given(value: Any) -> Any:
     return value
+
+
+def local_version() -> str:
+    """The installed salesflow's version (what every worker of a scheduler must run)."""
+    try:
+        return importlib.metadata.version("salesflow")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def check_worker_versions(answers: dict[str, object], mine: str) -> list[str]:
+    """One line per worker of ``answers`` (``client.run(importlib.metadata.version,
+    "salesflow", on_error="return")``: a version or the exception) that cannot run this
+    machine's tasks: salesflow missing there or another version."""
+    lines = []
+    for worker, answer in sorted(answers.items()):
+        if isinstance(answer, BaseException):
+            lines.append(_("{worker}: salesflow is not installed there ({reason})").format(
+                worker=worker, reason=type(answer).__name__))
+        elif answer != mine:
+            lines.append(_("{worker}: salesflow {theirs}, this machine {mine}").format(
+                worker=worker, theirs=answer, mine=mine))
+    return lines
 
 
 def dask_installed() -> bool:
@@ -121,6 +145,7 @@ class ClusterSession:
         self._client: Client | None = None
         self._cluster: LocalCluster | None = None
         self._workers = 0
+        self._checked = False
         self._lock = threading.Lock()
 
     @property
@@ -184,11 +209,28 @@ class ClusterSession:
         if self._cluster is not None:
             self._cluster.close()
         self._client, self._cluster, self._workers = None, None, 0
+        self._checked = False
 
     def close(self) -> None:
         """Shut down the client (and the local cluster); a later map starts a new one."""
         with self._lock:
             self._close()
+
+    def _check_workers(self, client: Client) -> None:
+        """Refuse a cluster whose workers lack this salesflow version: a worker that cannot
+        unpickle a task (salesflow missing, another version) would leave it waiting forever.
+        Asked once per session, with a function of the standard library (any worker can run
+        it)."""
+        if self._checked:
+            return
+        answers = client.run(importlib.metadata.version, "salesflow", on_error="return")
+        problems = check_worker_versions(answers, local_version())
+        if problems:
+            raise SchedulerError(_(
+                "The Dask workers of {address} cannot run this salesflow's tasks: {problems}. "
+                "Install the same version on every worker (pip install 'salesflow[dask]') and "
+                "restart them.").format(address=self.address, problems="; ".join(problems)))
+        self._checked = True
 
     def map_parts(self, func: Callable[[P, Any], R], parts: Sequence[P], shared: Any,
                   workers: int, progress: Callable[[int], None] | None = None) -> list[R]:
@@ -207,6 +249,7 @@ class ClusterSession:
                     "The Dask scheduler at {address} has no workers (waited {seconds} s): "
                     "start them with `dask worker {address}`.").format(
                         address=self.address, seconds=int(WORKER_TIMEOUT))) from exc
+            self._check_workers(client)
         tag = uuid.uuid4().hex[:12]
         name = getattr(func, "__name__", "part")
         # The shared inputs as the result of a task rather than scattered data: a worker

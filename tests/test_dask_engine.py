@@ -6,9 +6,6 @@ dies has its tasks run again; a scheduler that cannot be reached is a user error
 from __future__ import annotations
 
 import json
-import os
-import signal
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +15,8 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+from dask_tasks import chunk_sum, square_or_die  # noqa: E402
+
 from salesflow.forecasting.cluster import close_session, session  # noqa: E402
 from salesflow.forecasting.parallel import map_chunks, map_parts  # noqa: E402
 
@@ -25,17 +24,12 @@ from salesflow.forecasting.parallel import map_chunks, map_parts  # noqa: E402
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """The address of a real local cluster: two worker processes, one thread each."""
-    import cloudpickle
-
-    # The task functions below travel by value: the workers cannot import this test module.
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])
     cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                                        dashboard_address=":0", silence_logs=40)
     try:
         yield cluster.scheduler_address
     finally:
         cluster.close()
-        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
         close_session()
 
 
@@ -88,24 +82,10 @@ def test_the_local_cluster_forecasts_as_one_process(tmp_path: Path,
     assert pd.read_csv(tmp_path / "forecast-2.csv")["unique_id"].nunique() == n_series
 
 
-def _square_or_die(part: int, marker_dir: str) -> int:
-    """Kills its own worker process the first time it runs part 3."""
-    marker = Path(marker_dir) / f"ran-{part}"
-    if part == 3 and not marker.exists():
-        marker.write_text("killed")
-        os.kill(os.getpid(), signal.SIGKILL)
-    return part * part
-
-
-def _chunk_sum(chunk: list[int], offset: int) -> list[int]:
-    return [x + offset for x in chunk]
-
-
-@pytest.mark.slow  # hung (as_completed never returned after the kill) once in the full suite
 def test_a_killed_workers_task_is_run_again(scheduler: str, tmp_path: Path) -> None:
     with session(scheduler):
-        squares = map_parts(_square_or_die, list(range(8)), str(tmp_path), n_jobs=2)
-        shifted = map_chunks(_chunk_sum, list(range(200)), 5, n_jobs=2)
+        squares = map_parts(square_or_die, list(range(8)), str(tmp_path), n_jobs=2)
+        shifted = map_chunks(chunk_sum, list(range(200)), 5, n_jobs=2)
     assert (tmp_path / "ran-3").read_text() == "killed"  # the worker did die
     assert squares == [x * x for x in range(8)]
     assert shifted == [x + 5 for x in range(200)]
@@ -159,3 +139,30 @@ def test_weekly_on_a_scheduler_stores_the_same_plan(scheduler: str, tiny7: Path,
     kpis = [json.loads((f / "kpis.json").read_text()) for f in folders]
     assert kpis[0]["staffing"]["solver"] == kpis[1]["staffing"]["solver"]
     assert kpis[0]["routing"] == kpis[1]["routing"]
+
+
+def test_workers_without_this_salesflow_are_a_user_error(
+        scheduler: str, tiny7: Path, tmp_path: Path, run_cli: Callable[..., object],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers that run another salesflow (here: this machine claims another version) are
+    refused before any task is sent, naming each worker, instead of a map that never ends."""
+    import salesflow.forecasting.cluster as cluster
+
+    monkeypatch.setattr(cluster, "local_version", lambda: "9.9.9")
+    result = run_cli("--scheduler", scheduler, "forecast", "--data", tiny7, "--out",
+                     tmp_path / "f.csv")
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    message = result.stderr  # type: ignore[attr-defined]
+    assert "cannot run this salesflow's tasks" in message and "Traceback" not in message
+    assert message.count(", this machine 9.9.9") == 2  # both workers named
+    assert not (tmp_path / "f.csv").exists()
+
+
+def test_a_worker_without_salesflow_is_named() -> None:
+    from salesflow.forecasting.cluster import check_worker_versions
+
+    missing = ModuleNotFoundError("No module named 'salesflow'")
+    lines = check_worker_versions({"tcp://b:1": "0.1.0", "tcp://a:1": missing,
+                                   "tcp://c:1": "0.0.9"}, "0.1.0")
+    assert lines == ["tcp://a:1: salesflow is not installed there (ModuleNotFoundError)",
+                     "tcp://c:1: salesflow 0.0.9, this machine 0.1.0"]

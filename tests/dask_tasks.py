@@ -1,0 +1,25 @@
+"""Task functions of tests/test_dask_engine.py, in a module of their own so that the worker
+processes can import them: pytest imports test modules under names of its own
+(``--import-mode=importlib``), which a worker cannot import, and Dask pickles a task's
+function by reference (cloudpickle's pickle-by-value registry only applies to the object
+pickled at the top, not to a function passed inside a task). ``pythonpath = ["tests"]``
+puts this folder on ``sys.path``, which the local cluster's spawned workers inherit."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+
+def square_or_die(part: int, marker_dir: str) -> int:
+    """Kills its own worker process the first time it runs part 3."""
+    marker = Path(marker_dir) / f"ran-{part}"
+    if part == 3 and not marker.exists():
+        marker.write_text("killed")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return part * part
+
+
+def chunk_sum(chunk: list[int], offset: int) -> list[int]:
+    return [x + offset for x in chunk]
