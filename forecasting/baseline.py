@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from salesflow.forecasting.naive import SeasonalNaive
+from salesflow.forecasting.base import check_horizon, check_levels, check_season_length
 
 
 def quantile_column(level: float) -> str:
@@ -19,6 +19,10 @@ def seasonal_naive_forecast(series: pd.DataFrame, horizon: int, season_length: i
                             freq: str, quantiles: Sequence[float] = (0.1, 0.5, 0.9),
                             nonnegative: bool = True) -> pd.DataFrame:
     """Forecast each ``unique_id`` of ``series`` ``horizon`` steps ahead.
+
+    The same numbers as :class:`~salesflow.forecasting.naive.SeasonalNaive` fitted on each
+    series (``tests/test_forecast_baseline.py`` checks it), computed for all series of one
+    length at once: a week of 100,000 SKUs takes seconds, not minutes.
 
     Parameters
     ----------
@@ -32,27 +36,58 @@ def seasonal_naive_forecast(series: pd.DataFrame, horizon: int, season_length: i
     Returns
     -------
     Long frame ``unique_id, ds, forecast, model`` and one column per quantile (``p10``, ...),
-    quantiles sorted in level order so they never cross.
+    quantiles sorted in level order so they never cross; series in order of first appearance.
+
+    Raises
+    ------
+    ValueError
+        If ``horizon`` or ``season_length`` is not a positive integer, a level is outside
+        (0, 1), or a ``y`` is not finite.
     """
-    levels = sorted(quantiles)
-    frames = []
-    for uid, group in series.groupby("unique_id", sort=False):
-        model = SeasonalNaive(season_length).fit(group["y"].to_numpy())
-        pred = model.predict(horizon, levels)
-        start = group["ds"].iloc[-1] + pd.tseries.frequencies.to_offset(freq)
-        out = {"unique_id": uid,
-               "ds": pd.date_range(start, periods=horizon, freq=freq),
-               "forecast": pred.mean,
-               "model": model.model_name_}
-        stacked = (np.sort(np.vstack([pred.quantile(q) for q in levels]), axis=0) if levels
-                   else np.empty((0, horizon)))
-        for level, values in zip(levels, stacked, strict=True):
-            out[quantile_column(level)] = values
-        frames.append(pd.DataFrame(out))
+    steps = check_horizon(horizon)
+    season = check_season_length(season_length)
+    levels = sorted(check_levels(quantiles))
     columns = ["unique_id", "ds", "forecast", "model", *(quantile_column(q) for q in levels)]
-    if not frames:
+    if series.empty:
         return pd.DataFrame(columns=columns)
-    result = pd.concat(frames, ignore_index=True)[columns]
+    codes, uniques = pd.factorize(series["unique_id"], sort=False)
+    order = np.argsort(codes, kind="stable")
+    y = series["y"].to_numpy(dtype=np.float64)[order]
+    if not np.isfinite(y).all():
+        raise ValueError("y must hold finite numbers only")
+    counts = np.bincount(codes, minlength=len(uniques))
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    mean = np.empty((len(uniques), steps))
+    bands = np.empty((len(levels), len(uniques), steps))
+    naive = np.zeros(len(uniques), dtype=bool)
+    for length in np.unique(counts):
+        rows = np.flatnonzero(counts == length)
+        values = y[starts[rows, None] + np.arange(length)]
+        m = season if length >= season else 1
+        naive[rows] = m == 1
+        mean[rows] = values[:, -m:][:, np.arange(steps) % m]
+        residuals = values[:, m:] - values[:, :-m]
+        widen = np.sqrt(np.arange(steps) // m + 1.0)
+        for k, level in enumerate(levels):
+            shift = (np.quantile(residuals, level, axis=1) if residuals.shape[1]
+                     else np.zeros(len(rows)))
+            bands[k, rows] = mean[rows] + shift[:, None] * widen
+    bands = np.sort(bands, axis=0)
+    last = series["ds"].to_numpy()[order][ends - 1]
+    offset = pd.tseries.frequencies.to_offset(freq)
+    dates = None
+    for day in pd.unique(last):
+        span = pd.date_range(pd.Timestamp(day) + offset, periods=steps, freq=freq)
+        if dates is None:
+            dates = np.empty((len(uniques), steps), dtype=span.values.dtype)
+        dates[last == day] = span.values
+    out = {"unique_id": pd.Index(uniques).repeat(steps),
+           "ds": np.asarray(dates).ravel(), "forecast": mean.ravel(),
+           "model": np.repeat(np.where(naive, "naive", "seasonal_naive"), steps)}
+    for level, values in zip(levels, bands, strict=True):
+        out[quantile_column(level)] = values.ravel()
+    result = pd.DataFrame(out)[columns]
     if nonnegative:
         numeric = ["forecast", *(quantile_column(q) for q in levels)]
         result[numeric] = result[numeric].clip(lower=0.0)

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesflow.data.errors import NotFittedError
@@ -88,3 +88,55 @@ def test_daily_orders_counts_distinct_orders() -> None:
                     ("o2", "2026-01-07", "A", 3)])
     frame = daily_orders(sales, dt.date(2026, 1, 8))
     assert frame["y"].tolist() == [1, 0, 1]
+
+
+def _one_at_a_time(series: pd.DataFrame, horizon: int, season: int, freq: str,
+                   levels: list[float]) -> pd.DataFrame:
+    """The baseline as SeasonalNaive fitted on each series, one by one (the reference)."""
+    frames = []
+    for uid, group in series.groupby("unique_id", sort=False):
+        model = SeasonalNaive(season).fit(group["y"].to_numpy())
+        pred = model.predict(horizon, levels)
+        start = group["ds"].iloc[-1] + pd.tseries.frequencies.to_offset(freq)
+        out = {"unique_id": uid, "ds": pd.date_range(start, periods=horizon, freq=freq),
+               "forecast": pred.mean, "model": model.model_name_}
+        stacked = (np.sort(np.vstack([pred.quantile(q) for q in sorted(levels)]), axis=0)
+                   if levels else np.empty((0, horizon)))
+        for level, values in zip(sorted(levels), stacked, strict=True):
+            out[quantile_column(level)] = values
+        frames.append(pd.DataFrame(out))
+    result = pd.concat(frames, ignore_index=True)
+    numeric = ["forecast", *(quantile_column(q) for q in sorted(levels))]
+    result[numeric] = result[numeric].clip(lower=0.0)
+    return result
+
+
+@settings(max_examples=60, deadline=None)
+@given(lengths=st.lists(st.integers(1, 30), min_size=1, max_size=6),
+       season=st.integers(1, 8), horizon=st.integers(1, 10),
+       levels=st.lists(st.sampled_from([0.05, 0.1, 0.5, 0.8, 0.9]), max_size=3, unique=True),
+       freq=st.sampled_from(["7D", "D", "W-MON"]), seed=st.integers(0, 1000))
+def test_all_series_at_once_equal_one_model_per_series(
+        lengths: list[int], season: int, horizon: int, levels: list[float], freq: str,
+        seed: int) -> None:
+    """The vectorised baseline gives, to the bit, what one SeasonalNaive per series gives:
+    series of different lengths (shorter than a season: naive), in shuffled id order."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for k, n in enumerate(lengths):
+        end = pd.Timestamp("2026-03-02") - pd.Timedelta(days=7 * int(rng.integers(0, 3)))
+        frames.append(pd.DataFrame({
+            "unique_id": f"sku{(k * 7919) % 101:03d}-{k}",
+            "ds": pd.date_range(end=end, periods=n, freq="7D" if freq != "D" else "D"),
+            "y": rng.poisson(3.0, n) * rng.choice([0.0, 1.0, 2.5], n) - (k == 1)}))
+    series = pd.concat(frames, ignore_index=True)
+    got = seasonal_naive_forecast(series, horizon, season, freq, levels)
+    pd.testing.assert_frame_equal(got, _one_at_a_time(series, horizon, season, freq, levels),
+                                  check_exact=True)
+
+
+def test_a_series_with_a_missing_value_is_refused() -> None:
+    series = pd.DataFrame({"unique_id": ["a", "a", "b"], "ds": pd.to_datetime(
+        ["2026-01-05", "2026-01-12", "2026-01-05"]), "y": [1.0, float("nan"), 2.0]})
+    with pytest.raises(ValueError, match="finite"):
+        seasonal_naive_forecast(series, 2, 1, "7D")
