@@ -37,15 +37,46 @@ def weekly_demand(sales: pd.DataFrame, skus: pd.Series | list[str], end: dt.date
     ``end``.
     """
     end_ts = pd.Timestamp(end)
-    lines = sales.loc[sales["order_date"] < end_ts, ["order_date", "sku", "quantity"]]
+    before = (sales["order_date"] < end_ts).to_numpy()
     sku_index = pd.Index(list(skus), name="unique_id")
-    if lines.empty:
+    if not before.any():
         return pd.DataFrame({"unique_id": pd.Series(dtype=object),
                              "ds": pd.Series(dtype="datetime64[ns]"),
                              "y": pd.Series(dtype="float64")})
+    dates = sales["order_date"][before]
+    first = week_monday(pd.Series([dates.min()])).iloc[0]
+    all_weeks = pd.date_range(first, end_ts - pd.Timedelta(days=7), freq="7D", name="ds")
+    if not sku_index.is_unique:  # a catalogue listing an SKU twice gets its series twice
+        return _weekly_demand_grouped(sales.loc[before], sku_index, all_weeks)
+    # Integer day numbers: Monday of each line's week, as a week index from the first one.
+    days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+    start = np.datetime64(first.date(), "D").astype(np.int64)
+    week = (days - (days + 3) % 7 - start) // 7  # 1970-01-01 was a Thursday
+    sku = _positions(sales["sku"][before], sku_index)
+    kept = (sku >= 0) & (week < len(all_weeks))
+    cells = sku[kept].astype(np.int64) * len(all_weeks) + week[kept]
+    units = sales["quantity"][before].to_numpy(dtype=np.float64)[kept]
+    y = np.bincount(cells, weights=units, minlength=len(sku_index) * len(all_weeks))
+    return pd.DataFrame({"unique_id": sku_index.repeat(len(all_weeks)),
+                         "ds": np.tile(all_weeks.values, len(sku_index)),
+                         "y": y.astype(np.float64)})
+
+
+def _positions(column: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position in ``index`` (unique) of each value of ``column``, -1 when absent; through
+    the categories when the column is categorical (as the Parquet loader reads it)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        lookup = index.get_indexer(column.cat.categories)
+        codes = column.cat.codes.to_numpy()
+        return np.where(codes >= 0, lookup[codes], -1)
+    return index.get_indexer(column)
+
+
+def _weekly_demand_grouped(lines: pd.DataFrame, sku_index: pd.Index,
+                           all_weeks: pd.DatetimeIndex) -> pd.DataFrame:
+    """:func:`weekly_demand` by a pandas group-by, for a catalogue whose SKUs repeat."""
     weeks = week_monday(lines["order_date"])
     totals = lines.groupby([lines["sku"], weeks])["quantity"].sum()
-    all_weeks = pd.date_range(weeks.min(), end_ts - pd.Timedelta(days=7), freq="7D", name="ds")
     grid = pd.MultiIndex.from_product([sku_index, all_weeks])
     totals.index = totals.index.set_names(["unique_id", "ds"])
     frame = totals.reindex(grid, fill_value=0.0).rename("y").reset_index()

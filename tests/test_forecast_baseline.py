@@ -140,3 +140,43 @@ def test_a_series_with_a_missing_value_is_refused() -> None:
         ["2026-01-05", "2026-01-12", "2026-01-05"]), "y": [1.0, float("nan"), 2.0]})
     with pytest.raises(ValueError, match="finite"):
         seasonal_naive_forecast(series, 2, 1, "7D")
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 120), st.sampled_from(["A", "B", "C", "X"]),
+                               st.integers(-3, 40)), min_size=1, max_size=40),
+       catalogue=st.lists(st.sampled_from(["A", "B", "C", "D"]), min_size=1, max_size=4,
+                          unique=True),
+       end_offset=st.integers(0, 140), fractional=st.booleans())
+def test_weekly_demand_equals_the_group_by(rows: list[tuple[int, str, int]],
+                                           catalogue: list[str], end_offset: int,
+                                           fractional: bool) -> None:
+    """The counting path of weekly_demand gives the pandas group-by's table: SKUs outside
+    the catalogue (X) dropped, returns (negative quantities) netted, weeks zero-filled."""
+    from salesflow.forecasting.series import _weekly_demand_grouped, week_monday
+
+    day0 = pd.Timestamp("2025-12-29")  # a Monday
+    sales = pd.DataFrame({"order_id": [f"o{k}" for k in range(len(rows))],
+                          "order_date": [day0 + pd.Timedelta(days=d) for d, _, _ in rows],
+                          "sku": [s for _, s, _ in rows],
+                          "quantity": [q + (0.25 if fractional else 0) for _, _, q in rows]})
+    end = (day0 + pd.Timedelta(days=7 * (end_offset // 7))).date()
+    got = weekly_demand(sales, catalogue, end)
+    before = sales[sales["order_date"] < pd.Timestamp(end)]
+    if before.empty:
+        assert got.empty
+        return
+    weeks = pd.date_range(week_monday(before["order_date"]).min(),
+                          pd.Timestamp(end) - pd.Timedelta(days=7), freq="7D", name="ds")
+    expected = _weekly_demand_grouped(before, pd.Index(catalogue, name="unique_id"), weeks)
+    pd.testing.assert_frame_equal(got, expected, check_exact=not fractional)
+
+
+def test_weekly_demand_reads_categorical_skus_as_strings() -> None:
+    sales = _sales([("o1", "2026-01-05", "B", 2), ("o2", "2026-01-13", "Z", 3),
+                    ("o3", "2026-01-19", "A", 1)])
+    as_text = weekly_demand(sales, ["A", "B"], dt.date(2026, 1, 26))
+    sales["sku"] = sales["sku"].astype("category")
+    pd.testing.assert_frame_equal(weekly_demand(sales, ["A", "B"], dt.date(2026, 1, 26)),
+                                  as_text, check_exact=True)
+    assert as_text["y"].tolist() == [0, 0, 1, 2, 0, 0]
