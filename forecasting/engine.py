@@ -251,9 +251,14 @@ class Forecaster(BaseEstimator):
 
     def _frame(self, series: SeriesSet, fits: Sequence[SeriesFit],
                calibration: IntervalCalibration, settings: FitSettings) -> pd.DataFrame:
+        """The long frame of every series' forecast and quantiles, built once from arrays
+        (a frame per series cost about a minute on 100,000 series)."""
         levels = settings.levels
         names = [quantile_column(q) for q in levels]
-        parts = []
+        columns = ["unique_id", "ds", "forecast", "model", *names]
+        if not fits:
+            return pd.DataFrame(columns=columns)
+        sizes, days, means, tables = [], [], [], []
         for i, fit in enumerate(fits):
             p = fit.prediction
             own = p.quantiles if p.quantiles and all(q in p.quantiles for q in levels) \
@@ -262,17 +267,18 @@ class Forecaster(BaseEstimator):
             table = np.sort(table, axis=0)
             if settings.nonnegative:
                 table = np.maximum(table, 0.0)
-            part = {"unique_id": np.repeat(np.array([fit.unique_id], dtype=object),
-                                           p.mean.size),
-                    "ds": series.future(i, p.mean.size),
-                    "forecast": p.mean,
-                    "model": fit.model}
-            part.update(dict(zip(names, table, strict=True)))
-            parts.append(pd.DataFrame(part))
-        columns = ["unique_id", "ds", "forecast", "model", *names]
-        if not parts:
-            return pd.DataFrame(columns=columns)
-        return pd.concat(parts, ignore_index=True)[columns]
+            sizes.append(p.mean.size)
+            days.append(series.future(i, p.mean.size).to_numpy())
+            means.append(np.asarray(p.mean, dtype=np.float64))
+            tables.append(table)
+        frame = {"unique_id": np.repeat(np.array([f.unique_id for f in fits], dtype=object),
+                                        sizes),
+                 "ds": np.concatenate(days),
+                 "forecast": np.concatenate(means),
+                 "model": np.repeat(np.array([f.model for f in fits]), sizes)}
+        for k, name in enumerate(names):
+            frame[name] = np.concatenate([table[k] for table in tables])
+        return pd.DataFrame(frame)[columns]
 
     def _summary(self, fits: Sequence[SeriesFit]) -> pd.DataFrame:
         return pd.DataFrame({
