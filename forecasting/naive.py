@@ -19,6 +19,30 @@ from salesflow.forecasting.base import (
 )
 
 
+def repeat_season(last_season: np.ndarray, horizon: int) -> np.ndarray:
+    """The point forecast: the last season (along the last axis) repeated ``horizon`` steps."""
+    return last_season[..., np.arange(horizon) % last_season.shape[-1]]
+
+
+def seasons_ahead(season_length: int, horizon: int) -> np.ndarray:
+    """Square root of the number of seasons ahead of each step: how the errors widen."""
+    return np.sqrt(np.arange(horizon) // season_length + 1.0)
+
+
+def residual_bands(mean: np.ndarray, residuals: np.ndarray, levels: Sequence[float],
+                   season_length: int) -> dict[float, np.ndarray]:
+    """Quantiles per level: ``mean`` plus the level's empirical quantile of the
+    one-season-ahead ``residuals`` (none: 0), widened by :func:`seasons_ahead`. Works on one
+    series (1-D) or on a row per series (2-D, all of one season length), the same numbers."""
+    widen = seasons_ahead(season_length, mean.shape[-1])
+    out = {}
+    for level in levels:
+        shift = (np.quantile(residuals, level, axis=-1) if residuals.shape[-1]
+                 else np.zeros(residuals.shape[:-1]))
+        out[level] = mean + np.asarray(shift)[..., None] * widen
+    return out
+
+
 class SeasonalNaive(LocalForecaster):
     """Forecast ``y[t+h] = y[t+h-m]``; with fewer than ``m`` observations, the last value.
 
@@ -52,20 +76,12 @@ class SeasonalNaive(LocalForecaster):
         self.n_obs_ = values.size
         return self
 
-    def _seasons_ahead(self, horizon: int) -> np.ndarray:
-        return np.sqrt(np.arange(horizon) // self.season_length_ + 1.0)
-
     def _predict(self, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-        mean = self.last_season_[np.arange(horizon) % self.season_length_]
-        return mean, residual_sd(self.residuals_) * self._seasons_ahead(horizon)
+        mean = repeat_season(self.last_season_, horizon)
+        return mean, residual_sd(self.residuals_) * seasons_ahead(self.season_length_, horizon)
 
     def _quantiles(self, mean: np.ndarray, levels: list[float]) -> dict[float, np.ndarray]:
-        widen = self._seasons_ahead(mean.size)
-        out = {}
-        for level in levels:
-            shift = float(np.quantile(self.residuals_, level)) if self.residuals_.size else 0.0
-            out[level] = mean + shift * widen
-        return out
+        return residual_bands(mean, self.residuals_, levels, self.season_length_)
 
 
 class Naive(SeasonalNaive):
