@@ -9,13 +9,25 @@ from __future__ import annotations
 import numpy as np
 
 
-def smape(actual: np.ndarray, forecast: np.ndarray) -> float:
-    """Symmetric mean absolute percentage error in percent (M3 definition)."""
+def _smape_terms(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+    """``200 |y - f| / (|y| + |f|)`` elementwise, 0 where both are 0 (C-contiguous)."""
     y, f = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
     denominator = np.abs(y) + np.abs(f)
     terms = np.where(denominator > 0, 200.0 * np.abs(y - f) / np.where(denominator > 0,
                                                                           denominator, 1.0), 0.0)
-    return float(np.mean(terms))
+    return np.require(terms, requirements="C")
+
+
+def smape(actual: np.ndarray, forecast: np.ndarray) -> float:
+    """Symmetric mean absolute percentage error in percent (M3 definition)."""
+    return float(np.mean(_smape_terms(actual, forecast)))
+
+
+def smape_rows(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+    """:func:`smape` of every row of ``rows x steps`` arrays: each the same float as
+    :func:`smape` of that row alone (a C-contiguous row is summed pairwise, as a 1-D array
+    is)."""
+    return np.mean(_smape_terms(actual, forecast), axis=-1)
 
 
 def mase_scale(history: np.ndarray, season_length: int = 1) -> float:

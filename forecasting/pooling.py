@@ -13,8 +13,8 @@ backtests together, with losses that fit the use of each output:
   loss at that level (scaled the same way): the median is often the point forecast, which
   was chosen on the absolute error, the pinball loss of level 0.5.
 
-The arrays are stacked once and every subset is scored in one vectorised median, so the
-choice costs little beside the fits.
+The arrays are stacked once, candidates last, and every subset is scored in one vectorised
+median over that axis, so the choice costs little beside the fits.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from salesflow.forecasting.metrics import mase_scale
+from salesflow.forecasting.pooled_smape import member_median
 
 if TYPE_CHECKING:
     from salesflow.forecasting.series_fit import FitSettings, SeriesFit
@@ -58,38 +59,40 @@ class SparseChoice:
 
 def _stack(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
            names: Sequence[str], settings: FitSettings) \
-        -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Backtest forecasts ``rows x candidates x horizon``, actuals ``rows x horizon``, row
+        -> tuple[np.ndarray, np.ndarray, np.ndarray, list[SeriesFit]]:
+    """Backtest forecasts ``rows x horizon x candidates``, actuals ``rows x horizon``, row
     weights (one row per series and window; weight 1 / (scale * windows of the series)) and
-    the number of series with rows."""
-    forecasts, actuals, weights = [], [], []
-    n_series = 0
+    the series with rows (those with a backtest and a positive in-sample scale)."""
+    means: list[np.ndarray] = []
+    actuals, weights, used = [], [], []
     for fit, y in zip(voters, values, strict=True):
         backtest = fit.backtest
         scale = mase_scale(y, 1)
         if backtest is None or not np.isfinite(scale) or scale <= 0:
             continue
         n = len(backtest.cutoffs)
-        n_series += 1
+        used.append(fit)
         for w in range(n):
-            forecasts.append(np.vstack([fit.options[name][1][w].mean for name in names]))
+            means.extend(fit.options[name][1][w].mean for name in names)
             actuals.append(backtest.actual[w])
             weights.append(1.0 / (scale * n))
-    if not forecasts:
-        empty = np.empty((0, len(names), settings.horizon))
-        return empty, np.empty((0, settings.horizon)), np.empty(0), 0
-    stacked = np.stack(forecasts)
+    if not actuals:
+        empty = np.empty((0, settings.horizon, len(names)))
+        return empty, np.empty((0, settings.horizon)), np.empty(0), []
+    stacked = np.ascontiguousarray(
+        np.array(means).reshape(len(actuals), len(names), -1).transpose(0, 2, 1))
     if settings.nonnegative:
         stacked = np.maximum(stacked, 0.0)
-    return stacked, np.vstack(actuals), np.asarray(weights), n_series
+    return stacked, np.vstack(actuals), np.asarray(weights), used
 
 
-def _pinball_sources(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
-                     names: Sequence[str], point: np.ndarray, actuals: np.ndarray,
-                     weights: np.ndarray, settings: FitSettings) -> dict[float, str]:
+def _pinball_sources(used: Sequence[SeriesFit], names: Sequence[str], point: np.ndarray,
+                     actuals: np.ndarray, weights: np.ndarray,
+                     settings: FitSettings) -> dict[float, str]:
     """Per quantile level, the source with the lowest pooled scaled pinball loss: a candidate
-    with its own quantiles (at every level, in every window of every voter) or the point
-    forecast (:data:`POINT`, whose backtest is ``point``, rows as in :func:`_stack`)."""
+    with its own quantiles (at every level, in every window of every series in ``used``, the
+    series with rows in :func:`_stack`) or the point forecast (:data:`POINT`, whose backtest
+    is ``point``, rows as in :func:`_stack`)."""
     levels = settings.levels
     if not levels:  # a forecast without quantiles (orders per day): nothing to choose
         return {}
@@ -104,18 +107,13 @@ def _pinball_sources(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
 
     losses[POINT] = pinball(np.repeat(point[None, :, :], len(levels), axis=0))
     for name in names:
-        rows = []
-        for fit, y in zip(voters, values, strict=True):
-            scale = mase_scale(y, 1)
-            if fit.backtest is None or not np.isfinite(scale) or scale <= 0:
-                continue
-            for p in fit.options[name][1]:
-                if not all(q in p.quantiles for q in levels):
-                    break
-                rows.append(np.vstack([p.quantiles[q] for q in levels]))
-        if len(rows) != actuals.shape[0]:
+        predictions = [p for fit in used for p in fit.options[name][1]]
+        if len(predictions) != actuals.shape[0] or not all(
+                q in p.quantiles for p in predictions for q in levels):
             continue
-        stacked = np.stack(rows, axis=1)
+        stacked = np.ascontiguousarray(np.array(
+            [p.quantiles[q] for p in predictions for q in levels]).reshape(
+                len(predictions), len(levels), -1).transpose(1, 0, 2))
         if settings.nonnegative:
             stacked = np.maximum(stacked, 0.0)
         losses[name] = pinball(stacked)
@@ -129,17 +127,17 @@ def choose_sparse(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
     """The pooled choice for ``voters`` (series where every candidate in ``names`` was fitted
     and backtested; ``values`` their histories). Ties go to the earlier subset, smaller
     first; without a usable backtest the median of all ``names``."""
-    forecasts, actuals, weights, n_series = _stack(voters, values, names, settings)
+    forecasts, actuals, weights, used = _stack(voters, values, names, settings)
     if weights.size == 0:
         return SparseChoice(tuple(names), {}, float("nan"))
     best: tuple[int, ...] = tuple(range(len(names)))
     best_loss = np.inf
     for k in range(1, len(names) + 1):
         for subset in combinations(range(len(names)), k):
-            median = np.median(forecasts[:, list(subset), :], axis=1)
-            loss = float(weights @ np.abs(actuals - median).mean(axis=1)) / n_series
+            median = member_median(forecasts, subset)
+            loss = float(weights @ np.abs(actuals - median).mean(axis=1)) / len(used)
             if loss < best_loss:
                 best, best_loss = subset, loss
-    point = np.median(forecasts[:, list(best), :], axis=1)
-    sources = _pinball_sources(voters, values, names, point, actuals, weights, settings)
+    point = member_median(forecasts, best)
+    sources = _pinball_sources(used, names, point, actuals, weights, settings)
     return SparseChoice(tuple(names[i] for i in best), sources, best_loss)

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import combinations
 
 import numpy as np
 
 from salesflow.forecasting.base import LocalForecaster, Prediction
 from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
 from salesflow.forecasting.classify import DemandClass, classify_demand
-from salesflow.forecasting.metrics import mase_scale, smape
+from salesflow.forecasting.metrics import mase_scale
+from salesflow.forecasting.pooled_smape import best_smape_subset
 from salesflow.forecasting.pooling import POINT, choose_sparse
 
 STRATEGIES = ("auto", "select", "combine", "pooled")
@@ -276,25 +276,15 @@ def _backtest_of(y: np.ndarray, used: Sequence[str],
     return backtest, b_mase, b_wape
 
 
-def _pooled_loss(fits: Sequence[SeriesFit], members: Sequence[str],
-                 settings: FitSettings) -> float:
-    """Backtest sMAPE of the median of ``members``, averaged over ``fits``."""
-    losses = []
-    for fit in fits:
-        for w, actual in enumerate(fit.backtest.actual if fit.backtest is not None else ()):
-            row = combine([fit.options[n][1][w] for n in members])
-            mean = np.maximum(row.mean, 0.0) if settings.nonnegative else row.mean
-            losses.append(smape(actual, mean))
-    return float(np.mean(losses)) if losses else float("inf")
-
-
 def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
                   settings: FitSettings) -> list[SeriesFit]:
     """Finish the ``pooled`` strategy. Series whose demand classes have the same candidates
     form a pool (smooth and erratic by default; intermittent and lumpy by default). Per
     regular pool: the subset of candidates whose median has the lowest backtest sMAPE averaged
-    over the pool's series; per intermittent pool: the subset with the lowest pooled backtest
-    MASE and the candidate with the lowest pinball loss for the quantiles
+    over the windows of the pool's series
+    (:func:`~salesflow.forecasting.pooled_smape.best_smape_subset`); per intermittent pool:
+    the subset with the lowest pooled backtest MASE and the candidate with the lowest
+    pinball loss for the quantiles
     (:func:`~salesflow.forecasting.pooling.choose_sparse`). Only series where every candidate
     was fitted and backtested vote; ties go to the earlier subset, smaller first. Then every
     series of the pool is recombined from those members (from all it has, if it lacks them).
@@ -315,11 +305,7 @@ def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
                                    names, settings)
             best, sources = choice.members, choice.quantile_sources
         elif voting:
-            voters = [fits[i] for i in voting]
-            subsets = [list(c) for k in range(1, len(names) + 1)
-                       for c in combinations(names, k)]
-            losses = [_pooled_loss(voters, s, settings) for s in subsets]
-            best = subsets[int(np.argmin(losses))]
+            best = best_smape_subset([fits[i] for i in voting], names, settings.nonnegative)
         for i in indices:
             out[i] = _recombine(fits[i], values[i], best, settings, sources)
     return out
