@@ -31,13 +31,7 @@ from typing import Any
 import numpy as np
 
 from salesflow.benchmarks.locate import data_folder, missing_data_message
-
-
-def smape_rows(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
-    """The M3 sMAPE of every row (0 where actual and forecast are both 0)."""
-    total = np.abs(actual) + np.abs(forecast)
-    safe = np.where(total > 0, total, 1.0)
-    return np.mean(np.where(total > 0, 200.0 * np.abs(actual - forecast) / safe, 0.0), axis=-1)
+from salesflow.forecasting.metrics import smape_rows
 
 
 def _fit_one(item: tuple[np.ndarray, tuple[str, ...], int, int]) -> tuple[np.ndarray, ...]:
