@@ -160,7 +160,7 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
 
 @click.command("forecast", epilog="""\b
 Examples:
-  salesflow forecast                              the bundled sample, next 8 weeks
+  salesflow forecast                              the bundled sample, horizon_weeks ahead (12)
   salesflow forecast --data shop --week 2026-W40 --out shop-forecast.csv
   salesflow forecast --series sales.csv --horizon 12 --season-length 12 --out fc.csv
   salesflow forecast --series m3.csv.gz --horizon 18 --season-length 12 --quantiles 0.05,0.95
