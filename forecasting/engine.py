@@ -31,9 +31,9 @@ from salesflow.forecasting.base import (
 from salesflow.forecasting.baseline import quantile_column
 from salesflow.forecasting.calibration import IntervalCalibration, calibrate
 from salesflow.forecasting.candidates import resolve_candidates
-from salesflow.forecasting.classify import classify_demand
 from salesflow.forecasting.frame import SeriesSet, split_series
 from salesflow.forecasting.gbm import EXOG_COLUMNS, GlobalGBM
+from salesflow.forecasting.gbm_windows import global_forecasts
 from salesflow.forecasting.parallel import map_chunks, resolve_jobs
 from salesflow.forecasting.series_fit import (
     STRATEGIES,
@@ -48,24 +48,6 @@ from salesflow.forecasting.series_fit import (
 )
 
 ProgressCallback = Callable[[int, int], None]
-
-
-def _season_phase(series: SeriesSet, index: int, season_length: int) -> int:
-    """Position in the season of a series' first value, from its calendar date."""
-    first = series.first[index]
-    if series.freq is None or season_length <= 1:
-        return 0
-    stamp = pd.Timestamp(first)
-    freq = series.freq.upper()
-    if season_length == 52 and freq.startswith(("W", "7D")):
-        return int(stamp.isocalendar()[1] - 1) % 52
-    if season_length == 12 and freq.startswith("M"):
-        return stamp.month - 1
-    if season_length == 4 and freq.startswith("Q"):
-        return (stamp.month - 1) // 3
-    if season_length == 7 and freq == "D":
-        return stamp.day_of_week
-    return 0
 
 
 class Forecaster(BaseEstimator):
@@ -202,38 +184,11 @@ class Forecaster(BaseEstimator):
 
     def _global(self, series: SeriesSet, settings: FitSettings) \
             -> tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None]:
-        """Backtest and final forecasts of the global model for the series that try it."""
-        wanted = {label for label, names in settings.candidates.items() if "gbm" in names}
-        users = [i for i, v in enumerate(series.values)
-                 if classify_demand(v).label in wanted]
-        if not users or not self.global_model:
+        """Backtest and final forecasts of the global model for the series that try it (the
+        fits run as parallel tasks: :mod:`salesflow.forecasting.gbm_windows`)."""
+        if not self.global_model:
             return {}, None
-        phases = [_season_phase(series, i, settings.season_length)
-                  for i in range(len(series.ids))]
-        exog = {k: v for k, v in series.exog.items() if k in EXOG_COLUMNS}
-        offsets = [settings.horizon + settings.step * (settings.n_windows - 1 - w)
-                   for w in range(settings.n_windows)]
-        n_min = min(v.size for v in series.values)
-        offsets = [o for o in offsets if n_min - o >= settings.min_train]
-        windows: list[tuple[np.ndarray, np.ndarray]] = []
-        for offset in offsets:
-            cut = series.truncated(offset)
-            model = self._make_gbm(settings).fit(list(cut.values), phases, cut.exog and {
-                k: v for k, v in cut.exog.items() if k in EXOG_COLUMNS})
-            windows.append(model.predict(settings.horizon))
-        final = self._make_gbm(settings).fit(list(series.values), phases, exog)
-        mean, sd = final.predict(settings.horizon)
-        external = {}
-        for i in users:
-            if len(windows) != len(offsets) or any(
-                    series.values[i].size - o < settings.min_train for o in offsets):
-                continue
-            external[i] = {"gbm": ExternalForecast(
-                tuple((w_mean[i], w_sd[i]) for w_mean, w_sd in windows), (mean[i], sd[i]))}
-        return external, final
-
-    def _make_gbm(self, settings: FitSettings) -> GlobalGBM:
-        return GlobalGBM(season_length=settings.season_length, random_state=self.random_state)
+        return global_forecasts(series, settings, self.random_state, self.n_jobs)
 
     def _run(self, series: SeriesSet, settings: FitSettings) \
             -> tuple[list[SeriesFit], IntervalCalibration, GlobalGBM | None]:

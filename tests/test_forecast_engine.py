@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from salesflow.data.errors import InvalidInputError, NotFittedError
+from salesflow.forecasting import gbm_windows
 from salesflow.forecasting.candidates import INTERMITTENT_CANDIDATES
 from salesflow.forecasting.engine import Forecaster
+from salesflow.forecasting.gbm import GlobalGBM
+from salesflow.forecasting.gbm_windows import global_forecasts
+from salesflow.forecasting.parallel import map_parts, runs_here
 
 CHEAP = {"smooth": ("theta", "dotm"), "erratic": ("theta", "dotm")}
 
@@ -91,6 +97,54 @@ def test_global_model_same_seed_same_output() -> None:
     pd.testing.assert_frame_equal(a, b)
     engine = Forecaster(**kwargs, strategy="select").fit(frame)
     assert set(engine.series_["model"]) <= {"theta", "gbm"}
+
+
+def test_global_model_on_two_workers_equals_one_worker(monkeypatch: pytest.MonkeyPatch) \
+        -> None:
+    """The global model's window fits and final fit run as parallel tasks
+    (forecasting/gbm_windows.py): on a local cluster of two workers its backtest and final
+    forecasts equal one worker's to the bit, and fits made here one after the other; so does
+    the whole forecast."""
+    rng = np.random.default_rng(8)
+    frame = _seasonal_frame(n_series=70, n=40, freq="7D", seed=4)
+    frame["price"] = rng.choice([9.0, 10.0, 11.0], len(frame))
+    frame["promo"] = (rng.random(len(frame)) < 0.1).astype(float)
+    kwargs = {"horizon": 4, "season_length": 1, "global_model": True, "random_state": 3,
+              "n_windows": 2, "step": 2, "candidates": {"smooth": ("theta",),
+                                                       "erratic": ("theta",)}}
+    engine = Forecaster(**kwargs)
+    series = engine._split(frame)
+    settings = engine._settings(series, keep_models=True)
+    maps = []
+
+    def spy(func: Callable[..., object], parts: Sequence[object], shared: object,
+            n_jobs: int = 1, **options: int) -> list[object]:
+        maps.append(runs_here(len(parts), n_jobs, options.get("min_parallel", 2)))
+        return map_parts(func, parts, shared, n_jobs=n_jobs, **options)
+
+    monkeypatch.setattr(gbm_windows, "map_parts", spy)
+    one, model_one = global_forecasts(series, settings, 3, n_jobs=1)
+    two, model_two = global_forecasts(series, settings, 3, n_jobs=2)
+    assert maps == [True, False]  # the second map ran on the workers
+    assert len(one) == 70 and one.keys() == two.keys()
+    values = [v[:-6] for v in series.values]  # offsets 6 and 4: horizon + step, horizon
+    exog = {k: tuple(a[:-6] for a in arrays) for k, arrays in series.exog.items()}
+    here = GlobalGBM(random_state=3).fit(values, [0] * 70, exog).predict(4)
+    for i in one:
+        a, b = one[i]["gbm"], two[i]["gbm"]
+        assert len(a.windows) == 2
+        for (m1, s1), (m2, s2) in zip((*a.windows, a.final), (*b.windows, b.final),
+                                      strict=True):
+            assert np.array_equal(m1, m2) and np.array_equal(s1, s2)
+        assert np.array_equal(a.windows[0][0], here[0][i])
+    assert model_one is not None and model_two is not None
+    for steps in (4, 7):
+        assert all(np.array_equal(x, y) for x, y in
+                   zip(model_one.predict(steps), model_two.predict(steps), strict=True))
+    by_one = Forecaster(**kwargs, n_jobs=1).forecast(frame)
+    by_two = Forecaster(**kwargs, n_jobs=2).forecast(frame)
+    assert (by_one["model"].str.contains("gbm")).any()
+    pd.testing.assert_frame_equal(by_one, by_two)
 
 
 def test_pooled_choice_keeps_the_exact_model_alone() -> None:
