@@ -18,12 +18,8 @@ import pandas as pd
 from salesflow.forecasting.classify import classify_demand
 from salesflow.forecasting.frame import SeriesSet
 from salesflow.forecasting.gbm import EXOG_COLUMNS, GlobalGBM
-from salesflow.forecasting.parallel import map_parts
+from salesflow.forecasting.parallel import MIN_PARALLEL_ITEMS, map_parts
 from salesflow.forecasting.series_fit import ExternalForecast, FitSettings
-
-MIN_PARALLEL_SERIES = 64
-"""Fewer series than this are fitted in this process (as the per-series fits of
-:func:`~salesflow.forecasting.parallel.map_chunks`): starting workers would cost more."""
 
 Forecast = tuple[np.ndarray, np.ndarray]
 """``(mean, sd)`` of every series, each ``n_series x horizon``."""
@@ -121,7 +117,8 @@ def global_forecasts(series: SeriesSet, settings: FitSettings, random_state: int
         random_state=random_state, keep_model=settings.keep_models)
     # The final fit first: with fewer workers than fits it is no shorter than the others.
     parts = [GBMWindow(0, final=True), *(GBMWindow(o) for o in offsets)]
-    small = len(series.values) < MIN_PARALLEL_SERIES
+    # As few series as map_chunks keeps here are fitted here too: workers would cost more.
+    small = len(series.values) < MIN_PARALLEL_ITEMS
     (final, model), *rest = map_parts(fit_window, parts, inputs, n_jobs=n_jobs,
                                       min_parallel=len(parts) + 1 if small else 2)
     windows = [forecast for forecast, _ in rest]

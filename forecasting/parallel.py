@@ -25,6 +25,10 @@ _log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
+MIN_PARALLEL_ITEMS = 64
+"""Fewest items :func:`map_chunks` sends to workers by default: below, starting workers costs
+more than the work."""
+
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` (items) as chunks finish."""
 
@@ -116,7 +120,7 @@ def map_parts(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any,
 
 def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], shared: Any,
                n_jobs: int | None = 1, progress: ProgressCallback | None = None,
-               chunks_per_worker: int = 8, min_parallel: int = 64) -> list[R]:
+               chunks_per_worker: int = 8, min_parallel: int = MIN_PARALLEL_ITEMS) -> list[R]:
     """``func(chunk, shared)`` over chunks of ``items``; results flattened in input order.
 
     Runs in this process when ``n_jobs`` is 1 or there are fewer than ``min_parallel`` items
