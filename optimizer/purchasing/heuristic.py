@@ -158,6 +158,8 @@ class _Supplier:
         for _ in range(MAX_ROUNDS):
             moves = [sorted(set(pattern) ^ {j}) for j in range(s)]
             trial = [(self.evaluate(p)[0], p) for p in moves if p]
+            if not trial:  # one order week only: nothing to move
+                break
             best_cost, best_pattern = min(trial, key=lambda x: x[0])
             if best_cost >= cost - 1e-6:
                 break
