@@ -33,7 +33,7 @@ import pandas as pd
 from salesflow.optimizer.purchasing.baselines import BaselineRule, baseline_plan
 from salesflow.optimizer.purchasing.plan import PlanEvaluation, PurchasePlan, evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
-from salesflow.optimizer.valuation import fifo_value
+from salesflow.optimizer.valuation import end_stock_value
 
 if TYPE_CHECKING:
     from salesflow.optimizer.purchasing.stage import PurchasingResult
@@ -52,15 +52,9 @@ def stock_value_change(problem: PurchaseProblem, plan: PurchasePlan,
     """End stock value (first in, first out) − start stock value (at ``unit_cost``)."""
     if not problem.items or not problem.weeks:
         return 0.0
-    lots: dict[str, list[tuple[float, float]]] = {}
-    for line in sorted(plan.lines, key=lambda x: x.order_date):
-        lots.setdefault(line.sku, []).append((float(line.quantity), float(line.unit_price)))
-    change = 0.0
-    for i, item in enumerate(problem.items):
-        end = fifo_value(float(evaluation.inventory[i, -1]), lots.get(item.sku, ()),
-                         item.unit_cost)
-        change += end - max(item.on_hand, 0.0) * item.unit_cost
-    return float(change)
+    end = end_stock_value([x.sku for x in problem.items], [x.unit_cost for x in problem.items],
+                          evaluation.inventory[:, -1], plan.lines)
+    return float(end - sum(max(x.on_hand, 0.0) * x.unit_cost for x in problem.items))
 
 
 BILLED_TERMS = frozenset({"minimum order value"})

@@ -35,7 +35,7 @@ from salesflow.optimizer.purchasing.problem import PurchaseProblem
 from salesflow.optimizer.purchasing.solve import plan_lines
 from salesflow.optimizer.replay import PolicyOutcome, actual_demand, check_replay_weeks
 
-TERMS = ModelTerms(end_stock_at_cost=True, service_rule=False)
+TERMS = ModelTerms(end_stock_at_cost=True, capped_credit=False, service_rule=False)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ price-break lots it does not sell.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 
 def fifo_value(position: float, lots: Sequence[tuple[float, float]], unit_cost: float) -> float:
@@ -27,3 +28,33 @@ def fifo_value(position: float, lots: Sequence[tuple[float, float]], unit_cost: 
         if left <= 0:
             return value
     return value + left * unit_cost
+
+
+class _Line(Protocol):
+    sku: str
+    quantity: int
+    unit_price: float
+    order_date: object
+
+
+def lots_by_sku(lines: Iterable[_Line]) -> dict[str, list[tuple[float, float]]]:
+    """Per SKU, the (quantity, price paid) of its purchase lines, oldest order first."""
+    lots: dict[str, list[tuple[float, float]]] = {}
+    for line in sorted(lines, key=lambda x: x.order_date):  # type: ignore[arg-type, return-value]
+        lots.setdefault(line.sku, []).append((float(line.quantity), float(line.unit_price)))
+    return lots
+
+
+def end_stock_value(skus: Sequence[str], unit_costs: Sequence[float], end: Sequence[float],
+                    lines: Iterable[_Line], caps: Sequence[float] | None = None) -> float:
+    """Value of every SKU's ``end`` position after a plan of ``lines`` (first in first out,
+    :func:`fifo_value`): the one valuation of the stock a horizon leaves behind, which the
+    procurement accounting reports. With ``caps``, only the first ``caps[k]`` units held
+    (the most recently bought) count: what the purchase model credits (see
+    :func:`salesflow.optimizer.purchasing.model.credit_caps`)."""
+    lots = lots_by_sku(lines)
+    limits = caps if caps is not None else [float("inf")] * len(skus)
+    return float(sum(fifo_value(min(float(position), float(cap)), lots.get(sku, ()),
+                                float(cost))
+                     for sku, cost, position, cap in zip(skus, unit_costs, end, limits,
+                                                         strict=True)))

@@ -231,14 +231,32 @@ def test_objective_is_the_cost_plus_named_penalties(tiny_purchase: dict[str, Any
     assert parts.total == pytest.approx(solution.objective, rel=1e-9)
     assert parts.cost == pytest.approx(evaluate_plan(result.problem, solution.plan).total)
     sentence = objective_sentence(parts)
-    if parts.total - parts.cost > 0.5:
+    named = [value for value in (parts.surcharges, parts.limit_penalties, parts.safety_stock,
+                                 parts.lateness) if value >= 0.005]
+    if named or abs(parts.end_stock_value) >= 0.005:
         assert sentence.startswith(f"objective {format_number(parts.total)} = cost "
-                                   f"{format_number(parts.cost)} + ")
-        named = [value for value in (parts.surcharges, parts.limit_penalties,
-                                     parts.safety_stock, parts.lateness) if value >= 0.005]
-        assert sentence.count(" + ") == len(named)
+                                   f"{format_number(parts.cost)} ")
+        assert sentence.count(" + ") == len(named) + (parts.end_stock_value <= -0.005)
+        if parts.end_stock_value >= 0.005:
+            assert sentence.endswith(" − value of the stock left at the end "
+                                     f"{format_number(parts.end_stock_value)}")
+        # The parts add up to the objective.
+        assert parts.total == pytest.approx(parts.cost + sum(named) - parts.end_stock_value)
     else:
         assert sentence == f"objective = cost {format_number(parts.cost)} (no penalties)"
+
+
+def test_plan_is_never_worse_than_a_baseline_in_the_objective(
+        tiny_purchase: dict[str, Any]) -> None:
+    # The baselines are among the solve's starts, so the plan's objective (cost and penalties
+    # less the credited stock left) is at most each one's; its raw cost may be more (a
+    # price-break lot the next horizon sells).
+    from salesflow.optimizer.purchasing.score import objective_parts
+
+    result = tiny_purchase["result"]
+    plan = objective_parts(result.problem, result.plan.lines).total
+    for name, (baseline, _) in result.baselines.items():
+        assert plan <= objective_parts(result.problem, baseline.lines).total + 1e-6, name
 
 
 def _files(tiny_purchase: dict[str, Any], folder: Path) -> dict[str, Any]:

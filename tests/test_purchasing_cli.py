@@ -39,8 +39,13 @@ def test_purchase_with_demand_writes_orders_comparison_and_workbook(
     assert summary["weeks"] == 6 and summary["solve"]["bound"] is not None
     assert summary["time_limit_s"] == 10 and summary["planning_time_s"] > 0
     assert set(summary["baselines"]) == {"lot_for_lot", "eoq_reorder_point", "min_max"}
-    best = min(b["total"] for b in summary["baselines"].values())
-    assert summary["plan"]["total"] <= best + 1e-6  # never worse than the best baseline
+    # Never worse than the best baseline in what the model minimises (cost and penalties less
+    # the stock left's credit): test_purchase_outputs checks that on the objective itself.
+    parts = summary["solve"]["objective_parts"]
+    assert parts["objective"] == pytest.approx(
+        parts["cost"] + parts["surcharges"] + parts["limit_penalties"]
+        + parts["safety_stock_penalties"] + parts["lateness_penalties"]
+        - parts["end_stock_value"], abs=0.05)
     orders = read_csv_text(out / "purchase_orders.csv")
     assert list(orders.columns) == ORDER_COLUMNS
     assert len(orders) == summary["lines"] and (orders["reason"] != "").all()

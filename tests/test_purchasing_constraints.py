@@ -121,10 +121,13 @@ def test_unreachable_minimum_order_value_is_priced() -> None:
     terms = SupplierTerms("S", 0, 20.0, 5_000.0, ())  # 50 times what is needed
     problem = _problem([[5, 5]], [_item("A")], [terms])
     plan, evaluation = _solve(problem)
-    assert sum(x.quantity for x in plan.lines) == 10  # demand served, no stock thrown away
+    # The 10 units of demand and, since the surcharge makes them free, the 10 units of the next
+    # horizon (stock left is credited up to one more horizon's demand); no more: stock beyond
+    # that earns nothing, so filling the order to 5,000 would only add holding.
+    assert sum(x.quantity for x in plan.lines) == 20
     mov = [v for v in evaluation.violations if v.constraint == "minimum order value"]
-    assert mov and mov[0].amount == 100.0
-    assert mov[0].cost == pytest.approx(4_900.0 * problem.rates.min_order_value_per_currency)
+    assert mov and mov[0].amount == 200.0
+    assert mov[0].cost == pytest.approx(4_800.0 * problem.rates.min_order_value_per_currency)
     assert evaluation.total_with_penalties == pytest.approx(evaluation.total + mov[0].cost)
 
 
@@ -281,3 +284,16 @@ def test_same_seed_same_plan() -> None:
     first = solve_purchasing(problem, LIMITS).plan
     second = solve_purchasing(problem, LIMITS).plan
     assert first == second
+
+
+def test_one_order_week_within_the_horizon() -> None:
+    # A lead time of three weeks on a four-week horizon leaves one order week whose lines
+    # arrive in time: the order-pattern heuristic has nothing to move and the plan orders there.
+    from salesflow.optimizer.purchasing.heuristic import pattern_plan
+
+    terms = SupplierTerms("S", 21, 50.0, 0.0, ())
+    problem = _problem([[5, 5, 5, 5]], [_item("A", on_hand=20.0)], [terms])
+    assert [line.order_date for line in pattern_plan(problem)] in ([], [MONDAY])
+    plan, evaluation = _solve(problem)
+    assert all(line.order_date == MONDAY for line in plan.lines)
+    assert not evaluation.violations

@@ -15,6 +15,7 @@ from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.bounds import lower_bound
 from salesflow.optimizer.purchasing.plan import evaluate_plan
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
+from salesflow.optimizer.purchasing.score import objective_parts
 from salesflow.optimizer.purchasing.solve import solve_purchasing
 from salesflow.optimizer.purchasing.wagner_whitin import wagner_whitin
 
@@ -118,8 +119,10 @@ def test_plan_equals_wagner_whitin_on_200_instances() -> None:
 
 
 def _brute_force(problem: PurchaseProblem) -> float:
-    """Cheapest evaluated cost over every plan of whole-pack lines (>= MOQ) with no shortage
-    from the first week an order can arrive (the service rule), all plans at once."""
+    """Least model objective (evaluated cost less the end stock's value, first in first out, up
+    to one more horizon's demand) over every plan of whole-pack lines (>= MOQ) with no
+    shortage from the first week an order can arrive (the service rule), all plans at
+    once."""
     item = problem.items[0]
     terms = problem.suppliers["S"]
     arrival = problem.arrival_weeks("S")
@@ -139,6 +142,16 @@ def _brute_force(problem: PurchaseProblem) -> float:
         cost += value[pick] + terms.order_cost * (pick > 0)
     cost += item.holding_cost_per_week * np.maximum(level, 0).sum(axis=1)
     cost += problem.shortage_penalty * np.maximum(-level, 0).sum(axis=1)
+    # The end stock's value: the latest lines' units first, then the start stock at unit cost,
+    # up to one more horizon's demand.
+    left = level[:, -1].copy()
+    cost -= np.minimum(left, 0.0) * item.unit_cost
+    left = np.clip(left, 0.0, problem.demand[0].sum())
+    for pick in reversed(choice):
+        take = np.minimum(left, units[pick])
+        cost -= take * np.where(units[pick] > 0, value[pick] / np.maximum(units[pick], 1), 0.0)
+        left -= take
+    cost -= left * item.unit_cost
     first = arrival[slots[0]] if slots else problem.weeks
     allowed = (level[:, first:] >= -1e-9).all(axis=1)
     return float(cost[allowed].min())
@@ -160,7 +173,8 @@ def test_plan_equals_brute_force(demand: list[float], kwargs: dict) -> None:
     problem = _problem([float(d) for d in demand], **kwargs)
     plan = solve_purchasing(problem, EXACT).plan
     evaluation = evaluate_plan(problem, plan)
-    assert evaluation.total == pytest.approx(_brute_force(problem), rel=1e-9)
+    assert objective_parts(problem, plan.lines).total == pytest.approx(_brute_force(problem),
+                                                                       rel=1e-9)
     assert not evaluation.violations
 
 
@@ -174,7 +188,8 @@ def test_plan_equals_brute_force_random(demand: list[int], pack: int, moq: int, 
     problem = _problem([float(d) for d in demand], pack=pack, moq=moq, on_hand=float(on_hand),
                        order_cost=order_cost, breaks=breaks)
     plan = solve_purchasing(problem, EXACT).plan
-    assert evaluate_plan(problem, plan).total == pytest.approx(_brute_force(problem), rel=1e-7)
+    assert objective_parts(problem, plan.lines).total == pytest.approx(_brute_force(problem),
+                                                                       rel=1e-7, abs=1e-6)
 
 
 @settings(max_examples=30, deadline=None)
@@ -182,13 +197,21 @@ def test_plan_equals_brute_force_random(demand: list[int], pack: int, moq: int, 
 def test_lower_bound_is_below_the_optimum(seed: int) -> None:
     problem = _random_ww_problem(np.random.default_rng(seed))
     solution = solve_purchasing(problem, EXACT)
-    assert lower_bound(problem) <= evaluate_plan(problem, solution.plan).total + 1e-6
+    assert lower_bound(problem) <= objective_parts(problem, solution.plan.lines).total + 1e-6
     assert solution.bound is not None and solution.bound <= solution.objective + 1e-6
 
 
 def test_reasons_name_the_price_break_and_the_weeks_covered() -> None:
+    # 65 units are needed; 80 at 8.50 leave 15 worth 127.50 at the end (credited at the price
+    # paid), so the break lot costs 80 × 8.5 − 127.5 + holding instead of 65 × 9.
     problem = _problem([20.0, 15.0, 30.0], breaks=((50.0, 9.0), (80.0, 8.5)))
     (line,) = solve_purchasing(problem, EXACT).plan.lines
+    assert line.quantity == 80 and line.primary_reason == "price_break"
+    assert line.reason == ("price break at 80 units (8.50 each); "
+                           "covers 3 weeks of demand to the next order")
+    # With a holding cost that eats the credit, the need alone at the first break.
+    costly = _problem([20.0, 15.0, 30.0], breaks=((50.0, 9.0), (80.0, 8.5)), holding_rate=5.0)
+    (line,) = solve_purchasing(costly, EXACT).plan.lines
     assert line.quantity == 65 and line.primary_reason == "covers_demand_to_next_order"
     assert line.reason == ("covers 3 weeks of demand to the next order; "
                            "price break at 50 units (9.00 each)")

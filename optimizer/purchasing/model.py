@@ -40,6 +40,7 @@ import the others' column layout. The families are kept as one builder function 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,8 +68,8 @@ def net_requirements(problem: PurchaseProblem, i: int) -> np.ndarray:
             - np.cumsum(problem.open_arrivals[i]))
 
 
-def price_segments(item: PurchaseItem, need: float, end_stock_at_cost: bool = False
-                   ) -> list[Segment]:
+def price_segments(item: PurchaseItem, need: float, end_stock_at_cost: bool = False,
+                   order_value_reach: float = 0.0) -> list[Segment]:
     """The all-units price levels of a line as pack ranges, MOQ applied, for a line from which
     at most ``need`` units can be used.
 
@@ -78,8 +79,10 @@ def price_segments(item: PurchaseItem, need: float, end_stock_at_cost: bool = Fa
     wasted units to reach it); and a level whose minimum exceeds the need and costs more than
     buying the need itself. With ``end_stock_at_cost`` (units left are credited at their price,
     see :class:`ModelTerms`) that last cut is not made: a deeper level then lowers the price
-    of the units used. (The first cut stays valid there when, as in the replay's accounting,
-    the minimum order value is not priced.)
+    of the units used. Nor is the first one, as far as ``order_value_reach`` (the supplier's
+    minimum order value where the model prices it, else 0) goes: a unit left then costs only
+    its holding, which may be less than the surcharge it saves; units beyond the value it
+    reaches save nothing.
     """
     need_packs = max(math.ceil(need / item.pack_size - 1e-9), item.min_packs)
     need_quantity = need_packs * item.pack_size
@@ -88,7 +91,10 @@ def price_segments(item: PurchaseItem, need: float, end_stock_at_cost: bool = Fa
     segments = []
     for k, (min_qty, price) in enumerate(levels):
         low = max(math.ceil(min_qty / item.pack_size - 1e-9), item.min_packs)
-        high = max(low, need_packs)
+        reach = 0
+        if end_stock_at_cost and order_value_reach > 0 and price > 0:
+            reach = math.ceil(order_value_reach / (price * item.pack_size) - 1e-9)
+        high = max(low, need_packs + reach)
         if k + 1 < len(levels):
             high = min(high, math.ceil(levels[k + 1][0] / item.pack_size - 1e-9) - 1)
         if low > high:
@@ -98,6 +104,16 @@ def price_segments(item: PurchaseItem, need: float, end_stock_at_cost: bool = Fa
             continue  # a minimum beyond the need that costs more than the need
         segments.append(Segment(low, high, price))
     return segments
+
+
+def credit_caps(problem: PurchaseProblem, rows: Sequence[int] | np.ndarray | None = None
+                ) -> np.ndarray:
+    """Per SKU (at ``rows``, default all), the most units left at the horizon's end that the
+    planning model credits at the price paid (:class:`ModelTerms`): one more horizon's demand,
+    as much as the horizon's. Stock beyond that would wait long for a buyer; crediting it
+    would let a plan buy far ahead of demand just to reach a minimum order value or a break."""
+    demand = problem.demand if rows is None else problem.demand[np.asarray(rows, dtype=int)]
+    return demand.sum(axis=1).astype(float)
 
 
 def service_penalty(problem: PurchaseProblem, i: int) -> float:
@@ -147,15 +163,19 @@ class ModelTerms:
     ``end_stock_at_cost``: stock left at the horizon's end is credited at the price paid for it
     (the unit cost for stock on hand at the start, which is used first), and demand still
     unserved then costs its unit cost on top of the shortage penalty, i.e. the replay's
-    accounting, where the cost is net of the change in stock value. ``service_rule``:
-    avoidable lateness pays ``service_penalty``. The planning default keeps the service rule
-    and gives stock left no value. ``order_cost_share`` scales each supplier order's cost and
-    ``supplier_minimums=False`` drops the minimum order value and truck rows: with a share of
-    1 / (the supplier's SKUs) and no minimums, one SKU's model is a relaxation of its share of
-    the whole (see :mod:`salesflow.optimizer.purchasing.decompose`).
+    accounting, where the cost is net of the change in stock value. ``capped_credit``: only
+    up to :func:`credit_caps` units of it (planning; the replay's accounting credits all).
+    ``service_rule``: avoidable lateness pays ``service_penalty``. The planning default keeps
+    the service rule and credits stock left up to the cap (so that the plan is chosen on the
+    cost the procurement accounting reports, :mod:`salesflow.optimizer.accounting`).
+    ``order_cost_share`` scales each supplier order's cost and ``supplier_minimums=False``
+    drops the minimum order value and truck rows: with a share of 1 / (the supplier's SKUs)
+    and no minimums, one SKU's model is a relaxation of its share of the whole (see
+    :mod:`salesflow.optimizer.purchasing.decompose`).
     """
 
-    end_stock_at_cost: bool = False
+    end_stock_at_cost: bool = True
+    capped_credit: bool = True
     service_rule: bool = True
     order_cost_share: float = 1.0
     supplier_minimums: bool = True
@@ -310,9 +330,15 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
         for col, t in zip(cols, served, strict=True):
             served[t][0].append(col)
             served[t][1].append(1.0)
-        left = b.var(0, INF, cost=hold * (weeks - a) - (item.unit_cost if at_cost else 0.0))
+        left = b.var(0, INF, cost=hold * (weeks - a))
         b.row(fixed[a], fixed[a], [*cols, left], [1.0] * (len(cols) + 1))
         fixed_left.append(left)
+    # An open order that arrives after a line may be left at the end while the line's units
+    # are used; the accounting still values the stock left as the lines' units (first in
+    # first out), so the units of such a line used may be credited in their place (a swap).
+    swaps: list[int] = []
+    bought_left: list[int] = []
+    late_fixed = at_cost and bool(problem.open_arrivals[i][1:].any())
     pack = float(item.pack_size)
     for line in lines:
         a = line.arrival
@@ -337,6 +363,11 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
                 served[t][1].append(1.0)
             left = b.var(0, INF, cost=hold * (weeks - a) - (segment.price if at_cost else 0.0))
             b.row(0, 0, [*cols, left, amount], [1.0] * (len(cols) + 1) + [-pack])
+            bought_left.append(left)
+            if late_fixed:
+                swap = b.var(0, INF, cost=-segment.price)
+                b.row(-INF, 0, [swap, left, amount], [1.0, 1.0, -pack])
+                swaps.append(swap)
     unserved_cols = []
     for t, (cols, coefs) in served.items():
         unserved = b.var(0, demand[t], cost=short * (weeks - t)
@@ -344,12 +375,24 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
                          + (item.unit_cost if at_cost else 0.0))
         b.row(demand[t], demand[t], [*cols, unserved], [*coefs, 1.0])
         unserved_cols.append(unserved)
+    credited = list(bought_left) + swaps
     if at_cost and fixed_left:
         # First in, first out: the stock there before the plan is used before any purchase,
-        # so no more of it is left (and credited at unit cost) than the demand leaves unused.
+        # so no more of it is credited at unit cost than the demand leaves unused; the rest of
+        # it left, if any, stands in for the units of lines used (swaps).
         spare = max(0.0, float(fixed.sum() - demand.sum()))
-        b.row(-INF, spare, [*fixed_left, *unserved_cols],
-              [1.0] * len(fixed_left) + [-1.0] * len(unserved_cols))
+        start_left = b.var(0, INF, cost=-item.unit_cost)
+        b.row(-INF, spare, [start_left, *unserved_cols], [1.0] + [-1.0] * len(unserved_cols))
+        b.row(-INF, 0, [start_left, *swaps, *fixed_left],
+              [1.0] * (1 + len(swaps)) + [-1.0] * len(fixed_left))
+        credited.append(start_left)
+    if at_cost and model.terms.capped_credit and credited:
+        # Units credited beyond the cap give their credit back at the lowest price: the model
+        # then credits at least what the capped first-in-first-out value does (a relaxation).
+        lowest = min([item.unit_cost, *(price for _, price in item.breaks)])
+        over = b.var(0, INF, cost=lowest)
+        cap = float(credit_caps(problem, [i])[0])
+        b.row(-INF, cap, [*credited, over], [1.0] * len(credited) + [-1.0])
 
 
 def add_stock_levels(model: PurchaseModel, i: int, lines: list[LineColumns]) -> None:
@@ -377,10 +420,10 @@ def add_stock_levels(model: PurchaseModel, i: int, lines: list[LineColumns]) -> 
 
 
 def safety_stock_penalty(problem: PurchaseProblem, i: int) -> float:
-    """Price of a unit-week below the safety stock: the shortage penalty plus the unit cost, so
-    that a plan does not run the safety stock down at the horizon's end just because stock left
-    then has no value in the cost."""
-    return problem.shortage_penalty + problem.items[i].unit_cost
+    """Price of a unit-week below the safety stock: the shortage penalty. (Stock left at the
+    horizon's end is credited at the price paid for it, :class:`ModelTerms`, so nothing pushes
+    a plan to run the safety stock down at the end.)"""
+    return problem.shortage_penalty
 
 
 def add_safety_stock(model: PurchaseModel, i: int) -> None:
@@ -471,6 +514,14 @@ def add_stock_value_limit(model: PurchaseModel, limit: float, rate: float = INF)
     b.row(-INF, limit, [*cols, *over], [*coefs, *(-x for x in one)])
 
 
+def _order_value_reach(model: PurchaseModel, supplier: str) -> float:
+    """The supplier's minimum order value where the model prices it (else 0), see
+    :func:`price_segments`."""
+    if not model.terms.supplier_minimums or model.problem.rates.min_order_value_per_currency <= 0:
+        return 0.0
+    return float(model.problem.suppliers[supplier].min_order_value)
+
+
 def build_model(problem: PurchaseProblem, terms: ModelTerms | None = None) -> PurchaseModel:
     """The MIP of ``problem`` (every family its data asks for), the horizon's end priced by
     ``terms`` (default: :class:`ModelTerms`)."""
@@ -479,13 +530,14 @@ def build_model(problem: PurchaseProblem, terms: ModelTerms | None = None) -> Pu
     by_item: list[list[LineColumns]] = []
     for i, item in enumerate(problem.items):
         need = net_requirements(problem, i)
+        reach = _order_value_reach(model, item.supplier_id)
         lines = []
         for w, a in enumerate(arrivals[item.supplier_id]):
             if a >= problem.weeks:
                 continue
             most = float(need[a:].max())  # the most a line arriving in week a can be used for
             if most > 1e-9:
-                segments = price_segments(item, most, model.terms.end_stock_at_cost)
+                segments = price_segments(item, most, model.terms.end_stock_at_cost, reach)
                 lines.append(add_line(model, i, w, a, segments))
         by_item.append(lines)
     add_supplier_orders(model)

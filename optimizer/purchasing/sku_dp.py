@@ -16,16 +16,26 @@ exactly:
 * A line of ``q`` units (at least the MOQ, and at least a price level's minimum to get its
   price) costs ``q`` times its price plus the order's share. The lowest price's part of that
   is charged once on the units bought in total, what a line pays above it on the line.
+* Stock left at the horizon's end is credited at the price paid for it, up to a cap (first in
+  first out; stock there before the plan at unit cost), and a backlog left costs its unit
+  cost (:class:`~salesflow.optimizer.purchasing.model.ModelTerms`). So what a plan pays for
+  the units it buys is at least the lowest price times the units not credited, and a line's
+  premium over the lowest price counts on its units that are used (the first units bought
+  up to the shortfall ``short`` the stock alone leaves at the end): those are never
+  credited. The end term is convex or non-decreasing in ``X`` (:func:`_end_term`).
 * ``X`` is kept in cells: one pack wide while the most units any week needs fit in
   :data:`MAX_STATES` cells (then the program is exact up to the late-service rule), wider
   beyond, and one open-ended top cell. A cell is charged the least of each week's cost over
-  the cell and an order the least premium of any line that moves ``X`` between the two cells;
-  a line into the top cell, which could hold any number of units, is charged whole. Every plan
-  of the model maps onto a path of cells that costs no more: a lower bound.
+  the cell and the end term's least over it; an order its share plus the least premium on
+  the used units of any line the move allows. Every plan of the model maps onto a path of
+  cells that costs no more: a lower bound.
 
-On the generated medium dataset the sum is above the per-SKU LPs' (10,966,244 against
-10,956,095) for 1.1 s of CPU instead of 12.7 s; ``tests/test_purchasing_sku_dp.py`` checks on
-random problems that each SKU's bound lies between its LP bound and its exact optimum.
+The cells reach the SKU's MOQ and largest price break, so that a lot beyond the horizon's need
+is counted (bound) and can be planned: the same program, with the end term at the cell's
+lower end, also plans each SKU's lines in given order weeks (:func:`sku_dp_plans`).
+``tests/test_purchasing_sku_dp.py`` checks on random problems that each SKU's bound is at
+most the score of its best plan and at least its model's LP bound where cells are one pack
+wide.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from salesflow.optimizer.purchasing.model import (
+    credit_caps,
     net_requirements,
     safety_stock_penalty,
     service_penalty,
@@ -60,7 +71,7 @@ def sku_dp_bounds(problem: PurchaseProblem, positions: Sequence[int],
     """The dynamic program's lower bound of each SKU at ``positions`` (see the module
     docstring) with ``order_share[k]`` of its supplier's order cost per order.
 
-    Valid for the planning model's terms (no value for stock left, service rule on). SKUs are
+    Valid for the planning model's terms (stock left credited, service rule on). SKUs are
     grouped by the cells they need (up to :data:`MAX_STATES`) and run a block at a time.
     """
     positions = list(positions)
@@ -77,18 +88,22 @@ def sku_dp_bounds(problem: PurchaseProblem, positions: Sequence[int],
 
 
 def _most(problem: PurchaseProblem, rows: np.ndarray) -> np.ndarray:
-    """Per SKU, the most units any week needs bought (stock at zero or at its target)."""
+    """Per SKU, the most units any week needs bought (stock at zero or at its target), or its
+    MOQ or largest price break if that is more."""
     on_hand = np.array([problem.items[i].on_hand for i in rows])
     base = on_hand[:, None] + np.cumsum(problem.open_arrivals[rows] - problem.demand[rows],
                                         axis=1)
     target = problem.safety_stock_matrix[rows]
-    return np.maximum(np.max(np.maximum(target - base, -base), axis=1), 0.0)
+    most = np.maximum(np.max(np.maximum(target - base, -base), axis=1, initial=0.0), 0.0)
+    items = [problem.items[i] for i in rows]
+    lots = [max([x.min_packs * x.pack_size, *(q for q, _ in x.breaks)]) for x in items]
+    return np.maximum(most, np.array(lots, dtype=float))
 
 
 def cells_needed(problem: PurchaseProblem, positions: Sequence[int]) -> np.ndarray:
-    """Cells of each SKU's program: one per pack up to the most units a week needs (then it
-    is exact up to the late-service rule), a power of two from :data:`MIN_STATES` to
-    :data:`MAX_STATES`."""
+    """Cells of each SKU's program: one per pack up to the most units a week needs, its MOQ or
+    its largest price break (then it is exact up to the late-service rule), a power of two
+    from :data:`MIN_STATES` to :data:`MAX_STATES`."""
     rows = np.asarray(positions, dtype=int)
     packs = _most(problem, rows) / np.array([problem.items[i].pack_size for i in rows]) + 2
     power = np.ceil(np.log2(np.maximum(packs, 1.0)))
@@ -157,13 +172,14 @@ def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
     cheapest = np.min(level_price, axis=1)
     pack = np.array([float(x.pack_size) for x in items])
     # Cells of X (units bought, a multiple of the pack): width a whole number of packs, so
-    # that the most units any week needs fit below the top cell (a line beyond it is charged
-    # whole on its way in, see _order_costs).
+    # that the most units any week needs, the MOQ and the largest break fit below the
+    # open-ended top cell.
     most = _most(problem, rows) + pack
     width = pack * np.maximum(1.0, np.ceil(most / pack / (states - 1)))
     lo = width[:, None] * np.arange(states)[None, :]
     hi = np.concatenate([lo[:, 1:] - pack[:, None], np.full((n, 1), np.inf)], axis=1)
-    step = _order_costs(width, pack, states, level_min, level_price, cheapest, order_cost)
+    short = np.maximum(-base[:, -1], 0.0)  # units the end lacks before any purchase: used
+    step = _order_costs(lo, hi, level_min, level_price, cheapest, order_cost, short)
     can_arrive = np.zeros((n, weeks), dtype=bool)
     for k, x in enumerate(items):
         allowed = [a for w, a in enumerate(problem.arrival_weeks(x.supplier_id))
@@ -186,10 +202,17 @@ def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
                 + np.where(target[:, t] > 0, below, 0.0)[:, None]
                 * np.maximum(target[:, t][:, None] - stock, 0.0))
         value = value + cost
-    total = value + cheapest[:, None] * lo
-    bounds = np.min(total, axis=1)
+    # The end: the bought units not credited at the lowest price, a backlog left at unit
+    # cost, the stock left credited up to its cap (first in first out: the latest bought
+    # units first, then the start stock at unit cost). It is smallest at X = ``short`` within
+    # a cell (see _end_term): the bound takes it there, a plan at the cell's lower end.
+    unit = np.array([x.unit_cost for x in items])[:, None]
+    at = np.clip(short[:, None], lo, hi) if plan_weeks is None else lo
+    total = value + _end_term(at, base[:, -1][:, None], credit_caps(problem, rows)[:, None],
+                              cheapest[:, None], unit)
     if plan_weeks is None:
-        return bounds, [], []
+        return np.min(total, axis=1), [], []
+    bounds = np.min(total, axis=1)
     paths: list[list[tuple[int, int]]] = []
     for k, item in enumerate(items):
         if not np.isfinite(bounds[k]):
@@ -209,6 +232,21 @@ def _chunk(problem: PurchaseProblem, positions: list[int], share: np.ndarray,
     return bounds, paths, [bool(w <= p) for w, p in zip(width, pack, strict=True)]
 
 
+def _end_term(bought: np.ndarray, base: np.ndarray, cap: np.ndarray, lowest: np.ndarray,
+              unit: np.ndarray) -> np.ndarray:
+    """What the end adds for ``bought`` units in total when the end stock before any purchase
+    is ``base``: the bought units not credited at ``lowest``, a backlog at ``unit``, less the
+    start stock credited at ``unit``; up to ``cap`` units left are credited, the latest bought
+    first. In ``bought`` it falls to ``max(-base, 0)``, is flat, then rises: convex where
+    ``base < 0``, non-decreasing where ``base >= 0``."""
+    position = base + bought
+    left = np.maximum(position, 0.0)
+    credited = np.minimum(left, cap)
+    credited_bought = np.minimum(credited, bought)
+    return (lowest * (bought - credited_bought) - unit * (credited - credited_bought)
+            + unit * np.maximum(-position, 0.0))
+
+
 def _top_line(item: PurchaseItem, least: float) -> float:
     """The cheapest line of at least ``least`` units (packs, MOQ, price levels)."""
     options = [item.order_quantity(least)]
@@ -216,44 +254,39 @@ def _top_line(item: PurchaseItem, least: float) -> float:
     return float(min(options, key=lambda q: (q * item.unit_price(q), q)))
 
 
-def _order_costs(width: np.ndarray, pack: np.ndarray, states: int, level_min: np.ndarray,
-                 level_price: np.ndarray, cheapest: np.ndarray,
-                 order_cost: np.ndarray) -> np.ndarray:
+def _order_costs(lo: np.ndarray, hi: np.ndarray, level_min: np.ndarray,
+                 level_price: np.ndarray, cheapest: np.ndarray, order_cost: np.ndarray,
+                 short: np.ndarray) -> np.ndarray:
     """``step[k, s, s2]``: the least an order moving SKU ``k``'s X from cell ``s`` to cell
     ``s2 > s`` is charged (0 to stay, inf backwards or when no line fits): its order share
-    plus the least premium over the lowest price of a line of any size the move allows.
+    plus the least premium over the lowest price that a line the move allows pays on the
+    units of it that are used, those below ``short`` (units bought beyond it are left at the
+    end and credited at their price).
 
-    Cells ``j`` hold ``width * j`` to ``width * (j + 1) - pack`` units (the last one has no
-    end), so a move's increments depend only on how many cells it moves: the premiums are
-    computed per distance and spread over the table."""
-    n = len(width)
-    d = np.arange(states, dtype=float)[None, :]  # cells moved
-    inc_lo = np.maximum(width[:, None] * (d - 1) + pack[:, None], 0.0)
-    inc_hi = width[:, None] * (d + 1) - pack[:, None]  # (into the top cell: no end)
-    premium = np.full((n, states), np.inf)
-    premium_top = np.full((n, states), np.inf)
-    whole = np.full((n, states), np.inf)  # into the top cell: the whole line's least cost
+    A line from ``a`` to ``x`` has ``min(x, short) - min(a, short)`` units used: fewest with
+    ``a`` at the top of cell ``s`` and ``x`` as low as the level's minimum and cell ``s2``
+    allow. A level fits the move when its minimum is at most the largest increment."""
+    n, states = lo.shape
+    start = hi[:, :, None]  # X before the line: the top of the cell it leaves
+    into = lo[:, None, :]
+    with np.errstate(invalid="ignore"):
+        largest = hi[:, None, :] - lo[:, :, None]
+    cap = short[:, None, None]
+    premium = np.full((n, states, states), np.inf)
     for b in range(level_min.shape[1]):
-        mb = level_min[:, b][:, None]
-        pb = level_price[:, b][:, None]
+        mb = level_min[:, b][:, None, None]
+        pb = level_price[:, b][:, None, None]
+        if not np.isfinite(pb).any():
+            continue
         with np.errstate(invalid="ignore"):
-            x = np.maximum(inc_lo, mb)
-            finite = np.isfinite(pb) & np.isfinite(x)
-            term = np.where(finite, (pb - cheapest[:, None]) * x, np.inf)
-            premium = np.minimum(premium, np.where(finite & (x <= inc_hi), term, np.inf))
-            premium_top = np.minimum(premium_top, term)
-            whole = np.minimum(whole, np.where(finite, pb * x, np.inf))
-    # Into the open-ended top cell a premium alone could come with any number of units:
-    # there the whole line's least cost, less the units the final charge (lowest price x the
-    # cell's lower end) counts, is charged when that is more. Valid: X never leaves the top
-    # cell, so the units bought beyond the cells' lower ends are at least that move's excess.
-    top = np.maximum(order_cost[:, None] + premium_top,
-                     order_cost[:, None] + whole - cheapest[:, None] * width[:, None] * d)
-    rows = np.arange(states)
-    moved = np.clip(rows[None, :] - rows[:, None], 0, states - 1)  # [from, to]
-    step = order_cost[:, None, None] + premium[:, moved]
-    step[:, :, -1] = top[:, moved[:, -1]]
+            reach = np.maximum(start + mb, into)
+            used = np.maximum(np.minimum(reach, cap) - np.minimum(start, cap), 0.0)
+            term = (pb - cheapest[:, None, None]) * used
+            fits = np.isfinite(pb) & (mb <= largest)
+        premium = np.where(fits, np.minimum(premium, term), premium)
+    step = order_cost[:, None, None] + premium
     later = np.triu(np.ones((states, states), dtype=bool), k=1)
     step = np.where(later[None, :, :], step, np.inf)
+    rows = np.arange(states)
     step[:, rows, rows] = 0.0
     return step

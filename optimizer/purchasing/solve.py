@@ -65,6 +65,11 @@ the 2-3 s of CPU they share."""
 COUPLINGS = ("warehouse capacity", "receiving capacity", "budget")
 RELATIVE_GAP = 1e-2
 """The gap a solve stops at when ``SolveLimits.relative_gap`` is ``None``."""
+STOP_PARTS = "parts solved"
+"""Every MIP ended by its gap, yet the plan is not proven within the gap of the bound: a MIP
+credits the stock left to whichever lines it likes best (a relaxation of first in first out,
+see :func:`~salesflow.optimizer.purchasing.model.add_demand_flows`), so its optimum may score
+more than its bound. Nothing was stopped by the clock."""
 BACKEND = "highs"
 """The MIP solver behind OR-Tools MathOpt unless another of :data:`SOLVERS` is named."""
 
@@ -100,7 +105,8 @@ class PurchaseSolution:
     ``feasible`` when a limit stopped one; when the plan breaks a hard limit (an infinite
     violation rate) ``objective`` is ``None`` and ``status`` is ``infeasible`` (proven) or
     ``no solution`` (none found in time), and the best start stands in as the plan.
-    ``stop_reason``: ``proof`` (optimal within the gap, or infeasible) or ``time limit``.
+    ``stop_reason``: ``proof`` (optimal within the gap, or infeasible), ``time limit`` or
+    :data:`STOP_PARTS`.
     The common fields are those of :class:`~salesflow.optimizer.result.SolveOutcome`.
     """
 
@@ -310,6 +316,7 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
     binds = problem.coupled and _coupling_broken(problem, lines)
     outcomes: list[PartOutcome] = []
     statuses: list[str] = []
+    settled = False  # every part proven by its bound or its MIP ended by its gap
     if binds and len(problem.items) * problem.weeks <= JOINT_CELLS:
         joint_budget = deadline - time.perf_counter()
     else:
@@ -318,6 +325,8 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
                  progress, total_parts)
         outcomes = [p.outcome for p in pieces if p.outcome is not None]
         statuses = [p.outcome.status if p.outcome is not None else "feasible" for p in pieces]
+        settled = all(_proven(p, limits) or (p.outcome is not None and p.outcome.status
+                                              == "optimal") for p in pieces)
         lines = [line for piece in pieces for line in piece.lines]
         joint_budget = deadline - time.perf_counter() if problem.coupled and \
             len(problem.items) * problem.weeks <= REPAIR_CELLS and \
@@ -330,6 +339,7 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
         if joint.solved and _model_score(problem, list(joint.lines)) \
                 < _model_score(problem, lines):
             lines, decomposed = list(joint.lines), False
+        settled = joint.outcome.status == "optimal"
         statuses = [joint.outcome.status if joint.solved or joint.outcome.status == "infeasible"
                     else "feasible"]
         if joint.outcome.bound is not None:
@@ -338,8 +348,7 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
             progress(total_parts, total_parts, "joint")
     score = _model_score(problem, lines)
     objective: float | None = score
-    status = SolveStatus.OPTIMAL if statuses and all(s == "optimal" for s in statuses) \
-        else SolveStatus.FEASIBLE
+    status = SolveStatus.FEASIBLE
     if not math.isfinite(score):  # the plan breaks a hard limit: no plan was found in time
         objective = None
         status = SolveStatus.INFEASIBLE if "infeasible" in statuses \
@@ -347,6 +356,8 @@ def solve_purchasing(problem: PurchaseProblem, limits: SolveLimits | None = None
     elif bound is not None and score - bound <= limits.gap(RELATIVE_GAP) * max(abs(score), 1):
         status = SolveStatus.OPTIMAL
     stop = STOP_PROOF if status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE) else STOP_TIME
+    if stop == STOP_TIME and settled:
+        stop = STOP_PARTS
     lines.sort(key=lambda x: (x.order_date, x.supplier_id, x.sku))
     plan = PurchasePlan(tuple(explain(problem, lines)), POLICY)
     return PurchaseSolution(plan, status, objective, bound, time.perf_counter() - started,

@@ -42,17 +42,24 @@ def solve_status_text(solution: PurchaseSolution | None) -> str:
 
 
 def objective_sentence(parts: ObjectiveParts) -> str:
-    """``"objective 770,704 = cost 663,356 + safety stock shortfall penalties 107,348"``:
-    the solver's objective and the plan's cost named, the difference explained (only the
-    parts that are not zero); ``"objective = cost 663,356 (no penalties)"`` when they agree."""
+    """``"objective 770,704 = cost 663,356 + safety stock shortfall penalties 107,348 − value
+    of the stock left at the end 12,500"``: the solver's objective and the plan's cost named,
+    the difference explained (only the parts that are not zero); ``"objective = cost 663,356
+    (no penalties)"`` when they agree."""
     extra = [(parts.surcharges, _("minimum order value surcharges {amount}")),
              (parts.limit_penalties, _("broken-limit penalties {amount}")),
              (parts.safety_stock, _("safety stock shortfall penalties {amount}")),
              (parts.lateness, _("late-delivery penalties {amount}"))]
-    shown = [text.format(amount=format_number(value)) for value, text in extra
+    shown = [" + " + text.format(amount=format_number(value)) for value, text in extra
              if abs(value) >= 0.005]
+    if parts.end_stock_value >= 0.005:
+        shown.append(" − " + _("value of the stock left at the end {amount}").format(
+            amount=format_number(parts.end_stock_value)))
+    elif parts.end_stock_value <= -0.005:
+        shown.append(" + " + _("backlog left at the end, at unit cost {amount}").format(
+            amount=format_number(-parts.end_stock_value)))
     cost = format_number(parts.cost)
     if not shown:
         return _("objective = cost {cost} (no penalties)").format(cost=cost)
-    return _("objective {objective} = cost {cost} + {penalties}").format(
-        objective=format_number(parts.total), cost=cost, penalties=" + ".join(shown))
+    return _("objective {objective} = cost {cost}{terms}").format(
+        objective=format_number(parts.total), cost=cost, terms="".join(shown))
