@@ -31,6 +31,7 @@ from salesflow.forecasting.parallel import map_parts
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.baselines import BASELINES
 from salesflow.optimizer.purchasing.bounds import lower_bound
+from salesflow.optimizer.purchasing.break_lots import with_break_lots
 from salesflow.optimizer.purchasing.decompose import sku_bounds
 from salesflow.optimizer.purchasing.heuristic import pattern_plan
 from salesflow.optimizer.purchasing.mip import SOLVERS, solve_mip
@@ -101,10 +102,12 @@ class PurchaseSolution:
 
     ``objective`` and ``bound`` are in the model's terms: the plan's cost plus the prices of
     broken limits, safety stock shortfall and avoidable lateness (zero for a plan that keeps
-    every rule and target). ``status`` is ``optimal`` when every part was solved to the gap,
-    ``feasible`` when a limit stopped one; when the plan breaks a hard limit (an infinite
-    violation rate) ``objective`` is ``None`` and ``status`` is ``infeasible`` (proven) or
-    ``no solution`` (none found in time), and the best start stands in as the plan.
+    every rule and target), less the credited value of the stock left at the end
+    (:func:`~salesflow.optimizer.purchasing.score.objective_parts`). ``status`` is
+    ``optimal`` when the plan is within the gap of the bound, ``feasible`` otherwise; when
+    the plan breaks a hard limit (an infinite violation rate) ``objective`` is ``None`` and
+    ``status`` is ``infeasible`` (proven) or ``no solution`` (none found in time), and the
+    best start stands in as the plan.
     ``stop_reason``: ``proof`` (optimal within the gap, or infeasible), ``time limit`` or
     :data:`STOP_PARTS`.
     The common fields are those of :class:`~salesflow.optimizer.result.SolveOutcome`.
@@ -220,7 +223,9 @@ class PartStart:
 
 
 def start_part(part: PurchaseProblem, _shared: object = None) -> PartStart:
-    """One supplier's start (:func:`best_start`) and bound: the better of the closed-form
+    """One supplier's start (:func:`best_start`, re-planned per SKU by :func:`resized_lines`
+    and :func:`~salesflow.optimizer.purchasing.break_lots.with_break_lots` where that scores
+    less) and bound: the better of the closed-form
     bound and the sum of its SKUs' dynamic-program bounds
     (:func:`~salesflow.optimizer.purchasing.decompose.sku_bounds`). A task of
     :func:`~salesflow.forecasting.parallel.map_parts`: no clock, the same every run."""
@@ -230,6 +235,7 @@ def start_part(part: PurchaseProblem, _shared: object = None) -> PartStart:
         candidate_score = _model_score(part, candidate)
         if candidate_score < score:
             lines, score = candidate, candidate_score
+    lines, score = with_break_lots(part, lines, score, _model_score)
     bound = max(lower_bound(part), float(sku_bounds(part, range(len(part.items))).sum()))
     return PartStart(tuple(lines), score, bound)
 
