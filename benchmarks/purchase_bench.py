@@ -114,19 +114,22 @@ def run(parts: tuple[str, ...], lotsizing_dir: Path | None, time_limit: float, w
         body += ["### (c) Generated datasets, 12 weeks of demand from their own history "
                  "(`--demand`), plan vs the ERP baselines", "",
                  "Demand: each SKU's sales of the same weeks a year earlier. Costs by the one "
-                 "evaluator (purchase + ordering + holding + shortage). Target: plan <= 0.95 x "
-                 "the best baseline with no more shortage.", "",
+                 "accounting (`optimizer/accounting.py`: purchase + ordering + holding + "
+                 "shortage, net of the change in stock value, end stock first in first out), "
+                 "as `purchase` prints them. Target: plan <= 0.95 x the best baseline with no "
+                 "more shortage. Objective and bound are the model's: cost and penalties less "
+                 "the stock left's credit (at the price paid, up to one more horizon's "
+                 "demand).", "",
                  purchase_datasets.markdown(dataset_rows),
                  "### (d) The same datasets planned on their forecast over the default "
                  "12-week horizon (`salesflow purchase`, as `weekly` plans: safety stock from "
                  "the quantiles, warehouse limit)", "",
                  "Target: MIP gap <= 2 % within the 60 s default on medium. The bound is the "
-                 "sum over suppliers of the best of the supplier MIP's bound, the closed-form "
-                 "bound and the per-SKU LP bounds (`optimizer/purchasing/decompose.py`); "
-                 "dropping the warehouse row keeps it a valid bound of the coupled problem, "
-                 "while the plan is scored with the warehouse limit priced. Before this change "
-                 "the medium 12-week solve ended its 60 s at a 13-27 % gap (closed-form bounds "
-                 "where the supplier MIPs had not finished their root LP).", "",
+                 "sum over suppliers of the best of the supplier MIP's bound (where it ends), "
+                 "the closed-form bound and the per-SKU dynamic-program bounds "
+                 "(`optimizer/purchasing/sku_dp.py`); dropping the warehouse row keeps it a "
+                 "valid bound of the coupled problem, while the plan is scored with the "
+                 "warehouse limit priced.", "",
                  purchase_datasets.markdown(forecast_rows)]
     return "\n".join(body)
 

@@ -27,13 +27,18 @@ class DatasetRow:
     wall: float
 
     @property
+    def rules(self) -> dict[str, dict]:
+        """Each baseline rule's figures in the one accounting (net of the stock value change)."""
+        return self.summary["accounting"]["rules"]
+
+    @property
     def best(self) -> tuple[str, dict]:
-        name = self.summary["best_baseline"]
-        return name, self.summary["baselines"][name]
+        """The baseline rule with the lowest net cost."""
+        return min(self.rules.items(), key=lambda item: item[1]["net_cost"])
 
     @property
     def ratio(self) -> float:
-        return self.summary["plan"]["total"] / self.best[1]["total"]
+        return self.summary["accounting"]["plan"]["net_cost"] / self.best[1]["net_cost"]
 
 
 def make_demand(folder: Path, target: Path, weeks: int) -> Path:
@@ -68,23 +73,27 @@ def run_dataset(name: str, folder: Path, work: Path, weeks: int = 12,
 
 
 def markdown(rows: list[DatasetRow]) -> str:
-    lines = ["| dataset | SKUs x weeks | plan cost | best baseline | plan / best | "
+    lines = ["| dataset | SKUs x weeks | plan net cost | best baseline | plan / best | "
              "plan / lot-for-lot, EOQ+ROP, min/max | shortage unit-weeks plan / best | "
-             "solver | bound | gap | solve time | planning time (limit) | command time |",
+             "solver | objective | bound | gap | solve time | planning time (limit) | "
+             "command time |",
              "| --- | --- | ---: | --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: "
-             "| ---: |"]
+             "| ---: | ---: |"]
     for r in rows:
         s = r.summary
-        plan = s["plan"]
+        plan = s["accounting"]["plan"]
         best_name, best = r.best
-        others = ", ".join(f"{plan['total'] / b['total']:.3f}" for b in s["baselines"].values())
+        others = ", ".join(f"{plan['net_cost'] / b['net_cost']:.3f}" for b in r.rules.values())
+        shortage = s["plan"]["shortage_unit_weeks"]
+        best_shortage = s["baselines"][best_name]["shortage_unit_weeks"]
         solve = s["solve"]
         gap = "n/a" if solve["gap"] is None else f"{solve['gap']:.2%}"
         bound = "n/a" if solve["bound"] is None else f"{solve['bound']:,.0f}"
+        objective = "n/a" if solve["objective"] is None else f"{solve['objective']:,.0f}"
         lines.append(
-            f"| {r.name} | {s['skus']} x {s['weeks']} | {plan['total']:,.0f} | {best_name} "
-            f"{best['total']:,.0f} | **{r.ratio:.3f}** | {others} | "
-            f"{plan['shortage_unit_weeks']:,.0f} / {best['shortage_unit_weeks']:,.0f} | "
-            f"{solve['status']} | {bound} | {gap} | {solve['runtime_s']:.1f} s | "
+            f"| {r.name} | {s['skus']} x {s['weeks']} | {plan['net_cost']:,.0f} | {best_name} "
+            f"{best['net_cost']:,.0f} | **{r.ratio:.3f}** | {others} | "
+            f"{shortage:,.0f} / {best_shortage:,.0f} | "
+            f"{solve['status']} | {objective} | {bound} | {gap} | {solve['runtime_s']:.1f} s | "
             f"{s['planning_time_s']:.1f} s ({s['time_limit_s']:g} s) | {r.wall:.1f} s |")
     return "\n".join(lines) + "\n"
