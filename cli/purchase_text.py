@@ -104,6 +104,9 @@ def _horizon(summary: dict[str, Any]) -> None:
             label = _("{policy} (cheapest rule this week)").format(policy=label)
         rows.append((label, cost, change, False))
     for label, cost, change, own in rows:
+        if cost.get("rules_broken"):
+            label += " " + ngettext("(breaks {count} limit)", "(breaks {count} limits)",
+                                    cost["rules_broken"]).format(count=cost["rules_broken"])
         turnover, fill = cost["inventory_turnover_per_month"], cost["fill_rate"]
         click.echo(f"  | {label} | {_money(cost['purchase'])} | {_money(cost['ordering'])} | "
                    f"{_money(cost['holding'])} | {_money(cost['shortage'])} | "

@@ -66,8 +66,16 @@ def test_purchase_on_the_forecast_prints_the_comparison(
         tiny_dir: Path, run_cli: Callable[..., object]) -> None:
     result = run_cli("purchase", "--data", tiny_dir, "--time-limit", "10")
     assert result.exit_code == 0, result.output
-    assert "| lot-for-lot |" in result.stdout
+    assert "| lot-for-lot" in result.stdout
     assert "Procurement cost change vs the company's rule (min/max)" in result.stdout
+    # A rule that breaks limits says how many beside its name (the cheapest rule of the week
+    # is taken among those that keep every limit).
+    account = json.loads(run_cli("purchase", "--data", tiny_dir, "--time-limit", "10",
+                                 "--json").stdout)["accounting"]
+    for name, label in (("lot_for_lot", "lot-for-lot"), ("eoq_reorder_point", "EOQ")):
+        broken = account["rules"][name]["rules_broken"]
+        row = next(line for line in result.stdout.splitlines() if line.startswith(f"  | {label}"))
+        assert (f"(breaks {broken} limit" in row) == (broken > 0), row
 
 
 def test_bad_demand_file_exits_2_naming_file_row_and_column(
