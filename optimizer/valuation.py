@@ -7,6 +7,7 @@ price-break lots it does not sell.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
@@ -31,22 +32,31 @@ def fifo_value(position: float, lots: Sequence[tuple[float, float]], unit_cost: 
 
 
 class _Line(Protocol):
-    sku: str
-    quantity: int
-    unit_price: float
-    order_date: object
+    """What the valuation reads of a purchase line."""
+
+    @property
+    def sku(self) -> str: ...
+
+    @property
+    def quantity(self) -> int: ...
+
+    @property
+    def unit_price(self) -> float: ...
+
+    @property
+    def order_date(self) -> dt.date: ...
 
 
 def lots_by_sku(lines: Iterable[_Line]) -> dict[str, list[tuple[float, float]]]:
     """Per SKU, the (quantity, price paid) of its purchase lines, oldest order first."""
     lots: dict[str, list[tuple[float, float]]] = {}
-    for line in sorted(lines, key=lambda x: x.order_date):  # type: ignore[arg-type, return-value]
+    for line in sorted(lines, key=lambda x: x.order_date):
         lots.setdefault(line.sku, []).append((float(line.quantity), float(line.unit_price)))
     return lots
 
 
-def end_stock_value(skus: Sequence[str], unit_costs: Sequence[float], end: Sequence[float],
-                    lines: Iterable[_Line], caps: Sequence[float] | None = None) -> float:
+def end_stock_value(skus: Sequence[str], unit_costs: Iterable[float], end: Iterable[float],
+                    lines: Iterable[_Line], caps: Iterable[float] | None = None) -> float:
     """Value of every SKU's ``end`` position after a plan of ``lines`` (first in first out,
     :func:`fifo_value`): the one valuation of the stock a horizon leaves behind, which the
     procurement accounting reports. With ``caps``, only the first ``caps[k]`` units held
