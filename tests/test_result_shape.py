@@ -12,7 +12,7 @@ import pytest
 from salesflow.data.dataset import load_dataset
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.purchasing.builder import build_purchase_problem
-from salesflow.optimizer.purchasing.solve import solve_purchasing
+from salesflow.optimizer.purchasing.solve import STOP_PARTS, solve_purchasing
 from salesflow.optimizer.result import SolveOutcome, SolveStatus, relative_gap
 from salesflow.optimizer.routing.builder import build_day_problem, delivery_stops
 from salesflow.optimizer.routing.solver import solve_routing
@@ -50,7 +50,8 @@ def test_purchasing_returns_the_shared_shape(tiny_dir: Path) -> None:
     solution = solve_purchasing(problem, SolveLimits(10.0, 1, 0))
     _common(solution)
     assert solution.status.has_solution and solution.bound is not None
-    assert solution.stop_reason in ("proof", "time limit")
+    # "parts solved": every supplier MIP ended by its gap, yet the plan is above the bound.
+    assert solution.stop_reason in ("proof", "time limit", STOP_PARTS)
 
 
 def _roster_problem(min_minutes: int) -> RosterProblem:
