@@ -36,8 +36,7 @@ def lower_bound(problem: PurchaseProblem) -> float:
         if e < problem.weeks and float(np.maximum(-stock[e:], 0.0).max(initial=0.0)) > 1e-9:
             needing.add(item.supplier_id)
         if len(stock):
-            lowest = min([item.unit_cost, *(price for _, price in item.breaks)])
-            total += lowest * max(-float(stock[-1]), 0.0) \
+            total += item.lowest_price * max(-float(stock[-1]), 0.0) \
                 - item.unit_cost * min(max(float(stock[-1]), 0.0), float(caps[i]))
     total += sum(problem.suppliers[s].order_cost for s in needing)
     return total if math.isfinite(total) else 0.0

@@ -107,7 +107,7 @@ def _cumulative_value(problem: PurchaseProblem, with_safety_stock: bool) -> np.n
         if not with_safety_stock:
             need = need - problem.safety_stock_matrix[i]
         cover = np.maximum.accumulate(np.maximum(need, 0.0))
-        lowest = min([item.unit_cost, *(p for _, p in item.breaks)])
+        lowest = item.lowest_price
         for w, a in enumerate(problem.arrival_weeks(item.supplier_id)):
             out[i, w] = cover[min(a, problem.weeks - 1)] * lowest
     return out

@@ -389,8 +389,7 @@ def add_demand_flows(model: PurchaseModel, i: int, lines: list[LineColumns],
     if at_cost and model.terms.capped_credit and credited:
         # Units credited beyond the cap give their credit back at the lowest price: the model
         # then credits at least what the capped first-in-first-out value does (a relaxation).
-        lowest = min([item.unit_cost, *(price for _, price in item.breaks)])
-        over = b.var(0, INF, cost=lowest)
+        over = b.var(0, INF, cost=item.lowest_price)
         cap = float(credit_caps(problem, [i])[0])
         b.row(-INF, cap, [*credited, over], [1.0] * len(credited) + [-1.0])
 

@@ -47,6 +47,11 @@ class PurchaseItem:
     receiving_per_line: float = 0.0  # receiving capacity used per purchase line received
     name: str = ""  # the SKU's name, shown beside its id
 
+    @property
+    def lowest_price(self) -> float:
+        """The lowest price any line can get: ``unit_cost`` or a break's."""
+        return min([self.unit_cost, *(price for _, price in self.breaks)])
+
     def unit_price(self, quantity: float) -> float:
         """All-units price of a line of ``quantity`` units: the break with the largest
         ``min_qty`` not above it, else ``unit_cost``."""
