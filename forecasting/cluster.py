@@ -258,6 +258,12 @@ class ClusterSession:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*large graph", category=UserWarning)
             on_workers = client.submit(_given, shared, key=f"shared-{name}-{tag}", pure=False)
+        # Copied to every worker now, while they are idle: a worker fetches a dependency
+        # from a peer's communication thread, which cannot answer while that peer's task
+        # holds the GIL (an OR-Tools search does for its whole time limit), so fetched
+        # later the second worker would wait for the first one's task to end, and the
+        # scheduler, seeing a large input on one worker, would queue the tasks there.
+        client.replicate([on_workers])
         futures = [client.submit(_limited, func, part, on_workers, key=f"{name}-{tag}-{i}",
                                  pure=False) for i, part in enumerate(parts)]
         index = {f.key: i for i, f in enumerate(futures)}

@@ -15,7 +15,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from dask_tasks import chunk_sum, square_or_die  # noqa: E402
+from dask_tasks import chunk_sum, hold_gil, square_or_die  # noqa: E402
 
 from salesflow.forecasting.cluster import close_session, session  # noqa: E402
 from salesflow.forecasting.parallel import map_chunks, map_parts  # noqa: E402
@@ -89,6 +89,17 @@ def test_a_killed_workers_task_is_run_again(scheduler: str, tmp_path: Path) -> N
     assert (tmp_path / "ran-3").read_text() == "killed"  # the worker did die
     assert squares == [x * x for x in range(8)]
     assert shifted == [x + 5 for x in range(200)]
+
+
+def test_tasks_that_hold_the_gil_share_a_large_input_over_every_worker(scheduler: str) -> None:
+    """The shared input (here 200 MB) is on every worker before the tasks start: a worker
+    fetching it from a peer whose task holds the GIL would wait for that task, and the
+    scheduler would queue the tasks on the worker that has it (one worker doing nearly all)."""
+    shared = np.ones(25_000_000)
+    with session(scheduler):
+        pids = map_parts(hold_gil, list(range(8)), shared, n_jobs=2)
+    counts = sorted(pids.count(p) for p in set(pids))
+    assert len(counts) == 2 and counts[0] >= 3, counts
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])

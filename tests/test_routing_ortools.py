@@ -23,7 +23,7 @@ from salesflow.optimizer.routing.nearest_neighbour import (
     REASON_TOO_LARGE,
     REASON_WINDOW,
 )
-from salesflow.optimizer.routing.portfolio import portfolio, solve_model
+from salesflow.optimizer.routing.portfolio import portfolio, solve_model, week_members
 from salesflow.optimizer.routing.problem import (
     Depot,
     RoutingProblem,
@@ -189,6 +189,32 @@ def test_two_worker_portfolio_solves_a_model() -> None:
     assert solution.found and solution.dropped == ()
     assert sorted(n for r in solution.routes for n in r) == list(range(1, n))
     assert solution.strategy in ("ils-sisr-0", "ils-sisr-1")
+
+
+def _star(n: int) -> VrpModel:
+    """A depot and ``n - 1`` visits, one vehicle."""
+    return VrpModel(np.zeros((1, n, n)), np.zeros((n, n)), np.zeros(n), np.zeros(n),
+                    np.zeros((n, 1)), (ModelVehicle(0, 0, 0, 1, (60,)),))
+
+
+@pytest.mark.parametrize(("visits", "workers", "members"), [
+    ((100,) * 5, 2, [2, 1, 1, 1, 1]),   # 3 rounds of 2 searches, not 5
+    ((100,) * 4, 2, [1, 1, 1, 1]),
+    ((100,), 2, [2]),                   # one day: the whole portfolio
+    ((100, 100), 3, [2, 1]),
+    ((100, 100), 4, [2, 2]),
+    ((10, 100, 100, 100), 2, [1, 2, 1, 1]),  # the small day takes no slot (but gets 1)
+    ((100,) * 5, 1, [1, 1, 1, 1, 1]),
+])
+def test_a_weeks_days_share_the_workers(visits: tuple[int, ...], workers: int,
+                                        members: list[int]) -> None:
+    """Searches = rounds of ``workers`` filled one member per day first; never more members
+    than the portfolio; member 0 of every day is the same search as with one worker."""
+    limits = SolveLimits(workers=workers, seed=3)
+    chosen = week_members([_star(n + 1) for n in visits], limits, workers)
+    assert [len(m) for m in chosen] == members
+    assert all(m == portfolio(limits)[:len(m)] for m in chosen)
+    assert sum(len(m) for m, n in zip(chosen, visits, strict=True) if n >= 60) % workers == 0
 
 
 @st.composite

@@ -76,6 +76,26 @@ def members_for(model: VrpModel, limits: SolveLimits,
     return members
 
 
+def week_members(models: list[VrpModel], limits: SolveLimits, workers: int
+                 ) -> list[tuple[SearchStrategy, ...]]:
+    """The members of each of a week's day ``models`` when their searches share ``workers``
+    processes: the week's rounds of ``workers`` searches are filled with one member per day
+    first, and the slots left in the last round go to the first days as second (third...)
+    members, at most the portfolio of ``limits`` per day. So ``workers`` days are searched
+    side by side rather than each day by a portfolio of ``workers`` members one day after
+    the other: 5 days on 2 workers take 3 time limits, not 5. A day of fewer than
+    :data:`MIN_PARALLEL_VISITS` visits gets member 0 only and takes no slot."""
+    members = portfolio(limits)
+    large = [k for k, m in enumerate(models) if len(m.visits) >= MIN_PARALLEL_VISITS]
+    counts = [1] * len(models)
+    if large:
+        slots = -(-len(large) // workers) * workers
+        for rank, k in enumerate(large):
+            counts[k] = min(len(members), slots // len(large)
+                            + (1 if rank < slots % len(large) else 0))
+    return [members[:n] for n in counts]
+
+
 def best_of(results: list[ModelSolution], runtime: float) -> ModelSolution:
     """The best members' solution (ties to the lower member), with the solve's ``runtime``."""
     best = min(range(len(results)), key=lambda k: _rank(results[k], k))

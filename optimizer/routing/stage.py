@@ -2,10 +2,12 @@
 the nearest-neighbour baseline of the same days kept for the KPI comparison.
 
 The days are independent: each day's model is built here, then the searches of every day
-(one per portfolio member) run as parallel tasks (:func:`salesflow.forecasting.parallel.
-map_parts`: a local cluster of worker processes, or the Dask cluster of ``--scheduler``),
-the week's models scattered once to every worker. Each search stops on its deterministic
-work limit, so the routes are the same wherever they ran; a week of small days (fewer than
+(its portfolio members, the week's days sharing ``limits.workers`` slots:
+:func:`~salesflow.optimizer.routing.portfolio.week_members`) run as parallel tasks
+(:func:`salesflow.forecasting.parallel.map_parts`: a local cluster of worker processes, or
+the Dask cluster of ``--scheduler``), the week's models copied once to every worker. Each
+search stops on its deterministic work limit, so the routes are the same wherever they ran;
+a week of small days (fewer than
 :data:`~salesflow.optimizer.routing.portfolio.MIN_PARALLEL_VISITS` visits each) is solved
 in this process unless a scheduler was given.
 """
@@ -30,9 +32,9 @@ from salesflow.optimizer.routing.ortools_search import SearchStrategy, run_searc
 from salesflow.optimizer.routing.portfolio import (
     MIN_PARALLEL_VISITS,
     best_of,
-    members_for,
     search_deadline,
     solution_limit,
+    week_members,
 )
 from salesflow.optimizer.routing.problem import RoutingProblem, Stop
 from salesflow.optimizer.routing.solution import RoutePlan, Unserved
@@ -171,17 +173,19 @@ def _search_days(prepared: list[PreparedDay | RoutingSolveResult], setup: list[f
     A day's clock counts its own ``setup`` (problem, baseline, model) and its own search,
     not the time its tasks waited for a worker: a search gets the day's time limit less
     its setup, and the day's runtime is its setup plus its longest member's search."""
-    tasks: list[Search] = []
-    for index, day in enumerate(prepared):
-        if isinstance(day, RoutingSolveResult):
-            continue
-        seconds = search_deadline(0.0, day.limits) - setup[index]
-        work = solution_limit(day.limits)
-        tasks.extend((index, member, seconds, work)
-                     for member in members_for(day.model, day.limits))
     models = tuple(None if isinstance(day, RoutingSolveResult) else day.model
                    for day in prepared)
+    searched = [(index, day) for index, day in enumerate(prepared)
+                if not isinstance(day, RoutingSolveResult)]
     large = any(m is not None and len(m.visits) >= MIN_PARALLEL_VISITS for m in models)
+    tasks: list[Search] = []
+    if searched:
+        limits = searched[0][1].limits
+        members = week_members([day.model for _, day in searched], limits, limits.workers)
+        for (index, day), own in zip(searched, members, strict=True):
+            seconds = search_deadline(0.0, day.limits) - setup[index]
+            work = solution_limit(day.limits)
+            tasks.extend((index, member, seconds, work) for member in own)
     if progress is not None and week:
         progress(week[0][0], 0, len(week))
 
