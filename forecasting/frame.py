@@ -156,6 +156,9 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
     if kind == "int":
         diffs = data.groupby("unique_id", sort=False)["ds"].diff().dropna()
         step = int(diffs.mode().iloc[0]) if not diffs.empty else 1
+    regular = _split_regular(data, kind, freq, step, extra)
+    if regular is not None:
+        return regular
     ids, values, first = [], [], []
     carried: dict[str, list[np.ndarray]] = {c: [] for c in extra}
     for uid, group in data.groupby("unique_id", sort=False):
@@ -198,3 +201,41 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
             count=len(problems), source=source))
     return SeriesSet(tuple(ids), tuple(values), tuple(first), freq if kind == "date" else None,
                      step, {c: tuple(a) for c, a in carried.items()})
+
+
+def _split_regular(data: pd.DataFrame, kind: str, freq: str | None, step: int,
+                   extra: Sequence[str]) -> SeriesSet | None:
+    """The series of ``data`` (sorted by ``unique_id`` and ``ds``) split at once with numpy
+    when every series is regular and the step between dates is a fixed length (``7D``,
+    ``D``, ``h``...); ``None`` otherwise (irregular series, or calendar steps such as month
+    starts), for the series-by-series check that names each problem. The same
+    :class:`SeriesSet` as that check builds: ids in order, each series' values and carried
+    columns in arrays of their own, first ``ds`` as ``Series.iloc`` gives it."""
+    uid = data["unique_id"].to_numpy()
+    if kind == "int":
+        stamps, expected = data["ds"].to_numpy(dtype=np.int64), step
+    else:
+        offset = pd.tseries.frequencies.to_offset(freq)
+        dates = pd.DatetimeIndex(data["ds"])
+        if isinstance(offset, pd.offsets.Tick):  # pandas 2: also days
+            expected = offset.nanos
+        elif isinstance(offset, pd.offsets.Day) and dates.tz is None:  # pandas 3: calendar
+            expected = offset.n * 86_400_000_000_000  # days, 24 h without time zone
+        else:
+            return None
+        stamps = dates.as_unit("ns").asi8
+    same = uid[1:] != uid[:-1]
+    starts = np.r_[0, np.flatnonzero(same) + 1]
+    inside = ~np.r_[True, same]  # rows after the first of their series
+    if np.any(np.diff(stamps, prepend=stamps[:1])[inside] != expected):
+        return None
+    cuts = starts[1:]
+    values = tuple(a.copy() for a in np.split(data["y"].to_numpy(dtype=np.float64), cuts))
+    series = np.cumsum(~inside)
+    carried = {}
+    for column in extra:
+        numbers = pd.to_numeric(data[column], errors="coerce").groupby(series).ffill()
+        carried[column] = tuple(a.copy() for a in np.split(
+            numbers.fillna(0.0).to_numpy(dtype=np.float64), cuts))
+    return SeriesSet(tuple(uid[starts]), values, tuple(data["ds"].iloc[starts].array),
+                     freq if kind == "date" else None, step, carried)
