@@ -7,8 +7,9 @@ every later map of the command reuses it; :func:`close_session` (the CLI calls i
 command ends) shuts it down. Library callers get the same from :func:`session` used as a
 context manager, or nothing at all: an open session is closed when the interpreter exits.
 
-A task is ``func(part, shared)``: ``shared`` travels once to every worker that runs a task
-(as the result of one task that the others depend on), not with each task, and tasks are
+A task is ``func(part, shared)``: ``shared`` travels once to every worker (the result of one
+task that the others depend on, copied to every worker before they start), not with each
+task, and tasks are
 pure, so the tasks of a worker that dies are re-run elsewhere by the scheduler
 (``distributed.scheduler.allowed-failures``) with the same result.
 """
