@@ -9,9 +9,8 @@ context manager, or nothing at all: an open session is closed when the interpret
 
 A task is ``func(part, shared)``: ``shared`` travels once to every worker (the result of one
 task that the others depend on, copied to every worker before they start), not with each
-task, and tasks are
-pure, so the tasks of a worker that dies are re-run elsewhere by the scheduler
-(``distributed.scheduler.allowed-failures``) with the same result.
+task, and tasks are pure, so the tasks of a worker that dies are re-run elsewhere by the
+scheduler (``distributed.scheduler.allowed-failures``) with the same result.
 """
 
 from __future__ import annotations
