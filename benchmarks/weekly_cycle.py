@@ -1,6 +1,7 @@
-"""The weekly cycle end to end for BENCHMARKS.md (section ``weekly-medium``): `salesflow
-weekly` on a generated `medium` dataset, the command's wall time, the plan stored, every KPI
-shown with its target in the report. (The replay of past weeks against the baselines and the
+"""`salesflow weekly` end to end on a medium dataset (BENCHMARKS.md, section weekly-medium).
+
+The command on a generated `medium` dataset: its wall time, the plan stored, every KPI shown
+with its target in the report. (The replay of past weeks against the baselines and the
 perfect-foresight bound is ``benchmarks/replay_bench.py``, section ``replay``.)
 
 Usage (from the repository root)::
