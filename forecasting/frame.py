@@ -203,7 +203,7 @@ def split_series(frame: pd.DataFrame, source: str = "series", freq: str | None =
                      step, {c: tuple(a) for c, a in carried.items()})
 
 
-def _split_regular(data: pd.DataFrame, kind: str, freq: str | None, step: int,
+def _split_regular(data: pd.DataFrame, kind: str | None, freq: str | None, step: int,
                    extra: Sequence[str]) -> SeriesSet | None:
     """The series of ``data`` (sorted by ``unique_id`` and ``ds``) split at once with numpy
     when every series is regular and the step between dates is a fixed length (``7D``,

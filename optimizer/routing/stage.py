@@ -182,10 +182,10 @@ def _search_days(prepared: list[PreparedDay | RoutingSolveResult], setup: list[f
     if searched:
         limits = searched[0][1].limits
         members = week_members([day.model for _, day in searched], limits, limits.workers)
-        for (index, day), own in zip(searched, members, strict=True):
-            seconds = search_deadline(0.0, day.limits) - setup[index]
-            work = solution_limit(day.limits)
-            tasks.extend((index, member, seconds, work) for member in own)
+        for (index, ready), strategies in zip(searched, members, strict=True):
+            seconds = search_deadline(0.0, ready.limits) - setup[index]
+            work = solution_limit(ready.limits)
+            tasks.extend((index, member, seconds, work) for member in strategies)
     if progress is not None and week:
         progress(week[0][0], 0, len(week))
 
