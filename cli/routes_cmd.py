@@ -260,9 +260,11 @@ def routes_command(week: str | None, day_values: tuple[str, ...], out: Path | No
                             "Routes for the week of {date} ({days} days):", len(summaries))
                    .format(date=format_date(week_start), days=len(summaries)))
         for s in summaries:
-            click.echo("  " + _("{day}  {served}/{stops} stops, {vehicles} vehicles, {km} km, "
-                                "cost {cost} (baseline {baseline_cost}, {baseline_served} "
-                                "served)").format(
+            click.echo("  " + ngettext(
+                "{day}  {served}/{stops} stops, {vehicles} vehicle, {km} km, cost {cost} "
+                "(baseline {baseline_cost}, {baseline_served} served)",
+                "{day}  {served}/{stops} stops, {vehicles} vehicles, {km} km, cost {cost} "
+                "(baseline {baseline_cost}, {baseline_served} served)", s["vehicles"]).format(
                 day=day_label(s["day"]), served=s["served"], stops=s["stops"],
                 vehicles=s["vehicles"], km=format_number(s["km"], 1),
                 cost=format_number(s["cost"], 2),
