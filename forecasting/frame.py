@@ -224,9 +224,9 @@ def _split_regular(data: pd.DataFrame, kind: str | None, freq: str | None, step:
         else:
             return None
         stamps = dates.as_unit("ns").asi8
-    same = uid[1:] != uid[:-1]
-    starts = np.r_[0, np.flatnonzero(same) + 1]
-    inside = ~np.r_[True, same]  # rows after the first of their series
+    changes = uid[1:] != uid[:-1]  # row k + 1 starts another series
+    starts = np.r_[0, np.flatnonzero(changes) + 1]
+    inside = ~np.r_[True, changes]  # rows after the first of their series
     if np.any(np.diff(stamps, prepend=stamps[:1])[inside] != expected):
         return None
     cuts = starts[1:]
