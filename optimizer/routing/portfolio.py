@@ -35,6 +35,12 @@ limit within a second or two, less than starting a worker process costs."""
 _TEMPERATURES = ((2.7, 0.008), (0.8, 0.0027), (5.4, 0.016), (1.35, 0.004))
 
 
+def searched_in_parallel(model: VrpModel) -> bool:
+    """Whether ``model`` is large enough for more than one member (at least
+    :data:`MIN_PARALLEL_VISITS` visits)."""
+    return len(model.visits) >= MIN_PARALLEL_VISITS
+
+
 def solution_limit(limits: SolveLimits) -> int | None:
     """The work limit of each member in OR-Tools solutions (``limits.work_limit``); ``None``
     stops on the clock only."""
@@ -71,7 +77,7 @@ def members_for(model: VrpModel, limits: SolveLimits,
     """The members that search ``model``: ``strategies`` if given, else the portfolio of
     ``limits``, cut to member 0 for a model of fewer than :data:`MIN_PARALLEL_VISITS` visits."""
     members = strategies if strategies is not None else portfolio(limits)
-    if strategies is None and len(model.visits) < MIN_PARALLEL_VISITS:
+    if strategies is None and not searched_in_parallel(model):
         members = members[:1]
     return members
 
@@ -86,7 +92,7 @@ def week_members(models: list[VrpModel], limits: SolveLimits, workers: int
     the other: 5 days on 2 workers take 3 time limits, not 5. A day of fewer than
     :data:`MIN_PARALLEL_VISITS` visits gets member 0 only and takes no slot."""
     members = portfolio(limits)
-    large = [k for k, m in enumerate(models) if len(m.visits) >= MIN_PARALLEL_VISITS]
+    large = [k for k, m in enumerate(models) if searched_in_parallel(m)]
     counts = [1] * len(models)
     if large:
         slots = -(-len(large) // workers) * workers

@@ -30,9 +30,9 @@ from salesflow.optimizer.routing.builder import (
 )
 from salesflow.optimizer.routing.ortools_search import SearchStrategy, run_search
 from salesflow.optimizer.routing.portfolio import (
-    MIN_PARALLEL_VISITS,
     best_of,
     search_deadline,
+    searched_in_parallel,
     solution_limit,
     week_members,
 )
@@ -177,7 +177,7 @@ def _search_days(prepared: list[PreparedDay | RoutingSolveResult], setup: list[f
                    for day in prepared)
     searched = [(index, day) for index, day in enumerate(prepared)
                 if not isinstance(day, RoutingSolveResult)]
-    large = any(m is not None and len(m.visits) >= MIN_PARALLEL_VISITS for m in models)
+    large = any(searched_in_parallel(day.model) for _, day in searched)
     tasks: list[Search] = []
     if searched:
         limits = searched[0][1].limits
