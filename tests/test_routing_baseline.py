@@ -637,6 +637,22 @@ def test_delivery_stops_forecast_from_sales(tmp_path: Path) -> None:
     assert [(s.customer_id, s.weight_kg) for s in later] == [("C1", 4.0), ("C2", 2.0)]
 
 
+def test_delivery_stops_count_an_order_placed_a_full_week_before_its_delivery(
+        tmp_path: Path) -> None:
+    # Mondays only: an order of Monday 01-05 is delivered on Monday 01-12, seven days later,
+    # the longest an order waits; an order of Friday 01-02 went on Monday 01-05.
+    ds = load_dataset(write_dataset(tmp_path, config='[routing]\ndelivery_weekdays = ["Mon"]\n'))
+    stops = delivery_stops(ds, dt.date(2026, 1, 19))
+    assert list(stops) == [dt.date(2026, 1, 19)]
+    c1, c2 = stops[dt.date(2026, 1, 19)]
+    # C1: O2 (Mon 01-05: 10 x 0.5 + 1 x 2), O3 (3 x 2), O6 (8 x 0.5); C2: O4 (2 x 0.5), O5 (1 x 2).
+    assert (c1.customer_id, c1.orders) == ("C1", 3) and c1.weight_kg == pytest.approx(17.0)
+    assert (c2.customer_id, c2.orders) == ("C2", 2) and c2.weight_kg == pytest.approx(3.0)
+    # The week before: Monday 01-12 repeats Monday 01-05, which only O1 reached.
+    (only,) = delivery_stops(ds, dt.date(2026, 1, 12))[dt.date(2026, 1, 12)]
+    assert (only.customer_id, only.orders, only.weight_kg) == ("C1", 1, pytest.approx(2.0))
+
+
 def test_delivery_stops_uses_deliveries_table_when_the_week_has_rows(tmp_path: Path) -> None:
     deliveries = ("order_id,customer_id,delivery_date,weight_kg,volume_m3\n"
                   "X1,C2,2026-01-12,100,1.0\n"

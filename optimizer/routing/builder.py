@@ -80,21 +80,29 @@ def _grouped(frame: pd.DataFrame, order_col: str) -> pd.DataFrame:
             .reset_index())
 
 
-def _sales_deliveries(dataset: Dataset, weekdays: tuple[int, ...]) -> pd.DataFrame:
-    """Historical sales orders as deliveries on the first delivery weekday after ordering."""
+def _sales_deliveries(dataset: Dataset, weekdays: tuple[int, ...], first: pd.Timestamp,
+                      after: pd.Timestamp) -> pd.DataFrame:
+    """Historical sales orders as deliveries on the first delivery weekday after ordering,
+    for the delivery days from ``first`` to before ``after``. An order is delivered at most
+    seven days after it was placed, so only the sales of the seven days before ``first`` up to
+    ``after`` are read (not the whole history: 27 million lines on a large catalogue)."""
     sales = dataset.sales
-    skus = dataset.skus.set_index("sku")
     dates = pd.to_datetime(sales["order_date"])
+    near = ((dates >= first - pd.Timedelta(days=7)) & (dates < after)).to_numpy()
+    sales, dates = sales[near], dates[near]
+    skus = dataset.skus.set_index("sku")
     offsets = next_delivery_offsets(weekdays)[dates.dt.day_of_week.to_numpy()]
     quantity = sales["quantity"].to_numpy(dtype=float)
     unit_kg = skus["unit_weight_kg"].reindex(sales["sku"]).to_numpy(dtype=float)
     unit_m3 = skus["unit_volume_m3"].reindex(sales["sku"]).to_numpy(dtype=float)
+    days = (dates + pd.to_timedelta(offsets, unit="D")).to_numpy()
+    inside = (days >= first.to_datetime64()) & (days < after.to_datetime64())
     frame = pd.DataFrame({
-        "day": (dates + pd.to_timedelta(offsets, unit="D")).to_numpy(),
-        "customer_id": sales["customer_id"].astype(str).to_numpy(),
-        "order_id": sales["order_id"].astype(str).to_numpy(),
-        "weight_kg": quantity * unit_kg,
-        "volume_m3": quantity * unit_m3,
+        "day": days[inside],
+        "customer_id": sales["customer_id"].astype(str).to_numpy()[inside],
+        "order_id": sales["order_id"].astype(str).to_numpy()[inside],
+        "weight_kg": (quantity * unit_kg)[inside],
+        "volume_m3": (quantity * unit_m3)[inside],
     })
     return _grouped(frame, "order_id")
 
@@ -153,8 +161,8 @@ def delivery_stops(dataset: Dataset, week_start: dt.date) -> dict[dt.date, tuple
         grouped = _grouped(frame, "order_id")
         lag = dt.timedelta(0)
     else:
-        grouped = _sales_deliveries(dataset, weekdays)
         lag = dt.timedelta(days=7)
+        grouped = _sales_deliveries(dataset, weekdays, first - lag, after - lag)
 
     result: dict[dt.date, tuple[Stop, ...]] = {}
     found = {pd.Timestamp(d).date() for d in grouped["day"]} if lag == dt.timedelta(0) else set()
