@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -50,7 +53,7 @@ def _shift_times(shifts: pd.DataFrame) -> dict[str, tuple[int, int, float]]:
 
 
 def _check_assignment(a: Assignment, emp: Any, shift: tuple[int, int, float] | None,
-                      horizon: set[dt.date]) -> list[str]:
+                      horizon: AbstractSet[dt.date]) -> list[str]:
     errors = []
     if a.day not in horizon:
         errors.append(f"{_label(a)}: the date is not one of the days to roster")
@@ -98,29 +101,66 @@ def check_roster(
     list of str
         One message per violation, in a deterministic order.
     """
-    staff = {str(e.employee_id): e for e in employees.itertuples(index=False)}
-    types = _shift_times(shifts)
-    horizon = {pd.Timestamp(d).date() for d in days}
-    errors: list[str] = []
-    mine: dict[str, list[Assignment]] = defaultdict(list)
-    for a in roster.assignments:
-        emp = staff.get(a.employee_id)
-        if emp is None:
-            errors.append(f"{_label(a)}: unknown employee {a.employee_id!r}")
-            continue
-        shift = types.get(a.shift_id)
-        if shift is None:
-            errors.append(f"{_label(a)}: unknown shift type {a.shift_id!r}")
-        errors.extend(_check_assignment(a, emp, shift, horizon))
-        mine[a.employee_id].append(a)
+    return RosterChecker.of(employees, shifts, days).check(roster)
 
-    for employee_id in sorted(mine):
-        errors.extend(_check_employee(employee_id, mine[employee_id], staff[employee_id], types))
-    return errors
+
+@dataclass(frozen=True)
+class RosterChecker:
+    """:func:`check_roster` with its tables read once, for checking many rosters against the
+    same employees, shift types and days (a trial shift per candidate employee, say).
+
+    Attributes
+    ----------
+    staff:
+        Employee id -> the employee's row (``skills``, ``unavailable``, ``max_hours_week``).
+    types:
+        Shift id -> (start, end > start, paid hours).
+    horizon:
+        The dates the rosters are for.
+    """
+
+    staff: Mapping[str, Any]
+    types: Mapping[str, tuple[int, int, float]]
+    horizon: frozenset[dt.date]
+
+    @classmethod
+    def of(cls, employees: pd.DataFrame, shifts: pd.DataFrame,
+           days: list[dt.date]) -> RosterChecker:
+        """The checker of ``employees`` and ``shifts`` for ``days``."""
+        return cls({str(e.employee_id): e for e in employees.itertuples(index=False)},
+                   _shift_times(shifts), frozenset(pd.Timestamp(d).date() for d in days))
+
+    def with_employees(self, employees: pd.DataFrame) -> RosterChecker:
+        """This checker with the rows of ``employees`` added (or replacing those with their
+        ids)."""
+        staff = {**self.staff, **{str(e.employee_id): e
+                                  for e in employees.itertuples(index=False)}}
+        return replace(self, staff=staff)
+
+    def check(self, roster: Roster) -> list[str]:
+        """Every hard rule ``roster`` breaks (see :func:`check_roster`)."""
+        staff, types = self.staff, self.types
+        errors: list[str] = []
+        mine: dict[str, list[Assignment]] = defaultdict(list)
+        for a in roster.assignments:
+            emp = staff.get(a.employee_id)
+            if emp is None:
+                errors.append(f"{_label(a)}: unknown employee {a.employee_id!r}")
+                continue
+            shift = types.get(a.shift_id)
+            if shift is None:
+                errors.append(f"{_label(a)}: unknown shift type {a.shift_id!r}")
+            errors.extend(_check_assignment(a, emp, shift, self.horizon))
+            mine[a.employee_id].append(a)
+
+        for employee_id in sorted(mine):
+            errors.extend(_check_employee(employee_id, mine[employee_id], staff[employee_id],
+                                          types))
+        return errors
 
 
 def _check_employee(employee_id: str, work: list[Assignment], emp: Any,
-                    types: dict[str, tuple[int, int, float]]) -> list[str]:
+                    types: Mapping[str, tuple[int, int, float]]) -> list[str]:
     errors = []
     per_day: dict[dt.date, list[str]] = defaultdict(list)
     for a in work:

@@ -140,48 +140,87 @@ def cycle_from_capacity(orders_per_day: pd.Series, profile: pd.Series,
                         target_hours: float) -> CycleTime:
     """:func:`cycle_time` with the capacity already in minutes per skill and slot
     (:func:`capacity_minutes` of the dates of :func:`week_dates`)."""
-    dates = week_dates(orders_per_day)
-    n = len(dates) * 24
-    per_day = {pd.Timestamp(d).date(): float(v) for d, v in orders_per_day.items()}
-    shares = profile.reindex(range(24), fill_value=0.0).to_numpy(dtype=float)
-    arrivals = np.concatenate([per_day.get(d, 0.0) * shares for d in dates])
-    steps = [(str(s.step), float(s.minutes_per_order), str(s.skill))
-             for s in process_steps.itertuples(index=False)]
-    floor_hours = sum(m for _, m, _ in steps) / 60
+    return OrderFlow.of(orders_per_day, profile, process_steps, target_hours).cycle(capacity)
 
-    queues: list[deque[list[float]]] = [deque() for _ in steps]
-    held = [0.0] * len(steps)  # amount in each queue
-    slot_capacity = [{skill: float(cap[t]) for skill, cap in capacity.items()}
-                     for t in range(n)]
-    waiting = np.zeros(len(steps))
-    backlog = np.zeros((len(steps), n), dtype=bool)
-    done: list[tuple[float, float]] = []  # (cycle hours, amount) of measured orders
-    measured = range(WARM_UP_WEEKS * n, (WARM_UP_WEEKS + 1) * n)
-    total_slots = (WARM_UP_WEEKS + 1 + TAIL_WEEKS) * n
-    for t in range(total_slots):
-        if arrivals[t % n] > _EPS:
-            queues[0].append([t, arrivals[t % n]])
-            held[0] += arrivals[t % n]
-        pool = dict(slot_capacity[t % n])
-        for k, (_, minutes, skill) in enumerate(steps):
-            if not queues[k]:
-                continue
-            out = _serve(queues[k], minutes, pool, skill)
-            moved = sum(amount for _, amount in out)
-            held[k] = max(held[k] - moved, 0.0) if queues[k] else 0.0
-            if k + 1 < len(steps):
-                queues[k + 1].extend(out)
-                held[k + 1] += moved
-            else:
-                done.extend((max(t - a + 0.5, floor_hours), amount)
-                            for a, amount in out if a in measured)
-        if t in measured:
-            for k in range(len(steps)):
-                waiting[k] += held[k]
-                backlog[k, t % n] = held[k] > _EPS
-    arrived = float(arrivals.sum())
-    finished = float(sum(amount for _, amount in done))
-    return _summary(done, arrived - finished, waiting, backlog, steps, dates, target_hours)
+
+@dataclass(frozen=True)
+class OrderFlow:
+    """The orders of a week and the steps they pass, ready to be simulated under any capacity
+    (:meth:`cycle`): what a search that tries many rosters on the same orders reads once.
+
+    Attributes
+    ----------
+    dates:
+        The week's dates (:func:`week_dates`): 24 hourly slots each.
+    arrivals:
+        Orders arriving in each slot (orders per day x intraday profile).
+    steps:
+        ``(step, minutes per order, skill)`` in process order.
+    target_hours:
+        The cycle target.
+    """
+
+    dates: tuple[dt.date, ...]
+    arrivals: tuple[float, ...]
+    steps: tuple[tuple[str, float, str], ...]
+    target_hours: float
+
+    @classmethod
+    def of(cls, orders_per_day: pd.Series, profile: pd.Series, process_steps: pd.DataFrame,
+           target_hours: float) -> OrderFlow:
+        """The flow of ``orders_per_day`` spread by ``profile`` (share of a day's orders per
+        hour 0..23) through ``process_steps`` (``step, minutes_per_order, skill``)."""
+        dates = week_dates(orders_per_day)
+        per_day = {pd.Timestamp(d).date(): float(v) for d, v in orders_per_day.items()}
+        shares = profile.reindex(range(24), fill_value=0.0).to_numpy(dtype=float)
+        arrivals = np.concatenate([per_day.get(d, 0.0) * shares for d in dates])
+        steps = tuple((str(s.step), float(s.minutes_per_order), str(s.skill))
+                      for s in process_steps.itertuples(index=False))
+        return cls(tuple(dates), tuple(arrivals.tolist()), steps, target_hours)
+
+    def cycle(self, capacity: dict[str, np.ndarray]) -> CycleTime:
+        """The cycle under ``capacity``: minutes per skill in each slot of :attr:`dates`."""
+        dates, steps, arrivals = list(self.dates), list(self.steps), self.arrivals
+        n = len(dates) * 24
+        floor_hours = sum(m for _, m, _ in steps) / 60
+
+        queues: list[deque[list[float]]] = [deque() for _ in steps]
+        held = [0.0] * len(steps)  # amount in each queue
+        minutes_of = {skill: np.asarray(cap, dtype=float)[:n].tolist()
+                      for skill, cap in capacity.items()}
+        slot_capacity = [{skill: minutes[t] for skill, minutes in minutes_of.items()}
+                         for t in range(n)]
+        waiting = np.zeros(len(steps))
+        backlog = np.zeros((len(steps), n), dtype=bool)
+        done: list[tuple[float, float]] = []  # (cycle hours, amount) of measured orders
+        measured = range(WARM_UP_WEEKS * n, (WARM_UP_WEEKS + 1) * n)
+        total_slots = (WARM_UP_WEEKS + 1 + TAIL_WEEKS) * n
+        for t in range(total_slots):
+            arriving = arrivals[t % n]
+            if arriving > _EPS:
+                queues[0].append([t, arriving])
+                held[0] += arriving
+            pool = dict(slot_capacity[t % n])
+            for k, (_, minutes, skill) in enumerate(steps):
+                if not queues[k] or (minutes > 0 and not pool.get(skill, 0.0) > _EPS):
+                    continue  # nothing to serve, or no free minutes: nothing moves
+                out = _serve(queues[k], minutes, pool, skill)
+                moved = sum(amount for _, amount in out)
+                held[k] = max(held[k] - moved, 0.0) if queues[k] else 0.0
+                if k + 1 < len(steps):
+                    queues[k + 1].extend(out)
+                    held[k + 1] += moved
+                else:
+                    done.extend((max(t - a + 0.5, floor_hours), amount)
+                                for a, amount in out if a in measured)
+            if t in measured:
+                for k in range(len(steps)):
+                    waiting[k] += held[k]
+                    backlog[k, t % n] = held[k] > _EPS
+        arrived = float(np.sum(np.asarray(arrivals)))
+        finished = float(sum(amount for _, amount in done))
+        return _summary(done, arrived - finished, waiting, backlog, steps, dates,
+                        self.target_hours)
 
 
 def _serve(queue: deque[list[float]], minutes: float, pool: dict[str, float],

@@ -40,14 +40,13 @@ import numpy as np
 import pandas as pd
 
 from salesflow.optimizer.limits import SolveLimits
-from salesflow.optimizer.staffing.check import check_roster
+from salesflow.optimizer.staffing.check import RosterChecker
 from salesflow.optimizer.staffing.coverage import coverage
 from salesflow.optimizer.staffing.cycle import (
     CycleTime,
+    OrderFlow,
     capacity_minutes,
-    cycle_from_capacity,
     cycle_time,
-    week_dates,
 )
 from salesflow.optimizer.staffing.requirements import empty_requirements
 from salesflow.optimizer.staffing.roster import Assignment, Roster, labour_cost, shift_span
@@ -197,9 +196,9 @@ class _Judge:
     def __init__(self, orders_per_day: pd.Series, profile: pd.Series,
                  process_steps: pd.DataFrame, staffed: pd.DataFrame, productivity: float,
                  target_hours: float, budget: int, deadline: float) -> None:
-        self.args = (orders_per_day, profile, process_steps)
-        self.dates = week_dates(orders_per_day)
-        self.productivity, self.target = productivity, target_hours
+        self.flow = OrderFlow.of(orders_per_day, profile, process_steps, target_hours)
+        self.dates = list(self.flow.dates)
+        self.productivity = productivity
         self.base = capacity_minutes(staffed, self.dates, productivity)
         self._extra: dict[int, dict[str, np.ndarray]] = {}
         self.evaluations = 0
@@ -222,7 +221,7 @@ class _Judge:
                 self._extra[id(c)] = capacity_minutes(c.rows, self.dates, self.productivity)
             for skill, minutes in self._extra[id(c)].items():
                 capacity[skill] = capacity.get(skill, np.zeros(n)) + minutes
-        return cycle_from_capacity(*self.args, capacity, self.target)
+        return self.flow.cycle(capacity)
 
 
 def score(cycle: CycleTime) -> float:
@@ -233,12 +232,12 @@ def score(cycle: CycleTime) -> float:
 
 
 def cycle_floor(orders_per_day: pd.Series, profile: pd.Series, process_steps: pd.DataFrame,
-                shifts: pd.DataFrame, productivity: float, target_hours: float) -> CycleTime:
+                candidates: list[_Candidate], productivity: float,
+                target_hours: float) -> CycleTime:
     """The cycle with :data:`UNLIMITED` persons of every process skill in every hour some
-    shift type covers, every day: what no staffing of these shift types can beat."""
-    dates = sorted(pd.Timestamp(d).date() for d in orders_per_day.index)
-    skills = sorted({str(s) for s in process_steps["skill"]})
-    rows = pd.concat([c.rows for c in _candidates(dates, shifts, skills)], ignore_index=True)
+    shift type covers (``candidates``: :func:`_candidates` of the week), every day: what no
+    staffing of these shift types can beat."""
+    rows = pd.concat([c.rows for c in candidates], ignore_index=True)
     rows = rows.groupby(["date", "hour", "skill"], as_index=False)["staffed"].max()
     rows["staffed"] = np.where(rows["staffed"] > 0, UNLIMITED, 0.0)
     return cycle_time(orders_per_day, profile, process_steps, rows, productivity, target_hours)
@@ -378,18 +377,18 @@ def _staff(added: list[_Candidate], roster: Roster, employees: pd.DataFrame,
            hire: dict[str, float]) -> tuple[tuple[AddedShift, ...], pd.DataFrame]:
     """Give each added shift to the cheapest person who may work it: an existing employee
     with the skill and room (at their rate) or an extra person (at the hiring rate)."""
-    people = employees.copy()
     work: dict[str, list[Assignment]] = defaultdict(list)
     for a in roster.assignments:
         work[a.employee_id].append(a)
-    rows = {str(e.employee_id): e for e in people.itertuples(index=False)}
+    rows = {str(e.employee_id): e for e in employees.itertuples(index=False)}
+    checker = RosterChecker.of(employees, shifts, dates)
     new_rows: list[dict[str, object]] = []
     new_ids: set[str] = set()
     out: list[AddedShift] = []
 
-    def fits(employee_id: str, frame: pd.DataFrame, a: Assignment) -> bool:
+    def fits(employee_id: str, a: Assignment) -> bool:
         trial = Roster((*work[employee_id], a), "trial")
-        return not check_roster(trial, frame, shifts, dates) and _runs_ok(trial.assignments)
+        return not checker.check(trial) and _runs_ok(trial.assignments)
 
     for c in sorted(added, key=lambda c: (c.day, c.start, c.skill, c.shift_id)):
         options = sorted(((float(e.hourly_cost), eid) for eid, e in rows.items()
@@ -398,7 +397,7 @@ def _staff(added: list[_Candidate], roster: Roster, employees: pd.DataFrame,
         for rate, eid in options:
             if rate > hire[c.skill]:
                 break
-            if fits(eid, people[people["employee_id"] == eid], _assignment(c, eid)):
+            if fits(eid, _assignment(c, eid)):
                 chosen = (eid, rate, eid not in new_ids)
                 break
         if chosen is None:
@@ -406,8 +405,9 @@ def _staff(added: list[_Candidate], roster: Roster, employees: pd.DataFrame,
             row = _new_person(c.skill, n, hire[c.skill], employees)
             new_rows.append(row)
             new_ids.add(str(row["employee_id"]))
-            people = pd.concat([people, pd.DataFrame([row])], ignore_index=True)
-            rows[str(row["employee_id"])] = next(pd.DataFrame([row]).itertuples(index=False))
+            person = pd.DataFrame([row])
+            checker = checker.with_employees(person)
+            rows[str(row["employee_id"])] = next(person.itertuples(index=False))
             chosen = (str(row["employee_id"]), hire[c.skill], False)
         eid, rate, existing = chosen
         a = _assignment(c, eid)
@@ -446,15 +446,16 @@ def recommend_capacity(orders_per_day: pd.Series, profile: pd.Series,
     judge = _Judge(orders_per_day, profile, process_steps, staffed, productivity, target_hours,
                    budget, deadline)
     before = judge.cycle([])
+    candidates = [] if before.met else _candidates(dates, shifts, skills)
     floor = before if before.met else cycle_floor(orders_per_day, profile, process_steps,
-                                                  shifts, productivity, target_hours)
+                                                  candidates, productivity, target_hours)
     if before.met or not floor.met:
         no_orders = not float(orders_per_day.sum()) > 0
         stopped = STOP_NO_ORDERS if no_orders else STOP_ALREADY if before.met else STOP_FLOOR
         return CycleAdvice(target_hours, before, before, (), before.met, floor.mean_hours,
                            stopped, hire, employees.iloc[:0], roster, judge.evaluations + 1,
                            time.perf_counter() - started, steps)
-    added, after, stopped = _search(judge, _candidates(dates, shifts, skills), hire)
+    added, after, stopped = _search(judge, candidates, hire)
     shifts_added, new = _staff(added, roster, employees, shifts, dates, hire)
     whatif = Roster(tuple(sorted((*roster.assignments, *(a.assignment for a in shifts_added)),
                                  key=lambda a: (a.day, a.employee_id))),
