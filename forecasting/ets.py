@@ -122,7 +122,7 @@ class AutoETS(LocalForecaster):
             If ``y`` is empty or not finite, ``seasonal`` or a form is invalid, or no form
             could be fitted (statsmodels failed on every one).
         """
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+        from salesflow.forecasting.ets_model import LeanETSModel as ETSModel
 
         m = check_season_length(self.season_length)
         if self.seasonal not in ("decompose", "native"):
