@@ -148,6 +148,28 @@ def test_ets_picks_a_trend_for_a_trending_series() -> None:
     assert model.predict(1).mean[0] > y[-1]
 
 
+@pytest.mark.parametrize("form", [dict(error="add", trend="add", damped_trend=True),
+                                  dict(error="mul", trend="add", damped_trend=True),
+                                  dict(error="add", seasonal="add", seasonal_periods=12)])
+def test_lean_ets_results_equal_statsmodels_but_for_the_covariance(form: dict) -> None:
+    import pickle
+    import warnings
+
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from salesflow.forecasting.ets_model import LeanETSModel
+
+    y = RNG_SERIES + np.arange(48) * 0.3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full, lean = ETSModel(y, **form).fit(disp=False), LeanETSModel(y, **form).fit(disp=False)
+    assert np.array_equal(lean.params, full.params) and lean.aicc == full.aicc
+    assert np.array_equal(lean.fittedvalues, full.fittedvalues)
+    assert np.array_equal(lean.forecast(6), full.forecast(6))
+    assert np.isfinite(full.cov_params_approx).all() and np.isnan(lean.cov_params_approx).all()
+    assert np.array_equal(pickle.loads(pickle.dumps(lean)).forecast(6), full.forecast(6))
+
+
 def test_ets_rejects_unknown_forms() -> None:
     with pytest.raises(ValueError, match="ETS form"):
         AutoETS(forms=("XYZ",)).fit(np.arange(1.0, 20.0))
