@@ -15,7 +15,7 @@ import numpy as np
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults, ETSResultsWrapper
 
 
-class LeanETSResults(ETSResults):  # type: ignore[misc]
+class LeanETSResults(ETSResults):
     """``ETSResults`` whose ``cov_params_approx`` is ``nan`` instead of a numerical Hessian."""
 
     @property
@@ -24,7 +24,7 @@ class LeanETSResults(ETSResults):  # type: ignore[misc]
         return np.full((k, k), np.nan)
 
 
-class LeanETSModel(ETSModel):  # type: ignore[misc]
+class LeanETSModel(ETSModel):
     """``ETSModel`` fitting to :class:`LeanETSResults`."""
 
     @property
