@@ -382,8 +382,7 @@ def _staff(added: list[_Candidate], roster: Roster, employees: pd.DataFrame,
     work: dict[str, list[Assignment]] = defaultdict(list)
     for a in roster.assignments:
         work[a.employee_id].append(a)
-    rows = {str(e.employee_id): e for e in employees.itertuples(index=False)}
-    checker = RosterChecker.of(employees, shifts, dates)
+    checker = RosterChecker.of(employees, shifts, dates)  # its staff: who may take a shift
     new_rows: list[dict[str, object]] = []
     new_ids: set[str] = set()
     out: list[AddedShift] = []
@@ -393,7 +392,7 @@ def _staff(added: list[_Candidate], roster: Roster, employees: pd.DataFrame,
         return not checker.check(trial) and _runs_ok(trial.assignments)
 
     for c in sorted(added, key=lambda c: (c.day, c.start, c.skill, c.shift_id)):
-        options = sorted(((float(e.hourly_cost), eid) for eid, e in rows.items()
+        options = sorted(((float(e.hourly_cost), eid) for eid, e in checker.staff.items()
                           if c.skill in tuple(e.skills)), key=lambda t: (t[0], t[1]))
         chosen: tuple[str, float, bool] | None = None
         for rate, eid in options:
@@ -407,9 +406,7 @@ def _staff(added: list[_Candidate], roster: Roster, employees: pd.DataFrame,
             row = _new_person(c.skill, n, hire[c.skill], employees)
             new_rows.append(row)
             new_ids.add(str(row["employee_id"]))
-            person = pd.DataFrame([row])
-            checker = checker.with_employees(person)
-            rows[str(row["employee_id"])] = next(person.itertuples(index=False))
+            checker = checker.with_employees(pd.DataFrame([row]))
             chosen = (str(row["employee_id"]), hire[c.skill], False)
         eid, rate, existing = chosen
         a = _assignment(c, eid)
