@@ -243,8 +243,13 @@ def search_parameters(model: VrpModel, strategy: SearchStrategy, seconds: float,
     if solution_limit is not None:
         params.solution_limit = int(solution_limit)
     if strategy.guided_local_search:
-        params.local_search_metaheuristic = (
-            routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+        # One visit: the local search's moves reach every choice (each vehicle, or none),
+        # so its first local optimum is the optimum. Guided local search would find no
+        # other solution to count towards the work limit and run to the clock.
+        metaheuristic = ("GREEDY_DESCENT" if len(model.visits) <= 1
+                         else "GUIDED_LOCAL_SEARCH")
+        params.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic)
         return params
     scale = reference_arc_cost(model)
     operators = params.local_search_operators

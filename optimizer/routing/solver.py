@@ -75,6 +75,10 @@ class RoutingOptions:
     work_per_stop:
         Work limit of each search in OR-Tools solutions per stop (plus a base of 200):
         small days end on this deterministic limit long before the time limit.
+    depot_parts_above:
+        The weekly stage routes a day of more stops than this, with more than one depot that
+        has vehicles, per depot (:mod:`~salesflow.optimizer.routing.depot_parts`): one model
+        of a few hundred stops per depot instead of one of thousands.
 
     Raises
     ------
@@ -84,10 +88,13 @@ class RoutingOptions:
 
     unserved_penalty: float = 100_000.0
     work_per_stop: int = 40
+    depot_parts_above: int = 100
 
     def __post_init__(self) -> None:
-        if not self.unserved_penalty >= 0 or self.work_per_stop < 1:
-            raise ValueError("unserved_penalty must be >= 0 and work_per_stop >= 1")
+        if (not self.unserved_penalty >= 0 or self.work_per_stop < 1
+                or self.depot_parts_above < 0):
+            raise ValueError("unserved_penalty and depot_parts_above must be >= 0 and "
+                             "work_per_stop >= 1")
 
 
 @dataclass(frozen=True)
@@ -142,9 +149,9 @@ def _working_time(problem: RoutingProblem, vehicle: Vehicle) -> tuple[int, int]:
     return max(vehicle.shift_start, depot.open), min(vehicle.shift_end, depot.close)
 
 
-def _alone(problem: RoutingProblem, vehicle: Vehicle, stop: Stop, node: int) -> bool:
-    """Whether ``vehicle`` could serve ``stop`` on a route of its own, leaving as late as
-    useful."""
+def serves_alone(problem: RoutingProblem, vehicle: Vehicle, stop: Stop, node: int) -> bool:
+    """Whether ``vehicle`` could reach ``stop`` (matrix index ``node``) in its window and be
+    back in time on a route of its own, leaving as late as useful (its load is not checked)."""
     start, end = _working_time(problem, vehicle)
     depot = problem.depot_index(vehicle.depot_id)
     out, back = float(problem.minutes[depot, node]), float(problem.minutes[node, depot])
@@ -168,7 +175,7 @@ def stop_reason(problem: RoutingProblem, position: int) -> str:
     if not able:
         return REASON_TOO_LARGE
     node = problem.stop_index(position)
-    if any(_alone(problem, v, stop, node) for v in able):
+    if any(serves_alone(problem, v, stop, node) for v in able):
         return REASON_NO_CAPACITY
     return REASON_WINDOW
 
@@ -352,16 +359,25 @@ def finish_routing(day: PreparedDay, solution: ModelSolution) -> RoutingSolveRes
     plan = RoutePlan(day=problem.day, routes=tuple(sorted(routes, key=lambda r: r.vehicle_id)),
                      unserved=tuple(sorted(unserved, key=lambda u: u.customer_id)),
                      policy=POLICY)
+    seconds = limits.time_limit_seconds
+    clock = solution.runtime >= seconds - min(1.5, 0.03 * seconds + 0.3) - 0.05
+    return searched_result(problem, options, plan, baseline, solution.runtime,
+                           solution.strategy, clock)
+
+
+def searched_result(problem: RoutingProblem, options: RoutingOptions, plan: RoutePlan,
+                    baseline: RoutePlan, runtime: float, strategy: str,
+                    clock: bool) -> RoutingSolveResult:
+    """The result of a searched day: ``plan``, or the nearest-neighbour ``baseline`` when
+    that costs less (then ``strategy`` is ``"baseline"``); ``clock`` says whether a time
+    limit rather than the work limit ended the search."""
     ours, theirs = (plan_objective(problem, p, options) for p in (plan, baseline))
-    strategy = solution.strategy
     if theirs < ours - 1e-9:
         plan = RoutePlan(baseline.day, baseline.routes, baseline.unserved, FALLBACK_POLICY)
         ours, strategy = theirs, "baseline"
-    seconds = limits.time_limit_seconds
-    clock = solution.runtime >= seconds - min(1.5, 0.03 * seconds + 0.3) - 0.05
     stop = f"{STOP_TIME if clock else STOP_WORK} (no bound)"
-    return RoutingSolveResult(plan, baseline, SolveStatus.FEASIBLE, ours, solution.runtime,
-                              strategy, None, stop)
+    return RoutingSolveResult(plan, baseline, SolveStatus.FEASIBLE, ours, runtime, strategy,
+                              None, stop)
 
 
 def solve_routing(problem: RoutingProblem, limits: SolveLimits,

@@ -10,6 +10,14 @@ search stops on its deterministic work limit, so the routes are the same whereve
 a week of small days (fewer than
 :data:`~salesflow.optimizer.routing.portfolio.MIN_PARALLEL_VISITS` visits each) is solved
 in this process unless a scheduler was given.
+
+A day of more than ``options.depot_parts_above`` stops over several depots is routed per
+depot (:mod:`~salesflow.optimizer.routing.depot_parts`): each depot's part is a model of its
+own, searched as a task beside the other days' models, with the day's time limit shared
+among the parts by their stops (at least :data:`MIN_PART_SECONDS` each); the stops the
+parts left for want of vehicles then go, in a second round, to one more part with the
+vehicles no part used (its own share of the time limit). The parts' routes make the day's
+plan, set against the nearest-neighbour baseline of the whole day.
 """
 
 from __future__ import annotations
@@ -23,11 +31,14 @@ from typing import TYPE_CHECKING
 from salesflow.data.i18n import N_
 from salesflow.forecasting.parallel import map_parts
 from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.result import STOP_TIME
 from salesflow.optimizer.routing.builder import (
     build_day_problem,
     delivery_stops,
     split_unplaced,
 )
+from salesflow.optimizer.routing.depot_parts import depot_parts, leftover_part, merge_plans
+from salesflow.optimizer.routing.nearest_neighbour import solve_nearest_neighbour
 from salesflow.optimizer.routing.ortools_search import SearchStrategy, run_search
 from salesflow.optimizer.routing.portfolio import (
     best_of,
@@ -39,11 +50,13 @@ from salesflow.optimizer.routing.portfolio import (
 from salesflow.optimizer.routing.problem import RoutingProblem, Stop
 from salesflow.optimizer.routing.solution import RoutePlan, Unserved
 from salesflow.optimizer.routing.solver import (
+    POLICY,
     PreparedDay,
     RoutingOptions,
     RoutingSolveResult,
     finish_routing,
     prepare_routing,
+    searched_result,
 )
 from salesflow.optimizer.routing.vrp_model import ModelSolution, VrpModel
 
@@ -126,12 +139,12 @@ def routing_stage(dataset: Dataset, week_start: dt.date, limits: SolveLimits, *,
     ValueError
         If ``week_start`` is not a Monday.
     """
+    options = options or RoutingOptions()
     week = sorted(delivery_stops(dataset, week_start).items())
     if days is not None:
         week = [(day, stops) for day, stops in week if day in set(days)]
-    problems, unplaced, setup = [], [], []
-    prepared: list[PreparedDay | RoutingSolveResult] = []
-    for day, stops in week:
+    problems, unplaced, units = [], [], []
+    for index, (day, stops) in enumerate(week):
         begun = time.time()
         missing: tuple[Stop, ...] = ()
         if placed_only:
@@ -140,14 +153,95 @@ def routing_stage(dataset: Dataset, week_start: dt.date, limits: SolveLimits, *,
                 unplaced.append((day, missing))
         problem = build_day_problem(dataset, day, stops, distances)
         problems.append((problem, missing))
-        prepared.append(prepare_routing(problem, limits, options))
-        setup.append(time.time() - begun)
-    results = _search_days(prepared, setup, limits.workers, week, progress)
+        if _by_depot(problem, options):
+            units.extend(_depot_units(index, problem, limits, options, begun))
+        else:
+            units.append(_Unit(index, problem, prepare_routing(problem, limits, options),
+                               time.time() - begun))
+    results = _search_units(units, limits.workers, week, progress)
+    leftovers = []
+    for index, (problem, _) in enumerate(problems):
+        parts = [r for u, r in zip(units, results, strict=True) if u.day == index and u.part]
+        rest = leftover_part(problem, [r.plan for r in parts]) if parts else None
+        if rest is not None:
+            begun = time.time()
+            share = _part_limits(limits, problem, rest, 0.0)
+            leftovers.append(_Unit(index, rest, prepare_routing(rest, share, options),
+                                   time.time() - begun, part=True))
+    units += leftovers
+    results += _search_units(leftovers, limits.workers, [], None)
+    solves = [_day_result(index, problem, units, results, options)
+              for index, (problem, _) in enumerate(problems)]
     planned = tuple((problem, _with_unplaced(r.plan, missing))
-                    for (problem, missing), r in zip(problems, results, strict=True))
+                    for (problem, missing), r in zip(problems, solves, strict=True))
     baseline = tuple((problem, _with_unplaced(r.baseline, missing))
-                     for (problem, missing), r in zip(problems, results, strict=True))
-    return RoutingResult(planned, baseline, tuple(results), tuple(unplaced))
+                     for (problem, missing), r in zip(problems, solves, strict=True))
+    return RoutingResult(planned, baseline, tuple(solves), tuple(unplaced))
+
+
+MIN_PART_SECONDS = 2.0
+"""Least time limit of a depot part, however few of the day's stops it has."""
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One model to search: a whole day, or a part of a day routed per depot."""
+
+    day: int
+    problem: RoutingProblem
+    prepared: PreparedDay | RoutingSolveResult
+    setup: float
+    part: bool = False
+    common: float = 0.0
+    baseline: RoutePlan | None = None
+
+
+def _by_depot(problem: RoutingProblem, options: RoutingOptions) -> bool:
+    depots = {v.depot_id for v in problem.vehicles}
+    return len(problem.stops) > options.depot_parts_above and len(depots) > 1
+
+
+def _part_limits(limits: SolveLimits, day: RoutingProblem, part: RoutingProblem,
+                 spent: float) -> SolveLimits:
+    """The day's time limit, less ``spent``, in proportion to the part's stops (at least
+    :data:`MIN_PART_SECONDS`, at most the day's limit)."""
+    seconds = limits.time_limit_seconds
+    share = (seconds - spent) * len(part.stops) / max(len(day.stops), 1)
+    return replace(limits, time_limit_seconds=min(seconds, max(MIN_PART_SECONDS, share)))
+
+
+def _depot_units(index: int, problem: RoutingProblem, limits: SolveLimits,
+                 options: RoutingOptions, begun: float) -> list[_Unit]:
+    """The day's depot parts, ready for the search; the first carries the day's
+    nearest-neighbour baseline and the seconds spent on the whole day."""
+    baseline = solve_nearest_neighbour(problem)
+    parts = depot_parts(problem)
+    common = time.time() - begun
+    units = []
+    for k, part in enumerate(parts):
+        began = time.time()
+        prepared = prepare_routing(part, _part_limits(limits, problem, part, common), options)
+        units.append(_Unit(index, part, prepared, time.time() - began, part=True,
+                           common=common if k == 0 else 0.0,
+                           baseline=baseline if k == 0 else None))
+    return units
+
+
+def _day_result(index: int, problem: RoutingProblem, units: list[_Unit],
+                results: list[RoutingSolveResult], options: RoutingOptions
+                ) -> RoutingSolveResult:
+    """The day's result: its own, or its parts' plans merged and set against the day's
+    nearest-neighbour baseline."""
+    own = [(u, r) for u, r in zip(units, results, strict=True) if u.day == index]
+    if not own[0][0].part:
+        return own[0][1]
+    baseline = next(u.baseline for u, _ in own if u.baseline is not None)
+    plan = merge_plans(problem, [r.plan for _, r in own], POLICY)
+    runtime = sum(u.common + r.runtime for u, r in own)
+    strategy = " ".join(f"{'+'.join(sorted({v.depot_id for v in u.problem.vehicles}))}:"
+                        f"{r.strategy}" for u, r in own)
+    clock = any(r.stop_reason.startswith(STOP_TIME) for _, r in own)
+    return searched_result(problem, options, plan, baseline, runtime, strategy, clock)
 
 
 Search = tuple[int, SearchStrategy, float, int | None]
@@ -164,15 +258,18 @@ def _search(task: Search, models: tuple[VrpModel | None, ...]) -> ModelSolution:
     return run_search(model, member, time.time() + seconds, work)
 
 
-def _search_days(prepared: list[PreparedDay | RoutingSolveResult], setup: list[float],
-                 workers: int,
-                 week: list[tuple[dt.date, tuple[Stop, ...]]],
-                 progress: DayProgress | None) -> list[RoutingSolveResult]:
-    """Every day's searches as parallel tasks, then each day's best member decoded.
+def _search_units(units: list[_Unit], workers: int,
+                  week: list[tuple[dt.date, tuple[Stop, ...]]],
+                  progress: DayProgress | None) -> list[RoutingSolveResult]:
+    """Every unit's searches as parallel tasks (longest first), then each unit's best member
+    decoded.
 
-    A day's clock counts its own ``setup`` (problem, baseline, model) and its own search,
-    not the time its tasks waited for a worker: a search gets the day's time limit less
-    its setup, and the day's runtime is its setup plus its longest member's search."""
+    A unit's clock counts its own ``setup`` (problem, baseline, model) and its own search,
+    not the time its tasks waited for a worker: a search gets the unit's time limit less
+    its setup, and the unit's runtime is its setup plus its longest member's search."""
+    if not units:
+        return []
+    prepared = [u.prepared for u in units]
     models = tuple(None if isinstance(day, RoutingSolveResult) else day.model
                    for day in prepared)
     searched = [(index, day) for index, day in enumerate(prepared)
@@ -183,9 +280,10 @@ def _search_days(prepared: list[PreparedDay | RoutingSolveResult], setup: list[f
         limits = searched[0][1].limits
         members = week_members([day.model for _, day in searched], limits, limits.workers)
         for (index, ready), strategies in zip(searched, members, strict=True):
-            seconds = search_deadline(0.0, ready.limits) - setup[index]
+            seconds = search_deadline(0.0, ready.limits) - units[index].setup
             work = solution_limit(ready.limits)
             tasks.extend((index, member, seconds, work) for member in strategies)
+    order = sorted(range(len(tasks)), key=lambda k: (-tasks[k][2], k))
     if progress is not None and week:
         progress(week[0][0], 0, len(week))
 
@@ -194,15 +292,18 @@ def _search_days(prepared: list[PreparedDay | RoutingSolveResult], setup: list[f
             k = min(len(week) - 1, done * len(week) // max(total, 1))
             progress(week[k][0], k, len(week))
 
-    found = map_parts(_search, tasks, models, n_jobs=workers, progress=told,
-                      min_parallel=2 if large else len(tasks) + 1)
+    ran = map_parts(_search, [tasks[k] for k in order], models, n_jobs=workers,
+                    progress=told, min_parallel=2 if large else len(tasks) + 1)
+    found: list[ModelSolution] = [ran[0]] * len(tasks) if tasks else []
+    for k, solution in zip(order, ran, strict=True):
+        found[k] = solution
     results: list[RoutingSolveResult] = []
     for index, day in enumerate(prepared):
         if isinstance(day, RoutingSolveResult):
             results.append(day)
             continue
         own = [s for (i, *_rest), s in zip(tasks, found, strict=True) if i == index]
-        runtime = setup[index] + max(s.runtime for s in own)
+        runtime = units[index].setup + max(s.runtime for s in own)
         results.append(finish_routing(day, best_of(own, runtime)))
     if progress is not None and week:
         progress(week[-1][0], len(week), len(week))
