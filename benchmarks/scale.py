@@ -9,10 +9,10 @@ from the run itself (the ``stages`` of ``weekly --json``, measured by
 RSS as the kernel reports it for that child (``wait4``).
 
 From the points it writes: the log-log slope of weekly's time against SKUs (numpy's least
-squares on the measured sizes), what that slope and the 1 -> 2 worker speed-up of the largest
-size say about 1,000,000 SKUs and a cluster of N workers (Amdahl's law with the parallel share
-the speed-up implies), and the forecast stage's throughput (series per second) with 2 workers
-over 1 worker on each size.
+squares on the measured sizes), the same fit stage by stage with each stage's 1 -> 2 worker
+speed-up on the largest size, what those say about 1,000,000 SKUs and a cluster of N workers
+(Amdahl's law per stage, with the parallel share each stage's speed-up implies), and the
+forecast stage's throughput (series per second) with 2 workers over 1 worker on each size.
 
 Usage (from the repository root; heavy: under the shared benchmark lock)::
 
@@ -208,31 +208,78 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def cluster_estimate(fit: tuple[float, float], one: Run | None, two: Run | None) -> list[str]:
-    """What 1,000,000 SKUs would take, from the time fit and the 1 -> 2 worker speed-up."""
-    slope, intercept = fit
-    t1 = math.exp(intercept) * TARGET_SKUS ** slope
-    lines = [f"- Extrapolated to {TARGET_SKUS:,} SKUs with 1 worker: about {_duration(t1)} "
-             f"(time ∝ SKUs^{slope:.2f})."]
-    if one is None or two is None or not (one.ok and two.ok):
+@dataclass(frozen=True)
+class StageGrowth:
+    """How one stage's seconds grow with SKUs, and how much of it a second worker halves.
+
+    Attributes
+    ----------
+    stage:
+        The stage's name.
+    slope:
+        Exponent of the log-log fit of its seconds on SKUs.
+    at_target:
+        The fit's seconds at :data:`TARGET_SKUS` (with the fitted runs' worker count).
+    parallel:
+        Share of the stage that the 1 -> 2 worker pair of the largest size says is parallel
+        (Amdahl's law: ``t2 / t1 = (1 - p) + p / 2``); ``None`` without that pair.
+    """
+
+    stage: str
+    slope: float
+    at_target: float
+    parallel: float | None
+
+
+def stage_growth(base: Sequence[Run], one: Run | None, two: Run | None) -> list[StageGrowth]:
+    """Each stage's fit over the ``base`` runs (one worker count, two sizes or more) and
+    its parallel share from the ``one`` and ``two`` worker runs of one size."""
+    growth = []
+    for stage in STAGES:
+        fit = loglog_fit([r.skus for r in base], [r.stage_seconds.get(stage, 0.0) for r in base])
+        if fit is None:
+            continue
+        parallel = None
+        if one is not None and two is not None and one.ok and two.ok:
+            t1, t2 = one.stage_seconds.get(stage), two.stage_seconds.get(stage)
+            if t1 and t2 is not None:
+                parallel = min(1.0, max(0.0, 2 * (1 - t2 / t1)))
+        growth.append(StageGrowth(stage, fit[0], math.exp(fit[1]) * TARGET_SKUS ** fit[0],
+                                  parallel))
+    return growth
+
+
+def cluster_estimate(growth: Sequence[StageGrowth]) -> list[str]:
+    """What 1,000,000 SKUs would take, stage by stage, and how many workers would bring the
+    whole run under :data:`TARGET_SECONDS`: each stage keeps its serial share and divides
+    its parallel share among the workers."""
+    if not growth:
+        return ["- No stage measured on two sizes: no extrapolation."]
+    total = sum(g.at_target for g in growth)
+    parts = ", ".join(
+        f"{g.stage} {_duration(g.at_target)} (∝ SKUs^{g.slope:.2f}"
+        + ("" if g.parallel is None else f", {g.parallel:.0%} parallel") + ")"
+        for g in growth)
+    lines = [f"- Extrapolated stage by stage to {TARGET_SKUS:,} SKUs with 1 worker: {parts}; "
+             f"about {_duration(total)} in all. Stages that end on a solver's time limit "
+             "(purchasing, staffing, routing) grow slowly here only because the limit caps "
+             "them: at that size they would stop further from their best plans."]
+    if any(g.parallel is None for g in growth):
         return [*lines, "- No 1 -> 2 worker pair on one size: no cluster estimate."]
-    ratio = two.seconds / one.seconds
-    parallel = min(1.0, max(0.0, 2 * (1 - ratio)))  # Amdahl: t2/t1 = (1 - p) + p / 2
-    serial = (1 - parallel) * t1
-    lines.append(f"- On {one.size}, 2 workers took {ratio:.2f}x the time of 1, so about "
-                 f"{parallel:.0%} of the run is parallel work (Amdahl's law).")
+    serial = sum((1 - (g.parallel or 0.0)) * g.at_target for g in growth)
+    parallel = total - serial
     if serial >= TARGET_SECONDS:
-        lines.append(f"- The serial part alone would take about {_duration(serial)} at "
-                     f"{TARGET_SKUS:,} SKUs: no number of workers brings it under "
-                     f"{_duration(TARGET_SECONDS)} until that part is parallel too.")
+        lines.append(f"- The stages' serial shares alone would take about {_duration(serial)} "
+                     f"at {TARGET_SKUS:,} SKUs: no number of workers brings the run under "
+                     f"{_duration(TARGET_SECONDS)} until more of it is parallel.")
         return lines
-    needed = math.ceil(parallel * t1 / (TARGET_SECONDS - serial)) if parallel else 1
+    needed = math.ceil(parallel / (TARGET_SECONDS - serial)) if parallel else 1
     if needed <= 1:
-        lines.append(f"- By this fit one worker already plans {TARGET_SKUS:,} SKUs within "
+        lines.append(f"- By these fits one worker already plans {TARGET_SKUS:,} SKUs within "
                      f"{_duration(TARGET_SECONDS)}.")
     else:
         lines.append(f"- A cluster of about {needed} workers would bring {TARGET_SKUS:,} SKUs "
-                     f"under {_duration(TARGET_SECONDS)} (serial part {_duration(serial)}).")
+                     f"under {_duration(TARGET_SECONDS)} (serial shares {_duration(serial)}).")
     return lines
 
 
@@ -288,7 +335,7 @@ def section(result: ScaleResult, command: str, load: str) -> str:
             largest = max(base, key=lambda r: r.skus)
             two = next((r for r in ok if r.size == largest.size and r.workers == 2), None)
             one = next((r for r in ok if r.size == largest.size and r.workers == 1), None)
-            notes += cluster_estimate(fit, one, two)
+            notes += cluster_estimate(stage_growth(base, one, two))
     for size in dict.fromkeys(r.size for r in ok):
         one = next((r for r in ok if r.size == size and r.workers == 1), None)
         two = next((r for r in ok if r.size == size and r.workers == 2), None)

@@ -36,16 +36,43 @@ def test_loglog_fit_recovers_the_exponent() -> None:
     assert scale.loglog_fit([200, 200], [1.0, 2.0]) is None
 
 
-def test_cluster_estimate_follows_amdahl() -> None:
-    one, two = _run("large", 20_000, 1, 600.0, 100), _run("large", 20_000, 2, 400.0, 55)
-    # t(1M) = 1e6 ** 0.5 = 1000 s; 2 workers 2/3 of the time: parallel share 2/3
-    lines = scale.cluster_estimate((0.5, 0.0), one, two)
-    assert "67%" in lines[1]
+def _staged(size: str, skus: int, workers: int, **seconds: float) -> scale.Run:
+    run = _run(size, skus, workers, sum(seconds.values()), seconds.get("forecast", 1.0))
+    for name in scale.STAGES:
+        run.stages[name]["seconds"] = seconds.get(name, 0.0)
+    return run
+
+
+def test_each_stage_is_fitted_and_divided_among_workers_by_its_own_share() -> None:
+    # forecast grows linearly (1e-3 s per SKU) and halves with 2 workers; routing is flat
+    # at 100 s and does not speed up at all
+    base = [_staged("medium", 2_000, 1, forecast=2.0, routing=100.0),
+            _staged("large", 20_000, 1, forecast=20.0, routing=100.0)]
+    two = _staged("large", 20_000, 2, forecast=10.0, routing=100.0)
+    growth = {g.stage: g for g in scale.stage_growth(base, base[1], two)}
+    assert set(growth) == {"forecast", "routing"}
+    assert growth["forecast"].slope == pytest.approx(1.0)
+    assert growth["forecast"].at_target == pytest.approx(1000.0)
+    assert growth["forecast"].parallel == pytest.approx(1.0)
+    assert growth["routing"].slope == pytest.approx(0.0, abs=1e-9)
+    assert growth["routing"].parallel == pytest.approx(0.0)
+    lines = scale.cluster_estimate(list(growth.values()))
+    # 1,000 s of forecast and 100 s of routing: one worker is within 30 minutes
+    assert "forecast 17 min" in lines[0] and "about 18 min in all" in lines[0]
     assert "one worker already plans" in lines[-1]
-    # t(1M) = 1e6 ** 0.6 = 3981 s, serial third 1327 s: ceil(2654 / (1800 - 1327)) = 6
-    assert "about 6 workers" in scale.cluster_estimate((0.6, 0.0), one, two)[-1]
-    slow = scale.cluster_estimate((1.0, 0.0), one, _run("large", 20_000, 2, 590.0, 99))
-    assert "no number of workers" in slow[-1]
+    # forecast 1e-2 s per SKU: 10,000 s parallel + 100 s serial -> ceil(10000 / 1700) = 6
+    base = [_staged("medium", 2_000, 1, forecast=20.0, routing=100.0),
+            _staged("large", 20_000, 1, forecast=200.0, routing=100.0)]
+    two = _staged("large", 20_000, 2, forecast=100.0, routing=100.0)
+    assert "about 6 workers" in scale.cluster_estimate(scale.stage_growth(base, base[1],
+                                                                          two))[-1]
+    # a serial share beyond 30 minutes: no cluster helps
+    slow = _staged("large", 20_000, 2, forecast=199.0, routing=100.0)
+    assert "no number of workers" in scale.cluster_estimate(
+        scale.stage_growth(base, base[1], slow))[-1]
+    # without the pair of one size: the fit, no cluster estimate
+    assert "no cluster estimate" in scale.cluster_estimate(
+        scale.stage_growth(base, None, None))[-1]
 
 
 def test_section_states_fit_and_forecast_speedup() -> None:
