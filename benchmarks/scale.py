@@ -17,7 +17,7 @@ forecast stage's throughput (series per second) with 2 workers over 1 worker on 
 Usage (from the repository root; heavy: under the shared benchmark lock)::
 
     flock /tmp/salesflow-bench.lock python benchmarks/scale.py --sizes tiny,small \\
-        --workers 1,2 [--time-limit S] [--work DIR] [--write]
+        --workers 1,2 [--largest-workers 2] [--time-limit S] [--work DIR] [--write]
 
 or ``salesflow bench scale`` with the same options.
 """
@@ -164,16 +164,19 @@ def weekly(data: Generated, workers: int, store: Path, time_limit: float | None)
 
 
 def run_scale(sizes: Sequence[str], workers: Sequence[int], work: Path,
-              time_limit: float | None, say: Callable[[str], None]) -> ScaleResult:
-    """Generate each size and run weekly on it with each worker count."""
+              time_limit: float | None, say: Callable[[str], None],
+              largest_workers: Sequence[int] | None = None) -> ScaleResult:
+    """Generate each size and run weekly on it with each worker count (the largest size with
+    ``largest_workers`` when given)."""
     result = ScaleResult()
     for size in sizes:
+        counts = largest_workers if largest_workers and size == sizes[-1] else workers
         say(f"generating {size} ...")
         data = generate(size, work / size)
         result.generated.append(data)
         say(f"  {data.skus:,} SKUs, {data.lines:,} lines ({data.format}) in "
             f"{data.seconds:.0f} s, peak {data.peak_rss_bytes / MiB:,.0f} MiB")
-        for count in workers:
+        for count in counts:
             say(f"weekly on {size} with {count} worker(s) ...")
             run = weekly(data, count, work / f"store-{size}-{count}", time_limit)
             result.runs.append(run)
@@ -382,9 +385,12 @@ PROGRAM = "python benchmarks/scale.py"
 
 
 def command_line(sizes: Sequence[str], workers: Sequence[int], time_limit: float | None,
-                 write: bool, program: str = PROGRAM) -> str:
+                 write: bool, program: str = PROGRAM,
+                 largest_workers: Sequence[int] | None = None) -> str:
     return (f"flock /tmp/salesflow-bench.lock {program} --sizes "
             f"{','.join(sizes)} --workers {','.join(map(str, workers))}"
+            + (f" --largest-workers {','.join(map(str, largest_workers))}"
+               if largest_workers else "")
             + (f" --time-limit {time_limit:g}" if time_limit else "")
             + (" --write" if write else ""))
 
@@ -397,26 +403,32 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="weekly's --time-limit (default: config.toml's)")
     parser.add_argument("--work", type=Path, default=None,
                         help="folder for the datasets and stores (default: a temporary one)")
+    parser.add_argument("--largest-workers", default=None,
+                        help="worker counts of the largest size only (default: --workers), "
+                             "e.g. 2 to leave out its one-worker run")
     parser.add_argument("--write", action="store_true",
                         help="write the section scale of BENCHMARKS.md")
     args = parser.parse_args(argv)
     try:
         sizes, workers = parse_sizes(args.sizes), parse_workers(args.workers)
+        largest = parse_workers(args.largest_workers) if args.largest_workers else None
     except ValueError as exc:
         parser.error(str(exc))
     text = measure(sizes, workers, args.time_limit, args.work, args.write,
-                   lambda line: print(line, file=sys.stderr, flush=True))
+                   lambda line: print(line, file=sys.stderr, flush=True),
+                   largest_workers=largest)
     print(text)
 
 
 def measure(sizes: Sequence[str], workers: Sequence[int], time_limit: float | None,
             work: Path | None, write: bool, say: Callable[[str], None],
-            program: str = PROGRAM) -> str:
+            program: str = PROGRAM, largest_workers: Sequence[int] | None = None) -> str:
     """Run the benchmark, return its section (written into BENCHMARKS.md with ``write``)."""
     load = load_now()
     with tempfile.TemporaryDirectory(prefix="salesflow-scale-") as tmp:
-        result = run_scale(sizes, workers, work or Path(tmp), time_limit, say)
-    text = section(result, command_line(sizes, workers, time_limit, write, program),
+        result = run_scale(sizes, workers, work or Path(tmp), time_limit, say, largest_workers)
+    text = section(result, command_line(sizes, workers, time_limit, write, program,
+                                        largest_workers),
                    f"{load} at the start, {load_now()} at the end")
     if write:
         write_section("scale", text)

@@ -258,13 +258,16 @@ Examples:
               help="Comma-separated generated sizes, each run in turn.")
 @click.option("--workers", default="1,2", show_default=True,
               help="Comma-separated worker counts ([solver] workers of each run).")
+@click.option("--largest-workers", default=None,
+              help="Worker counts of the largest size only (default: --workers), e.g. 2 to "
+                   "leave out its one-worker run.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="weekly's --time-limit (default: the datasets' config.toml).")
 @click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder for the generated datasets and plan stores (default: temporary).")
 @click.option("--write", is_flag=True, help="Write the figures into BENCHMARKS.md (scale).")
-def bench_scale_command(sizes: str, workers: str, time_limit: float | None, work: Path | None,
-                        write: bool) -> None:
+def bench_scale_command(sizes: str, workers: str, largest_workers: str | None,
+                        time_limit: float | None, work: Path | None, write: bool) -> None:
     """Generate each size, run salesflow weekly on it with each worker count and report time,
     peak memory, each stage's seconds, the growth with SKUs and the forecast's speed-up."""
     from salesflow.benchmarks import scale
@@ -277,6 +280,10 @@ def bench_scale_command(sizes: str, workers: str, time_limit: float | None, work
         counts = scale.parse_workers(workers)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--workers") from None
+    try:
+        largest = scale.parse_workers(largest_workers) if largest_workers else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--largest-workers") from None
     click.echo(scale.measure(chosen, counts, time_limit, work, write,
                              lambda line: click.echo(line, err=True),
-                             program="salesflow bench scale"))
+                             program="salesflow bench scale", largest_workers=largest))

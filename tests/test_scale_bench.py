@@ -97,3 +97,24 @@ def test_sizes_are_checked(text: str, ok: bool) -> None:
     with pytest.raises(ValueError):
         scale.parse_workers("0,1")
     assert scale.parse_workers("2,1") == (1, 2)
+
+
+def test_the_largest_size_can_run_with_its_own_worker_counts(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    made: list[tuple[str, int]] = []
+
+    def generate(size: str, folder: Path) -> scale.Generated:
+        return scale.Generated(size, folder, 1.0, scale.MiB, 10, 100, "csv")
+
+    def weekly(data: scale.Generated, workers: int, store: Path,
+               time_limit: float | None) -> scale.Run:
+        made.append((data.size, workers))
+        return _run(data.size, data.skus, workers, 1.0, 1.0)
+
+    monkeypatch.setattr(scale, "generate", generate)
+    monkeypatch.setattr(scale, "weekly", weekly)
+    scale.run_scale(("small", "xlarge"), (1, 2), tmp_path, None, lambda _: None, (2,))
+    assert made == [("small", 1), ("small", 2), ("xlarge", 2)]
+    assert scale.command_line(("small", "xlarge"), (1, 2), None, True, largest_workers=(2,)) \
+        == ("flock /tmp/salesflow-bench.lock python benchmarks/scale.py --sizes small,xlarge "
+            "--workers 1,2 --largest-workers 2 --write")

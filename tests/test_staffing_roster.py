@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.result import STOP_TIME, SolveStatus
 from salesflow.optimizer.staffing.check import check_roster
 from salesflow.optimizer.staffing.greedy import greedy_roster
 from salesflow.optimizer.staffing.lns import improve
@@ -142,6 +143,31 @@ def test_infeasible_rules_are_named_and_the_fixed_pattern_stands_in() -> None:
     assert "max_consecutive_shifts (E1)" in plan.solution.conflicts
     assert plan.roster.policy.startswith("fixed_pattern")
     assert plan.violations == ()
+
+
+def test_the_greedy_roster_stands_in_when_cp_sat_finds_nothing_in_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A very large roster (740 people on xlarge) can end its time limit without a CP-SAT
+    # roster: the greedy one obeys the rules and costs less than the fixed pattern.
+    from salesflow.optimizer.staffing import planner
+    from salesflow.optimizer.staffing.solve import RosterSolution
+
+    def nothing(*_args: object, **_kwargs: object) -> RosterSolution:
+        return RosterSolution(SolveStatus.NO_SOLUTION, (), None, 1000.0, 60.0,
+                              stopped_by=STOP_TIME)
+
+    monkeypatch.setattr(planner, "solve_roster", nothing)
+    emp = employees_frame([(f"E{i}", ["picker"], 20, 0, 40, []) for i in range(4)])
+    req = need([(d, h, "picker", 2.0) for d in WEEK[:5] for h in range(8, 16)])
+    plan = plan_roster(emp, ONE_SHIFT, req, WEEK, Penalties(60, 10), limits=FAST)
+    assert plan.roster.policy == "greedy (cp_sat no solution)"
+    assert plan.solution.status == "feasible" and plan.solution.bound == 1000.0
+    assert plan.violations == ()
+    assert plan.cost.total < plan.baseline_cost.total
+    wr = warehouse_problem(emp, ONE_SHIFT, req, WEEK, Penalties(60, 10))
+    assert plan.solution.objective == pytest.approx(
+        solution_cost(wr.problem, greedy_roster(wr.problem))["total"])
+    assert plan.solution.objective == pytest.approx(plan.cost.total)
 
 
 def test_same_seed_same_roster() -> None:

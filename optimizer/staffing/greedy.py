@@ -21,6 +21,9 @@ from collections import defaultdict
 from salesflow.optimizer.staffing.objective import cover_links
 from salesflow.optimizer.staffing.problem import RosterProblem, Shift
 
+POLICY = "greedy"
+"""The policy name of a roster that is the greedy one."""
+
 
 class _State:
     def __init__(self, problem: RosterProblem) -> None:
@@ -106,6 +109,7 @@ class _State:
         self.role[e, d] = r
         for i, units in self.cells.get((d, s, r), ()):
             self.staffed[i] += units
+
 
 
 def _candidates(problem: RosterProblem) -> list[tuple[int, int, int, str]]:

@@ -4,7 +4,9 @@
 obeys the rules as the hint), checks the result with the independent checkers, prices both
 rosters by the same formula (:func:`~salesflow.optimizer.staffing.cost.roster_cost`) and lists
 the requirements left short with their reason. Should CP-SAT return no roster (infeasible rules,
-or nothing found in time), the fixed pattern is the roster and ``solution`` says why.
+or nothing found in time), the greedy roster is the roster when it obeys every rule and costs
+no more than the fixed pattern, else the fixed pattern; the roster's policy and ``solution``
+say why.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from salesflow.optimizer.limits import SolveLimits
+from salesflow.optimizer.result import SolveStatus
 from salesflow.optimizer.staffing.check import check_roster, roster_warnings
 from salesflow.optimizer.staffing.cost import RosterCost, roster_cost
 from salesflow.optimizer.staffing.coverage import coverage
 from salesflow.optimizer.staffing.fixed_pattern import fixed_pattern_roster
+from salesflow.optimizer.staffing.greedy import POLICY as GREEDY_POLICY
 from salesflow.optimizer.staffing.greedy import greedy_roster
 from salesflow.optimizer.staffing.roster import Roster
 from salesflow.optimizer.staffing.rule_check import check_rules, solution_cost
@@ -30,9 +34,11 @@ from salesflow.optimizer.staffing.shortfall import (
 )
 from salesflow.optimizer.staffing.solve import Progress, RosterSolution, solve_roster
 from salesflow.optimizer.staffing.warehouse_problem import (
+    POLICY,
     Penalties,
     WarehouseRules,
     roster_of,
+    shifts_of,
     warehouse_problem,
 )
 
@@ -111,12 +117,20 @@ def plan_roster(employees: pd.DataFrame, shifts: pd.DataFrame, requirements: pd.
     baseline = fixed_pattern_roster(employees, shifts, dates, requirements)
     hint = greedy_roster(wr.problem)
     solution = solve_roster(wr.problem, limits, hint=hint, progress=progress)
-    if solution.has_roster and not check_rules(wr.problem, hint) and \
-            solution_cost(wr.problem, hint)["total"] < solution_cost(
-                wr.problem, solution.shifts)["total"] - 1e-6:
-        solution = replace(solution, shifts=hint)  # never worse than the hint
+    policy = POLICY
+    if not check_rules(wr.problem, hint) and solution.status is not SolveStatus.INFEASIBLE:
+        cost = solution_cost(wr.problem, hint)["total"]
+        if not solution.has_roster and cost <= solution_cost(
+                wr.problem, shifts_of(wr, baseline))["total"]:
+            # Nothing found in time (a very large roster): the greedy roster obeys every
+            # rule and costs no more, so it stands in rather than the fixed pattern.
+            policy = f"{GREEDY_POLICY} (cp_sat {solution.status})"
+            solution = replace(solution, status=SolveStatus.FEASIBLE, shifts=hint,
+                               objective=cost)
+        elif cost < solution_cost(wr.problem, solution.shifts)["total"] - 1e-6:
+            solution = replace(solution, shifts=hint, objective=cost)  # never worse
     if solution.has_roster:
-        roster = roster_of(wr, solution.shifts)
+        roster = roster_of(wr, solution.shifts, policy)
         violations = check_roster(roster, employees, shifts, dates)
         violations += check_rules(wr.problem, solution.shifts)
     else:
