@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -168,6 +169,31 @@ def test_the_greedy_roster_stands_in_when_cp_sat_finds_nothing_in_time(
     assert plan.solution.objective == pytest.approx(
         solution_cost(wr.problem, greedy_roster(wr.problem))["total"])
     assert plan.solution.objective == pytest.approx(plan.cost.total)
+
+
+def test_the_closing_search_starts_from_the_hint_when_the_opening_found_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ortools.sat.python import cp_model
+
+    from salesflow.optimizer.staffing import solve
+
+    hints: list[tuple[object, ...]] = []
+    real = solve._cp_sat
+
+    def opening_finds_nothing(built: Any, problem: Any, limits: Any, hint: Any,
+                              *rest: Any) -> Any:
+        hints.append(tuple(hint))
+        status, solver = real(built, problem, limits, hint, *rest)
+        return (cp_model.UNKNOWN, solver) if len(hints) == 1 else (status, solver)
+
+    monkeypatch.setattr(solve, "_cp_sat", opening_finds_nothing)
+    emp = employees_frame([(f"E{i}", ["picker"], 20, 0, 40, []) for i in range(4)])
+    req = need([(d, h, "picker", 2.0) for d in WEEK[:5] for h in range(8, 16)])
+    wr = warehouse_problem(emp, ONE_SHIFT, req, WEEK, Penalties(60, 10))
+    hint = greedy_roster(wr.problem)
+    result = solve.solve_roster(wr.problem, FAST, hint=hint)
+    assert len(hints) == 2 and hints[0] == hints[1] == hint
+    assert result.has_roster
 
 
 def test_same_seed_same_roster() -> None:

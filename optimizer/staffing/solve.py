@@ -316,7 +316,9 @@ def solve_roster(problem: RosterProblem, limits: SolveLimits | None = None,
         lns_budget = share(lns_share)
         timed_out = timed_out or (lns_budget is not None and outcome.objective > 0
                                   and outcome.dtime < 0.98 * lns_budget)
-    status, solver = _cp_sat(built, problem, limits, best, wall_left(1.0),
+    # The opening search may end without a roster (a very large one): the closing search
+    # then starts from the hint, not from nothing.
+    status, solver = _cp_sat(built, problem, limits, best or hint or (), wall_left(1.0),
                              None if budget is None else budget - spent, limits.workers,
                              deterministic, progress, time.perf_counter() - started)
     runtime = time.perf_counter() - started
