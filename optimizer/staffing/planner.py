@@ -127,7 +127,8 @@ def plan_roster(employees: pd.DataFrame, shifts: pd.DataFrame, requirements: pd.
             policy = f"{GREEDY_POLICY} (cp_sat {solution.status})"
             solution = replace(solution, status=SolveStatus.FEASIBLE, shifts=hint,
                                objective=cost)
-        elif cost < solution_cost(wr.problem, solution.shifts)["total"] - 1e-6:
+        elif solution.has_roster and cost < solution_cost(
+                wr.problem, solution.shifts)["total"] - 1e-6:
             solution = replace(solution, shifts=hint, objective=cost)  # never worse
     if solution.has_roster:
         roster = roster_of(wr, solution.shifts, policy)
