@@ -294,9 +294,8 @@ def _search_units(units: list[_Unit], workers: int,
 
     ran = map_parts(_search, [tasks[k] for k in order], models, n_jobs=workers,
                     progress=told, min_parallel=2 if large else len(tasks) + 1)
-    found: list[ModelSolution] = [ran[0]] * len(tasks) if tasks else []
-    for k, solution in zip(order, ran, strict=True):
-        found[k] = solution
+    by_task = dict(zip(order, ran, strict=True))
+    found = [by_task[k] for k in range(len(tasks))]
     results: list[RoutingSolveResult] = []
     for index, day in enumerate(prepared):
         if isinstance(day, RoutingSolveResult):
