@@ -415,13 +415,21 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
             solution = staffing.plan.solution
             staff["solver"] = {"status": str(solution.status),
                                "objective": _round(solution.objective),
-                               "bound": _round(solution.bound)}
+                               "bound": _round(solution.bound),
+                               "gap": _round(solution.gap, 6),
+                               "stop_reason": solution.stop_reason}
         staff["cycle_days"] = _cycle_days(staffing.cycle)
         staff["bottleneck_step"] = staffing.cycle.bottleneck_step if staffing.cycle else None
     routes: dict[str, Any] = {"not_planned": skipped.get("routing")}
     transport: float | None = None
     if routing is not None:
         routes = routing_kpis(list(routing.days), _unplaced(routing))
+        routes["solver"] = [{"day": problem.day.isoformat(), "status": str(solve.status),
+                             "objective": _round(solve.objective),
+                             "bound": _round(solve.bound), "gap": _round(solve.gap, 6),
+                             "stop_reason": solve.stop_reason, "strategy": solve.strategy}
+                            for (problem, _), solve in zip(routing.days, routing.solves,
+                                                           strict=True)]
         transport = routes["cost"]["total"]
     base = baseline_kpis(purchasing, staffing, routing, account)
     orders = float(forecast.orders_per_day.sum())

@@ -16,6 +16,7 @@ from salesflow.data.store.plan_store import PlanStore
 from salesflow.optimizer import weekly
 from salesflow.optimizer.purchasing.plan import evaluate_plan
 from salesflow.optimizer.routing.check import check_route_plan
+from salesflow.optimizer.routing.solver import RoutingOptions
 from salesflow.optimizer.staffing.check import check_roster
 
 FILES = ("forecast.csv", "purchase_orders.csv", "routes.csv", "roster.csv", "kpis.json")
@@ -206,6 +207,20 @@ def test_kpis_agree_with_the_files(tiny_dir: Path, tmp_path: Path,
     assert kpis["routing"]["km"] == pytest.approx(ends["cumulative_km"].sum(), abs=0.1)
     assert kpis["routing"]["served"] == (routes["stop_type"] == "customer").sum()
     assert kpis["routing"]["unserved"] == (routes["stop_type"] == "unserved").sum()
+    # each day's solve: its objective is the day's route cost plus the unserved penalty, no
+    # bound from the local search, and what ended it
+    assert [s["day"] for s in kpis["routing"]["solver"]] == [
+        d["day"] for d in kpis["routing"]["days"]]
+    penalty = RoutingOptions().unserved_penalty
+    for solve, day in zip(kpis["routing"]["solver"], kpis["routing"]["days"], strict=True):
+        assert solve["objective"] == pytest.approx(day["cost"] + penalty * day["unserved"],
+                                                   abs=0.02)
+        assert solve["bound"] is None and solve["gap"] is None
+        assert solve["stop_reason"].endswith("(no bound)") and solve["strategy"]
+    staff = kpis["staffing"]["solver"]
+    assert staff["gap"] == pytest.approx(
+        (staff["objective"] - staff["bound"]) / staff["objective"], abs=1e-4)
+    assert staff["stop_reason"] in ("proof", "deterministic limit", "time limit")
     roster = pd.read_csv(folder / "roster.csv")
     assert kpis["staffing"]["shifts"] == len(roster)
     employees = pd.read_csv(tiny_dir / "employees.csv").set_index("employee_id")
