@@ -416,7 +416,7 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
             staff["solver"] = {"status": str(solution.status),
                                "objective": _round(solution.objective),
                                "bound": _round(solution.bound),
-                               "gap": _round(solution.gap, 6),
+                               "gap": _round(solution.gap, 4),
                                "stop_reason": solution.stop_reason}
         staff["cycle_days"] = _cycle_days(staffing.cycle)
         staff["bottleneck_step"] = staffing.cycle.bottleneck_step if staffing.cycle else None
@@ -426,7 +426,7 @@ def weekly_kpis(dataset: Dataset, week: str, week_start: dt.date, *, forecast: F
         routes = routing_kpis(list(routing.days), _unplaced(routing))
         routes["solver"] = [{"day": problem.day.isoformat(), "status": str(solve.status),
                              "objective": _round(solve.objective),
-                             "bound": _round(solve.bound), "gap": _round(solve.gap, 6),
+                             "bound": _round(solve.bound), "gap": _round(solve.gap, 4),
                              "stop_reason": solve.stop_reason, "strategy": solve.strategy}
                             for (problem, _), solve in zip(routing.days, routing.solves,
                                                            strict=True)]
