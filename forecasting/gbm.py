@@ -98,6 +98,27 @@ class GlobalGBM(BaseEstimator):
             parts.append(promo[:, column])
         return np.column_stack(parts)
 
+    @staticmethod
+    def _rows_of(scaled: np.ndarray, column: int) -> np.ndarray:
+        """The series with a target in ``column`` and a value just before it."""
+        return np.flatnonzero(np.isfinite(scaled[:, column])
+                              & np.isfinite(scaled[:, column - 1]))
+
+    def _training_columns(self, scaled: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """The training rows as ``(period, series)`` pairs in time order: the most recent
+        ``max_rows`` rows (the first period kept may give only its last series)."""
+        picked: list[tuple[int, np.ndarray]] = []
+        room = int(self.max_rows)
+        for column in range(scaled.shape[1] - 1, 0, -1):
+            if room <= 0:
+                break
+            ok = self._rows_of(scaled, column)
+            if ok.size:
+                ok = ok[max(ok.size - room, 0):]
+                picked.append((column, ok))
+                room -= ok.size
+        return picked[::-1]
+
     def fit(self, values: Sequence[np.ndarray], phases: Sequence[int] | None = None,
             exog: Mapping[str, Sequence[np.ndarray]] | None = None) -> GlobalGBM:
         """Train on every series at once.
@@ -139,32 +160,35 @@ class GlobalGBM(BaseEstimator):
             price = raw / median[:, None]
         if "promo" in exog:
             promo = _right_aligned(list(exog["promo"]), width)
-        rows, targets, owners = [], [], []
-        for column in range(1, width):
-            target = scaled[:, column]
-            ok = np.isfinite(target) & np.isfinite(scaled[:, column - 1])
-            if ok.any():
-                rows.append(self._features(scaled, column, phase, price, promo)[ok])
-                targets.append(target[ok])
-                owners.append(np.flatnonzero(ok))
-        if not rows:
+        picked = self._training_columns(scaled)
+        if not picked:
             raise ValueError("GlobalGBM needs series of at least two observations")
-        features, target = np.vstack(rows), np.concatenate(targets)
-        owner = np.concatenate(owners)
-        keep = slice(max(target.size - int(self.max_rows), 0), None)
+        features = np.vstack([self._features(scaled, column, phase, price, promo)[ok]
+                              for column, ok in picked])
+        target = np.concatenate([scaled[ok, column] for column, ok in picked])
         # A lag longer than the history has no value anywhere: scikit-learn cannot bin a
         # column with no value, so such columns are left out (in predict as well).
-        self.columns_ = np.isfinite(features[keep]).any(axis=0)
-        features = features[:, self.columns_]
+        self.columns_ = np.isfinite(features).any(axis=0)
         regressor = HistGradientBoostingRegressor(
             loss="squared_error", max_iter=self.max_iter, learning_rate=self.learning_rate,
             min_samples_leaf=self.min_samples_leaf, early_stopping=False,
             random_state=self.random_state)
         with threadpool_limits(1):  # OpenMP threads spin badly on a shared machine
-            regressor.fit(features[keep], target[keep])
-            residual = (target - regressor.predict(features)) * scale[owner]
-        sums = np.bincount(owner, weights=residual ** 2, minlength=len(values))
-        counts = np.bincount(owner, minlength=len(values))
+            regressor.fit(features[:, self.columns_], target)
+        del features
+        # The in-sample residuals of every period, one period at a time: all periods' features
+        # at once were 10 million rows (1.3 GB) on 100,000 series.
+        sums = np.zeros(len(values))
+        counts = np.zeros(len(values), dtype=np.int64)
+        for column in range(1, width):
+            ok = self._rows_of(scaled, column)
+            if ok.size:
+                period = self._features(scaled, column, phase, price, promo)[ok]
+                with threadpool_limits(1):
+                    residual = (scaled[ok, column] - regressor.predict(
+                        period[:, self.columns_])) * scale[ok]
+                sums[ok] += residual ** 2
+                counts[ok] += 1
         self.regressor_ = regressor
         self.scale_ = scale
         self.sigma_ = np.sqrt(np.where(counts > 0, sums / np.maximum(counts, 1), 0.0))
