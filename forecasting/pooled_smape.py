@@ -53,7 +53,7 @@ def _stack(voters: Sequence[SeriesFit], names: Sequence[str]) -> tuple[list[_Win
             positions, actuals, means = groups.setdefault(len(actual), ([], [], []))
             positions.append(count)
             actuals.append(actual)
-            means.extend(fit.options[name][1][w].mean for name in names)
+            means.extend(fit.options.backtest_mean(name, w) for name in names)
             count += 1
     stacked = []
     for length, (positions, actuals, means) in groups.items():

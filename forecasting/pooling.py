@@ -73,7 +73,7 @@ def _stack(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
         n = len(backtest.cutoffs)
         used.append(fit)
         for w in range(n):
-            means.extend(fit.options[name][1][w].mean for name in names)
+            means.extend(fit.options.backtest_mean(name, w) for name in names)
             actuals.append(backtest.actual[w])
             weights.append(1.0 / (scale * n))
     if not actuals:
@@ -107,7 +107,7 @@ def _pinball_sources(used: Sequence[SeriesFit], names: Sequence[str], point: np.
 
     losses[POINT] = pinball(np.repeat(point[None, :, :], len(levels), axis=0))
     for name in names:
-        predictions = [p for fit in used for p in fit.options[name][1]]
+        predictions = [p for fit in used for p in fit.options.backtests(name)]
         if len(predictions) != actuals.shape[0] or not all(
                 q in p.quantiles for p in predictions for q in levels):
             continue

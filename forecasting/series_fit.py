@@ -27,6 +27,7 @@ from salesflow.forecasting.base import LocalForecaster, Prediction
 from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
 from salesflow.forecasting.classify import DemandClass, classify_demand
 from salesflow.forecasting.metrics import mase_scale
+from salesflow.forecasting.options import PackedOptions, pack_options
 from salesflow.forecasting.pooled_smape import best_smape_subset
 from salesflow.forecasting.pooling import POINT, choose_sparse
 
@@ -115,8 +116,7 @@ class SeriesFit:
     scores: Mapping[str, float]
     failed: tuple[str, ...]
     fitted: tuple[LocalForecaster, ...] | None = None
-    options: Mapping[str, tuple[Prediction, tuple[Prediction, ...], LocalForecaster | None]] \
-        = field(default_factory=dict)
+    options: PackedOptions = field(default_factory=PackedOptions)
 
 
 def cutoffs_for(n_obs: int, settings: FitSettings) -> list[int]:
@@ -244,12 +244,12 @@ def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
     backtest, b_mase, b_wape = _backtest_of(y, used, backtests, cutoffs, settings)
-    options = {}
+    options = PackedOptions()
     if _strategy(settings, demand) == "pooled":
         models = dict(zip([n for n in used if n not in GLOBAL_MODELS], fitted, strict=True))
-        options = {n: (p, tuple(backtests.get(n, ())),
-                       models.get(n) if settings.keep_models else None)
-                   for n, p in zip(used, final, strict=True)}
+        options = pack_options({n: (p, tuple(backtests.get(n, ())),
+                                    models.get(n) if settings.keep_models else None)
+                                for n, p in zip(used, final, strict=True)})
     return SeriesFit(task.unique_id, y.size, demand, _label(used), tuple(used), prediction,
                      backtest, b_mase, b_wape, scores, tuple(failed),
                      tuple(fitted) if settings.keep_models else None, options)
@@ -316,28 +316,29 @@ def _can_vote(fit: SeriesFit, names: Sequence[str]) -> bool:
     cut-offs."""
     backtest = fit.backtest
     return backtest is not None and all(
-        n in fit.options and len(fit.options[n][1]) == len(backtest.cutoffs) for n in names)
+        n in fit.options and fit.options.backtest_count(n) == len(backtest.cutoffs)
+        for n in names)
 
 
 def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
                settings: FitSettings, quantile_sources: Mapping[float, str] | None = None
                ) -> SeriesFit:
     used = [n for n in members if n in fit.options] or list(fit.options)
-    prediction = combine([fit.options[n][0] for n in used])
+    prediction = combine([fit.options.final(n) for n in used])
     quantiles = _sourced_quantiles(fit, prediction, quantile_sources or {}, settings)
     if quantiles is not None:
         prediction = replace(prediction, quantiles=quantiles)
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
-    backtests = {n: fit.options[n][1] for n in used if fit.options[n][1]}
+    backtests = {n: fit.options.backtests(n) for n in used if fit.options.backtest_count(n)}
     cutoffs = cutoffs_for(len(y), settings)
     backtest, b_mase, b_wape = _backtest_of(np.asarray(y, dtype=np.float64), used, backtests,
                                             cutoffs, settings)
-    models = (fit.options[n][2] for n in used)
+    models = (fit.options.model(n) for n in used)
     fitted = tuple(m for m in models if m is not None) if settings.keep_models else None
     return replace(fit, model=_label(used), members=tuple(used), prediction=prediction,
                    backtest=backtest, backtest_mase=b_mase, backtest_wape=b_wape,
-                   fitted=fitted, options={})
+                   fitted=fitted, options=PackedOptions())
 
 
 def _sourced_quantiles(fit: SeriesFit, prediction: Prediction,
@@ -352,8 +353,8 @@ def _sourced_quantiles(fit: SeriesFit, prediction: Prediction,
         if source == POINT:
             out[level] = prediction.mean.copy()
         elif source is not None and source in fit.options \
-                and level in fit.options[source][0].quantiles:
-            out[level] = fit.options[source][0].quantiles[level]
+                and level in (own := fit.options.final(source)).quantiles:
+            out[level] = own.quantiles[level]
         else:
             return None
     return out if out else None

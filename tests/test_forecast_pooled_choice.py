@@ -20,6 +20,7 @@ from hypothesis.extra.numpy import arrays
 
 from salesflow.forecasting.base import Prediction
 from salesflow.forecasting.metrics import mase_scale, smape
+from salesflow.forecasting.options import pack_options
 from salesflow.forecasting.pooled_smape import best_smape_subset, pooled_smapes
 from salesflow.forecasting.pooling import POINT, choose_sparse
 from salesflow.forecasting.series_fit import Backtest, FitSettings, combine
@@ -76,7 +77,7 @@ def pools(draw: st.DrawFn, ragged: bool = True, quantiles: bool = False) \
             options[name] = (Prediction(np.zeros(length), np.ones(length)), tuple(windows), None)
         backtest = None if n_windows == 0 and draw(st.booleans()) else Backtest(
             tuple(range(n_windows)), actual, actual, actual)
-        fits.append(SimpleNamespace(backtest=backtest, options=options))
+        fits.append(SimpleNamespace(backtest=backtest, options=pack_options(options)))
         values.append(draw(arrays(np.float64, draw(st.integers(1, 8)),
                                   elements=st.sampled_from([0.0, 1.0, 2.0, 5.0]))))
     return fits, values, names
@@ -100,7 +101,8 @@ def test_ties_go_to_the_earlier_subset() -> None:
     window = Prediction(np.array([1.0, 2.0]), np.ones(2))
     fit = SimpleNamespace(backtest=Backtest((0,), np.array([[1.0, 3.0]]), np.ones((1, 2)),
                                             np.ones((1, 2))),
-                          options={n: (window, (window,), None) for n in ("a", "b", "c")})
+                          options=pack_options({n: (window, (window,), None)
+                                                       for n in ("a", "b", "c")}))
     losses = [loss for _, loss in pooled_smapes([fit], ("a", "b", "c"), False)]
     assert len(set(losses)) == 1
     assert best_smape_subset([fit], ("a", "b", "c"), False) == ("a",)

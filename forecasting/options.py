@@ -1,0 +1,138 @@
+"""Every candidate's forecasts of one series, packed until the pooled choice is made.
+
+The ``pooled`` strategy keeps, per series, each candidate's final forecast and its forecast
+at every backtest cut-off until the pool has chosen
+(:func:`~salesflow.forecasting.series_fit.choose_pooled`). Kept as
+:class:`~salesflow.forecasting.base.Prediction` objects that was about 28 KB per series (a
+dozen small arrays and dicts per candidate): 3 GB on 100,000 series in the process that
+gathers them. :class:`PackedOptions` holds the same numbers as one array per series and
+builds a prediction only when asked for one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from salesflow.forecasting.base import LocalForecaster, Prediction
+
+Option = tuple[Prediction, tuple[Prediction, ...], LocalForecaster | None]
+"""A candidate's final forecast, its forecasts at the backtest cut-offs and (with
+``keep_models``) its fitted model."""
+
+_LEVELS: dict[tuple[float, ...], tuple[float, ...]] = {}
+
+
+def _shared(levels: tuple[float, ...]) -> tuple[float, ...]:
+    """One tuple object per set of quantile levels (a pickle then stores it once per chunk)."""
+    return _LEVELS.setdefault(levels, levels)
+
+
+@dataclass(frozen=True, eq=False)
+class PackedOptions(Mapping[str, Option]):
+    """The candidates' forecasts of one series: ``name -> (final, backtests, model)``.
+
+    Attributes
+    ----------
+    names:
+        The candidates, in the order they were fitted.
+    counts:
+        Predictions per candidate: the final one, then one per backtest cut-off.
+    levels:
+        Quantile levels of each prediction (candidates in order, each final first).
+    data:
+        One row per mean, standard deviation and quantile of each prediction, in that order.
+    models:
+        Each candidate's fitted model (``None`` unless the engine keeps models).
+    """
+
+    names: tuple[str, ...] = ()
+    counts: tuple[int, ...] = ()
+    levels: tuple[tuple[float, ...], ...] = ()
+    data: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    models: tuple[LocalForecaster | None, ...] = ()
+
+    # -- Mapping ----------------------------------------------------------------------
+
+    def __getitem__(self, name: str) -> Option:
+        return self.final(name), self.backtests(name), self.model(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    # -- access -----------------------------------------------------------------------
+
+    def _first(self, name: str) -> int:
+        """Index of the candidate's final prediction among all predictions."""
+        try:
+            k = self.names.index(name)
+        except ValueError:
+            raise KeyError(name) from None
+        return sum(self.counts[:k])
+
+    def _row(self, prediction: int) -> int:
+        return sum(2 + len(self.levels[p]) for p in range(prediction))
+
+    def _prediction(self, prediction: int, copy: bool) -> Prediction:
+        row = self._row(prediction)
+        take = (lambda r: self.data[r].copy()) if copy else (lambda r: self.data[r])
+        return Prediction(take(row), take(row + 1),
+                          {q: take(row + 2 + k) for k, q in enumerate(self.levels[prediction])})
+
+    def final(self, name: str) -> Prediction:
+        """The candidate's forecast on the whole history (arrays of its own)."""
+        return self._prediction(self._first(name), copy=True)
+
+    def backtests(self, name: str) -> tuple[Prediction, ...]:
+        """The candidate's forecasts at the backtest cut-offs (views of :attr:`data`)."""
+        first = self._first(name)
+        count = self.counts[self.names.index(name)]
+        return tuple(self._prediction(p, copy=False) for p in range(first + 1, first + count))
+
+    def backtest_count(self, name: str) -> int:
+        """Backtest cut-offs the candidate was forecast at (0 if it is not among them)."""
+        return self.counts[self.names.index(name)] - 1 if name in self.names else 0
+
+    def backtest_mean(self, name: str, window: int) -> np.ndarray:
+        """The candidate's point forecast at backtest cut-off ``window`` (a view)."""
+        if not 0 <= window < self.backtest_count(name):
+            raise IndexError(f"{name} has no backtest window {window}")
+        return self.data[self._row(self._first(name) + 1 + window)]
+
+    def model(self, name: str) -> LocalForecaster | None:
+        """The candidate's fitted model, if kept."""
+        return self.models[self.names.index(name)] if name in self.names else None
+
+
+def pack_options(options: Mapping[str, Option]) -> PackedOptions:
+    """``options`` as one array (see :class:`PackedOptions`).
+
+    Raises
+    ------
+    ValueError
+        If the predictions do not all have the same number of steps.
+    """
+    names, counts, levels, rows, models = [], [], [], [], []
+    for name, (final, backtests, model) in options.items():
+        names.append(name)
+        counts.append(1 + len(backtests))
+        models.append(model)
+        for p in (final, *backtests):
+            own = _shared(tuple(p.quantiles))
+            levels.append(own)
+            rows.extend([p.mean, p.sd, *(p.quantiles[q] for q in own)])
+    if not names:
+        return PackedOptions()
+    if len({np.size(r) for r in rows}) != 1:
+        raise ValueError("the predictions to pack differ in length")
+    return PackedOptions(tuple(names), tuple(counts), tuple(levels),
+                         np.vstack([np.asarray(r, dtype=np.float64) for r in rows]),
+                         tuple(models))
