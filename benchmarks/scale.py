@@ -100,7 +100,7 @@ class ScaleResult:
     runs: list[Run] = field(default_factory=list)
 
 
-def _run_measured(argv: Sequence[str], env: dict[str, str] | None = None,
+def run_measured(argv: Sequence[str], env: dict[str, str] | None = None,
                   ) -> tuple[int, str, str, float, int]:
     """Run ``argv``; return code, stdout, stderr, wall seconds and the child's peak RSS."""
     started = time.perf_counter()
@@ -119,7 +119,7 @@ def generate(size: str, folder: Path) -> Generated:
     """``salesflow init folder --size size --seed 7`` (the size's default format)."""
     if folder.exists():
         shutil.rmtree(folder)
-    code, out, err, seconds, peak = _run_measured(
+    code, out, err, seconds, peak = run_measured(
         [*salesflow_command(), "init", str(folder), "--size", size, "--seed", str(SEED),
          "--json"])
     if code != 0:
@@ -150,7 +150,7 @@ def weekly(data: Generated, workers: int, store: Path, time_limit: float | None)
     with_workers(data.folder, workers)
     argv = [*salesflow_command(), "weekly", "--data", str(data.folder), "--store", str(store),
             "--json"] + (["--time-limit", f"{time_limit:g}"] if time_limit else [])
-    code, out, err, seconds, peak = _run_measured(argv)
+    code, out, err, seconds, peak = run_measured(argv)
     if code != 0:
         return Run(data.size, workers, data.skus, data.lines, seconds, peak, {}, 0, False,
                    err.strip().splitlines()[-1] if err.strip() else f"exit {code}")
