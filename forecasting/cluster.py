@@ -282,8 +282,8 @@ class ClusterSession:
                         "machine (pip install 'salesflow[dask]', then restart them); the "
                         "scheduler's log says more.").format(
                             address=self.address, reason=str(exc))) from exc
-                # Fetched: the worker may forget it (it held every finished chunk's result,
-                # 2.7 GB each on 100,000 series, until the last task ended).
+                # Fetched: the worker may forget it (each worker held every result it had
+                # made until the last task ended: 2.7 GB each on 100,000 series).
                 future.release()
                 if progress is not None:
                     progress(i)

@@ -348,15 +348,19 @@ def _sourced_quantiles(fit: SeriesFit, prediction: Prediction,
     forecast for :data:`~salesflow.forecasting.pooling.POINT`); ``None`` unless every level
     has a source this series has."""
     out = {}
+    finals: dict[str, Prediction] = {}
     for level in settings.levels:
         source = sources.get(level)
         if source == POINT:
             out[level] = prediction.mean.copy()
-        elif source is not None and source in fit.options \
-                and level in (own := fit.options.final(source)).quantiles:
-            out[level] = own.quantiles[level]
-        else:
+            continue
+        if source is None or source not in fit.options:
             return None
+        if source not in finals:
+            finals[source] = fit.options.final(source)
+        if level not in finals[source].quantiles:
+            return None
+        out[level] = finals[source].quantiles[level]
     return out if out else None
 
 

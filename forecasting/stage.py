@@ -101,7 +101,7 @@ def demand_forecast(dataset: Dataset, history: pd.DataFrame, week_start: dt.date
     weeks = pd.DatetimeIndex(sorted(series["ds"].unique()))
     features = weekly_features(history, skus, week_start, weeks)
     frame = series.merge(features, on=["unique_id", "ds"], how="left")
-    del series, features  # 0.7 GB on 100,000 SKUs that the engine's hours need not hold
+    del series, features  # 0.7 GB on 100,000 SKUs; the engine needs only the frame
     windows = DEMAND_WINDOWS if n_weeks >= steps + DEMAND_STEP * (DEMAND_WINDOWS - 1) + 8 \
         else 1 if n_weeks >= steps + 4 else 0
     engine = Forecaster(
