@@ -79,7 +79,7 @@ def section(runs: Sequence[Measured], data: Path, command: str, load: str) -> st
     lines = ["## Forecast throughput, 2 workers over 1 (issue 19)", "", machine_line(),
              f"Command: `{command}`", "",
              f"Dataset `{data}`; each worker count in a fresh process, the clock on the "
-             f"demand forecast alone (not loading); machine load {load}.", "",
+             f"demand forecast alone (not loading). Load: {load}.", "",
              "| workers | SKUs | forecast seconds | series/s | peak RSS MiB |",
              "| ---: | ---: | ---: | ---: | ---: |"]
     lines += [f"| {r.workers} | {r.series:,} | {r.seconds:,.1f} | {r.throughput:,.1f} | "
