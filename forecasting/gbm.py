@@ -138,6 +138,8 @@ class GlobalGBM(BaseEstimator):
             If there are no series or no training rows, or settings are invalid.
         """
         self.season_length_ = check_season_length(self.season_length)
+        if isinstance(self.max_rows, bool) or int(self.max_rows) < 1:
+            raise ValueError(f"max_rows must be a positive integer; got {self.max_rows!r}")
         if not values:
             raise ValueError("GlobalGBM needs at least one series")
         lengths = np.array([v.size for v in values])

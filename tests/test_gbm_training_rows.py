@@ -63,3 +63,8 @@ def test_the_spread_is_the_residual_root_mean_square_over_every_period() -> None
 def test_a_single_value_per_series_has_no_training_row() -> None:
     with pytest.raises(ValueError, match="at least two observations"):
         GlobalGBM().fit([np.array([1.0]), np.array([2.0])])
+
+
+def test_a_training_budget_below_one_row_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_rows must be a positive integer"):
+        GlobalGBM(max_rows=0).fit([np.arange(5.0)])
