@@ -101,7 +101,7 @@ class ScaleResult:
 
 
 def run_measured(argv: Sequence[str], env: dict[str, str] | None = None,
-                  ) -> tuple[int, str, str, float, int]:
+                 ) -> tuple[int, str, str, float, int]:
     """Run ``argv``; return code, stdout, stderr, wall seconds and the child's peak RSS."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:

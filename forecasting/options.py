@@ -3,9 +3,9 @@
 The ``pooled`` strategy keeps, per series, each candidate's final forecast and its forecast
 at every backtest cut-off until the pool has chosen
 (:func:`~salesflow.forecasting.series_fit.choose_pooled`). Kept as
-:class:`~salesflow.forecasting.base.Prediction` objects that was about 28 KB per series (a
-dozen small arrays and dicts per candidate): 3 GB on 100,000 series in the process that
-gathers them. :class:`PackedOptions` holds the same numbers as one array per series and
+:class:`~salesflow.forecasting.base.Prediction` objects that was 30.6 KB per series (a dozen
+small arrays and dicts per candidate; about 3 GB on 100,000 series in the process that gathers
+them). :class:`PackedOptions` holds the same numbers as one array per series (12.4 KB) and
 builds a prediction only when asked for one.
 """
 
@@ -70,13 +70,14 @@ class PackedOptions(Mapping[str, Option]):
 
     # -- access -----------------------------------------------------------------------
 
-    def _first(self, name: str) -> int:
-        """Index of the candidate's final prediction among all predictions."""
+    def _span(self, name: str) -> tuple[int, int]:
+        """Index of the candidate's final prediction among all predictions, and its count
+        of predictions."""
         try:
             k = self.names.index(name)
         except ValueError:
             raise KeyError(name) from None
-        return sum(self.counts[:k])
+        return sum(self.counts[:k]), self.counts[k]
 
     def _row(self, prediction: int) -> int:
         return sum(2 + len(self.levels[p]) for p in range(prediction))
@@ -89,12 +90,11 @@ class PackedOptions(Mapping[str, Option]):
 
     def final(self, name: str) -> Prediction:
         """The candidate's forecast on the whole history (arrays of its own)."""
-        return self._prediction(self._first(name), copy=True)
+        return self._prediction(self._span(name)[0], copy=True)
 
     def backtests(self, name: str) -> tuple[Prediction, ...]:
         """The candidate's forecasts at the backtest cut-offs (views of :attr:`data`)."""
-        first = self._first(name)
-        count = self.counts[self.names.index(name)]
+        first, count = self._span(name)
         return tuple(self._prediction(p, copy=False) for p in range(first + 1, first + count))
 
     def backtest_count(self, name: str) -> int:
@@ -105,7 +105,7 @@ class PackedOptions(Mapping[str, Option]):
         """The candidate's point forecast at backtest cut-off ``window`` (a view)."""
         if not 0 <= window < self.backtest_count(name):
             raise IndexError(f"{name} has no backtest window {window}")
-        return self.data[self._row(self._first(name) + 1 + window)]
+        return self.data[self._row(self._span(name)[0] + 1 + window)]
 
     def model(self, name: str) -> LocalForecaster | None:
         """The candidate's fitted model, if kept."""
