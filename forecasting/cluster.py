@@ -47,10 +47,6 @@ CONNECT_TIMEOUT = 10.0
 WORKER_TIMEOUT = 60.0
 """Seconds to wait for the scheduler of ``--scheduler`` to have a worker."""
 
-PRE_SPAWN_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
-"""The Dask setting that the local cluster's workers are started without (see
-:meth:`ClusterSession.client`)."""
-
 
 class SchedulerError(UserError):
     """The Dask scheduler cannot be reached (or Dask is not installed). Exit code 2."""
@@ -186,18 +182,9 @@ class ClusterSession:
                                               seconds=int(CONNECT_TIMEOUT),
                                               reason=str(exc) or type(exc).__name__)) from exc
             else:
-                import dask
-
-                # Dask's nanny starts each worker with MALLOC_TRIM_THRESHOLD_=65536, which
-                # also switches off glibc's adaptive mmap threshold: every array above
-                # 128 KiB is then mmap-ed and unmapped afresh, and the per-series fits ran
-                # 10 % slower in a worker than in this process (benchmarks/
-                # forecast_workers.py). The local cluster's workers keep glibc's own
-                # allocator settings (the futures are released as their results arrive).
-                with dask.config.set({PRE_SPAWN_TRIM: None}):
-                    self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                                 processes=True, dashboard_address=":0",
-                                                 silence_logs=40)
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                             processes=True, dashboard_address=":0",
+                                             silence_logs=40)
                 self._client = Client(self._cluster, set_as_default=False)
                 self._workers = workers
             return self._client

@@ -32,8 +32,3 @@ def hold_gil(part: int, shared: object) -> int:
 
     math.factorial(300_000 + part)
     return os.getpid()
-
-
-def environ_value(part: int, name: str) -> str | None:
-    """The worker's value of the environment variable ``name``."""
-    return os.environ.get(name)

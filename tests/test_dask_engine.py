@@ -15,7 +15,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from dask_tasks import chunk_sum, environ_value, hold_gil, square_or_die  # noqa: E402
+from dask_tasks import chunk_sum, hold_gil, square_or_die  # noqa: E402
 
 from salesflow.forecasting.cluster import close_session, session  # noqa: E402
 from salesflow.forecasting.parallel import map_chunks, map_parts  # noqa: E402
@@ -80,24 +80,6 @@ def test_the_local_cluster_forecasts_as_one_process(tmp_path: Path,
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     assert pd.read_csv(tmp_path / "forecast-2.csv")["unique_id"].nunique() == n_series
-
-
-def test_the_local_cluster_keeps_the_allocators_own_trim_threshold(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dask's nanny would start the workers with MALLOC_TRIM_THRESHOLD_=65536 (its
-    ``pre-spawn-environ``), which also switches off glibc's adaptive mmap threshold and made
-    the per-series fits 10 % slower in a worker than in one process; the embedded local
-    cluster starts them without it."""
-    import dask
-
-    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
-    monkeypatch.delenv("SALESFLOW_SCHEDULER", raising=False)
-    assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_")
-    with session(None):
-        seen = map_parts(environ_value, [0, 1], "MALLOC_TRIM_THRESHOLD_", n_jobs=2)
-        threads = map_parts(environ_value, [0, 1], "OMP_NUM_THREADS", n_jobs=2)
-    assert seen == [None, None]
-    assert threads == ["1", "1"]  # the rest of Dask's worker environment is kept
 
 
 def test_a_killed_workers_task_is_run_again(scheduler: str, tmp_path: Path) -> None:
