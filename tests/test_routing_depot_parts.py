@@ -4,6 +4,7 @@ feasible plan of the whole day, the stops a part could not take served by idle v
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from salesflow.optimizer.routing.solver import (
     plan_objective,
     solve_routing,
 )
-from salesflow.optimizer.routing.stage import routing_stage
+from salesflow.optimizer.routing.stage import PART_SEARCH_RATE, part_limits, routing_stage
 
 DAY = dt.date(2026, 1, 13)
 MODEL = DistanceModel(circuity_factor=1.0, average_speed_kmh=60.0)
@@ -159,3 +160,27 @@ def test_a_single_stop_ends_on_its_work_limit_at_its_cheapest_vehicle() -> None:
     cheap = Vehicle("V2", "D1", 1000.0, 10.0, 20.0, 0.5, 30.0, 480, 1020)
     two = problem([stop("X", 10.3)], [vehicle("V1", "D2"), cheap])
     assert [r.vehicle_id for r in solve_routing(two, LIMITS).plan.routes] == ["V2"]
+
+
+def test_a_depot_parts_work_limit_is_what_its_share_of_the_day_allows() -> None:
+    # A day of 600 stops, a part of 300: half the day's 60 s, and at PART_SEARCH_RATE
+    # stop-solutions per second 8,000 x 30 / 300 = 800 solutions (the usual 200 + 40 x 300
+    # would be minutes of search on a part that size, cut by the clock wherever it was).
+    day = problem([stop(f"S{i}", 10.0 + i / 1000) for i in range(600)], [vehicle("V1", "D1")])
+    part = problem(list(day.stops[:300]), [vehicle("V1", "D1")])
+    limits = SolveLimits(time_limit_seconds=60, seed=0, workers=2)
+    got = part_limits(limits, day, part, 0.0, RoutingOptions())
+    assert got.time_limit_seconds == pytest.approx(30.0)
+    assert got.work_limit == PART_SEARCH_RATE * 30 // 300 == 800
+    # time already spent on the day shortens the part's clock, never its work
+    later = part_limits(limits, day, part, 10.0, RoutingOptions())
+    assert later.time_limit_seconds == pytest.approx(25.0) and later.work_limit == 800
+    # a small part keeps the usual limit, reached long before its share of the clock (2 s,
+    # the least a part gets, would allow 8,000 x 2 / 10 = 1,600)
+    small = problem(list(day.stops[:10]), [vehicle("V1", "D1")])
+    assert part_limits(limits, day, small, 0.0, RoutingOptions()).work_limit == 200 + 40 * 10
+    # a part of a tiny share still gets 100 solutions; a given work limit is kept
+    assert part_limits(replace(limits, time_limit_seconds=1), day, part, 0.0,
+                       RoutingOptions()).work_limit == 100
+    assert part_limits(replace(limits, work_limit=77), day, part, 0.0,
+                       RoutingOptions()).work_limit == 77
