@@ -184,3 +184,8 @@ def test_a_depot_parts_work_limit_is_what_its_share_of_the_day_allows() -> None:
                        RoutingOptions()).work_limit == 100
     assert part_limits(replace(limits, work_limit=77), day, part, 0.0,
                        RoutingOptions()).work_limit == 77
+
+
+def test_the_readme_gives_the_parts_search_rate_in_force() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"({PART_SEARCH_RATE:,} stop-solutions per second" in " ".join(readme.split())
