@@ -170,11 +170,11 @@ def test_a_depot_parts_work_limit_is_what_its_share_of_the_day_allows() -> None:
     part = problem(list(day.stops[:300]), [vehicle("V1", "D1")])
     limits = SolveLimits(time_limit_seconds=60, seed=0, workers=2)
     got = part_limits(limits, day, part, 0.0, RoutingOptions())
-    assert got.time_limit_seconds == pytest.approx(30.0)
+    assert got.time_limit_seconds == pytest.approx(60.0)  # the clock: only a safety net
     assert got.work_limit == PART_SEARCH_RATE * 30 // 300 == 800
     # time already spent on the day shortens the part's clock, never its work
     later = part_limits(limits, day, part, 10.0, RoutingOptions())
-    assert later.time_limit_seconds == pytest.approx(25.0) and later.work_limit == 800
+    assert later.time_limit_seconds == pytest.approx(50.0) and later.work_limit == 800
     # a small part keeps the usual limit, reached long before its share of the clock (2 s,
     # the least a part gets, would allow 8,000 x 2 / 10 = 1,600)
     small = problem(list(day.stops[:10]), [vehicle("V1", "D1")])
@@ -182,8 +182,9 @@ def test_a_depot_parts_work_limit_is_what_its_share_of_the_day_allows() -> None:
     # a part of a tiny share still gets 100 solutions; a given work limit is kept
     assert part_limits(replace(limits, time_limit_seconds=1), day, part, 0.0,
                        RoutingOptions()).work_limit == 100
-    assert part_limits(replace(limits, work_limit=77), day, part, 0.0,
-                       RoutingOptions()).work_limit == 77
+    given = part_limits(replace(limits, work_limit=77), day, part, 10.0, RoutingOptions())
+    assert given.work_limit == 77  # and the clock its share of what is left of the day:
+    assert given.time_limit_seconds == pytest.approx(25.0)
 
 
 def test_the_readme_gives_the_parts_search_rate_in_force() -> None:

@@ -13,11 +13,11 @@ in this process unless a scheduler was given.
 
 A day of more than ``options.depot_parts_above`` stops over several depots is routed per
 depot (:mod:`~salesflow.optimizer.routing.depot_parts`): each depot's part is a model of its
-own, searched as a task beside the other days' models, with the day's time limit shared
-among the parts by their stops (at least :data:`MIN_PART_SECONDS` each) and a work limit that
-the search reaches well inside that share (:data:`PART_SEARCH_RATE`), so that the parts too
-end on work, not on the clock; the stops the parts left for want of vehicles then go, in a
-second round, to one more part with the vehicles no part used (its own share of the limits).
+own, searched as a task beside the other days' models, with the work limit that its share
+of the day's time limit by stops allows (:data:`PART_SEARCH_RATE`) and the day's time limit
+as its clock, so that the parts too end on work and repeat (:func:`part_limits`); the stops
+the parts left for want of vehicles then go, in a second round, to one more part with the
+vehicles no part used (its own share of the work).
 The parts' routes make the day's plan, set against the nearest-neighbour baseline of the
 whole day.
 """
@@ -185,15 +185,17 @@ MIN_PART_SECONDS = 2.0
 """Least time limit of a depot part, however few of the day's stops it has."""
 
 PART_SEARCH_RATE = 8_000
-"""Stop-solutions per second a depot part's work limit assumes: a part of ``n`` stops gets
-at most ``PART_SEARCH_RATE × seconds / n`` OR-Tools solutions for its ``seconds``, so the
-search ends on work well inside its share of the clock and the routes repeat run after run
-(the usual ``200 + work_per_stop × n`` is minutes of search on a part of a few hundred
-stops, which the clock cut wherever the machine happened to be). Measured on the generated
-large week (seed 7, 60 s a day, 2 workers, 15 parts of 70 to 330 stops): with 8,000 every
-part ended on its work limit, twice the same routes, the stage in 63 and 69 s, the routes
-2.4 % dearer than the 150 s that ended on the clock; 6,000 cost 4.7 % and 10,000 still left
-parts of two days on the clock."""
+"""Stop-solutions per second a depot part's work limit assumes: a part of ``n`` stops with
+a share of ``seconds`` of its day's time limit (by stops) gets at most ``PART_SEARCH_RATE ×
+seconds / n`` OR-Tools solutions, so its search ends on work, about within that share here,
+and the routes repeat run after run (the usual ``200 + work_per_stop × n`` is minutes of
+search on a part of a few hundred stops, which the clock cut wherever the machine happened
+to be). Measured on the generated large week (seed 7, 60 s a day, 2 workers, 15 parts of 70
+to 330 stops, each part's clock its share): with 8,000 the stage took 63 and 69 s with the
+same routes twice, 2.4 % dearer than the 150 s that ended on the clock; 6,000 cost 4.7 %;
+10,000 left parts of two days on the clock. In a full weekly run one part of 8,000 still
+reached its share's clock once, so the share only sets the work, and the clock of a part is
+the day's (:func:`part_limits`)."""
 
 
 @dataclass(frozen=True)
@@ -215,22 +217,27 @@ def _by_depot(problem: RoutingProblem, options: RoutingOptions) -> bool:
 
 
 def part_limits(limits: SolveLimits, day: RoutingProblem, part: RoutingProblem,
-                 spent: float, options: RoutingOptions) -> SolveLimits:
-    """The day's time limit, less ``spent``, in proportion to the part's stops (at least
-    :data:`MIN_PART_SECONDS`, at most the day's limit), and unless ``limits`` has one, the
-    work limit that search rate allows in it (:data:`PART_SEARCH_RATE`; at least 100, at
-    most the usual ``200 + options.work_per_stop`` × stops)."""
+                spent: float, options: RoutingOptions) -> SolveLimits:
+    """A depot part's limits within its day, which has spent ``spent`` seconds already.
+
+    Unless ``limits`` has a work limit, the part gets the one its share of the day's time
+    limit by stops allows at :data:`PART_SEARCH_RATE` (the share at least
+    :data:`MIN_PART_SECONDS`; the work at least 100 and at most the usual ``200 +
+    options.work_per_stop`` × stops), and the day's time limit less ``spent`` as the clock
+    that only stops a search the machine runs far slower than here: the work limit ends it,
+    so the routes are the same on a slower or busier machine. With a work limit given
+    (``math.inf``: the clock only) the part's clock is its share of what is left of the day.
+    """
     day_seconds = limits.time_limit_seconds
     stops, fraction = max(len(part.stops), 1), len(part.stops) / max(len(day.stops), 1)
-    seconds = min(day_seconds, max(MIN_PART_SECONDS, (day_seconds - spent) * fraction))
+    left = max(MIN_PART_SECONDS, day_seconds - spent)
     if limits.work_limit is not None:
-        return replace(limits, time_limit_seconds=seconds)
-    # from the share of the whole limit, not of what is left after ``spent``: the clock must
-    # not enter the work limit, or the routes would change with the machine's speed
-    planned = min(day_seconds, max(MIN_PART_SECONDS, day_seconds * fraction))
+        return replace(limits, time_limit_seconds=min(
+            day_seconds, max(MIN_PART_SECONDS, (day_seconds - spent) * fraction)))
+    share = min(day_seconds, max(MIN_PART_SECONDS, day_seconds * fraction))
     work = min(200 + options.work_per_stop * stops,
-               max(100, int(PART_SEARCH_RATE * planned / stops)))
-    return replace(limits, time_limit_seconds=seconds, work_limit=work)
+               max(100, int(PART_SEARCH_RATE * share / stops)))
+    return replace(limits, time_limit_seconds=min(day_seconds, left), work_limit=work)
 
 
 def _depot_units(index: int, problem: RoutingProblem, limits: SolveLimits,
