@@ -230,14 +230,15 @@ def part_limits(limits: SolveLimits, day: RoutingProblem, part: RoutingProblem,
     """
     day_seconds = limits.time_limit_seconds
     stops, fraction = max(len(part.stops), 1), len(part.stops) / max(len(day.stops), 1)
-    left = max(MIN_PART_SECONDS, day_seconds - spent)
+
+    def clamped(seconds: float) -> float:
+        return min(day_seconds, max(MIN_PART_SECONDS, seconds))
+
     if limits.work_limit is not None:
-        return replace(limits, time_limit_seconds=min(
-            day_seconds, max(MIN_PART_SECONDS, (day_seconds - spent) * fraction)))
-    share = min(day_seconds, max(MIN_PART_SECONDS, day_seconds * fraction))
+        return replace(limits, time_limit_seconds=clamped((day_seconds - spent) * fraction))
     work = min(200 + options.work_per_stop * stops,
-               max(100, int(PART_SEARCH_RATE * share / stops)))
-    return replace(limits, time_limit_seconds=min(day_seconds, left), work_limit=work)
+               max(100, int(PART_SEARCH_RATE * clamped(day_seconds * fraction) / stops)))
+    return replace(limits, time_limit_seconds=clamped(day_seconds - spent), work_limit=work)
 
 
 def _depot_units(index: int, problem: RoutingProblem, limits: SolveLimits,
