@@ -13,8 +13,10 @@ processes; the same input and seed give the same numbers with any number of work
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -34,16 +36,18 @@ from salesflow.forecasting.candidates import resolve_candidates
 from salesflow.forecasting.frame import SeriesSet, split_series
 from salesflow.forecasting.gbm import EXOG_COLUMNS, GlobalGBM
 from salesflow.forecasting.gbm_windows import global_forecasts
-from salesflow.forecasting.parallel import map_chunks, resolve_jobs
+from salesflow.forecasting.parallel import MIN_PARALLEL_ITEMS, map_chunks, resolve_jobs, runs_here
+from salesflow.forecasting.pooled_choice import choose_pooled
 from salesflow.forecasting.series_fit import (
     STRATEGIES,
     ExternalForecast,
     FitSettings,
     SeriesFit,
     SeriesTask,
-    choose_pooled,
     clip_at_zero,
     combine,
+    finish_pooled,
+    fit_local_many,
     fit_many,
 )
 
@@ -192,17 +196,59 @@ class Forecaster(BaseEstimator):
 
     def _run(self, series: SeriesSet, settings: FitSettings) \
             -> tuple[list[SeriesFit], IntervalCalibration, GlobalGBM | None]:
-        external, gbm = self._global(series, settings)
-        tasks = [SeriesTask(uid, values, external.get(i, {}))
-                 for i, (uid, values) in enumerate(zip(series.ids, series.values,
-                                                       strict=True))]
-        fits = map_chunks(fit_many, tasks, settings, n_jobs=self.n_jobs,
-                          progress=self.progress)
+        if self._global_alongside(series, settings):
+            fits, gbm = self._fit_alongside_global(series, settings)
+        else:
+            external, gbm = self._global(series, settings)
+            tasks = [SeriesTask(uid, values, external.get(i, {}))
+                     for i, (uid, values) in enumerate(zip(series.ids, series.values,
+                                                           strict=True))]
+            fits = map_chunks(fit_many, tasks, settings, n_jobs=self.n_jobs,
+                              progress=self.progress)
         fits = choose_pooled(fits, series.values, settings)
         errors = [(f.backtest.actual, f.backtest.forecast, f.backtest.sd)
                   for f in fits if f.backtest is not None and not f.prediction.quantiles]
         calibration = calibrate(errors, settings.levels, settings.horizon)
         return fits, calibration, gbm
+
+    def _global_alongside(self, series: SeriesSet, settings: FitSettings) -> bool:
+        """Whether the global model's fits run beside the per-series map rather than before
+        it: with the pooled strategy (every candidate is fitted whatever the global model
+        forecasts) when the map runs on workers. One after the other, a worker idles while
+        the other does the global model's last fit."""
+        return bool(self.global_model) and settings.strategy in ("auto", "pooled") and \
+            not runs_here(len(series.ids), self.n_jobs, MIN_PARALLEL_ITEMS)
+
+    def _fit_alongside_global(self, series: SeriesSet, settings: FitSettings) \
+            -> tuple[list[SeriesFit], GlobalGBM | None]:
+        """The per-series map without the global model (:func:`fit_local_many`) while a
+        thread has the global model's fits run as tasks of the same cluster; then each series
+        finished with its forecasts (:func:`finish_pooled`). The same fits as
+        :func:`fit_many` given the global forecasts first."""
+        outcome: dict[str, object] = {}
+
+        def fit_global() -> None:
+            try:
+                outcome["result"] = self._global(series, settings)
+            except BaseException as exc:  # re-raised in the calling thread
+                outcome["error"] = exc
+
+        # A daemon thread: a Ctrl-C in the map does not wait for the global model's tasks.
+        thread = threading.Thread(target=fit_global, name="salesflow-global-model",
+                                  daemon=True)
+        thread.start()
+        tasks = [SeriesTask(uid, values) for uid, values in zip(series.ids, series.values,
+                                                                  strict=True)]
+        local = map_chunks(fit_local_many, tasks, settings, n_jobs=self.n_jobs,
+                           progress=self.progress)
+        thread.join()
+        if "error" in outcome:
+            raise cast(BaseException, outcome["error"])
+        external, gbm = cast(tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None],
+                             outcome["result"])
+        fits = [finish_pooled(fit, series.values[i], external.get(i, {}), settings)
+                for i, fit in enumerate(local)]
+        return fits, gbm
 
     def _frame(self, series: SeriesSet, fits: Sequence[SeriesFit],
                calibration: IntervalCalibration, settings: FitSettings) -> pd.DataFrame:

@@ -11,7 +11,7 @@ error for intermittent demand. Choice: the best candidate (``select``), the medi
 engine then picks, for all series with the same candidates, the combination (median of a
 non-empty subset of the candidates) with the lowest backtest sMAPE averaged over them, or for
 intermittent and lumpy series the lowest backtest MASE, their quantiles coming from the
-candidate with the lowest pinball loss (:func:`choose_pooled`,
+candidate with the lowest pinball loss (:mod:`salesflow.forecasting.pooled_choice`,
 :mod:`salesflow.forecasting.pooling`): one choice learnt from many series is far less noisy
 than one per series, above all for series with a handful of demands.
 """
@@ -19,7 +19,7 @@ than one per series, above all for series with a handful of demands.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,9 +27,7 @@ from salesflow.forecasting.base import LocalForecaster, Prediction
 from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
 from salesflow.forecasting.classify import DemandClass, classify_demand
 from salesflow.forecasting.metrics import mase_scale
-from salesflow.forecasting.options import PackedOptions, pack_options
-from salesflow.forecasting.pooled_smape import best_smape_subset
-from salesflow.forecasting.pooling import POINT, choose_sparse
+from salesflow.forecasting.options import Option, PackedOptions, pack_options
 
 STRATEGIES = ("auto", "select", "combine", "pooled")
 _MODEL_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
@@ -119,6 +117,35 @@ class SeriesFit:
     options: PackedOptions = field(default_factory=PackedOptions)
 
 
+@dataclass(frozen=True)
+class LocalFit:
+    """What :func:`fit_local` works out of one series before the global models' forecasts
+    join it (``pooled`` strategy).
+
+    Attributes
+    ----------
+    demand, cutoffs:
+        The series' demand class and backtest cut-offs.
+    scores:
+        Backtest error of every local candidate backtested at every cut-off.
+    failed:
+        Local candidates that failed at a cut-off.
+    final_failed:
+        Backtested local candidates that failed on the whole history.
+    options:
+        The others' final forecasts, backtest forecasts and (with ``keep_models``) models.
+    """
+
+    unique_id: object
+    n_obs: int
+    demand: DemandClass
+    cutoffs: tuple[int, ...]
+    scores: Mapping[str, float]
+    failed: tuple[str, ...]
+    final_failed: tuple[str, ...]
+    options: PackedOptions
+
+
 def cutoffs_for(n_obs: int, settings: FitSettings) -> list[int]:
     """Training lengths of the backtest windows that leave at least ``min_train`` points."""
     h, step = settings.horizon, settings.step
@@ -153,7 +180,7 @@ def _fit_predict(name: str, y: np.ndarray, horizon: int, levels: Sequence[float]
     return model, model.predict(horizon, levels)
 
 
-def _label(members: Sequence[str]) -> str:
+def label_of(members: Sequence[str]) -> str:
     return members[0] if len(members) == 1 else f"median({','.join(members)})"
 
 
@@ -196,18 +223,10 @@ def _choose(names: Sequence[str], scores: Mapping[str, float], demand: DemandCla
     return [n for n in usable if n in keep]
 
 
-def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
-    """Classify, backtest, choose and refit one series (see the module docstring)."""
-    y = np.asarray(task.y, dtype=np.float64)
-    demand = classify_demand(y)
-    names = settings.candidates[demand.label]
-    cutoffs = cutoffs_for(y.size, settings)
-    # intermittent pools also choose their quantiles on the backtest: keep the candidates' own
-    levels = settings.levels if demand.intermittent and _strategy(settings, demand) == "pooled" \
-        else ()
-    backtests, failed = _backtest_candidates(task, names, cutoffs, settings, levels) \
-        if cutoffs else ({}, [])
-    squared = demand.intermittent
+def _scores(y: np.ndarray, backtests: Mapping[str, Sequence[Prediction]],
+            cutoffs: Sequence[int], settings: FitSettings, squared: bool) -> dict[str, float]:
+    """Each backtested candidate's ranking error: mean squared error for intermittent demand
+    (``squared``), else mean absolute error."""
     scores: dict[str, float] = {}
     for name, predictions in backtests.items():
         errors = np.concatenate([
@@ -215,6 +234,23 @@ def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
                                          else p.mean)
             for c, p in zip(cutoffs, predictions, strict=True)])
         scores[name] = float(np.mean(errors ** 2 if squared else np.abs(errors)))
+    return scores
+
+
+def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
+    """Classify, backtest, choose and refit one series (see the module docstring).
+
+    With the ``pooled`` strategy this is :func:`fit_local` then :func:`finish_pooled`: the
+    engine may run the two apart, the global model's fits alongside the first."""
+    y = np.asarray(task.y, dtype=np.float64)
+    demand = classify_demand(y)
+    if _strategy(settings, demand) == "pooled":
+        return finish_pooled(fit_local(task, settings), y, task.external, settings)
+    names = settings.candidates[demand.label]
+    cutoffs = cutoffs_for(y.size, settings)
+    backtests, failed = _backtest_candidates(task, names, cutoffs, settings) \
+        if cutoffs else ({}, [])
+    scores = _scores(y, backtests, cutoffs, settings, demand.intermittent)
     candidates = [n for n in names if n not in failed]
     members = _choose(candidates or ["naive"], scores, demand, settings)
 
@@ -243,19 +279,112 @@ def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
     prediction = combine(final)
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
-    backtest, b_mase, b_wape = _backtest_of(y, used, backtests, cutoffs, settings)
-    options = PackedOptions()
-    if _strategy(settings, demand) == "pooled":
-        models = dict(zip([n for n in used if n not in GLOBAL_MODELS], fitted, strict=True))
-        options = pack_options({n: (p, tuple(backtests.get(n, ())),
-                                    models.get(n) if settings.keep_models else None)
-                                for n, p in zip(used, final, strict=True)})
-    return SeriesFit(task.unique_id, y.size, demand, _label(used), tuple(used), prediction,
+    backtest, b_mase, b_wape = backtest_of(y, used, backtests, cutoffs, settings)
+    return SeriesFit(task.unique_id, y.size, demand, label_of(used), tuple(used), prediction,
                      backtest, b_mase, b_wape, scores, tuple(failed),
-                     tuple(fitted) if settings.keep_models else None, options)
+                     tuple(fitted) if settings.keep_models else None)
 
 
-def _backtest_of(y: np.ndarray, used: Sequence[str],
+def fit_local(task: SeriesTask, settings: FitSettings) -> LocalFit:
+    """The ``pooled`` strategy's work on one series that needs no global model: classify,
+    backtest every local candidate and fit each one that backtested on the whole history
+    (``task.external`` is not read)."""
+    y = np.asarray(task.y, dtype=np.float64)
+    demand = classify_demand(y)
+    local = [n for n in settings.candidates[demand.label] if n not in GLOBAL_MODELS]
+    cutoffs = cutoffs_for(y.size, settings)
+    # intermittent pools also choose their quantiles on the backtest: keep the candidates' own
+    levels = settings.levels if demand.intermittent else ()
+    backtests, failed = _backtest_candidates(task, local, cutoffs, settings, levels) \
+        if cutoffs else ({}, [])
+    options: dict[str, Option] = {}
+    final_failed = []
+    for name in local:
+        if name in failed:
+            continue
+        try:
+            model, prediction = _fit_predict(name, y, settings.horizon, settings.levels,
+                                             settings.season_length)
+        except _MODEL_ERRORS:
+            final_failed.append(name)
+            continue
+        options[name] = (prediction, tuple(backtests.get(name, ())),
+                         model if settings.keep_models else None)
+    return LocalFit(task.unique_id, y.size, demand, tuple(cutoffs),
+                    _scores(y, backtests, cutoffs, settings, demand.intermittent),
+                    tuple(failed), tuple(final_failed), pack_options(options))
+
+
+def finish_pooled(local: LocalFit, y: np.ndarray, external: Mapping[str, ExternalForecast],
+                  settings: FitSettings) -> SeriesFit:
+    """One series' fit for the ``pooled`` strategy from its :func:`fit_local` and the global
+    models' forecasts ``external`` (by model name; a model missing from it, or with another
+    number of backtest windows, counts as failed): every candidate that could be fitted is a
+    member until :func:`~salesflow.forecasting.pooled_choice.choose_pooled` chooses."""
+    y = np.asarray(y, dtype=np.float64)
+    names = settings.candidates[local.demand.label]
+    cutoffs = list(local.cutoffs)
+    backtests: dict[str, Sequence[Prediction]] = {}
+    scores: dict[str, float] = {}
+    failed: list[str] = []
+    for name in names if cutoffs else ():
+        if name not in GLOBAL_MODELS:
+            if name in local.failed:
+                failed.append(name)
+                continue
+            scores[name] = local.scores[name]
+            if name in local.options:
+                backtests[name] = local.options.backtests(name)
+            continue
+        given = external.get(name)
+        if given is None or len(given.windows) != len(cutoffs):
+            failed.append(name)
+            continue
+        backtests[name] = [Prediction(mean, sd) for mean, sd in given.windows]
+        scores.update(_scores(y, {name: backtests[name]}, cutoffs, settings,
+                              local.demand.intermittent))
+    candidates = [n for n in names if n not in failed]
+    members = _choose(candidates or ["naive"], scores, local.demand, settings)
+    final: list[Prediction] = []
+    models: dict[str, LocalForecaster | None] = {}
+    for name in members:
+        if name in GLOBAL_MODELS:
+            given = external.get(name)
+            if given is not None:
+                final.append(Prediction(*given.final))
+                models[name] = None
+        elif name in local.options:
+            final.append(local.options.final(name))
+            models[name] = local.options.model(name)
+        elif name in local.final_failed:
+            failed.append(name)
+        else:  # the naive forecast when every candidate failed: not among those fitted
+            try:
+                model, prediction = _fit_predict(name, y, settings.horizon, settings.levels,
+                                                 settings.season_length)
+            except _MODEL_ERRORS:
+                failed.append(name)
+                continue
+            final.append(prediction)
+            models[name] = model
+    if not final:
+        model, prediction = _fit_predict("naive", y, settings.horizon, settings.levels, 1)
+        final, models = [prediction], {"naive": model}
+    used = list(models)
+    prediction = combine(final)
+    if settings.nonnegative:
+        prediction = clip_at_zero(prediction)
+    backtest, b_mase, b_wape = backtest_of(y, used, backtests, cutoffs, settings)
+    keep = settings.keep_models
+    options = pack_options({n: (p, tuple(backtests.get(n, ())), models[n] if keep else None)
+                            for n, p in zip(used, final, strict=True)})
+    fitted = tuple(m for n, m in models.items() if n not in GLOBAL_MODELS and m is not None)
+    return SeriesFit(local.unique_id, local.n_obs, local.demand, label_of(used), tuple(used),
+                     prediction, backtest, b_mase, b_wape, scores, tuple(failed),
+                     fitted if keep else None, options)
+
+
+def backtest_of(y: np.ndarray, used: Sequence[str],
                  backtests: Mapping[str, Sequence[Prediction]], cutoffs: Sequence[int],
                  settings: FitSettings) -> tuple[Backtest | None, float, float]:
     """The combination of ``used`` at every cut-off, its MASE and WAPE (``None``, ``nan``
@@ -276,94 +405,11 @@ def _backtest_of(y: np.ndarray, used: Sequence[str],
     return backtest, b_mase, b_wape
 
 
-def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
-                  settings: FitSettings) -> list[SeriesFit]:
-    """Finish the ``pooled`` strategy. Series whose demand classes have the same candidates
-    form a pool (smooth and erratic by default; intermittent and lumpy by default). Per
-    regular pool: the subset of candidates whose median has the lowest backtest sMAPE averaged
-    over the windows of the pool's series
-    (:func:`~salesflow.forecasting.pooled_smape.best_smape_subset`); per intermittent pool:
-    the subset with the lowest pooled backtest MASE and the candidate with the lowest
-    pinball loss for the quantiles
-    (:func:`~salesflow.forecasting.pooling.choose_sparse`). Only series where every candidate
-    was fitted and backtested vote; ties go to the earlier subset, smaller first. Then every
-    series of the pool is recombined from those members (from all it has, if it lacks them).
-    Fits without options pass through unchanged.
-    """
-    out = list(fits)
-    pools: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
-    for i, fit in enumerate(fits):
-        if fit.options:
-            key = (fit.demand.intermittent, tuple(settings.candidates[fit.demand.label]))
-            pools.setdefault(key, []).append(i)
-    for (sparse, names), indices in pools.items():
-        voting = [i for i in indices if _can_vote(fits[i], names)]
-        best: Sequence[str] = names
-        sources: dict[float, str] = {}
-        if sparse:
-            choice = choose_sparse([fits[i] for i in voting], [values[i] for i in voting],
-                                   names, settings)
-            best, sources = choice.members, choice.quantile_sources
-        elif voting:
-            best = best_smape_subset([fits[i] for i in voting], names, settings.nonnegative)
-        for i in indices:
-            out[i] = _recombine(fits[i], values[i], best, settings, sources)
-    return out
-
-
-def _can_vote(fit: SeriesFit, names: Sequence[str]) -> bool:
-    """Whether every candidate in ``names`` was fitted and backtested on all of ``fit``'s
-    cut-offs."""
-    backtest = fit.backtest
-    return backtest is not None and all(
-        n in fit.options and fit.options.backtest_count(n) == len(backtest.cutoffs)
-        for n in names)
-
-
-def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
-               settings: FitSettings, quantile_sources: Mapping[float, str] | None = None
-               ) -> SeriesFit:
-    used = [n for n in members if n in fit.options] or list(fit.options)
-    prediction = combine([fit.options.final(n) for n in used])
-    quantiles = _sourced_quantiles(fit, prediction, quantile_sources or {}, settings)
-    if quantiles is not None:
-        prediction = replace(prediction, quantiles=quantiles)
-    if settings.nonnegative:
-        prediction = clip_at_zero(prediction)
-    backtests = {n: fit.options.backtests(n) for n in used if fit.options.backtest_count(n)}
-    cutoffs = cutoffs_for(len(y), settings)
-    backtest, b_mase, b_wape = _backtest_of(np.asarray(y, dtype=np.float64), used, backtests,
-                                            cutoffs, settings)
-    models = (fit.options.model(n) for n in used)
-    fitted = tuple(m for m in models if m is not None) if settings.keep_models else None
-    return replace(fit, model=_label(used), members=tuple(used), prediction=prediction,
-                   backtest=backtest, backtest_mase=b_mase, backtest_wape=b_wape,
-                   fitted=fitted, options=PackedOptions())
-
-
-def _sourced_quantiles(fit: SeriesFit, prediction: Prediction,
-                       sources: Mapping[float, str],
-                       settings: FitSettings) -> dict[float, np.ndarray] | None:
-    """Each level's quantile from its source (a candidate's own quantile, or the point
-    forecast for :data:`~salesflow.forecasting.pooling.POINT`); ``None`` unless every level
-    has a source this series has."""
-    out = {}
-    finals: dict[str, Prediction] = {}
-    for level in settings.levels:
-        source = sources.get(level)
-        if source == POINT:
-            out[level] = prediction.mean.copy()
-            continue
-        if source is None or source not in fit.options:
-            return None
-        if source not in finals:
-            finals[source] = fit.options.final(source)
-        if level not in finals[source].quantiles:
-            return None
-        out[level] = finals[source].quantiles[level]
-    return out if out else None
-
-
 def fit_many(tasks: Sequence[SeriesTask], settings: FitSettings) -> list[SeriesFit]:
     """:func:`fit_series` over ``tasks``, in order (one chunk of the parallel map)."""
     return [fit_series(task, settings) for task in tasks]
+
+
+def fit_local_many(tasks: Sequence[SeriesTask], settings: FitSettings) -> list[LocalFit]:
+    """:func:`fit_local` over ``tasks``, in order (one chunk of the parallel map)."""
+    return [fit_local(task, settings) for task in tasks]
