@@ -133,7 +133,8 @@ class LocalFit:
     final_failed:
         Backtested local candidates that failed on the whole history.
     options:
-        The others' final forecasts, backtest forecasts and (with ``keep_models``) models.
+        Every local candidate that failed nowhere: its final forecast, its forecasts at the
+        cut-offs and (with ``keep_models``) its fitted model.
     """
 
     unique_id: object
