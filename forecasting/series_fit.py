@@ -181,6 +181,15 @@ def _fit_predict(name: str, y: np.ndarray, horizon: int, levels: Sequence[float]
     return model, model.predict(horizon, levels)
 
 
+def _final_fit(name: str, y: np.ndarray, settings: FitSettings) \
+        -> tuple[LocalForecaster, Prediction] | None:
+    """A local candidate fitted on the whole history and its forecast; ``None`` if it fails."""
+    try:
+        return _fit_predict(name, y, settings.horizon, settings.levels, settings.season_length)
+    except _MODEL_ERRORS:
+        return None
+
+
 def label_of(members: Sequence[str]) -> str:
     return members[0] if len(members) == 1 else f"median({','.join(members)})"
 
@@ -265,14 +274,12 @@ def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
                 final.append(Prediction(*external.final))
                 used.append(name)
             continue
-        try:
-            model, prediction = _fit_predict(name, y, settings.horizon, settings.levels,
-                                             settings.season_length)
-        except _MODEL_ERRORS:
+        fit = _final_fit(name, y, settings)
+        if fit is None:
             failed.append(name)
             continue
-        final.append(prediction)
-        fitted.append(model)
+        fitted.append(fit[0])
+        final.append(fit[1])
         used.append(name)
     if not final:
         model, prediction = _fit_predict("naive", y, settings.horizon, settings.levels, 1)
@@ -303,14 +310,12 @@ def fit_local(task: SeriesTask, settings: FitSettings) -> LocalFit:
     for name in local:
         if name in failed:
             continue
-        try:
-            model, prediction = _fit_predict(name, y, settings.horizon, settings.levels,
-                                             settings.season_length)
-        except _MODEL_ERRORS:
+        fit = _final_fit(name, y, settings)
+        if fit is None:
             final_failed.append(name)
             continue
-        options[name] = (prediction, tuple(backtests.get(name, ())),
-                         model if settings.keep_models else None)
+        options[name] = (fit[1], tuple(backtests.get(name, ())),
+                         fit[0] if settings.keep_models else None)
     return LocalFit(task.unique_id, y.size, demand, tuple(cutoffs),
                     _scores(y, backtests, cutoffs, settings, demand.intermittent),
                     tuple(failed), tuple(final_failed), pack_options(options))
@@ -360,14 +365,12 @@ def finish_pooled(local: LocalFit, y: np.ndarray, external: Mapping[str, Externa
         elif name in local.final_failed:
             failed.append(name)
         else:  # the naive forecast when every candidate failed: not among those fitted
-            try:
-                model, prediction = _fit_predict(name, y, settings.horizon, settings.levels,
-                                                 settings.season_length)
-            except _MODEL_ERRORS:
+            fit = _final_fit(name, y, settings)
+            if fit is None:
                 failed.append(name)
                 continue
+            models[name], prediction = fit
             final.append(prediction)
-            models[name] = model
     if not final:
         model, prediction = _fit_predict("naive", y, settings.horizon, settings.levels, 1)
         final, models = [prediction], {"naive": model}
