@@ -32,3 +32,8 @@ def hold_gil(part: int, shared: object) -> int:
 
     math.factorial(300_000 + part)
     return os.getpid()
+
+
+def profiler_running(dask_worker: object) -> bool:
+    """Whether a worker samples its tasks' stacks (``client.run`` passes the worker)."""
+    return "profile" in dask_worker.periodic_callbacks  # type: ignore[attr-defined]

@@ -15,7 +15,12 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from dask_tasks import chunk_sum, hold_gil, square_or_die  # noqa: E402
+from dask_tasks import (  # noqa: E402
+    chunk_sum,
+    hold_gil,
+    profiler_running,
+    square_or_die,
+)
 
 from salesflow.forecasting.cluster import close_session, session  # noqa: E402
 from salesflow.forecasting.parallel import map_chunks, map_parts  # noqa: E402
@@ -80,6 +85,24 @@ def test_the_local_cluster_forecasts_as_one_process(tmp_path: Path,
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     assert pd.read_csv(tmp_path / "forecast-2.csv")["unique_id"].nunique() == n_series
+
+
+def test_the_local_clusters_workers_run_without_the_profiler() -> None:
+    """The embedded cluster's workers do not sample their tasks' stacks (it slowed the fits),
+    also after their nannies restart them; this process's configuration is left alone."""
+    import dask
+
+    from salesflow.forecasting.cluster import current_session
+
+    try:
+        client = current_session().client(2)
+        assert client.run(profiler_running) and not any(client.run(profiler_running).values())
+        client.restart()
+        answers = client.run(profiler_running)
+        assert len(answers) == 2 and not any(answers.values())
+        assert dask.config.get("distributed.worker.profile.enabled")
+    finally:
+        close_session()
 
 
 def test_a_killed_workers_task_is_run_again(scheduler: str, tmp_path: Path) -> None:
