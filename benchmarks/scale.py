@@ -41,9 +41,12 @@ from typing import Any
 
 from salesflow.benchmarks.locate import salesflow_command
 from salesflow.benchmarks.report import machine_line, write_section
+from salesflow.optimizer.result import relative_gap
 
 SIZES = ("tiny", "small", "medium", "large", "xlarge")
 STAGES = ("load", "forecast", "purchasing", "staffing", "routing", "report")
+GAP_STAGES = ("purchasing", "staffing")
+"""Stages whose solver's gap the table shows (from ``weekly --json``'s KPIs)."""
 SEED = 7
 TARGET_SKUS = 1_000_000
 TARGET_SECONDS = 30 * 60  # issue 19: a week's plan within 30 minutes
@@ -67,6 +70,7 @@ class Run:
     series: int
     ok: bool
     error: str = ""
+    gaps: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def stage_seconds(self) -> dict[str, float]:
@@ -145,6 +149,19 @@ def with_workers(folder: Path, workers: int) -> None:
     config.write_text(text, encoding="utf-8")
 
 
+def solver_gaps(kpis: dict[str, Any]) -> dict[str, float | None]:
+    """The gap each of :data:`GAP_STAGES` reports in ``weekly --json``'s ``kpis``: its
+    ``solver.gap``, else :func:`~salesflow.optimizer.result.relative_gap` of its objective and
+    bound (``None`` without them)."""
+    gaps: dict[str, float | None] = {}
+    for stage in GAP_STAGES:
+        solver = (kpis.get(stage) or {}).get("solver") or {}
+        gap = solver.get("gap")
+        gaps[stage] = float(gap) if gap is not None else relative_gap(
+            solver.get("objective"), solver.get("bound"))
+    return gaps
+
+
 def weekly(data: Generated, workers: int, store: Path, time_limit: float | None) -> Run:
     """``salesflow weekly --data ... --json`` with ``workers``; its figures."""
     with_workers(data.folder, workers)
@@ -160,7 +177,8 @@ def weekly(data: Generated, workers: int, store: Path, time_limit: float | None)
     import pandas as pd
 
     series = int(pd.read_csv(forecast, usecols=["sku"])["sku"].nunique())
-    return Run(data.size, workers, data.skus, data.lines, seconds, peak, stages, series, True)
+    return Run(data.size, workers, data.skus, data.lines, seconds, peak, stages, series, True,
+               gaps=solver_gaps(payload.get("kpis") or {}))
 
 
 def run_scale(sizes: Sequence[str], workers: Sequence[int], work: Path,
@@ -201,6 +219,10 @@ def loglog_fit(skus: Sequence[int], values: Sequence[float]) -> tuple[float, flo
 
 def _mib(value: float) -> str:
     return f"{value / MiB:,.0f}"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.2f} %"
 
 
 def _duration(seconds: float) -> str:
@@ -289,13 +311,14 @@ def cluster_estimate(growth: Sequence[StageGrowth]) -> list[str]:
 def section(result: ScaleResult, command: str, load: str) -> str:
     """The BENCHMARKS.md text of the runs."""
     rows = ["| size | SKUs | sales lines | workers | weekly | peak RSS MiB | workers' peak MiB "
-            "| " + " | ".join(STAGES) + " | forecast series/s |",
+            "| " + " | ".join(STAGES) + " | forecast series/s | "
+            + " | ".join(f"{stage} gap" for stage in GAP_STAGES) + " |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | "
-            + " | ".join("---:" for _ in STAGES) + " | ---: |"]
+            + " | ".join("---:" for _ in STAGES + GAP_STAGES) + " | ---: |"]
     for run in result.runs:
         if not run.ok:
             rows.append(f"| {run.size} | {run.skus:,} | {run.lines:,} | {run.workers} | failed: "
-                        f"{run.error} |" + " |" * (len(STAGES) + 3))
+                        f"{run.error} |" + " |" * (len(STAGES) + len(GAP_STAGES) + 3))
             continue
         stages = " | ".join(f"{run.stage_seconds[s]:.1f}" if s in run.stage_seconds else "—"
                             for s in STAGES)
@@ -303,7 +326,8 @@ def section(result: ScaleResult, command: str, load: str) -> str:
         rows.append(f"| {run.size} | {run.skus:,} | {run.lines:,} | {run.workers} | "
                     f"{run.seconds:.0f} s | {_mib(run.peak_rss_bytes)} | "
                     f"{_mib(run.workers_peak_bytes)} | {stages} | "
-                    f"{'—' if throughput is None else f'{throughput:,.1f}'} |")
+                    f"{'—' if throughput is None else f'{throughput:,.1f}'} | "
+                    + " | ".join(_percent(run.gaps.get(stage)) for stage in GAP_STAGES) + " |")
     gen = ["| size | format | generate (init) | peak RSS MiB |", "| --- | --- | ---: | ---: |"]
     gen += [f"| {g.size} | {g.format} | {g.seconds:.0f} s | {_mib(g.peak_rss_bytes)} |"
             for g in result.generated]
@@ -353,7 +377,9 @@ def section(result: ScaleResult, command: str, load: str) -> str:
         machine_line() + f" Load during the run: {load}.", f"Command: `{command}`", "",
         "Per size (seed 7, default limits unless the command says otherwise): the command's "
         "wall time, the process's peak RSS (kernel, `wait4`), its worker processes' peak "
-        "(summed, sampled) and each stage's seconds as `weekly --json` reports them.", "",
+        "(summed, sampled), each stage's seconds as `weekly --json` reports them, and the "
+        "purchase and staffing solvers' gaps (its KPIs: the reported gap, else objective "
+        "against bound).", "",
         *rows, "", "Generating the datasets:", "", *gen, "", *notes])
 
 

@@ -118,3 +118,26 @@ def test_the_largest_size_can_run_with_its_own_worker_counts(
     assert scale.command_line(("small", "xlarge"), (1, 2), None, True, largest_workers=(2,)) \
         == ("flock /tmp/salesflow-bench.lock python benchmarks/scale.py --sizes small,xlarge "
             "--workers 1,2 --largest-workers 2 --write")
+
+
+def test_solver_gaps_are_read_from_weekly_kpis_and_shown() -> None:
+    # the shape of `weekly --json`'s kpis: purchasing reports its gap, staffing objective
+    # and bound only, routing neither
+    kpis = {"purchasing": {"solver": {"status": "optimal", "bound": 33_763_463.3,
+                                      "gap": 0.0089}},
+            "staffing": {"solver": {"status": "feasible", "objective": 656_525.55,
+                                    "bound": 477_159.9}},
+            "routing": {"stops": 3_350}}
+    gaps = scale.solver_gaps(kpis)
+    assert gaps["purchasing"] == 0.0089
+    assert gaps["staffing"] == pytest.approx((656_525.55 - 477_159.9) / 656_525.55)
+    assert scale.solver_gaps({"purchasing": {"policy": "baseline"}}) == {
+        "purchasing": None, "staffing": None}
+    run = _run("large", 20_000, 2, 500.0, 200.0)
+    run.gaps.update(gaps)
+    text = scale.section(scale.ScaleResult(runs=[run]), "python benchmarks/scale.py", "quiet")
+    header = next(line for line in text.splitlines() if line.startswith("| size |"))
+    row = next(line for line in text.splitlines() if line.startswith("| large |"))
+    assert header.endswith("| purchasing gap | staffing gap |")
+    assert row.endswith("| 0.89 % | 27.32 % |")
+    assert len(row.split("|")) == len(header.split("|"))
