@@ -105,6 +105,42 @@ def test_the_local_clusters_workers_run_without_the_profiler() -> None:
         close_session()
 
 
+def test_a_worker_started_by_hand_runs_without_the_profiler_as_the_readme_says(
+        scheduler: str) -> None:
+    """README: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` before ``dask worker``
+    gives a worker started by hand the embedded cluster's setting."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+           # the task module, as the fixture's workers have it (spawned from pytest)
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent),
+                                         os.environ.get("PYTHONPATH", "")])}
+    worker = subprocess.Popen([str(Path(sys.executable).with_name("dask")), "worker",
+                               scheduler, "--nworkers", "1", "--nthreads", "1",
+                               "--name", "by-hand"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    client = distributed.Client(scheduler, set_as_default=False)
+    try:
+        deadline = time.monotonic() + 60
+        while "by-hand" not in {w["name"] for w in client.scheduler_info()["workers"].values()}:
+            assert time.monotonic() < deadline, "the worker started by hand did not join"
+            time.sleep(0.2)
+        answers = client.run(profiler_running)
+        by_name = {info["name"]: address
+                   for address, info in client.scheduler_info()["workers"].items()}
+        assert answers[by_name["by-hand"]] is False
+        assert any(answers.values())  # the fixture's workers keep Dask's default
+    finally:
+        client.retire_workers([a for a, info in client.scheduler_info()["workers"].items()
+                               if info["name"] == "by-hand"], close_workers=True)
+        client.close()
+        worker.terminate()
+        worker.wait(30)
+
+
 def test_a_killed_workers_task_is_run_again(scheduler: str, tmp_path: Path) -> None:
     with session(scheduler):
         squares = map_parts(square_or_die, list(range(8)), str(tmp_path), n_jobs=2)
