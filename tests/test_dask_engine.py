@@ -88,7 +88,7 @@ def test_the_local_cluster_forecasts_as_one_process(tmp_path: Path,
 
 
 def test_the_local_clusters_workers_run_without_the_profiler() -> None:
-    """The embedded cluster's workers do not sample their tasks' stacks (it slowed the fits),
+    """The embedded cluster's workers do not sample their tasks' stacks (a dashboard feature),
     also after their nannies restart them; this process's configuration is left alone."""
     import dask
 
