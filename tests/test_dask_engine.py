@@ -96,7 +96,8 @@ def test_the_local_clusters_workers_run_without_the_profiler() -> None:
 
     try:
         client = current_session().client(2)
-        assert client.run(profiler_running) and not any(client.run(profiler_running).values())
+        answers = client.run(profiler_running)
+        assert answers and not any(answers.values())
         client.restart()
         answers = client.run(profiler_running)
         assert len(answers) == 2 and not any(answers.values())
@@ -123,19 +124,22 @@ def test_a_worker_started_by_hand_runs_without_the_profiler_as_the_readme_says(
                                "--name", "by-hand"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     client = distributed.Client(scheduler, set_as_default=False)
+
+    def by_hand() -> list[str]:
+        """The address of the worker started here, once it has joined."""
+        return [address for address, info in client.scheduler_info()["workers"].items()
+                if info["name"] == "by-hand"]
+
     try:
         deadline = time.monotonic() + 60
-        while "by-hand" not in {w["name"] for w in client.scheduler_info()["workers"].values()}:
+        while not by_hand():
             assert time.monotonic() < deadline, "the worker started by hand did not join"
             time.sleep(0.2)
         answers = client.run(profiler_running)
-        by_name = {info["name"]: address
-                   for address, info in client.scheduler_info()["workers"].items()}
-        assert answers[by_name["by-hand"]] is False
+        assert answers[by_hand()[0]] is False
         assert any(answers.values())  # the fixture's workers keep Dask's default
     finally:
-        client.retire_workers([a for a, info in client.scheduler_info()["workers"].items()
-                               if info["name"] == "by-hand"], close_workers=True)
+        client.retire_workers(by_hand(), close_workers=True)
         client.close()
         worker.terminate()
         worker.wait(30)
