@@ -8,12 +8,13 @@ voting series (series in the given order, then windows in cut-off order), of the
 window, clipped at zero with ``nonnegative``; the subset with the lowest loss wins, ties going
 to the earlier subset.
 
-The backtests are stacked once, ``windows x steps x candidates``, and each subset is then one
-:func:`numpy.median` over the candidate axis: the same medians as one median per window (a
-single member is taken as it is), the same per-window sMAPE (a C-contiguous row is summed
-pairwise like a 1-D array), and the same list of them in the same order for the final mean, so
-the losses are the very floats a loop over series and windows gives, at a small part of its
-cost (a pool of 10,000 series used to take over half a minute in that loop).
+The backtests are stacked once, ``candidates x windows x steps``, and each subset is then one
+elementwise median of its members' arrays (:func:`~salesflow.forecasting.medians.median_of`):
+the same medians as one median per window (a single member is taken as it is), the same
+per-window sMAPE (a C-contiguous row is summed pairwise like a 1-D array), and the same list
+of them in the same order for the final mean, so the losses are the very floats a loop over
+series and windows gives, at a small part of its cost (a pool of 10,000 series used to take
+over half a minute in that loop).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from salesflow.forecasting.medians import median_of
 from salesflow.forecasting.metrics import smape_rows
 
 if TYPE_CHECKING:
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class _Windows:
     """The backtest windows of one length: their positions among all windows, actuals
-    ``windows x steps`` and forecasts ``windows x steps x candidates``."""
+    ``windows x steps`` and forecasts ``candidates x windows x steps`` (each candidate's
+    array contiguous)."""
 
     positions: np.ndarray
     actuals: np.ndarray
@@ -60,17 +63,17 @@ def _stack(voters: Sequence[SeriesFit], names: Sequence[str]) -> tuple[list[_Win
         forecasts = np.array(means, dtype=np.float64).reshape(len(positions), len(names), length)
         stacked.append(_Windows(np.asarray(positions, dtype=np.intp),
                                 np.array(actuals, dtype=np.float64),
-                                np.ascontiguousarray(forecasts.transpose(0, 2, 1))))
+                                np.ascontiguousarray(forecasts.transpose(1, 0, 2))))
     return stacked, count
 
 
 def member_median(forecasts: np.ndarray, members: Sequence[int]) -> np.ndarray:
-    """The median over the last axis (candidates) of ``forecasts`` restricted to ``members``:
-    the member itself for one (as :func:`~salesflow.forecasting.series_fit.combine` takes
-    it), a C-contiguous array of the other axes."""
+    """The median over the first axis (candidates) of ``forecasts`` restricted to
+    ``members``: the member itself for one (as :func:`~salesflow.forecasting.series_fit.
+    combine` takes it), a C-contiguous array of the other axes."""
     if len(members) == 1:
-        return np.ascontiguousarray(forecasts[..., members[0]])
-    return np.median(forecasts[..., list(members)], axis=-1)
+        return np.ascontiguousarray(forecasts[members[0]])
+    return median_of([forecasts[m] for m in members])
 
 
 def _loss(windows: Sequence[_Windows], count: int, members: Sequence[int],

@@ -13,8 +13,8 @@ backtests together, with losses that fit the use of each output:
   loss at that level (scaled the same way): the median is often the point forecast, which
   was chosen on the absolute error, the pinball loss of level 0.5.
 
-The arrays are stacked once, candidates last, and every subset is scored in one vectorised
-median over that axis, so the choice costs little beside the fits.
+The arrays are stacked once, candidates first, and every subset is scored in one vectorised
+median of its members' arrays, so the choice costs little beside the fits.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class SparseChoice:
 def _stack(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
            names: Sequence[str], settings: FitSettings) \
         -> tuple[np.ndarray, np.ndarray, np.ndarray, list[SeriesFit]]:
-    """Backtest forecasts ``rows x horizon x candidates``, actuals ``rows x horizon``, row
+    """Backtest forecasts ``candidates x rows x horizon``, actuals ``rows x horizon``, row
     weights (one row per series and window; weight 1 / (scale * windows of the series)) and
     the series with rows (those with a backtest and a positive in-sample scale)."""
     means: list[np.ndarray] = []
@@ -77,10 +77,10 @@ def _stack(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
             actuals.append(backtest.actual[w])
             weights.append(1.0 / (scale * n))
     if not actuals:
-        empty = np.empty((0, settings.horizon, len(names)))
+        empty = np.empty((len(names), 0, settings.horizon))
         return empty, np.empty((0, settings.horizon)), np.empty(0), []
     stacked = np.ascontiguousarray(
-        np.array(means).reshape(len(actuals), len(names), -1).transpose(0, 2, 1))
+        np.array(means).reshape(len(actuals), len(names), -1).transpose(1, 0, 2))
     if settings.nonnegative:
         stacked = np.maximum(stacked, 0.0)
     return stacked, np.vstack(actuals), np.asarray(weights), used

@@ -26,6 +26,7 @@ import numpy as np
 from salesflow.forecasting.base import LocalForecaster, Prediction
 from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
 from salesflow.forecasting.classify import DemandClass, classify_demand
+from salesflow.forecasting.medians import median_of
 from salesflow.forecasting.metrics import mase_scale
 from salesflow.forecasting.options import Option, PackedOptions, pack_options
 
@@ -159,13 +160,12 @@ def combine(predictions: Sequence[Prediction]) -> Prediction:
     member has them)."""
     if len(predictions) == 1:
         return predictions[0]
-    mean = np.median(np.vstack([p.mean for p in predictions]), axis=0)
-    sd = np.median(np.vstack([p.sd for p in predictions]), axis=0)
+    mean = median_of([p.mean for p in predictions])
+    sd = median_of([p.sd for p in predictions])
     quantiles: dict[float, np.ndarray] = {}
     if all(p.quantiles for p in predictions):
         for level in predictions[0].quantiles:
-            quantiles[level] = np.median(np.vstack([p.quantiles[level] for p in predictions]),
-                                         axis=0)
+            quantiles[level] = median_of([p.quantiles[level] for p in predictions])
     return Prediction(mean, sd, quantiles)
 
 
