@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate
 
 import numpy as np
 
@@ -77,10 +79,20 @@ class PackedOptions(Mapping[str, Option]):
             k = self.names.index(name)
         except ValueError:
             raise KeyError(name) from None
-        return sum(self.counts[:k]), self.counts[k]
+        return self._first_predictions[k], self.counts[k]
+
+    @cached_property
+    def _first_predictions(self) -> tuple[int, ...]:
+        """Index of each candidate's final prediction among all predictions."""
+        return tuple(accumulate(self.counts[:-1], initial=0))
+
+    @cached_property
+    def _first_rows(self) -> tuple[int, ...]:
+        """Row of :attr:`data` where each prediction starts (mean, sd, quantiles)."""
+        return tuple(accumulate((2 + len(own) for own in self.levels[:-1]), initial=0))
 
     def _row(self, prediction: int) -> int:
-        return sum(2 + len(self.levels[p]) for p in range(prediction))
+        return self._first_rows[prediction]
 
     def _prediction(self, prediction: int, copy: bool) -> Prediction:
         row = self._row(prediction)
