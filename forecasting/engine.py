@@ -42,6 +42,7 @@ from salesflow.forecasting.series_fit import (
     STRATEGIES,
     ExternalForecast,
     FitSettings,
+    LocalFit,
     SeriesFit,
     SeriesTask,
     clip_at_zero,
@@ -222,16 +223,37 @@ class Forecaster(BaseEstimator):
     def _fit_alongside_global(self, series: SeriesSet, settings: FitSettings) \
             -> tuple[list[SeriesFit], GlobalGBM | None]:
         """The per-series map without the global model (:func:`fit_local_many`) while a
-        thread has the global model's fits run as tasks of the same cluster; then each series
-        finished with its forecasts (:func:`finish_pooled`). The same fits as
-        :func:`fit_many` given the global forecasts first."""
+        thread has the global model's fits run as tasks of the same cluster; each series is
+        finished with its forecasts (:func:`finish_pooled`) in this process as soon as both
+        are there, while the workers go on with the map. The same fits as :func:`fit_many`
+        given the global forecasts first."""
         outcome: dict[str, object] = {}
+        ready = threading.Event()
 
         def fit_global() -> None:
             try:
                 outcome["result"] = self._global(series, settings)
             except BaseException as exc:  # re-raised in the calling thread
                 outcome["error"] = exc
+            finally:
+                ready.set()
+
+        fits: list[SeriesFit | None] = [None] * len(series.ids)
+        waiting: list[tuple[int, list[LocalFit]]] = []
+
+        def finish_waiting() -> None:
+            external = cast(tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None],
+                            outcome["result"])[0]
+            while waiting:
+                start, chunk = waiting.pop()
+                for i, local in enumerate(chunk, start):
+                    fits[i] = finish_pooled(local, series.values[i], external.get(i, {}),
+                                            settings)
+
+        def arrived(start: int, chunk: list[LocalFit]) -> None:
+            waiting.append((start, chunk))
+            if ready.is_set() and "result" in outcome:
+                finish_waiting()
 
         # A daemon thread: a Ctrl-C in the map does not wait for the global model's tasks.
         thread = threading.Thread(target=fit_global, name="salesflow-global-model",
@@ -239,16 +261,15 @@ class Forecaster(BaseEstimator):
         thread.start()
         tasks = [SeriesTask(uid, values) for uid, values in zip(series.ids, series.values,
                                                                   strict=True)]
-        local = map_chunks(fit_local_many, tasks, settings, n_jobs=self.n_jobs,
-                           progress=self.progress)
+        map_chunks(fit_local_many, tasks, settings, n_jobs=self.n_jobs,
+                   progress=self.progress, on_chunk=arrived)
         thread.join()
         if "error" in outcome:
             raise cast(BaseException, outcome["error"])
-        external, gbm = cast(tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None],
-                             outcome["result"])
-        fits = [finish_pooled(fit, series.values[i], external.get(i, {}), settings)
-                for i, fit in enumerate(local)]
-        return fits, gbm
+        finish_waiting()
+        gbm = cast(tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None],
+                   outcome["result"])[1]
+        return [cast(SeriesFit, fit) for fit in fits], gbm
 
     def _frame(self, series: SeriesSet, fits: Sequence[SeriesFit],
                calibration: IntervalCalibration, settings: FitSettings) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import Any, TypeVar
 
 from salesflow.forecasting.cluster import current_session, dask_installed
@@ -31,6 +32,10 @@ more than the work."""
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` (items) as chunks finish."""
+
+ChunkCallback = Callable[[int, list[Any]], None]
+"""Called as ``on_chunk(start, results)`` as each chunk finishes: the index of the chunk's first
+item and its results."""
 
 
 def resolve_jobs(n_jobs: int | None) -> int:
@@ -73,9 +78,9 @@ def runs_here(n_items: int, n_jobs: int | None, min_parallel: int) -> bool:
 
 
 def _run(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any, here: bool,
-         workers: int, done: Callable[[int], None]) -> list[R]:
-    """``func(part, shared)`` per part, here or as Dask tasks; ``done(index)`` per finished
-    part."""
+         workers: int, done: Callable[[int, R], None]) -> list[R]:
+    """``func(part, shared)`` per part, here or as Dask tasks; ``done(index, result)`` per
+    finished part."""
     if not here:
         return current_session().map_parts(func, parts, shared, workers, done)
     from threadpoolctl import threadpool_limits
@@ -84,7 +89,7 @@ def _run(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any, here: boo
     with threadpool_limits(1):
         for index, part in enumerate(parts):
             results.append(func(part, shared))
-            done(index)
+            done(index, results[-1])
     return results
 
 
@@ -108,7 +113,7 @@ def map_parts(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any,
     total = len(parts)
     finished = 0
 
-    def done(_index: int) -> None:
+    def done(_index: int, _result: R) -> None:
         nonlocal finished
         finished += 1
         if progress is not None:
@@ -120,23 +125,29 @@ def map_parts(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any,
 
 def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], shared: Any,
                n_jobs: int | None = 1, progress: ProgressCallback | None = None,
-               chunks_per_worker: int = 8, min_parallel: int = MIN_PARALLEL_ITEMS) -> list[R]:
+               chunks_per_worker: int = 32, min_parallel: int = MIN_PARALLEL_ITEMS,
+               on_chunk: ChunkCallback | None = None) -> list[R]:
     """``func(chunk, shared)`` over chunks of ``items``; results flattened in input order.
 
     Runs in this process when ``n_jobs`` is 1 or there are fewer than ``min_parallel`` items
     (starting workers would cost more than it saves) and no scheduler address is given;
     otherwise as Dask tasks, as :func:`map_parts`. ``progress(done, total)`` counts items.
+    ``on_chunk(start, results)`` receives each chunk's results as it finishes, in the order
+    the chunks finish (this process works on them while the workers go on).
     """
     total = len(items)
     workers = resolve_jobs(n_jobs)
     here = runs_here(total, n_jobs, min_parallel)
     chunks = chunked(items, max(1, min(total, 50)) if here
                      else current_session().worker_count(workers) * chunks_per_worker)
+    starts = [0, *accumulate(len(chunk) for chunk in chunks)]
     finished = 0
 
-    def done(index: int) -> None:
+    def done(index: int, results: list[R]) -> None:
         nonlocal finished
         finished += len(chunks[index])
+        if on_chunk is not None:
+            on_chunk(starts[index], results)
         if progress is not None:
             progress(finished, total)
 

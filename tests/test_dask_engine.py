@@ -154,6 +154,21 @@ def test_a_killed_workers_task_is_run_again(scheduler: str, tmp_path: Path) -> N
     assert shifted == [x + 5 for x in range(200)]
 
 
+@pytest.mark.parametrize("where", ["here", "cluster"])
+def test_each_chunks_results_reach_on_chunk_as_it_finishes(where: str, scheduler: str) -> None:
+    """``on_chunk(start, results)`` sees every chunk once, with the index of its first item,
+    and the map still returns every result in input order."""
+    seen: list[tuple[int, list[int]]] = []
+    with session(scheduler if where == "cluster" else None):
+        shifted = map_chunks(chunk_sum, list(range(300)), 5, n_jobs=2 if where == "cluster"
+                             else 1, on_chunk=lambda start, part: seen.append((start, part)))
+    assert shifted == [x + 5 for x in range(300)]
+    assert len(seen) > 1
+    for start, part in seen:
+        assert part == [x + 5 for x in range(start, start + len(part))]
+    assert sorted(x for _, part in seen for x in part) == shifted  # each item once
+
+
 def test_tasks_that_hold_the_gil_share_a_large_input_over_every_worker(scheduler: str) -> None:
     """The shared input (here 200 MB) is on every worker before the tasks start: a worker
     fetching it from a peer whose task holds the GIL would wait for that task, and the

@@ -4,13 +4,22 @@ to the bit, as the global model first and the series after it in one process."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from salesflow.forecasting import engine as engine_module
 from salesflow.forecasting.engine import Forecaster
-from salesflow.forecasting.series_fit import ExternalForecast, SeriesTask, fit_series
+from salesflow.forecasting.series_fit import (
+    ExternalForecast,
+    LocalFit,
+    SeriesFit,
+    SeriesTask,
+    fit_series,
+)
 
 
 def _mixed_frame(n_series: int = 72, n: int = 40, seed: int = 11) -> pd.DataFrame:
@@ -81,6 +90,37 @@ def test_the_global_model_beside_the_map_gives_the_same_fits(
         _same_fit(a, b)
     pd.testing.assert_frame_equal(one.predict(), two.predict())
     pd.testing.assert_frame_equal(one.predict(7), two.predict(7))  # the kept models
+
+
+def test_series_are_finished_while_the_map_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the global model is done, each chunk of local fits that arrives is finished here
+    (``finish_pooled``) while the workers go on with the map, not all after it."""
+    finished: list[object] = []
+    at_map_end: list[int] = []
+    original_finish, original_map = engine_module.finish_pooled, engine_module.map_chunks
+
+    def finish(local: LocalFit, *args: object) -> SeriesFit:
+        finished.append(local.unique_id)
+        return original_finish(local, *args)
+
+    def map_chunks(*args: object, on_chunk: Callable[[int, list[object]], None],
+                   **options: object) -> list[object]:
+        def arrived(start: int, part: list[object]) -> None:
+            for thread in threading.enumerate():  # the global model, before the first chunk
+                if thread.name == "salesflow-global-model":
+                    thread.join(120)
+            on_chunk(start, part)
+
+        out = original_map(*args, on_chunk=arrived, **options)
+        at_map_end.append(len(finished))
+        return out
+
+    monkeypatch.setattr(engine_module, "finish_pooled", finish)
+    monkeypatch.setattr(engine_module, "map_chunks", map_chunks)
+    forecaster = Forecaster(**KWARGS, n_jobs=2).fit(_mixed_frame())
+    assert at_map_end == [72]  # every series finished as its chunk came in
+    assert sorted(finished) == [f"sku{i:02d}" for i in range(72)]
+    assert [fit.unique_id for fit in forecaster.fits_] == [f"sku{i:02d}" for i in range(72)]
 
 
 def test_a_global_model_that_fails_beside_the_map_fails_the_forecast(
