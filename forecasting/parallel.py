@@ -133,7 +133,10 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], shar
     (starting workers would cost more than it saves) and no scheduler address is given;
     otherwise as Dask tasks, as :func:`map_parts`. ``progress(done, total)`` counts items.
     ``on_chunk(start, results)`` receives each chunk's results as it finishes, in the order
-    the chunks finish (this process works on them while the workers go on).
+    the chunks finish (this process works on them while the workers go on). On workers the
+    items are cut into ``chunks_per_worker`` chunks per worker: the last chunks leave a worker
+    idle for up to a chunk's time (8 a worker left one idle for 35 s of a 390 s forecast on
+    20,000 series, 32 for 12 s).
     """
     total = len(items)
     workers = resolve_jobs(n_jobs)
