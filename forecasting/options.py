@@ -11,7 +11,7 @@ builds a prediction only when asked for one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -108,6 +108,25 @@ class PackedOptions(Mapping[str, Option]):
         """The candidate's forecasts at the backtest cut-offs (views of :attr:`data`)."""
         first, count = self._span(name)
         return tuple(self._prediction(p, copy=False) for p in range(first + 1, first + count))
+
+    def backtest_windows(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The candidate's means and standard deviations at the backtest cut-offs, ``cut-offs x
+        steps`` each (copies; the values of :meth:`backtests` without building them)."""
+        first, count = self._span(name)
+        rows = [self._first_rows[p] for p in range(first + 1, first + count)]
+        return self.data[rows], self.data[[row + 1 for row in rows]]
+
+    def backtest_quantiles(self, name: str, levels: Sequence[float]) -> np.ndarray | None:
+        """The candidate's own quantiles at ``levels`` at the backtest cut-offs, ``cut-offs x
+        levels x steps`` (a copy), or ``None`` unless it has every level at every cut-off."""
+        first, count = self._span(name)
+        rows = []
+        for p in range(first + 1, first + count):
+            own = self.levels[p]
+            if not all(q in own for q in levels):
+                return None
+            rows.extend(self._first_rows[p] + 2 + own.index(q) for q in levels)
+        return self.data[rows].reshape(count - 1, len(levels), self.data.shape[1])
 
     def backtest_count(self, name: str) -> int:
         """Backtest cut-offs the candidate was forecast at (0 if it is not among them)."""

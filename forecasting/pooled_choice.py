@@ -82,7 +82,8 @@ def _recombine(fit: SeriesFit, y: np.ndarray, members: Sequence[str],
         prediction = replace(prediction, quantiles=quantiles)
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
-    backtests = {n: fit.options.backtests(n) for n in used if fit.options.backtest_count(n)}
+    backtests = {n: fit.options.backtest_windows(n) for n in used
+                 if fit.options.backtest_count(n)}
     cutoffs = cutoffs_for(len(y), settings)
     backtest, b_mase, b_wape = backtest_of(np.asarray(y, dtype=np.float64), used, backtests,
                                             cutoffs, settings)

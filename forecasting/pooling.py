@@ -107,13 +107,11 @@ def _pinball_sources(used: Sequence[SeriesFit], names: Sequence[str], point: np.
 
     losses[POINT] = pinball(np.repeat(point[None, :, :], len(levels), axis=0))
     for name in names:
-        predictions = [p for fit in used for p in fit.options.backtests(name)]
-        if len(predictions) != actuals.shape[0] or not all(
-                q in p.quantiles for p in predictions for q in levels):
+        blocks = [fit.options.backtest_quantiles(name, levels) for fit in used]
+        own = [block for block in blocks if block is not None]
+        if len(own) != len(blocks) or sum(len(block) for block in own) != actuals.shape[0]:
             continue
-        stacked = np.ascontiguousarray(np.array(
-            [p.quantiles[q] for p in predictions for q in levels]).reshape(
-                len(predictions), len(levels), -1).transpose(1, 0, 2))
+        stacked = np.ascontiguousarray(np.concatenate(own).transpose(1, 0, 2))
         if settings.nonnegative:
             stacked = np.maximum(stacked, 0.0)
         losses[name] = pinball(stacked)

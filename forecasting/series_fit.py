@@ -287,7 +287,9 @@ def fit_series(task: SeriesTask, settings: FitSettings) -> SeriesFit:
     prediction = combine(final)
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
-    backtest, b_mase, b_wape = backtest_of(y, used, backtests, cutoffs, settings)
+    backtest, b_mase, b_wape = backtest_of(
+        y, used, {n: windows_of(backtests[n]) for n in used if n in backtests}, cutoffs,
+        settings)
     return SeriesFit(task.unique_id, y.size, demand, label_of(used), tuple(used), prediction,
                      backtest, b_mase, b_wape, scores, tuple(failed),
                      tuple(fitted) if settings.keep_models else None)
@@ -378,7 +380,9 @@ def finish_pooled(local: LocalFit, y: np.ndarray, external: Mapping[str, Externa
     prediction = combine(final)
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
-    backtest, b_mase, b_wape = backtest_of(y, used, backtests, cutoffs, settings)
+    backtest, b_mase, b_wape = backtest_of(
+        y, used, {n: windows_of(backtests[n]) for n in used if n in backtests}, cutoffs,
+        settings)
     keep = settings.keep_models
     options = pack_options({n: (p, tuple(backtests.get(n, ())), models[n] if keep else None)
                             for n, p in zip(used, final, strict=True)})
@@ -388,18 +392,30 @@ def finish_pooled(local: LocalFit, y: np.ndarray, external: Mapping[str, Externa
                      fitted if keep else None, options)
 
 
-def backtest_of(y: np.ndarray, used: Sequence[str],
-                 backtests: Mapping[str, Sequence[Prediction]], cutoffs: Sequence[int],
-                 settings: FitSettings) -> tuple[Backtest | None, float, float]:
-    """The combination of ``used`` at every cut-off, its MASE and WAPE (``None``, ``nan``
-    when a member has no backtest or there is no cut-off)."""
+Windows = tuple[np.ndarray, np.ndarray]
+"""A candidate's means and standard deviations at the backtest cut-offs, ``cut-offs x steps``."""
+
+
+def windows_of(predictions: Sequence[Prediction]) -> Windows:
+    """``predictions`` (one per cut-off) as :data:`Windows`."""
+    return np.vstack([p.mean for p in predictions]), np.vstack([p.sd for p in predictions])
+
+
+def backtest_of(y: np.ndarray, used: Sequence[str], backtests: Mapping[str, Windows],
+                cutoffs: Sequence[int], settings: FitSettings) \
+        -> tuple[Backtest | None, float, float]:
+    """The combination of ``used`` at every cut-off (the median of the members' windows, as
+    :func:`combine` gives it window by window), its MASE and WAPE (``None``, ``nan`` when a
+    member has no backtest or there is no cut-off)."""
     if not cutoffs or not all(n in backtests for n in used):
         return None, float("nan"), float("nan")
-    rows = [combine([backtests[n][w] for n in used]) for w in range(len(cutoffs))]
-    rows = [clip_at_zero(r) if settings.nonnegative else r for r in rows]
+    count = len(cutoffs)
+    forecast = median_of([backtests[n][0][:count] for n in used])
+    sd = median_of([backtests[n][1][:count] for n in used])
+    if settings.nonnegative:
+        forecast = np.maximum(forecast, 0.0)
     actual = np.vstack([y[c:c + settings.horizon] for c in cutoffs])
-    forecast = np.vstack([r.mean for r in rows])
-    backtest = Backtest(tuple(cutoffs), actual, forecast, np.vstack([r.sd for r in rows]))
+    backtest = Backtest(tuple(cutoffs), actual, forecast, sd)
     abs_error = np.abs(actual - forecast)
     scale = mase_scale(y[:cutoffs[0]], settings.season_length)
     b_mase = float(abs_error.mean() / scale) if np.isfinite(scale) and scale > 0 \

@@ -52,6 +52,19 @@ def test_packing_gives_back_every_prediction(options: dict) -> None:
         assert all(_same(a, b) for a, b in zip(got_backtests, backtests, strict=True))
         for w, b in enumerate(backtests):
             assert np.array_equal(packed.backtest_mean(name, w), b.mean)
+        means, sds = packed.backtest_windows(name)
+        assert means.shape == sds.shape == (len(backtests), final.mean.size)
+        assert all(np.array_equal(means[w], b.mean) and np.array_equal(sds[w], b.sd)
+                   for w, b in enumerate(backtests))
+        for levels in ((0.5,), (0.9, 0.1)):
+            quantiles = packed.backtest_quantiles(name, levels)
+            if not all(q in b.quantiles for b in backtests for q in levels):
+                assert quantiles is None
+                continue
+            assert quantiles is not None
+            assert quantiles.shape == (len(backtests), len(levels), final.mean.size)
+            assert all(np.array_equal(quantiles[w, k], b.quantiles[q])
+                       for w, b in enumerate(backtests) for k, q in enumerate(levels))
     assert "arima" not in packed and packed.backtest_count("arima") == 0
 
 
