@@ -120,7 +120,7 @@ class PackedOptions(Mapping[str, Option]):
         """The candidate's own quantiles at ``levels`` at the backtest cut-offs, ``cut-offs x
         levels x steps`` (a copy), or ``None`` unless it has every level at every cut-off."""
         first, count = self._span(name)
-        rows = []
+        rows: list[int] = []
         for p in range(first + 1, first + count):
             own = self.levels[p]
             if not all(q in own for q in levels):
