@@ -30,6 +30,11 @@ MIN_PARALLEL_ITEMS = 64
 """Fewest items :func:`map_chunks` sends to workers by default: below, starting workers costs
 more than the work."""
 
+MIN_CHUNK_ITEMS = 16
+"""Fewest items a chunk sent to the workers holds where there are enough: each task costs some
+milliseconds of scheduling and transfer of its own, and a small map gains nothing from more
+chunks than its items fill."""
+
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` (items) as chunks finish."""
 
@@ -136,13 +141,15 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], shar
     the chunks finish (this process works on them while the workers go on). On workers the
     items are cut into ``chunks_per_worker`` chunks per worker: the last chunks leave a worker
     idle for up to a chunk's time (8 a worker left one idle for 35 s of a 390 s forecast on
-    20,000 series, 32 for 12 s).
+    20,000 series, 32 for 12 s), but no chunk has fewer than :data:`MIN_CHUNK_ITEMS` items
+    unless there are fewer.
     """
     total = len(items)
     workers = resolve_jobs(n_jobs)
     here = runs_here(total, n_jobs, min_parallel)
     chunks = chunked(items, max(1, min(total, 50)) if here
-                     else current_session().worker_count(workers) * chunks_per_worker)
+                     else min(current_session().worker_count(workers) * chunks_per_worker,
+                              -(-total // MIN_CHUNK_ITEMS)))
     starts = [0, *accumulate(len(chunk) for chunk in chunks)]
     finished = 0
 
