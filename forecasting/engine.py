@@ -227,14 +227,15 @@ class Forecaster(BaseEstimator):
         finished with its forecasts (:func:`finish_pooled`) in this process as soon as both
         are there, while the workers go on with the map. The same fits as :func:`fit_many`
         given the global forecasts first."""
-        outcome: dict[str, object] = {}
+        answer: list[tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None]] = []
+        errors: list[BaseException] = []
         ready = threading.Event()
 
         def fit_global() -> None:
             try:
-                outcome["result"] = self._global(series, settings)
+                answer.append(self._global(series, settings))
             except BaseException as exc:  # re-raised in the calling thread
-                outcome["error"] = exc
+                errors.append(exc)
             finally:
                 ready.set()
 
@@ -242,8 +243,7 @@ class Forecaster(BaseEstimator):
         waiting: list[tuple[int, list[LocalFit]]] = []
 
         def finish_waiting() -> None:
-            external = cast(tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None],
-                            outcome["result"])[0]
+            external = answer[0][0]
             while waiting:
                 start, chunk = waiting.pop()
                 for i, local in enumerate(chunk, start):
@@ -252,7 +252,7 @@ class Forecaster(BaseEstimator):
 
         def arrived(start: int, chunk: list[LocalFit]) -> None:
             waiting.append((start, chunk))
-            if ready.is_set() and "result" in outcome:
+            if ready.is_set() and answer:
                 finish_waiting()
 
         # A daemon thread: a Ctrl-C in the map does not wait for the global model's tasks.
@@ -264,12 +264,10 @@ class Forecaster(BaseEstimator):
         map_chunks(fit_local_many, tasks, settings, n_jobs=self.n_jobs,
                    progress=self.progress, on_chunk=arrived)
         thread.join()
-        if "error" in outcome:
-            raise cast(BaseException, outcome["error"])
+        if errors:
+            raise errors[0]
         finish_waiting()
-        gbm = cast(tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None],
-                   outcome["result"])[1]
-        return [cast(SeriesFit, fit) for fit in fits], gbm
+        return [cast(SeriesFit, fit) for fit in fits], answer[0][1]
 
     def _frame(self, series: SeriesSet, fits: Sequence[SeriesFit],
                calibration: IntervalCalibration, settings: FitSettings) -> pd.DataFrame:
