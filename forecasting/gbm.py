@@ -175,22 +175,24 @@ class GlobalGBM(BaseEstimator):
             loss="squared_error", max_iter=self.max_iter, learning_rate=self.learning_rate,
             min_samples_leaf=self.min_samples_leaf, early_stopping=False,
             random_state=self.random_state)
-        with threadpool_limits(1):  # OpenMP threads spin badly on a shared machine
-            regressor.fit(features[:, self.columns_], target)
-        del features
-        # The in-sample residuals of every period, one period at a time: all periods' features
-        # at once were 10 million rows (1.3 GB) on 100,000 series.
+        # One OpenMP thread (its threads spin badly on a shared machine), limited once for the
+        # fit and every period's prediction: each limit scans the loaded libraries (about
+        # 10 ms), which had cost more than the fit itself on small data.
         sums = np.zeros(len(values))
         counts = np.zeros(len(values), dtype=np.int64)
-        for column in range(1, width):
-            ok = self._rows_of(scaled, column)
-            if ok.size:
-                period = self._features(scaled, column, phase, price, promo)[ok]
-                with threadpool_limits(1):
+        with threadpool_limits(1):
+            regressor.fit(features[:, self.columns_], target)
+            del features
+            # The in-sample residuals of every period, one period at a time: all periods'
+            # features at once were 10 million rows (1.3 GB) on 100,000 series.
+            for column in range(1, width):
+                ok = self._rows_of(scaled, column)
+                if ok.size:
+                    period = self._features(scaled, column, phase, price, promo)[ok]
                     residual = (scaled[ok, column] - regressor.predict(
                         period[:, self.columns_])) * scale[ok]
-                sums[ok] += residual ** 2
-                counts[ok] += 1
+                    sums[ok] += residual ** 2
+                    counts[ok] += 1
         self.regressor_ = regressor
         self.scale_ = scale
         self.sigma_ = np.sqrt(np.where(counts > 0, sums / np.maximum(counts, 1), 0.0))
@@ -222,10 +224,10 @@ class GlobalGBM(BaseEstimator):
             return np.hstack([matrix, np.repeat(fill, steps, axis=1)])
 
         price, promo = extend(self.price_, None), extend(self.promo_, 0.0)
-        for k in range(steps):
-            features = self._features(scaled, width + k, self.phase_, price,
-                                      promo)[:, self.columns_]
-            with threadpool_limits(1):
+        with threadpool_limits(1):
+            for k in range(steps):
+                features = self._features(scaled, width + k, self.phase_, price,
+                                          promo)[:, self.columns_]
                 scaled[:, width + k] = self.regressor_.predict(features)
         mean = scaled[:, width:] * self.scale_[:, None]
         sd = self.sigma_[:, None] * np.sqrt(np.arange(1, steps + 1))[None, :]
