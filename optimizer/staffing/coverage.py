@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -22,6 +23,21 @@ def _staffed_hours(roster: Roster) -> dict[tuple[dt.date, int, str], float]:
                 day = a.day + dt.timedelta(days=slot // 24)
                 staffed[day, slot % 24, a.role] += covered / 60.0
     return staffed
+
+
+def staffed_rows(roster: Roster, dates: Collection[dt.date]) -> pd.DataFrame:
+    """Persons present per date, hour and role on ``dates`` (columns ``date, hour, skill,
+    staffed``, sorted): the ``staffed`` side of :func:`coverage` without requirements, built
+    directly (a staffing recommendation takes it for every candidate shift)."""
+    keep = set(dates)
+    cells = sorted((day, hour, skill, value)
+                   for (day, hour, skill), value in _staffed_hours(roster).items() if day in keep)
+    return pd.DataFrame({
+        "date": pd.Series([pd.Timestamp(c[0]) for c in cells], dtype="datetime64[ns]"),
+        "hour": pd.Series([c[1] for c in cells], dtype="int64"),
+        "skill": pd.Series([c[2] for c in cells], dtype="object").astype("str"),
+        "staffed": pd.Series([c[3] for c in cells], dtype="float64"),
+    })
 
 
 def coverage(roster: Roster, requirements: pd.DataFrame) -> pd.DataFrame:

@@ -41,14 +41,13 @@ import pandas as pd
 
 from salesflow.optimizer.limits import SolveLimits
 from salesflow.optimizer.staffing.check import RosterChecker
-from salesflow.optimizer.staffing.coverage import coverage
+from salesflow.optimizer.staffing.coverage import staffed_rows
 from salesflow.optimizer.staffing.cycle import (
     CycleTime,
     OrderFlow,
     capacity_minutes,
     cycle_time,
 )
-from salesflow.optimizer.staffing.requirements import empty_requirements
 from salesflow.optimizer.staffing.roster import Assignment, Roster, labour_cost, shift_span
 from salesflow.optimizer.staffing.warehouse_problem import (
     MAX_CONSECUTIVE_DAYS,
@@ -184,9 +183,7 @@ def _candidates(dates: list[dt.date], shifts: pd.DataFrame,
         for shift_id, start, end, paid in _shift_rows(shifts):
             for skill in skills:
                 a = Assignment("_", day, shift_id, start, end, paid, skill)
-                rows = coverage(Roster((a,), "candidate"), empty_requirements())
-                rows = rows.loc[rows["date"].dt.date.isin(set(dates)),
-                                ["date", "hour", "skill", "staffed"]]
+                rows = staffed_rows(Roster((a,), "candidate"), dates)
                 out.append(_Candidate(day, shift_id, skill, start, end, paid, rows))
     return out
 
