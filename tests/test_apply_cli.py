@@ -57,8 +57,10 @@ def test_apply_issues_the_week_orders_and_a_reapply_only_the_difference(
 def test_apply_older_over_newer_needs_force(tiny_dir: Path, tmp_path: Path,
                                             run_cli: Callable[..., object]) -> None:
     store = tmp_path / "store"
-    old = _plan(run_cli, tiny_dir, store, "--week", "2026-W46")
-    new = _plan(run_cli, tiny_dir, store, "--week", "2026-W47")
+    # Which plan is older is what counts here, not the plans: the past weeks' purchase MIPs
+    # (a minute to a gap of 3 % on W46) get a few seconds.
+    old = _plan(run_cli, tiny_dir, store, "--week", "2026-W46", "--time-limit", "5")
+    new = _plan(run_cli, tiny_dir, store, "--week", "2026-W47", "--time-limit", "5")
     assert run_cli("apply", str(new), "--store", store).exit_code == 0
     refused = run_cli("apply", str(old), "--store", store)
     assert refused.exit_code == 2 and "--force" in refused.stderr
@@ -93,7 +95,7 @@ def test_diff_of_a_plan_with_itself_is_empty_and_with_another_is_not(
         tiny_dir: Path, tmp_path: Path, run_cli: Callable[..., object]) -> None:
     store = tmp_path / "store"
     a = _plan(run_cli, tiny_dir, store)
-    b = _plan(run_cli, tiny_dir, store, "--week", "2026-W47")
+    b = _plan(run_cli, tiny_dir, store, "--week", "2026-W47", "--time-limit", "5")
     same = json.loads(run_cli("plans", "diff", str(a), str(a), "--store", store,
                               "--json").stdout)
     assert not any(same[part] for part in ("purchase", "routes", "roster", "kpis"))
