@@ -133,7 +133,7 @@ def _read_csv(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[Problem
     except (pd.errors.ParserError, csv.Error) as exc:
         return None, [Problem(file, None, None, None, _("cannot be read as CSV: {error}").format(
             error=exc))]
-    grid = grid.apply(lambda col: col.str.strip())
+    grid = pd.DataFrame({c: grid[c].str.strip() for c in grid.columns}, index=grid.index)
     grid.index = pd.RangeIndex(1, 1 + len(grid))
     return _from_grid(grid, file)
 
