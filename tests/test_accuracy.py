@@ -53,7 +53,8 @@ def _weekly_sales(folder: Path) -> pd.DataFrame:
     week with any sale (by hand, without salesflow)."""
     sales = pd.read_csv(folder / "sales.csv", dtype={"sku": str}, parse_dates=["order_date"])
     monday = sales["order_date"] - pd.to_timedelta(sales["order_date"].dt.day_of_week, unit="D")
-    table = sales.groupby(["sku", monday])["quantity"].sum().unstack(fill_value=0.0)
+    table = (sales.groupby(["sku", monday])["quantity"].sum().astype("float64")
+             .unstack(fill_value=0.0))
     weeks = pd.date_range(table.columns.min(), table.columns.max(), freq="7D")
     skus = pd.read_csv(folder / "skus.csv", dtype={"sku": str})["sku"]
     return table.reindex(index=skus, columns=weeks, fill_value=0.0)
