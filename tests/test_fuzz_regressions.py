@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import edit_table
 
@@ -23,15 +24,20 @@ def _item(unit_cost: float, breaks: tuple[tuple[float, float], ...] = ()) -> Pur
     return PurchaseItem("SKU1", "SUP1", unit_cost, 0.001, 6, 0, 0.25, 0.95, 0.0, breaks)
 
 
-@pytest.mark.parametrize("item", [_item(TINY), _item(5.0, ((71.4, TINY), (596.2, 5e-324)))],
-                         ids=["list-price", "price-breaks"])
+@pytest.mark.parametrize("item", [
+    _item(TINY), _item(5.0, ((71.4, TINY), (596.2, 5e-324))),
+    _item(np.float64(TINY)), _item(np.float64(5.0), ((71.4, np.float64(TINY)),)),
+], ids=["list-price", "price-breaks", "numpy-list-price", "numpy-price-breaks"])
+@pytest.mark.filterwarnings("error")  # numpy's overflow warning reached the terminal
 def test_eoq_with_a_subnormal_price_is_a_year_of_demand(item: PurchaseItem) -> None:
-    """Was ``OverflowError: cannot convert float infinity to integer`` in purchase."""
+    """Was ``OverflowError: cannot convert float infinity to integer`` in purchase (prices
+    come from the tables as numpy floats, hence the numpy cases)."""
     weekly = 120.0
     quantity = eoq_with_breaks(item, weekly, order_cost=50.0)
     assert isinstance(quantity, int) and quantity % item.pack_size == 0
     assert 0 < quantity <= math.ceil(weekly * 365 / 7 / item.pack_size) * item.pack_size
-    plain = _plain_eoq(_item(TINY), weekly, order_cost=50.0)
+    plain = _plain_eoq(item if not item.breaks else _item(TINY), np.float64(weekly),
+                       order_cost=np.float64(50.0))
     assert plain == math.ceil(weekly * 365 / 7 / 6) * 6
 
 

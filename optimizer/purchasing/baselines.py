@@ -49,9 +49,12 @@ def eoq_with_breaks(item: PurchaseItem, weekly_demand: float, order_cost: float)
     best_q, best_cost = 0.0, math.inf
     for k, (min_qty, price) in enumerate(levels):
         upper = levels[k + 1][0] if k + 1 < len(levels) else math.inf
-        holding = price * item.holding_rate
+        # Python floats: a subnormal holding cost gives an infinite EOQ here, handled below,
+        # not numpy's overflow warning on the user's terminal.
+        holding = float(price) * float(item.holding_rate)
         # Free holding (a zero price or rate) makes the EOQ infinite: a year's demand at most.
-        q = math.sqrt(2 * annual * order_cost / holding) if holding > 0 else math.inf
+        q = (math.sqrt(2 * float(annual) * float(order_cost) / holding) if holding > 0
+             else math.inf)
         if not math.isfinite(q):  # a holding cost too small for a float EOQ counts as free
             q = min(upper, annual)
         q = max(q, min_qty, 1.0)
@@ -68,10 +71,10 @@ def eoq_with_breaks(item: PurchaseItem, weekly_demand: float, order_cost: float)
 def _plain_eoq(item: PurchaseItem, weekly_demand: float, order_cost: float) -> int:
     """EOQ at the list price, in whole packs and >= MOQ."""
     annual = weekly_demand * WEEKS_PER_YEAR
-    holding = item.unit_cost * item.holding_rate
+    holding = float(item.unit_cost) * float(item.holding_rate)  # Python floats, as above
     if annual <= 0 or holding <= 0:
         return item.order_quantity(0.0)
-    eoq = math.sqrt(2 * annual * order_cost / holding)
+    eoq = math.sqrt(2 * float(annual) * float(order_cost) / holding)
     return item.order_quantity(eoq if math.isfinite(eoq) else annual)  # a year's demand at most
 
 
