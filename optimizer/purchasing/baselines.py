@@ -36,6 +36,17 @@ Rule = Callable[[PurchaseProblem, int, int, float], float]
 """``rule(problem, item, arrival_week, projected_stock) -> units to order (0 = none)``."""
 
 
+def _eoq(annual: float, order_cost: float, holding: float) -> float:
+    """The classic EOQ, ``sqrt(2 x annual demand x order cost / holding cost)``; infinite for
+    free holding (a zero price or rate) and for a holding cost too small for a float EOQ. In
+    Python floats: a subnormal price from a table (a numpy float) gives that infinity without
+    numpy's overflow warning on the user's terminal."""
+    holding = float(holding)
+    if holding <= 0:
+        return math.inf
+    return math.sqrt(2 * float(annual) * float(order_cost) / holding)
+
+
 def eoq_with_breaks(item: PurchaseItem, weekly_demand: float, order_cost: float) -> int:
     """Economic order quantity under all-units price breaks, in whole packs and >= MOQ.
 
@@ -49,12 +60,7 @@ def eoq_with_breaks(item: PurchaseItem, weekly_demand: float, order_cost: float)
     best_q, best_cost = 0.0, math.inf
     for k, (min_qty, price) in enumerate(levels):
         upper = levels[k + 1][0] if k + 1 < len(levels) else math.inf
-        # Python floats: a subnormal holding cost gives an infinite EOQ here, handled below,
-        # not numpy's overflow warning on the user's terminal.
-        holding = float(price) * float(item.holding_rate)
-        # Free holding (a zero price or rate) makes the EOQ infinite: a year's demand at most.
-        q = (math.sqrt(2 * float(annual) * float(order_cost) / holding) if holding > 0
-             else math.inf)
+        q = _eoq(annual, order_cost, price * item.holding_rate)
         if not math.isfinite(q):  # a holding cost too small for a float EOQ counts as free
             q = min(upper, annual)
         q = max(q, min_qty, 1.0)
@@ -71,10 +77,10 @@ def eoq_with_breaks(item: PurchaseItem, weekly_demand: float, order_cost: float)
 def _plain_eoq(item: PurchaseItem, weekly_demand: float, order_cost: float) -> int:
     """EOQ at the list price, in whole packs and >= MOQ."""
     annual = weekly_demand * WEEKS_PER_YEAR
-    holding = float(item.unit_cost) * float(item.holding_rate)  # Python floats, as above
+    holding = item.unit_cost * item.holding_rate
     if annual <= 0 or holding <= 0:
         return item.order_quantity(0.0)
-    eoq = math.sqrt(2 * float(annual) * float(order_cost) / holding)
+    eoq = _eoq(annual, order_cost, holding)
     return item.order_quantity(eoq if math.isfinite(eoq) else annual)  # a year's demand at most
 
 
