@@ -77,13 +77,15 @@ class GlobalGBM(BaseEstimator):
         for lag in self.lags:
             parts.append(scaled[:, column - lag] if column - lag >= 0
                          else np.full(scaled.shape[0], np.nan))
-        for w in self.windows:
-            past = scaled[:, max(column - w, 0):column]
-            with np.errstate(all="ignore"):
+        longest = scaled[:, max(column - max(self.windows), 0):column]
+        # A series that starts after a window (NaN before its first date) has no value in it:
+        # its feature is NaN, without numpy's "Mean of empty slice" on the user's terminal.
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for w in self.windows:
+                past = scaled[:, max(column - w, 0):column]
                 parts.append(np.nanmean(past, axis=1) if past.shape[1] else
                              np.full(scaled.shape[0], np.nan))
-        longest = scaled[:, max(column - max(self.windows), 0):column]
-        with np.errstate(all="ignore"):
             if longest.shape[1]:
                 parts.append(np.nanstd(longest, axis=1))
                 counted = np.sum(np.isfinite(longest), axis=1)
