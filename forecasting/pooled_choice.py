@@ -16,7 +16,7 @@ import numpy as np
 from salesflow.forecasting.base import Prediction
 from salesflow.forecasting.options import PackedOptions
 from salesflow.forecasting.pooled_smape import best_smape_subset
-from salesflow.forecasting.pooling import POINT, choose_sparse
+from salesflow.forecasting.pooling import POINT, SparseChoice, choose_sparse
 from salesflow.forecasting.series_fit import (
     FitSettings,
     SeriesFit,
@@ -35,8 +35,8 @@ def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
     regular pool: the subset of candidates whose median has the lowest backtest sMAPE averaged
     over the windows of the pool's series
     (:func:`~salesflow.forecasting.pooled_smape.best_smape_subset`); per intermittent pool:
-    the subset with the lowest pooled backtest MASE and the candidate with the lowest
-    pinball loss for the quantiles
+    the subset with the lowest pooled backtest MASE and, per quantile level, the source with
+    the lowest pinball loss, chosen per demand class where the class is large enough
     (:func:`~salesflow.forecasting.pooling.choose_sparse`). Only series where every candidate
     was fitted and backtested vote; ties go to the earlier subset, smaller first. Then every
     series of the pool is recombined from those members (from all it has, if it lacks them).
@@ -51,14 +51,15 @@ def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
     for (sparse, names), indices in pools.items():
         voting = [i for i in indices if _can_vote(fits[i], names)]
         best: Sequence[str] = names
-        sources: dict[float, str] = {}
+        choice: SparseChoice | None = None
         if sparse:
             choice = choose_sparse([fits[i] for i in voting], [values[i] for i in voting],
-                                   names, settings)
-            best, sources = choice.members, choice.quantile_sources
+                                   names, settings, [fits[i].demand.label for i in voting])
+            best = choice.members
         elif voting:
             best = best_smape_subset([fits[i] for i in voting], names, settings.nonnegative)
         for i in indices:
+            sources = choice.sources_for(fits[i].demand.label) if choice is not None else {}
             out[i] = _recombine(fits[i], values[i], best, settings, sources)
     return out
 

@@ -11,7 +11,10 @@ backtests together, with losses that fit the use of each output:
 * each quantile (what safety stock is set from) is, per level, that of the candidate with its
   own distribution, or the point forecast itself, with the lowest pooled backtest pinball
   loss at that level (scaled the same way): the median is often the point forecast, which
-  was chosen on the absolute error, the pinball loss of level 0.5.
+  was chosen on the absolute error, the pinball loss of level 0.5. The quantiles describe the
+  shape of demand, which differs between the classes of a pool (lumpy demand varies in size,
+  intermittent demand does not), so each class with at least :data:`MIN_CLASS_SERIES` series
+  with a backtest chooses its own sources; a smaller class takes the pool's.
 
 The arrays are stacked once, candidates first, and every subset is scored in one vectorised
 median of its members' arrays, so the choice costs little beside the fits.
@@ -20,7 +23,7 @@ median of its members' arrays, so the choice costs little beside the fits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
 
 #: Quantile source meaning the point forecast (the median of the chosen members).
 POINT = "forecast"
+#: Series with a backtest a demand class needs in a pool to choose its own quantile sources.
+MIN_CLASS_SERIES = 30
 
 
 @dataclass(frozen=True)
@@ -50,40 +55,50 @@ class SparseChoice:
         the point forecast (empty without a backtest: calibrated quantiles).
     mase:
         Pooled backtest MASE of the chosen median.
+    class_sources:
+        Per demand class with its own choice (:data:`MIN_CLASS_SERIES`), its quantile
+        sources; the other classes use ``quantile_sources``.
     """
 
     members: tuple[str, ...]
     quantile_sources: dict[float, str]
     mase: float
+    class_sources: dict[str, dict[float, str]] = field(default_factory=dict)
+
+    def sources_for(self, demand_class: str) -> dict[float, str]:
+        """The quantile sources of a series of ``demand_class``."""
+        return self.class_sources.get(demand_class, self.quantile_sources)
 
 
 def _stack(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
            names: Sequence[str], settings: FitSettings) \
-        -> tuple[np.ndarray, np.ndarray, np.ndarray, list[SeriesFit]]:
+        -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int], np.ndarray]:
     """Backtest forecasts ``candidates x rows x horizon``, actuals ``rows x horizon``, row
-    weights (one row per series and window; weight 1 / (scale * windows of the series)) and
-    the series with rows (those with a backtest and a positive in-sample scale)."""
+    weights (one row per series and window; weight 1 / (scale * windows of the series)), the
+    positions in ``voters`` of the series used (those with a backtest and a positive
+    in-sample scale) and each row's position in ``voters``."""
     means: list[np.ndarray] = []
-    actuals, weights, used = [], [], []
-    for fit, y in zip(voters, values, strict=True):
+    actuals, weights, used, owners = [], [], [], []
+    for position, (fit, y) in enumerate(zip(voters, values, strict=True)):
         backtest = fit.backtest
         scale = mase_scale(y, 1)
         if backtest is None or not np.isfinite(scale) or scale <= 0:
             continue
         n = len(backtest.cutoffs)
-        used.append(fit)
+        used.append(position)
+        owners.extend([position] * n)
         for w in range(n):
             means.extend(fit.options.backtest_mean(name, w) for name in names)
             actuals.append(backtest.actual[w])
             weights.append(1.0 / (scale * n))
     if not actuals:
         empty = np.empty((len(names), 0, settings.horizon))
-        return empty, np.empty((0, settings.horizon)), np.empty(0), []
+        return empty, np.empty((0, settings.horizon)), np.empty(0), [], np.empty(0, np.intp)
     stacked = np.ascontiguousarray(
         np.array(means).reshape(len(actuals), len(names), -1).transpose(1, 0, 2))
     if settings.nonnegative:
         stacked = np.maximum(stacked, 0.0)
-    return stacked, np.vstack(actuals), np.asarray(weights), used
+    return stacked, np.vstack(actuals), np.asarray(weights), used, np.asarray(owners, np.intp)
 
 
 def _pinball_sources(used: Sequence[SeriesFit], names: Sequence[str], point: np.ndarray,
@@ -121,13 +136,16 @@ def _pinball_sources(used: Sequence[SeriesFit], names: Sequence[str], point: np.
 
 
 def choose_sparse(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
-                  names: Sequence[str], settings: FitSettings) -> SparseChoice:
+                  names: Sequence[str], settings: FitSettings,
+                  classes: Sequence[str] | None = None) -> SparseChoice:
     """The pooled choice for ``voters`` (series where every candidate in ``names`` was fitted
-    and backtested; ``values`` their histories). Ties go to the earlier subset, smaller
-    first; without a usable backtest the median of all ``names``."""
-    forecasts, actuals, weights, used = _stack(voters, values, names, settings)
+    and backtested; ``values`` their histories; ``classes`` their demand classes, for the
+    quantile sources per class). Ties go to the earlier subset, smaller first; without a
+    usable backtest the median of all ``names``."""
+    forecasts, actuals, weights, positions, owners = _stack(voters, values, names, settings)
     if weights.size == 0:
         return SparseChoice(tuple(names), {}, float("nan"))
+    used = [voters[p] for p in positions]
     best: tuple[int, ...] = tuple(range(len(names)))
     best_loss = np.inf
     for k in range(1, len(names) + 1):
@@ -138,4 +156,15 @@ def choose_sparse(voters: Sequence[SeriesFit], values: Sequence[np.ndarray],
                 best, best_loss = subset, loss
     point = member_median(forecasts, best)
     sources = _pinball_sources(used, names, point, actuals, weights, settings)
-    return SparseChoice(tuple(names[i] for i in best), sources, best_loss)
+    by_class: dict[str, dict[float, str]] = {}
+    if classes is not None:
+        labels = [classes[p] for p in positions]
+        row_labels = np.asarray(classes, dtype=object)[owners]
+        for label in sorted(set(labels)):
+            members = [fit for fit, own in zip(used, labels, strict=True) if own == label]
+            if len(members) < MIN_CLASS_SERIES or len(members) == len(used):
+                continue
+            rows = row_labels == label
+            by_class[label] = _pinball_sources(members, names, point[rows], actuals[rows],
+                                               weights[rows], settings)
+    return SparseChoice(tuple(names[i] for i in best), sources, best_loss, by_class)

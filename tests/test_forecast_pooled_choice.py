@@ -177,3 +177,45 @@ def test_choose_sparse_equals_the_former_stacking(
     got = choose_sparse(fits, values, names, fit_settings)
     assert (got.members, got.quantile_sources) == (members, sources)
     assert _bits(got.mase) == _bits(loss)
+
+
+def _two_source_voter(actual: float, low: float, high: float) -> SimpleNamespace:
+    """A voter with two windows of two steps whose demand is ``actual``; candidate ``low``
+    has quantiles around ``low``, ``high`` around ``high``, both with the mean 1."""
+    windows = 2
+    options = {}
+    for name, centre in (("low", low), ("high", high)):
+        mean = np.ones(2)
+        spread = {q: np.full(2, centre + (q - 0.5)) for q in LEVELS}
+        options[name] = (Prediction(mean, np.ones(2), spread),
+                         tuple(Prediction(mean, np.ones(2), spread) for _ in range(windows)),
+                         None)
+    actual_rows = np.full((windows, 2), actual)
+    return SimpleNamespace(backtest=Backtest((0, 1), actual_rows, actual_rows, actual_rows),
+                           options=pack_options(options))
+
+
+def test_a_large_enough_class_chooses_its_own_quantile_sources() -> None:
+    """Lumpy demand (large sizes) and intermittent demand (small) in one pool: each class of
+    at least MIN_CLASS_SERIES series takes the source that fits it, at every level; a
+    smaller class takes the pool's sources, and without classes the pool's go to all."""
+    from salesflow.forecasting.pooling import MIN_CLASS_SERIES
+
+    n = MIN_CLASS_SERIES
+    voters = [_two_source_voter(0.2, 0.2, 6.0) for _ in range(n + 10)] \
+        + [_two_source_voter(6.0, 0.2, 6.0) for _ in range(n)] \
+        + [_two_source_voter(6.0, 0.2, 6.0) for _ in range(n - 1)]
+    classes = ["intermittent"] * (n + 10) + ["lumpy"] * n + ["erratic"] * (n - 1)
+    values = [np.array([0.0, 1.0, 0.0, 2.0])] * len(voters)
+    fit_settings = FitSettings(horizon=2, season_length=1, levels=LEVELS, candidates={},
+                               nonnegative=True)
+    pooled = choose_sparse(voters, values, ("low", "high"), fit_settings)
+    choice = choose_sparse(voters, values, ("low", "high"), fit_settings, classes)
+    assert (choice.members, choice.quantile_sources, _bits(choice.mase)) == \
+        (pooled.members, pooled.quantile_sources, _bits(pooled.mase))
+    assert pooled.class_sources == {}
+    assert set(choice.class_sources) == {"intermittent", "lumpy"}
+    assert choice.sources_for("intermittent") == {q: "low" for q in LEVELS}
+    assert choice.sources_for("lumpy") == {q: "high" for q in LEVELS}
+    assert choice.sources_for("erratic") == choice.quantile_sources
+    assert choice.sources_for("smooth") == choice.quantile_sources
