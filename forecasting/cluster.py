@@ -242,8 +242,10 @@ class ClusterSession:
         self._checked = True
 
     def map_parts(self, func: Callable[[P, Any], R], parts: Sequence[P], shared: Any,
-                  workers: int, progress: Callable[[int, R], None] | None = None) -> list[R]:
-        """``func(part, shared)`` for every part as Dask tasks; results in ``parts`` order.
+                  workers: int, progress: Callable[[int, R], None] | None = None,
+                  priority: int = 0) -> list[R]:
+        """``func(part, shared)`` for every part as Dask tasks of ``priority``; results in
+        ``parts`` order.
 
         ``progress(index, result)`` is called with the index and result of each part as it
         finishes (in this thread).
@@ -275,7 +277,8 @@ class ClusterSession:
         # scheduler, seeing a large input on one worker, would queue the tasks there.
         client.replicate([on_workers])
         futures = [client.submit(_limited, func, part, on_workers, key=f"{name}-{tag}-{i}",
-                                 pure=False) for i, part in enumerate(parts)]
+                                 pure=False, priority=priority)
+                   for i, part in enumerate(parts)]
         index = {f.key: i for i, f in enumerate(futures)}
         out: list[Any] = [None] * len(futures)
         try:

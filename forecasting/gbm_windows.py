@@ -119,8 +119,12 @@ def global_forecasts(series: SeriesSet, settings: FitSettings, random_state: int
     parts = [GBMWindow(0, final=True), *(GBMWindow(o) for o in offsets)]
     # As few series as map_chunks keeps here are fitted here too: workers would cost more.
     small = len(series.values) < MIN_PARALLEL_ITEMS
+    # Before the per-series chunks running beside them (``Forecaster._fit_alongside_global``):
+    # the longest tasks first, and the chunks waiting for their forecasts are finished as
+    # they arrive rather than all after the map.
     (final, model), *rest = map_parts(fit_window, parts, inputs, n_jobs=n_jobs,
-                                      min_parallel=len(parts) + 1 if small else 2)
+                                      min_parallel=len(parts) + 1 if small else 2,
+                                      priority=1)
     windows = [forecast for forecast, _ in rest]
     mean, sd = final
     external = {}

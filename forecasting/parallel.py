@@ -83,11 +83,12 @@ def runs_here(n_items: int, n_jobs: int | None, min_parallel: int) -> bool:
 
 
 def _run(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any, here: bool,
-         workers: int, done: Callable[[int, R], None]) -> list[R]:
-    """``func(part, shared)`` per part, here or as Dask tasks; ``done(index, result)`` per
-    finished part."""
+         workers: int, done: Callable[[int, R], None], priority: int = 0) -> list[R]:
+    """``func(part, shared)`` per part, here or as Dask tasks (of ``priority``);
+    ``done(index, result)`` per finished part."""
     if not here:
-        return current_session().map_parts(func, parts, shared, workers, done)
+        return current_session().map_parts(func, parts, shared, workers, done,
+                                           priority=priority)
     from threadpoolctl import threadpool_limits
 
     results: list[R] = []
@@ -100,7 +101,7 @@ def _run(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any, here: boo
 
 def map_parts(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any,
               n_jobs: int | None = 1, progress: ProgressCallback | None = None,
-              min_parallel: int = 2) -> list[R]:
+              min_parallel: int = 2, priority: int = 0) -> list[R]:
     """``func(part, shared)`` for every part, one task each; results in ``parts`` order.
 
     ``func`` must be a module-level function without side effects (a task of a worker that
@@ -108,7 +109,9 @@ def map_parts(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any,
     scheduler address (``--scheduler``, ``SALESFLOW_SCHEDULER``) the tasks always go to that
     cluster; otherwise they run in this process when ``n_jobs`` is 1 or there are fewer than
     ``min_parallel`` parts, else on a local cluster of ``n_jobs`` worker processes (started
-    once per command). ``progress(done, total)`` counts parts.
+    once per command). ``progress(done, total)`` counts parts. On workers, tasks of a higher
+    ``priority`` start before those of other maps running at the same time (Dask's
+    priority; the default 0 is first come, first served).
 
     Raises
     ------
@@ -125,7 +128,7 @@ def map_parts(func: Callable[[T, Any], R], parts: Sequence[T], shared: Any,
             progress(finished, total)
 
     return _run(func, parts, shared, runs_here(total, n_jobs, min_parallel),
-                resolve_jobs(n_jobs), done)
+                resolve_jobs(n_jobs), done, priority)
 
 
 def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], shared: Any,

@@ -37,3 +37,14 @@ def hold_gil(part: int, shared: object) -> int:
 def profiler_running(dask_worker: object) -> bool:
     """Whether a worker samples its tasks' stacks (``client.run`` passes the worker)."""
     return "profile" in dask_worker.periodic_callbacks  # type: ignore[attr-defined]
+
+
+def note_start(part: int, shared: tuple[str, str, float]) -> int:
+    """Writes when it starts (``time.monotonic_ns``, one clock for every process of this
+    machine) to ``DIR/TAG-PART``, then sleeps ``seconds``."""
+    import time
+
+    folder, tag, seconds = shared
+    (Path(folder) / f"{tag}-{part}").write_text(str(time.monotonic_ns()))
+    time.sleep(seconds)
+    return part

@@ -18,6 +18,7 @@ distributed = pytest.importorskip("distributed")
 from dask_tasks import (  # noqa: E402
     chunk_sum,
     hold_gil,
+    note_start,
     profiler_running,
     square_or_die,
 )
@@ -178,6 +179,31 @@ def test_tasks_that_hold_the_gil_share_a_large_input_over_every_worker(scheduler
         pids = map_parts(hold_gil, list(range(8)), shared, n_jobs=2)
     counts = sorted(pids.count(p) for p in set(pids))
     assert len(counts) == 2 and counts[0] >= 3, counts
+
+
+def test_tasks_of_a_higher_priority_start_before_those_already_waiting(
+        scheduler: str, tmp_path: Path) -> None:
+    """The global model's fits (priority 1) submitted while 40 per-series tasks wait start
+    before most of those: with Dask's default, first come first served, they would start
+    last."""
+    import threading
+    import time
+
+    low: list[int] = []
+    with session(scheduler):
+        thread = threading.Thread(target=lambda: low.extend(map_parts(
+            note_start, list(range(40)), (str(tmp_path), "low", 0.2), n_jobs=2)))
+        thread.start()
+        while not list(tmp_path.glob("low-*")):  # the first waiting task has started
+            time.sleep(0.01)
+        high = map_parts(note_start, [0, 1], (str(tmp_path), "high", 0.0), n_jobs=2,
+                         priority=1)
+        thread.join()
+    assert (low, high) == (list(range(40)), [0, 1])
+    started = {p.name: int(p.read_text()) for p in tmp_path.iterdir()}
+    last_high = max(started["high-0"], started["high-1"])
+    before = sum(1 for name, at in started.items() if name.startswith("low") and at < last_high)
+    assert before <= 20, before
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])
