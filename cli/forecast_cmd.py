@@ -207,7 +207,8 @@ def forecast_command(series_file: Path | None, horizon: int | None, season_lengt
     global model for intermittent and lumpy demand), then take the median of the combination
     that backtests best over each pool of series (sMAPE for regular demand, MASE for
     intermittent and lumpy, whose quantiles come from the candidate with the lowest pooled
-    pinball loss), and calibrate the quantiles on the backtest errors.
+    pinball loss, chosen apart for lumpy and intermittent demand when each has 30 series),
+    and calibrate the quantiles on the backtest errors.
     """
     levels = parse_quantiles(quantiles)
     started = time.perf_counter()

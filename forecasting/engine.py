@@ -74,7 +74,9 @@ class Forecaster(BaseEstimator):
         the ``top_k`` best per series, ``"pooled"`` the median of the subset of candidates
         with the lowest backtest sMAPE over all regular series with the same candidates (for
         intermittent and lumpy series: the lowest backtest MASE, with the quantiles of the
-        candidate with the lowest pinball loss), or ``"auto"`` (the same as pooled).
+        candidate with the lowest pinball loss, per demand class where a class has
+        :data:`~salesflow.forecasting.pooling.MIN_CLASS_SERIES` series), or ``"auto"`` (the
+        same as pooled).
     top_k:
         Candidates combined (``None``: all that could be fitted).
     n_windows:
