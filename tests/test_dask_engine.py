@@ -194,7 +194,8 @@ def test_tasks_of_a_higher_priority_start_before_those_already_waiting(
         thread = threading.Thread(target=lambda: low.extend(map_parts(
             note_start, list(range(40)), (str(tmp_path), "low", 0.2), n_jobs=2)))
         thread.start()
-        while not list(tmp_path.glob("low-*")):  # the first waiting task has started
+        # Until the first waiting task has started (or the map failed: the join re-checks).
+        while thread.is_alive() and not list(tmp_path.glob("low-*")):
             time.sleep(0.01)
         high = map_parts(note_start, [0, 1], (str(tmp_path), "high", 0.0), n_jobs=2,
                          priority=1)
