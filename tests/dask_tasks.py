@@ -39,6 +39,15 @@ def profiler_running(dask_worker: object) -> bool:
     return "profile" in dask_worker.periodic_callbacks  # type: ignore[attr-defined]
 
 
+def wake_up_intervals(dask_worker: object) -> dict[str, float]:
+    """Milliseconds between a worker's event-loop wake-ups that take the GIL from its task:
+    the loop's tick, the system monitor and the memory monitor (``client.run`` passes the
+    worker)."""
+    callbacks = dask_worker.periodic_callbacks  # type: ignore[attr-defined]
+    return {name: callbacks[name].callback_time
+            for name in ("tick", "monitor", "memory_monitor") if name in callbacks}
+
+
 def note_start(part: int, shared: tuple[str, str, float]) -> int:
     """Writes when it starts (``time.monotonic_ns``, one clock for every process of this
     machine) to ``DIR/TAG-PART``, then sleeps ``seconds``."""

@@ -21,6 +21,7 @@ from dask_tasks import (  # noqa: E402
     note_start,
     profiler_running,
     square_or_die,
+    wake_up_intervals,
 )
 
 from salesflow.forecasting.cluster import close_session, session  # noqa: E402
@@ -88,9 +89,15 @@ def test_the_local_cluster_forecasts_as_one_process(tmp_path: Path,
     assert pd.read_csv(tmp_path / "forecast-2.csv")["unique_id"].nunique() == n_series
 
 
+QUIET = {"tick": 1000, "monitor": 5000, "memory_monitor": 2000}
+"""The embedded cluster's workers' wake-ups, milliseconds apart (Dask's defaults: 20, 500,
+100)."""
+
+
 def test_the_local_clusters_workers_run_without_the_profiler() -> None:
-    """The embedded cluster's workers do not sample their tasks' stacks (a dashboard feature),
-    also after their nannies restart them; this process's configuration is left alone."""
+    """The embedded cluster's workers do not sample their tasks' stacks (a dashboard feature)
+    and wake their event loops less often, also after their nannies restart them; this
+    process's configuration is left alone."""
     import dask
 
     from salesflow.forecasting.cluster import current_session
@@ -99,24 +106,32 @@ def test_the_local_clusters_workers_run_without_the_profiler() -> None:
         client = current_session().client(2)
         answers = client.run(profiler_running)
         assert answers and not any(answers.values())
+        assert list(client.run(wake_up_intervals).values()) == [QUIET, QUIET]
         client.restart()
         answers = client.run(profiler_running)
         assert len(answers) == 2 and not any(answers.values())
+        assert list(client.run(wake_up_intervals).values()) == [QUIET, QUIET]
         assert dask.config.get("distributed.worker.profile.enabled")
+        assert dask.config.get("distributed.admin.tick.interval") == "20ms"
     finally:
         close_session()
 
 
 def test_a_worker_started_by_hand_runs_without_the_profiler_as_the_readme_says(
         scheduler: str) -> None:
-    """README: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` before ``dask worker``
-    gives a worker started by hand the embedded cluster's setting."""
+    """README: the ``DASK_DISTRIBUTED__...`` variables before ``dask worker`` give a worker
+    started by hand the embedded cluster's settings."""
     import os
     import subprocess
     import sys
     import time
 
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    exported = dict(line.split("#")[0].strip().removeprefix("export ").split("=", 1)
+                    for line in readme.splitlines()
+                    if line.strip().startswith("export DASK_DISTRIBUTED__"))
+    assert len(exported) == 4
+    env = {**os.environ, **exported,
            # the task module, as the fixture's workers have it (spawned from pytest)
            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent),
                                          os.environ.get("PYTHONPATH", "")])}
@@ -139,6 +154,7 @@ def test_a_worker_started_by_hand_runs_without_the_profiler_as_the_readme_says(
         answers = client.run(profiler_running)
         assert answers[by_hand()[0]] is False
         assert any(answers.values())  # the fixture's workers keep Dask's default
+        assert client.run(wake_up_intervals, workers=by_hand())[by_hand()[0]] == QUIET
     finally:
         client.retire_workers(by_hand(), close_workers=True)
         client.close()
