@@ -60,10 +60,10 @@ from 48.2 to 42.5 s on medium (4 alternating pairs) and from 392 to 364 s on lar
 The loop's tick (Dask's default every 20 ms, only to warn of a blocked loop) every second, the
 memory monitor (100 ms; it pauses a worker near its memory limit: the nanny, a process of its
 own, still ends one beyond it) every 2 s and the system monitor (500 ms, dashboard figures)
-every 5 s: one task of 400 medium series took 16.0 s in one process, 17.7 s with the default
-tick alone changed, 17.4 s with the monitors alone changed, 20.4 s with Dask's defaults and
-18.3 s with these (means of 3 to 5 runs, alternating; the task's own CPU time rose as much as
-its wall time, so it is work done in the task's time rather than waiting)."""
+every 5 s: one task of 400 medium series took 4 % longer on a worker with these settings than
+in one process, 13 % with Dask's wake-ups, 16 % with Dask's defaults; the task's own CPU time
+rose with its wall time: work done in the task's time, not waiting (BENCHMARKS.md,
+``worker-wakeups``, ``benchmarks/worker_wakeups.py``)."""
 
 
 class SchedulerError(UserError):
