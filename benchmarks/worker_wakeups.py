@@ -76,6 +76,8 @@ def tasks_of(data: Path, n_series: int) -> tuple[list[Any], Any]:
                         quantiles=tuple(dataset.config.forecast.quantiles),
                         n_windows=DEMAND_WINDOWS, step=DEMAND_STEP, nonnegative=True,
                         freq="7D")
+    # the engine's own checks and settings, so that the task is the forecast's map's (private
+    # methods: a benchmark of the engine's internals)
     series = engine._split(frame)
     settings = engine._settings(series, keep_models=False)
     return [SeriesTask(u, v) for u, v in zip(series.ids, series.values, strict=True)], settings
