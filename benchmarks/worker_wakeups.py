@@ -6,18 +6,25 @@ candidate backtested and fitted) runs in this process and as the only task of a 
 Dask ``LocalCluster`` configured three ways: salesflow's settings
 (:data:`~salesflow.forecasting.cluster.LOCAL_WORKER_CONFIG`), the same with Dask's default
 wake-ups (loop tick 20 ms, memory monitor 100 ms, system monitor 500 ms), and Dask's defaults
-with the profiler on. The clock and the CPU clock are read inside the task. ``--rounds``
-rounds, the four ways alternating in each, as the machine is shared and its speed drifts.
+with the profiler on. The clock and the CPU clock are read inside the task. Then the CPU
+this process spends while an embedded two-worker cluster idles ``--idle`` seconds: its
+scheduler and the workers' nannies run here, beside the forecast's own work in this process
+(finishing each series as its chunk arrives), with salesflow's settings
+(:class:`~salesflow.forecasting.cluster.ClusterSession`) and with Dask's wake-ups (a
+``LocalCluster`` whose workers alone have salesflow's settings, the scheduler and the nannies
+Dask's defaults). ``--rounds`` rounds, the ways alternating in each, as the machine is shared
+and its speed drifts.
 
 Usage (from the repository root; under the shared benchmark lock)::
 
     flock /tmp/salesflow-bench.lock python benchmarks/worker_wakeups.py --data DIR \\
-        [--series 400] [--rounds 3] [--write]
+        [--series 400] [--rounds 3] [--idle 30] [--write]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -95,8 +102,47 @@ def run_on_worker(config: dict[str, Any], tasks: list[Any], settings: Any) \
         return client.submit(timed_fits, tasks, settings, pure=False).result()
 
 
+def process_cpu() -> float:
+    """CPU seconds of this process so far (every thread, not its children)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def idle_cpu(seconds: float, salesflows: bool) -> float:
+    """CPU seconds this process spends while an embedded two-worker cluster idles
+    ``seconds``, started by salesflow (``salesflows``) or with only its workers configured."""
+    from distributed import Client, LocalCluster
+
+    from salesflow.forecasting.cluster import LOCAL_WORKER_CONFIG, ClusterSession
+
+    session = ClusterSession()
+    cluster = None
+    if salesflows:
+        client = session.client(2)
+    else:
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                               dashboard_address=":0", silence_logs=40,
+                               config=LOCAL_WORKER_CONFIG)
+        client = Client(cluster, set_as_default=False)
+    try:
+        client.submit(sum, [1, 2], pure=False).result()
+        before = process_cpu()
+        time.sleep(seconds)
+        return process_cpu() - before
+    finally:
+        session.close()
+        if cluster is not None:
+            client.close()
+            cluster.close()
+
+
+IDLE_WAYS = {"this process, salesflow's settings": True,
+             "this process, Dask's wake-ups": False}
+
+
 def section(results: dict[str, list[tuple[float, float]]], data: Path, n_series: int,
-            command: str, load: str) -> str:
+            command: str, load: str, idle: dict[str, list[float]],
+            idle_seconds: float) -> str:
     """The BENCHMARKS.md text."""
     base = statistics.mean(s for s, _ in results["one process"])
     lines = ["## Dask worker wake-ups, one task (issue 19)", "", machine_line(),
@@ -109,6 +155,14 @@ def section(results: dict[str, list[tuple[float, float]]], data: Path, n_series:
         mean = statistics.mean(s for s, _ in runs)
         lines.append(f"| {name} | {mean:.1f} | {', '.join(f'{s:.1f}' for s, _ in runs)} | "
                      f"{statistics.mean(c for _, c in runs):.1f} | {mean / base:.2f}× |")
+    lines += ["", f"CPU of this process (the scheduler and the two nannies) while a two-worker "
+              f"cluster idles {idle_seconds:g} s:", "",
+              "| where | CPU seconds (mean) | each round | share of a core |",
+              "| --- | ---: | --- | ---: |"]
+    for name, cpus in idle.items():
+        mean = statistics.mean(cpus)
+        lines.append(f"| {name} | {mean:.2f} | {', '.join(f'{c:.2f}' for c in cpus)} | "
+                     f"{100 * mean / idle_seconds:.1f} % |")
     return "\n".join(lines) + "\n"
 
 
@@ -118,17 +172,20 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="the dataset folder (salesflow init DIR --size medium --seed 7)")
     parser.add_argument("--series", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--idle", type=float, default=30.0,
+                        help="seconds the two-worker cluster idles per measurement")
     parser.add_argument("--write", action="store_true",
                         help=f"write the section {SECTION} of BENCHMARKS.md")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         parser.error(f"--data {args.data}: no such folder")
-    if args.series < 1 or args.rounds < 1:
-        parser.error("--series and --rounds must be positive")
+    if args.series < 1 or args.rounds < 1 or args.idle <= 0:
+        parser.error("--series, --rounds and --idle must be positive")
     load = load_now()
     tasks, settings = tasks_of(args.data, args.series)
     timed_fits(tasks[:2], settings)  # imports, as the worker's first task does
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in ways()}
+    idle: dict[str, list[float]] = {name: [] for name in IDLE_WAYS}
     for round_ in range(args.rounds):
         for name, config in ways().items():
             figures = timed_fits(tasks, settings) if config is None \
@@ -136,11 +193,16 @@ def main(argv: Sequence[str] | None = None) -> None:
             results[name].append(figures)
             print(f"round {round_ + 1}, {name}: {figures[0]:.1f} s", file=sys.stderr,
                   flush=True)
+        for name, salesflows in IDLE_WAYS.items():
+            idle[name].append(idle_cpu(args.idle, salesflows))
+            print(f"round {round_ + 1}, {name}: {idle[name][-1]:.2f} CPU s", file=sys.stderr,
+                  flush=True)
     command = ("flock /tmp/salesflow-bench.lock python benchmarks/worker_wakeups.py "
                f"--data {args.data} --series {args.series} --rounds {args.rounds}"
+               + (f" --idle {args.idle:g}" if args.idle != 30.0 else "")
                + (" --write" if args.write else ""))
     text = section(results, args.data, args.series, command,
-                   f"{load} at the start, {load_now()} at the end")
+                   f"{load} at the start, {load_now()} at the end", idle, args.idle)
     if args.write:
         write_section(SECTION, text)
     print(text)

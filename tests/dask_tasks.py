@@ -42,7 +42,8 @@ def profiler_running(dask_worker: object) -> bool:
 def wake_up_intervals(dask_worker: object) -> dict[str, float]:
     """Milliseconds between a worker's event-loop wake-ups that take the GIL from its task:
     the loop's tick, the system monitor and the memory monitor (``client.run`` passes the
-    worker)."""
+    worker; a scheduler or a nanny has the same callbacks, the scheduler no memory
+    monitor)."""
     callbacks = dask_worker.periodic_callbacks  # type: ignore[attr-defined]
     return {name: callbacks[name].callback_time
             for name in ("tick", "monitor", "memory_monitor") if name in callbacks}

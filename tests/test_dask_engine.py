@@ -96,14 +96,22 @@ QUIET = {"tick": 1000, "monitor": 5000, "memory_monitor": 2000}
 
 def test_the_local_clusters_workers_run_without_the_profiler() -> None:
     """The embedded cluster's workers do not sample their tasks' stacks (a dashboard feature)
-    and wake their event loops less often, also after their nannies restart them; this
-    process's configuration is left alone."""
+    and wake their event loops less often, also after their nannies restart them; so do the
+    scheduler and the nannies, which run in this process beside its own work; this process's
+    configuration is left alone."""
     import dask
 
     from salesflow.forecasting.cluster import current_session
 
     try:
-        client = current_session().client(2)
+        session = current_session()
+        client = session.client(2)
+        cluster = session._cluster
+        assert cluster is not None
+        assert wake_up_intervals(cluster.scheduler) == {"tick": 1000, "monitor": 5000}
+        nannies = list(cluster.workers.values())
+        assert len(nannies) == 2
+        assert [wake_up_intervals(nanny) for nanny in nannies] == [QUIET, QUIET]
         answers = client.run(profiler_running)
         assert answers and not any(answers.values())
         assert list(client.run(wake_up_intervals).values()) == [QUIET, QUIET]
