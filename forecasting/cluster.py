@@ -58,8 +58,8 @@ each of which takes the GIL from the running task. Their statistical profiler (a
 every 10 ms, for a dashboard nobody opens here) is off: the per-series fits' task time fell
 from 48.2 to 42.5 s on medium (4 alternating pairs) and from 392 to 364 s on large (2 pairs).
 The loop's tick (Dask's default every 20 ms, only to warn of a blocked loop) every second, the
-memory monitor (100 ms; it pauses a worker near its memory limit: the nanny, a process of its
-own, still ends one beyond it) every 2 s and the system monitor (500 ms, dashboard figures)
+memory monitor (100 ms; it pauses a worker near its memory limit, and the nanny's ends one
+beyond it, both now within 2 s) every 2 s and the system monitor (500 ms, dashboard figures)
 every 5 s: one task of 400 medium series took 4 % longer on a worker with these settings than
 in one process, 13 % with Dask's wake-ups, 16 % with Dask's defaults; the task's own CPU time
 rose with its wall time: work done in the task's time, not waiting (BENCHMARKS.md,
