@@ -24,11 +24,11 @@ Usage (from the repository root; under the shared benchmark lock)::
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -90,50 +90,45 @@ def tasks_of(data: Path, n_series: int) -> tuple[list[Any], Any]:
     return [SeriesTask(u, v) for u, v in zip(series.ids, series.values, strict=True)], settings
 
 
+def local_cluster(n_workers: int, config: dict[str, Any]) -> Any:
+    """A Dask ``LocalCluster`` of ``n_workers`` one-thread worker processes with ``config``
+    (the embedded cluster's shape)."""
+    from distributed import LocalCluster
+
+    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                        dashboard_address=":0", silence_logs=40, config=config)
+
+
 def run_on_worker(config: dict[str, Any], tasks: list[Any], settings: Any) \
         -> tuple[float, float]:
     """:func:`timed_fits` as the only task of a fresh one-worker cluster with ``config``."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=40, config=config) as cluster, \
-            Client(cluster, set_as_default=False) as client:
+    with local_cluster(1, config) as cluster, Client(cluster, set_as_default=False) as client:
         client.submit(timed_fits, tasks[:2], settings, pure=False).result()  # imports
         return client.submit(timed_fits, tasks, settings, pure=False).result()
 
 
-def process_cpu() -> float:
-    """CPU seconds of this process so far (every thread, not its children)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def idle_cpu(seconds: float, salesflows: bool) -> float:
-    """CPU seconds this process spends while an embedded two-worker cluster idles
-    ``seconds``, started by salesflow (``salesflows``) or with only its workers configured."""
-    from distributed import Client, LocalCluster
+    """CPU seconds this process (every thread) spends while an embedded two-worker cluster
+    idles ``seconds``, started by salesflow (``salesflows``) or with only its workers
+    configured."""
+    from distributed import Client
 
     from salesflow.forecasting.cluster import LOCAL_WORKER_CONFIG, ClusterSession
 
-    session = ClusterSession()
-    cluster = None
-    if salesflows:
-        client = session.client(2)
-    else:
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=40,
-                               config=LOCAL_WORKER_CONFIG)
-        client = Client(cluster, set_as_default=False)
-    try:
+    with ExitStack() as stack:
+        if salesflows:
+            session = ClusterSession()
+            stack.callback(session.close)
+            client = session.client(2)
+        else:
+            cluster = stack.enter_context(local_cluster(2, LOCAL_WORKER_CONFIG))
+            client = stack.enter_context(Client(cluster, set_as_default=False))
         client.submit(sum, [1, 2], pure=False).result()
-        before = process_cpu()
+        before = time.process_time()
         time.sleep(seconds)
-        return process_cpu() - before
-    finally:
-        session.close()
-        if cluster is not None:
-            client.close()
-            cluster.close()
+        return time.process_time() - before
 
 
 IDLE_WAYS = {"this process, salesflow's settings": True,
@@ -199,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                   flush=True)
     command = ("flock /tmp/salesflow-bench.lock python benchmarks/worker_wakeups.py "
                f"--data {args.data} --series {args.series} --rounds {args.rounds}"
-               + (f" --idle {args.idle:g}" if args.idle != 30.0 else "")
+               + (f" --idle {args.idle:g}" if args.idle != parser.get_default("idle") else "")
                + (" --write" if args.write else ""))
     text = section(results, args.data, args.series, command,
                    f"{load} at the start, {load_now()} at the end", idle, args.idle)
