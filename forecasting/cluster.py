@@ -63,10 +63,11 @@ beyond it, both now within 2 s) every 2 s and the system monitor (500 ms, dashbo
 every 5 s: one task of 400 medium series took 4 % longer on a worker with these settings than
 in one process, 13 % with Dask's wake-ups, 16 % with Dask's defaults; the task's own CPU time
 rose with its wall time: work done in the task's time, not waiting (BENCHMARKS.md,
-``worker-wakeups``, ``benchmarks/worker_wakeups.py``). The scheduler and the nannies, which run
-in the calling process beside its share of the forecast (finishing each series as its chunk
-arrives), start with the same intervals (the profiler setting does not concern them): that
-process's CPU while the cluster idles falls from 6.1 % of a core to 1.0 % (same section)."""
+``worker-wakeups``, its earlier run; ``benchmarks/worker_wakeups.py``). The scheduler and
+the nannies, which run in the calling process beside its share of the forecast (finishing
+each series as its chunk arrives), start with the same intervals (the profiler setting does
+not concern them): that process's CPU while the cluster idles falls from 6.1 % of a core to
+1.0 % (same section)."""
 
 
 class SchedulerError(UserError):
