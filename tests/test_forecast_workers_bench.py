@@ -22,6 +22,26 @@ def test_the_section_gives_each_worker_count_its_throughput_and_the_ratio() -> N
             forecast_workers.Measured(2, 1000, 55.0, 600 * 2**20)]
     text = forecast_workers.section(runs, Path("/data/xl"), "python x.py", "low")
     assert "Command: `python x.py`" in text
-    assert "| 1 | 1,000 | 100.0 | 10.0 | 512 |" in text
-    assert "| 2 | 1,000 | 55.0 | 18.2 | 600 |" in text
-    assert "2 workers over 1: **1.82×**" in text
+    assert "| 1 | 1 | 1,000 | 100.0 | 10.0 | 512 |" in text
+    assert "| 1 | 2 | 1,000 | 55.0 | 18.2 | 600 |" in text
+    assert "2 workers over 1: **1.82×** the throughput (same run)" in text
+
+
+def test_rounds_alternate_the_order_of_the_worker_counts() -> None:
+    assert forecast_workers.schedule((1, 2), 1) == [(0, 1), (0, 2)]
+    assert forecast_workers.schedule((1, 2), 2) == [(0, 1), (0, 2), (1, 2), (1, 1)]
+    assert forecast_workers.schedule((1, 2), 3, descending=True) == \
+        [(0, 2), (0, 1), (1, 1), (1, 2), (2, 2), (2, 1)]
+
+
+def test_over_several_rounds_the_ratio_is_of_the_total_throughputs() -> None:
+    # the machine slows by half between the rounds: 1, 2 at full speed, then 2, 1 at half
+    runs = [forecast_workers.Measured(1, 1000, 100.0, 1, 0),
+            forecast_workers.Measured(2, 1000, 50.0, 1, 0),
+            forecast_workers.Measured(2, 1000, 100.0, 1, 1),
+            forecast_workers.Measured(1, 1000, 200.0, 1, 1)]
+    text = forecast_workers.section(runs, Path("/data/xl"), "python x.py", "low")
+    # 2,000 series in 300 s against 2,000 in 150 s
+    assert "2 workers over 1: **2.00×** the throughput over all 2 rounds " \
+        "(by round: 2.00×, 2.00×) (same run)." in text
+    assert text.index("| 2 | 2 | 1,000 | 100.0 |") < text.index("| 2 | 1 | 1,000 | 200.0 |")
