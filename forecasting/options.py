@@ -151,19 +151,57 @@ def pack_options(options: Mapping[str, Option]) -> PackedOptions:
     ValueError
         If the predictions do not all have the same number of steps.
     """
-    names, counts, levels, rows, models = [], [], [], [], []
-    for name, (final, backtests, model) in options.items():
+    return repack(list(options.items()))
+
+
+def repack(entries: Sequence[tuple[str, Option | PackedOptions]]) -> PackedOptions:
+    """The named candidates, in this order, as one :class:`PackedOptions`: each given as an
+    :data:`Option`, or as the packed options that hold it (its rows, levels and model are
+    taken as they are, no prediction built).
+
+    Raises
+    ------
+    ValueError
+        If the predictions do not all have the same number of steps.
+    """
+    names: list[str] = []
+    counts: list[int] = []
+    levels: list[tuple[float, ...]] = []
+    models: list[LocalForecaster | None] = []
+    blocks: list[np.ndarray] = []
+    rows: list[np.ndarray] = []  # of the given options since the last block
+
+    def close_rows() -> None:
+        if rows:
+            if len({np.size(r) for r in rows}) != 1:
+                raise ValueError("the predictions to pack differ in length")
+            blocks.append(np.vstack([np.asarray(r, dtype=np.float64) for r in rows]))
+            rows.clear()
+
+    for name, source in entries:
         names.append(name)
+        if isinstance(source, PackedOptions):
+            close_rows()
+            first, count = source._span(name)
+            own = source.levels[first:first + count]
+            start = source._row(first)
+            blocks.append(source.data[start:start + sum(2 + len(q) for q in own)])
+            counts.append(count)
+            levels.extend(own)
+            models.append(source.model(name))
+            continue
+        final, backtests, model = source
         counts.append(1 + len(backtests))
         models.append(model)
         for p in (final, *backtests):
-            own = _shared(tuple(p.quantiles))
-            levels.append(own)
-            rows.extend([p.mean, p.sd, *(p.quantiles[q] for q in own)])
+            own_levels = _shared(tuple(p.quantiles))
+            levels.append(own_levels)
+            rows.extend([p.mean, p.sd, *(p.quantiles[q] for q in own_levels)])
+    close_rows()
     if not names:
         return PackedOptions()
-    if len({np.size(r) for r in rows}) != 1:
+    if len({b.shape[1] for b in blocks}) != 1:
         raise ValueError("the predictions to pack differ in length")
-    return PackedOptions(tuple(names), tuple(counts), tuple(levels),
-                         np.vstack([np.asarray(r, dtype=np.float64) for r in rows]),
-                         tuple(models))
+    # a copy unless the one block is already an array of its own (not a view of a source)
+    data = blocks[0] if len(blocks) == 1 and blocks[0].base is None else np.concatenate(blocks)
+    return PackedOptions(tuple(names), tuple(counts), tuple(levels), data, tuple(models))

@@ -28,7 +28,7 @@ from salesflow.forecasting.candidates import GLOBAL_MODELS, make_model
 from salesflow.forecasting.classify import DemandClass, classify_demand
 from salesflow.forecasting.medians import median_of
 from salesflow.forecasting.metrics import mase_scale
-from salesflow.forecasting.options import Option, PackedOptions, pack_options
+from salesflow.forecasting.options import Option, PackedOptions, pack_options, repack
 
 STRATEGIES = ("auto", "select", "combine", "pooled")
 _MODEL_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
@@ -332,7 +332,8 @@ def finish_pooled(local: LocalFit, y: np.ndarray, external: Mapping[str, Externa
     y = np.asarray(y, dtype=np.float64)
     names = settings.candidates[local.demand.label]
     cutoffs = list(local.cutoffs)
-    backtests: dict[str, Sequence[Prediction]] = {}
+    # the global models' backtests as predictions; the local ones stay packed in local.options
+    given_backtests: dict[str, Sequence[Prediction]] = {}
     scores: dict[str, float] = {}
     failed: list[str] = []
     for name in names if cutoffs else ():
@@ -341,15 +342,13 @@ def finish_pooled(local: LocalFit, y: np.ndarray, external: Mapping[str, Externa
                 failed.append(name)
                 continue
             scores[name] = local.scores[name]
-            if name in local.options:
-                backtests[name] = local.options.backtests(name)
             continue
         given = external.get(name)
         if given is None or len(given.windows) != len(cutoffs):
             failed.append(name)
             continue
-        backtests[name] = [Prediction(mean, sd) for mean, sd in given.windows]
-        scores.update(_scores(y, {name: backtests[name]}, cutoffs, settings,
+        given_backtests[name] = [Prediction(mean, sd) for mean, sd in given.windows]
+        scores.update(_scores(y, {name: given_backtests[name]}, cutoffs, settings,
                               local.demand.intermittent))
     candidates = [n for n in names if n not in failed]
     members = _choose(candidates or ["naive"], scores, local.demand, settings)
@@ -380,12 +379,16 @@ def finish_pooled(local: LocalFit, y: np.ndarray, external: Mapping[str, Externa
     prediction = combine(final)
     if settings.nonnegative:
         prediction = clip_at_zero(prediction)
-    backtest, b_mase, b_wape = backtest_of(
-        y, used, {n: windows_of(backtests[n]) for n in used if n in backtests}, cutoffs,
-        settings)
     keep = settings.keep_models
-    options = pack_options({n: (p, tuple(backtests.get(n, ())), models[n] if keep else None)
-                            for n, p in zip(used, final, strict=True)})
+    # a local candidate's packed rows (its final forecast, and one per cut-off) are taken as
+    # they came from the worker; a global model's and the fallback's are packed anew
+    entries: list[tuple[str, Option | PackedOptions]] = [
+        (n, local.options) if n in local.options
+        else (n, (p, tuple(given_backtests.get(n, ())), models[n] if keep else None))
+        for n, p in zip(used, final, strict=True)]
+    options = repack(entries)
+    windows = {n: options.backtest_windows(n) for n in used if options.backtest_count(n)}
+    backtest, b_mase, b_wape = backtest_of(y, used, windows, cutoffs, settings)
     fitted = tuple(m for n, m in models.items() if n not in GLOBAL_MODELS and m is not None)
     return SeriesFit(local.unique_id, local.n_obs, local.demand, label_of(used), tuple(used),
                      prediction, backtest, b_mase, b_wape, scores, tuple(failed),

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from salesflow.forecasting.base import Prediction
-from salesflow.forecasting.options import PackedOptions, pack_options
+from salesflow.forecasting.options import PackedOptions, pack_options, repack
 
 FLOATS = st.floats(-1e6, 1e6, allow_nan=False)
 LEVEL_SETS = st.sampled_from([(), (0.5,), (0.1, 0.5, 0.9), (0.9, 0.1)])
@@ -88,3 +88,36 @@ def test_unknown_candidates_and_windows_are_refused() -> None:
     with pytest.raises(ValueError, match="differ in length"):
         pack_options({"naive": (p, (Prediction(np.zeros(2), np.ones(2)),), None)})
     assert not PackedOptions() and not pack_options({})
+
+
+def _identical(a: PackedOptions, b: PackedOptions) -> bool:
+    return (a.names == b.names and a.counts == b.counts and a.levels == b.levels
+            and a.models == b.models and a.data.shape == b.data.shape
+            and np.array_equal(a.data, b.data))
+
+
+@settings(max_examples=200, deadline=None)
+@given(options=candidates(), data=st.data())
+def test_repacking_from_packed_sources_is_packing_the_options_anew(options: dict,
+                                                                   data: st.DataObject) -> None:
+    """Some candidates taken from their packed options (as they arrive from a worker), the
+    others given as predictions, in any order: the same arrays as packing them all anew."""
+    source = pickle.loads(pickle.dumps(pack_options(options)))
+    order = data.draw(st.permutations(list(options)))
+    from_source = data.draw(st.lists(st.booleans(), min_size=len(order),
+                                     max_size=len(order)))
+    entries = [(n, source if packed else options[n])
+               for n, packed in zip(order, from_source, strict=True)]
+    repacked = repack(entries)
+    assert _identical(repacked, pack_options({n: options[n] for n in order}))
+    if repacked:  # an array of its own, not a view that keeps the source's alive
+        assert not np.shares_memory(repacked.data, source.data)
+
+
+def test_repacking_refuses_predictions_of_another_length() -> None:
+    p = Prediction(np.zeros(3), np.ones(3))
+    source = pack_options({"naive": (p, (p,), None)})
+    other = Prediction(np.zeros(2), np.ones(2))
+    with pytest.raises(ValueError, match="differ in length"):
+        repack([("naive", source), ("theta", (other, (other,), None))])
+    assert not repack([])
