@@ -35,6 +35,12 @@ MIN_CHUNK_ITEMS = 16
 milliseconds of scheduling and transfer of its own, and a small map gains nothing from more
 chunks than its items fill."""
 
+MAX_CHUNK_ITEMS = 256
+"""Most items a chunk sent to the workers holds: about 10 to 15 s of a worker's time for the
+forecast's series here. A map ends when its last chunk does, and with chunks of a fixed share
+of the items the other worker waited for up to a chunk's time: a minute on 100,000 series in
+64 chunks."""
+
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(done, total)`` (items) as chunks finish."""
 
@@ -66,6 +72,14 @@ def chunked(items: Sequence[T], n_chunks: int) -> list[list[T]]:
     n_chunks = max(1, min(n_chunks, len(items)))
     bounds = [round(i * len(items) / n_chunks) for i in range(n_chunks + 1)]
     return [list(items[bounds[i]:bounds[i + 1]]) for i in range(n_chunks)]
+
+
+def worker_chunk_count(n_items: int, workers: int, chunks_per_worker: int = 32) -> int:
+    """Chunks a map of ``n_items`` items is cut into for ``workers`` workers:
+    ``chunks_per_worker`` each, more where those would hold over :data:`MAX_CHUNK_ITEMS` items,
+    fewer where they would hold under :data:`MIN_CHUNK_ITEMS` (at least one)."""
+    count = max(workers * chunks_per_worker, -(-n_items // MAX_CHUNK_ITEMS))
+    return max(1, min(count, n_items // MIN_CHUNK_ITEMS))
 
 
 def runs_here(n_items: int, n_jobs: int | None, min_parallel: int) -> bool:
@@ -144,15 +158,16 @@ def map_chunks(func: Callable[[list[T], Any], list[R]], items: Sequence[T], shar
     the chunks finish (this process works on them while the workers go on). On workers the
     items are cut into ``chunks_per_worker`` chunks per worker: the last chunks leave a worker
     idle for up to a chunk's time (8 a worker left one idle for 35 s of a 390 s forecast on
-    20,000 series, 32 for 12 s), but no chunk has fewer than :data:`MIN_CHUNK_ITEMS` items
-    unless there are fewer.
+    20,000 series, 32 for 12 s), but no chunk has more than :data:`MAX_CHUNK_ITEMS` items nor
+    fewer than :data:`MIN_CHUNK_ITEMS` unless there are fewer
+    (:func:`worker_chunk_count`).
     """
     total = len(items)
     workers = resolve_jobs(n_jobs)
     here = runs_here(total, n_jobs, min_parallel)
     chunks = chunked(items, max(1, min(total, 50)) if here
-                     else min(current_session().worker_count(workers) * chunks_per_worker,
-                              -(-total // MIN_CHUNK_ITEMS)))
+                     else worker_chunk_count(total, current_session().worker_count(workers),
+                                             chunks_per_worker))
     starts = [0, *accumulate(len(chunk) for chunk in chunks)]
     finished = 0
 
