@@ -7,7 +7,9 @@ forecast with the global model) runs once per worker count, each in a fresh proc
 the dataset first; the clock covers the forecast alone, not the loading. Throughput is SKUs
 (series) per second; the ratio compares worker counts of the same run, as the machine is
 shared. The process's peak RSS is the kernel's for that child (``wait4``: the largest of it
-and its reaped worker processes).
+and its reaped worker processes). Its CPU seconds during the forecast, its workers' included,
+over the forecast's seconds give the cores it kept busy: near 2 with two workers unless they
+waited (for the serial parts, or for each other at the end).
 
 The machine's speed drifts over an hour (by 15 % between two halves of one run here), so with
 ``--rounds R`` the worker counts run R times, in ascending order in the first round and
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from collections.abc import Sequence
@@ -46,6 +49,12 @@ class Measured:
     seconds: float
     peak_rss_bytes: int
     round: int = 0
+    cpu_seconds: float = float("nan")
+
+    @property
+    def busy_cores(self) -> float:
+        """CPU seconds per second of the forecast: how many cores it kept busy on average."""
+        return self.cpu_seconds / self.seconds if self.seconds > 0 else float("nan")
 
     @property
     def throughput(self) -> float:
@@ -62,13 +71,21 @@ def forecast_once(data: Path, workers: int) -> dict[str, float | int]:
     dataset = load_dataset(data)
     week_start = dataset.plan_week_start(None)
     history = dataset.history_before(week_start)
+    cpu = cpu_seconds()
     started = time.perf_counter()
     try:
         _, series = demand_forecast(dataset, history, week_start, n_jobs=workers)
     finally:
         seconds = time.perf_counter() - started
-        close_session()
-    return {"series": len(series), "seconds": seconds}
+        close_session()  # its worker processes are ended and reaped: their CPU is counted
+    return {"series": len(series), "seconds": seconds, "cpu_seconds": cpu_seconds() - cpu}
+
+
+def cpu_seconds() -> float:
+    """User and system CPU seconds of this process and its reaped child processes."""
+    own, children = (resource.getrusage(who)
+                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def measure_one(data: Path, workers: int, round_: int = 0) -> Measured:
@@ -78,7 +95,8 @@ def measure_one(data: Path, workers: int, round_: int = 0) -> Measured:
     if code != 0:
         raise SystemExit(f"the forecast with {workers} worker(s) failed ({code}):\n{err}")
     figures = json.loads(out.strip().splitlines()[-1])
-    return Measured(workers, int(figures["series"]), float(figures["seconds"]), peak, round_)
+    return Measured(workers, int(figures["series"]), float(figures["seconds"]), peak, round_,
+                    float(figures["cpu_seconds"]))
 
 
 def schedule(workers: Sequence[int], rounds: int, descending: bool = False) \
@@ -105,14 +123,18 @@ def section(runs: Sequence[Measured], data: Path, command: str, load: str) -> st
     lines = ["## Forecast throughput, 2 workers over 1 (issue 19)", "", machine_line(),
              f"Command: `{command}`", "",
              f"Dataset `{data}`; each worker count in a fresh process, the clock on the "
-             f"demand forecast alone (not loading). Load: {load}.", ""]
+             "demand forecast alone (not loading); CPU seconds are those of the forecast and "
+             "its worker processes, busy cores their ratio to its seconds. "
+             f"Load: {load}.", ""]
     if rounds > 1:
         lines += [f"{rounds} rounds, the order of the worker counts alternating, in the order "
                   "they ran:", ""]
-    lines += ["| round | workers | SKUs | forecast seconds | series/s | peak RSS MiB |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += ["| round | workers | SKUs | forecast seconds | series/s | CPU seconds | "
+              "busy cores | peak RSS MiB |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     lines += [f"| {r.round + 1} | {r.workers} | {r.series:,} | {r.seconds:,.1f} | "
-              f"{r.throughput:,.1f} | {r.peak_rss_bytes / MiB:,.0f} |" for r in runs]
+              f"{r.throughput:,.1f} | {r.cpu_seconds:,.1f} | {r.busy_cores:.2f} | "
+              f"{r.peak_rss_bytes / MiB:,.0f} |" for r in runs]
     counts = sorted({r.workers for r in runs})
     lines.append("")
     if len(counts) > 1:

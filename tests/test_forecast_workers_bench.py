@@ -15,15 +15,17 @@ def test_one_forecast_runs_in_its_own_process_and_counts_every_sku() -> None:
     assert run.workers == 1 and run.series == len(skus.splitlines()) - 1
     assert run.seconds > 0 and run.peak_rss_bytes > 0
     assert run.throughput == run.series / run.seconds
+    # one process, no workers: at most one core busy, and some of it
+    assert run.cpu_seconds > 0 and 0 < run.busy_cores <= 1.1
 
 
 def test_the_section_gives_each_worker_count_its_throughput_and_the_ratio() -> None:
-    runs = [forecast_workers.Measured(1, 1000, 100.0, 512 * 2**20),
-            forecast_workers.Measured(2, 1000, 55.0, 600 * 2**20)]
+    runs = [forecast_workers.Measured(1, 1000, 100.0, 512 * 2**20, 0, 99.0),
+            forecast_workers.Measured(2, 1000, 55.0, 600 * 2**20, 0, 104.5)]
     text = forecast_workers.section(runs, Path("/data/xl"), "python x.py", "low")
     assert "Command: `python x.py`" in text
-    assert "| 1 | 1 | 1,000 | 100.0 | 10.0 | 512 |" in text
-    assert "| 1 | 2 | 1,000 | 55.0 | 18.2 | 600 |" in text
+    assert "| 1 | 1 | 1,000 | 100.0 | 10.0 | 99.0 | 0.99 | 512 |" in text
+    assert "| 1 | 2 | 1,000 | 55.0 | 18.2 | 104.5 | 1.90 | 600 |" in text
     assert "2 workers over 1: **1.82×** the throughput (same run)" in text
 
 
