@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from collections.abc import Sequence
@@ -35,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from salesflow.benchmarks.report import machine_line, write_section
-from salesflow.benchmarks.scale import MiB, load_now, parse_workers, run_measured
+from salesflow.benchmarks.scale import MiB, cpu_seconds, load_now, parse_workers, run_measured
 
 SECTION = "forecast-workers"
 
@@ -81,13 +80,6 @@ def forecast_once(data: Path, workers: int) -> dict[str, float | int]:
     return {"series": len(series), "seconds": seconds, "cpu_seconds": cpu_seconds() - cpu}
 
 
-def cpu_seconds() -> float:
-    """User and system CPU seconds of this process and its reaped child processes."""
-    own, children = (resource.getrusage(who)
-                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def measure_one(data: Path, workers: int, round_: int = 0) -> Measured:
     """:func:`forecast_once` in a fresh process; its figures and peak RSS."""
     code, out, err, _, peak = run_measured(
@@ -119,7 +111,8 @@ def throughput_of(runs: Sequence[Measured], workers: int) -> float:
 
 def section(runs: Sequence[Measured], data: Path, command: str, load: str) -> str:
     """The BENCHMARKS.md text of the runs (in the order they ran)."""
-    rounds = len({r.round for r in runs})
+    round_ids = sorted({r.round for r in runs})
+    rounds = len(round_ids)
     lines = ["## Forecast throughput, 2 workers over 1 (issue 19)", "", machine_line(),
              f"Command: `{command}`", "",
              f"Dataset `{data}`; each worker count in a fresh process, the clock on the "
@@ -143,7 +136,7 @@ def section(runs: Sequence[Measured], data: Path, command: str, load: str) -> st
             ratio = throughput_of(runs, count) / throughput_of(runs, base)
             per_round = [throughput_of([r for r in runs if r.round == k], count)
                          / throughput_of([r for r in runs if r.round == k], base)
-                         for k in sorted({r.round for r in runs})]
+                         for k in round_ids]
             rounds_text = "" if rounds == 1 else \
                 f" over all {rounds} rounds (by round: " + \
                 ", ".join(f"{x:.2f}×" for x in per_round) + ")"

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import pickle
-import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesflow.benchmarks.scale import cpu_seconds
 from salesflow.optimizer.purchasing.problem import PurchaseProblem
 
 SEED = 7
@@ -41,25 +41,6 @@ class ScaleRow:
     load: tuple[float, float]
     same_plan: bool
     bounds: tuple[float | None, float | None] = (None, None)
-
-
-def _cpu_seconds() -> float:
-    """CPU seconds of this process, its threads and its worker processes (the Dask workers
-    live on between runs, so they are read directly when psutil is there)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-    try:
-        import psutil
-    except ImportError:  # pragma: no cover - psutil comes with the test extras
-        return total
-    for child in psutil.Process().children(recursive=True):
-        try:
-            times = child.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
 
 
 def prepare(size: str, work_dir: Path, seed: int = SEED) -> tuple[PurchaseProblem, Path]:
@@ -100,10 +81,10 @@ def run_size(size: str, work_dir: Path, time_limit: float | None = None,
     solutions, walls, cpus, loads = [], [], [], []
     for run in range(2):
         loads.append(os.getloadavg()[0])
-        cpu, wall = _cpu_seconds(), time.perf_counter()
+        cpu, wall = cpu_seconds(), time.perf_counter()
         solution = solve_purchasing(problem, limits)
         walls.append(time.perf_counter() - wall)
-        cpus.append(_cpu_seconds() - cpu)
+        cpus.append(cpu_seconds() - cpu)
         solutions.append(solution)
         say(f"  {size} run {run + 1}: score {solution.objective}, bound {solution.bound}, "
             f"gap {solution.gap}, {walls[-1]:.1f} s wall, {cpus[-1]:.1f} s CPU")

@@ -29,6 +29,7 @@ import json
 import math
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -102,6 +103,26 @@ class Generated:
 class ScaleResult:
     generated: list[Generated] = field(default_factory=list)
     runs: list[Run] = field(default_factory=list)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process, its threads and its child processes: those reaped
+    (``getrusage``) and those still running (read directly when psutil is there, as Dask
+    workers that live on between runs)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with the test extras
+        return total
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def run_measured(argv: Sequence[str], env: dict[str, str] | None = None,
