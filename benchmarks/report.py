@@ -18,6 +18,44 @@ def machine_line() -> str:
             f"Python {platform.python_version()}.")
 
 
+def checkout_commit(root: Path = BENCHMARKS_MD.parent) -> str:
+    """The short commit of the checkout the benchmark runs from, ``+changes`` appended when
+    its tracked files differ from it; ``""`` outside a git checkout (an installed salesflow)
+    or without git."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                              check=True, timeout=30).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return commit + ("+changes" if changed else "")
+
+
+def read_section(name: str, path: Path = BENCHMARKS_MD) -> str:
+    """The text between ``<!-- BEGIN name -->`` and ``<!-- END name -->``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no BENCHMARKS.md.
+    ValueError
+        If the markers are missing.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"no {path.name} at {path}: the figures are kept in a "
+                                "source checkout of salesflow (run the benchmark from there)")
+    text = path.read_text(encoding="utf-8")
+    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    if begin not in text or end not in text:
+        raise ValueError(f"{path} has no {begin} ... {end} section")
+    return text.split(begin, 1)[1].split(end, 1)[0]
+
+
 def write_section(name: str, body: str, path: Path = BENCHMARKS_MD) -> None:
     """Replace the text between ``<!-- BEGIN name -->`` and ``<!-- END name -->``.
 

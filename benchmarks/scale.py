@@ -14,10 +14,15 @@ speed-up on the largest size, what those say about 1,000,000 SKUs and a cluster 
 (Amdahl's law per stage, with the parallel share each stage's speed-up implies), and the
 forecast stage's throughput (series per second) with 2 workers over 1 worker on each size.
 
+The section keeps its rows as data (``benchmarks/scale_results.py``), each marked with the
+sweep that measured it (time, commit, command, load): ``--merge`` replaces the rows of the
+sizes and worker counts a sweep runs and keeps the others, so one size can be brought up to
+date without the hour-long sweep over all of them.
+
 Usage (from the repository root; heavy: under the shared benchmark lock)::
 
     flock /tmp/salesflow-bench.lock python benchmarks/scale.py --sizes tiny,small \\
-        --workers 1,2 [--largest-workers 2] [--time-limit S] [--work DIR] [--write]
+        --workers 1,2 [--largest-workers 2] [--time-limit S] [--work DIR] [--merge] [--write]
 
 or ``salesflow bench scale`` with the same options.
 """
@@ -26,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import resource
@@ -36,73 +40,33 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from salesflow.benchmarks.locate import salesflow_command
-from salesflow.benchmarks.report import machine_line, write_section
+from salesflow.benchmarks.report import (
+    checkout_commit,
+    machine_line,
+    read_section,
+    write_section,
+)
+from salesflow.benchmarks.scale_results import (
+    GAP_STAGES,
+    SIZES,
+    Generated,
+    MiB,
+    Run,
+    ScaleResult,
+    SectionDataError,
+    Sweep,
+    from_section,
+    merged,
+)
+from salesflow.benchmarks.scale_section import section
 from salesflow.optimizer.result import relative_gap
 
-SIZES = ("tiny", "small", "medium", "large", "xlarge")
-STAGES = ("load", "forecast", "purchasing", "staffing", "routing", "report")
-GAP_STAGES = ("purchasing", "staffing")
-"""Stages whose solver's gap the table shows (from ``weekly --json``'s KPIs)."""
 SEED = 7
-TARGET_SKUS = 1_000_000
-TARGET_SECONDS = 30 * 60  # issue 19: a week's plan within 30 minutes
-MiB = 1024 * 1024
-FIT_FROM_SKUS = 2_000
-"""The fit uses the sizes from this many SKUs on when two or more were measured: below it a
-run's time and memory are mostly fixed costs (imports, solver limits), not growth."""
-
-
-@dataclass(frozen=True)
-class Run:
-    """One ``salesflow weekly`` run: a size, a worker count and what it measured."""
-
-    size: str
-    workers: int
-    skus: int
-    lines: int
-    seconds: float
-    peak_rss_bytes: int
-    stages: dict[str, dict[str, Any]]
-    series: int
-    ok: bool
-    error: str = ""
-    gaps: dict[str, float | None] = field(default_factory=dict)
-
-    @property
-    def stage_seconds(self) -> dict[str, float]:
-        return {name: float(s["seconds"]) for name, s in self.stages.items()}
-
-    @property
-    def workers_peak_bytes(self) -> int:
-        return max((int(s["workers_peak_rss_bytes"]) for s in self.stages.values()), default=0)
-
-    @property
-    def forecast_throughput(self) -> float | None:
-        """Series forecast per second of the forecast stage."""
-        seconds = self.stage_seconds.get("forecast")
-        return self.series / seconds if seconds else None
-
-
-@dataclass(frozen=True)
-class Generated:
-    size: str
-    folder: Path
-    seconds: float
-    peak_rss_bytes: int
-    skus: int
-    lines: int
-    format: str
-
-
-@dataclass
-class ScaleResult:
-    generated: list[Generated] = field(default_factory=list)
-    runs: list[Run] = field(default_factory=list)
 
 
 def cpu_seconds() -> float:
@@ -224,186 +188,6 @@ def run_scale(sizes: Sequence[str], workers: Sequence[int], work: Path,
     return result
 
 
-def loglog_fit(skus: Sequence[int], values: Sequence[float]) -> tuple[float, float] | None:
-    """Slope and intercept of log(value) = intercept + slope * log(skus) (least squares);
-    ``None`` with fewer than two distinct sizes."""
-    import numpy as np
-
-    points = [(s, v) for s, v in zip(skus, values, strict=True) if s > 0 and v > 0]
-    if len({s for s, _ in points}) < 2:
-        return None
-    x = np.log([s for s, _ in points])
-    y = np.log([v for _, v in points])
-    slope, intercept = np.polyfit(x, y, 1)
-    return float(slope), float(intercept)
-
-
-def _mib(value: float) -> str:
-    return f"{value / MiB:,.0f}"
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.2f} %"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 2 * 3600:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
-@dataclass(frozen=True)
-class StageGrowth:
-    """How one stage's seconds grow with SKUs, and how much of it a second worker halves.
-
-    Attributes
-    ----------
-    stage:
-        The stage's name.
-    slope:
-        Exponent of the log-log fit of its seconds on SKUs.
-    at_target:
-        The fit's seconds at :data:`TARGET_SKUS` (with the fitted runs' worker count).
-    parallel:
-        Share of the stage that the 1 -> 2 worker pair of the largest size says is parallel
-        (Amdahl's law: ``t2 / t1 = (1 - p) + p / 2``); ``None`` without that pair.
-    """
-
-    stage: str
-    slope: float
-    at_target: float
-    parallel: float | None
-
-
-def stage_growth(base: Sequence[Run], one: Run | None, two: Run | None) -> list[StageGrowth]:
-    """Each stage's fit over the ``base`` runs (one worker count, two sizes or more) and
-    its parallel share from the ``one`` and ``two`` worker runs of one size."""
-    growth = []
-    for stage in STAGES:
-        fit = loglog_fit([r.skus for r in base], [r.stage_seconds.get(stage, 0.0) for r in base])
-        if fit is None:
-            continue
-        parallel = None
-        if one is not None and two is not None and one.ok and two.ok:
-            t1, t2 = one.stage_seconds.get(stage), two.stage_seconds.get(stage)
-            if t1 and t2 is not None:
-                parallel = min(1.0, max(0.0, 2 * (1 - t2 / t1)))
-        growth.append(StageGrowth(stage, fit[0], math.exp(fit[1]) * TARGET_SKUS ** fit[0],
-                                  parallel))
-    return growth
-
-
-def cluster_estimate(growth: Sequence[StageGrowth]) -> list[str]:
-    """What 1,000,000 SKUs would take, stage by stage, and how many workers would bring the
-    whole run under :data:`TARGET_SECONDS`: each stage keeps its serial share and divides
-    its parallel share among the workers."""
-    if not growth:
-        return ["- No stage measured on two sizes: no extrapolation."]
-    total = sum(g.at_target for g in growth)
-    parts = ", ".join(
-        f"{g.stage} {_duration(g.at_target)} (∝ SKUs^{g.slope:.2f}"
-        + ("" if g.parallel is None else f", {g.parallel:.0%} parallel") + ")"
-        for g in growth)
-    lines = [f"- Extrapolated stage by stage to {TARGET_SKUS:,} SKUs with 1 worker: {parts}; "
-             f"about {_duration(total)} in all. Stages that end on a solver's time limit "
-             "(purchasing, staffing, routing) grow slowly here only because the limit caps "
-             "them: at that size they would stop further from their best plans."]
-    if any(g.parallel is None for g in growth):
-        return [*lines, "- No 1 -> 2 worker pair on one size: no cluster estimate."]
-    serial = sum((1 - (g.parallel or 0.0)) * g.at_target for g in growth)
-    parallel = total - serial
-    if serial >= TARGET_SECONDS:
-        lines.append(f"- The stages' serial shares alone would take about {_duration(serial)} "
-                     f"at {TARGET_SKUS:,} SKUs: no number of workers brings the run under "
-                     f"{_duration(TARGET_SECONDS)} until more of it is parallel.")
-        return lines
-    needed = math.ceil(parallel / (TARGET_SECONDS - serial)) if parallel else 1
-    if needed <= 1:
-        lines.append(f"- By these fits one worker already plans {TARGET_SKUS:,} SKUs within "
-                     f"{_duration(TARGET_SECONDS)}.")
-    else:
-        lines.append(f"- A cluster of about {needed} workers would bring {TARGET_SKUS:,} SKUs "
-                     f"under {_duration(TARGET_SECONDS)} (serial shares {_duration(serial)}).")
-    return lines
-
-
-def section(result: ScaleResult, command: str, load: str) -> str:
-    """The BENCHMARKS.md text of the runs."""
-    rows = ["| size | SKUs | sales lines | workers | weekly | peak RSS MiB | workers' peak MiB "
-            "| " + " | ".join(STAGES) + " | forecast series/s | "
-            + " | ".join(f"{stage} gap" for stage in GAP_STAGES) + " |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | "
-            + " | ".join("---:" for _ in STAGES + GAP_STAGES) + " | ---: |"]
-    for run in result.runs:
-        if not run.ok:
-            rows.append(f"| {run.size} | {run.skus:,} | {run.lines:,} | {run.workers} | failed: "
-                        f"{run.error} |" + " |" * (len(STAGES) + len(GAP_STAGES) + 3))
-            continue
-        stages = " | ".join(f"{run.stage_seconds[s]:.1f}" if s in run.stage_seconds else "—"
-                            for s in STAGES)
-        throughput = run.forecast_throughput
-        rows.append(f"| {run.size} | {run.skus:,} | {run.lines:,} | {run.workers} | "
-                    f"{run.seconds:.0f} s | {_mib(run.peak_rss_bytes)} | "
-                    f"{_mib(run.workers_peak_bytes)} | {stages} | "
-                    f"{'—' if throughput is None else f'{throughput:,.1f}'} | "
-                    + " | ".join(_percent(run.gaps.get(stage)) for stage in GAP_STAGES) + " |")
-    gen = ["| size | format | generate (init) | peak RSS MiB |", "| --- | --- | ---: | ---: |"]
-    gen += [f"| {g.size} | {g.format} | {g.seconds:.0f} s | {_mib(g.peak_rss_bytes)} |"
-            for g in result.generated]
-    notes = []
-    ok = [r for r in result.runs if r.ok]
-    by_workers: dict[int, list[Run]] = {}
-    for run in ok:
-        by_workers.setdefault(run.workers, []).append(run)
-    least = min(by_workers) if by_workers else None
-    if least is not None:
-        base = by_workers[least]
-        big = [r for r in base if r.skus >= FIT_FROM_SKUS]
-        if len(big) >= 2:
-            base = big
-        else:
-            notes.append(f"- Only sizes below {FIT_FROM_SKUS:,} SKUs (or one above): their "
-                         "times are mostly fixed costs, so the fit below says little about "
-                         "larger datasets.")
-        fit = loglog_fit([r.skus for r in base], [r.seconds for r in base])
-        if fit is None:
-            notes.append("- Fewer than two sizes measured: no fit of time against SKUs.")
-        else:
-            notes.append(f"- Time grows as SKUs^{fit[0]:.2f} with {least} worker(s) "
-                         f"(least-squares fit of log time on log SKUs over "
-                         f"{', '.join(r.size for r in base)}).")
-            memory = loglog_fit([r.skus for r in base], [r.peak_rss_bytes for r in base])
-            if memory is not None:
-                at_target = math.exp(memory[1]) * TARGET_SKUS ** memory[0]
-                notes.append(f"- Peak RSS grows as SKUs^{memory[0]:.2f}: about "
-                             f"{at_target / 1024 ** 3:,.1f} GiB at {TARGET_SKUS:,} SKUs in "
-                             "one process.")
-            largest = max(base, key=lambda r: r.skus)
-            two = next((r for r in ok if r.size == largest.size and r.workers == 2), None)
-            one = next((r for r in ok if r.size == largest.size and r.workers == 1), None)
-            notes += cluster_estimate(stage_growth(base, one, two))
-    for size in dict.fromkeys(r.size for r in ok):
-        one = next((r for r in ok if r.size == size and r.workers == 1), None)
-        two = next((r for r in ok if r.size == size and r.workers == 2), None)
-        if one and two and one.forecast_throughput and two.forecast_throughput:
-            ratio = two.forecast_throughput / one.forecast_throughput
-            target = " (target ≥ 1.7x)" if size == "xlarge" else ""
-            notes.append(f"- Forecast stage on {size}: 2 workers forecast "
-                         f"{two.forecast_throughput:,.1f} series/s, 1 worker "
-                         f"{one.forecast_throughput:,.1f}: **{ratio:.2f}x**{target}.")
-    return "\n".join([
-        "## Scale: `salesflow weekly` from tiny to xlarge (issue 19)", "",
-        machine_line() + f" Load during the run: {load}.", f"Command: `{command}`", "",
-        "Per size (seed 7, default limits unless the command says otherwise): the command's "
-        "wall time, the process's peak RSS (kernel, `wait4`), its worker processes' peak "
-        "(summed, sampled), each stage's seconds as `weekly --json` reports them, and the "
-        "purchase and staffing solvers' gaps (its KPIs: the reported gap, else objective "
-        "against bound).", "",
-        *rows, "", "Generating the datasets:", "", *gen, "", *notes])
-
-
 def load_now() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
@@ -433,13 +217,19 @@ PROGRAM = "python benchmarks/scale.py"
 
 def command_line(sizes: Sequence[str], workers: Sequence[int], time_limit: float | None,
                  write: bool, program: str = PROGRAM,
-                 largest_workers: Sequence[int] | None = None) -> str:
+                 largest_workers: Sequence[int] | None = None, merge: bool = False) -> str:
     return (f"flock /tmp/salesflow-bench.lock {program} --sizes "
             f"{','.join(sizes)} --workers {','.join(map(str, workers))}"
             + (f" --largest-workers {','.join(map(str, largest_workers))}"
                if largest_workers else "")
             + (f" --time-limit {time_limit:g}" if time_limit else "")
+            + (" --merge" if merge else "")
             + (" --write" if write else ""))
+
+
+MERGE_HELP = ("keep the rows of sizes and worker counts this sweep does not measure from the "
+              "section in BENCHMARKS.md (each row names its sweep); without it the section "
+              "holds this sweep's rows only")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -453,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--largest-workers", default=None,
                         help="worker counts of the largest size only (default: --workers), "
                              "e.g. 2 to leave out its one-worker run")
+    parser.add_argument("--merge", action="store_true", help=MERGE_HELP)
     parser.add_argument("--write", action="store_true",
                         help="write the section scale of BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -461,22 +252,57 @@ def main(argv: Sequence[str] | None = None) -> None:
         largest = parse_workers(args.largest_workers) if args.largest_workers else None
     except ValueError as exc:
         parser.error(str(exc))
-    text = measure(sizes, workers, args.time_limit, args.work, args.write,
-                   lambda line: print(line, file=sys.stderr, flush=True),
-                   largest_workers=largest)
+    try:
+        text = measure(sizes, workers, args.time_limit, args.work, args.write,
+                       lambda line: print(line, file=sys.stderr, flush=True),
+                       largest_workers=largest, merge=args.merge)
+    except SectionDataError as exc:
+        parser.exit(2, f"{parser.prog}: error: --merge: {exc}\n")
     print(text)
+
+
+def earlier_runs() -> ScaleResult:
+    """The runs kept in BENCHMARKS.md's scale section.
+
+    Raises
+    ------
+    SectionDataError
+        If there is no BENCHMARKS.md or no scale section, or the section holds no run data.
+    """
+    try:
+        return from_section(read_section("scale"))
+    except FileNotFoundError as exc:
+        raise SectionDataError(str(exc)) from None
+    except SectionDataError as exc:
+        raise SectionDataError(f"BENCHMARKS.md's scale section: {exc}") from None
+    except ValueError as exc:  # no markers
+        raise SectionDataError(str(exc)) from None
+
+
+def stamped(result: ScaleResult, sweep: Sweep) -> ScaleResult:
+    """``result`` with every run and dataset marked as measured by ``sweep``."""
+    return ScaleResult([replace(g, sweep=sweep) for g in result.generated],
+                       [replace(r, sweep=sweep) for r in result.runs])
 
 
 def measure(sizes: Sequence[str], workers: Sequence[int], time_limit: float | None,
             work: Path | None, write: bool, say: Callable[[str], None],
-            program: str = PROGRAM, largest_workers: Sequence[int] | None = None) -> str:
-    """Run the benchmark, return its section (written into BENCHMARKS.md with ``write``)."""
-    load = load_now()
+            program: str = PROGRAM, largest_workers: Sequence[int] | None = None,
+            merge: bool = False) -> str:
+    """Run the benchmark, return its section (written into BENCHMARKS.md with ``write``).
+
+    With ``merge`` the section keeps its earlier rows of the (size, workers) pairs this sweep
+    does not run; they are read before anything runs, so that a section without run data
+    fails at once (:class:`SectionDataError`) rather than after the sweep.
+    """
+    earlier = earlier_runs() if merge else ScaleResult()
+    machine, commit, load = machine_line(), checkout_commit(), load_now()
     with tempfile.TemporaryDirectory(prefix="salesflow-scale-") as tmp:
         result = run_scale(sizes, workers, work or Path(tmp), time_limit, say, largest_workers)
-    text = section(result, command_line(sizes, workers, time_limit, write, program,
-                                        largest_workers),
-                   f"{load} at the start, {load_now()} at the end")
+    sweep = Sweep(machine, commit, command_line(sizes, workers, time_limit, write, program,
+                                                largest_workers, merge),
+                  f"{load} at the start, {load_now()} at the end")
+    text = section(merged(earlier, stamped(result, sweep)))
     if write:
         write_section("scale", text)
     return text

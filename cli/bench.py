@@ -253,6 +253,7 @@ def bench_staffing_command(data_dir: Path | None, instances: str, time_limit: fl
 Examples:
   salesflow bench scale --sizes tiny,small --workers 1,2
   flock /tmp/salesflow-bench.lock salesflow bench scale --write     tiny to xlarge
+  salesflow bench scale --sizes xlarge --workers 2 --merge --write   xlarge's row only
 """)
 @click.option("--sizes", default="tiny,small,medium,large,xlarge", show_default=True,
               help="Comma-separated generated sizes, each run in turn.")
@@ -265,9 +266,13 @@ Examples:
               help="weekly's --time-limit (default: the datasets' config.toml).")
 @click.option("--work", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder for the generated datasets and plan stores (default: temporary).")
+@click.option("--merge", is_flag=True,
+              help="Keep the section's rows of the sizes and worker counts this sweep does not "
+                   "measure (each row names its sweep).")
 @click.option("--write", is_flag=True, help="Write the figures into BENCHMARKS.md (scale).")
 def bench_scale_command(sizes: str, workers: str, largest_workers: str | None,
-                        time_limit: float | None, work: Path | None, write: bool) -> None:
+                        time_limit: float | None, work: Path | None, merge: bool,
+                        write: bool) -> None:
     """Generate each size, run salesflow weekly on it with each worker count and report time,
     peak memory, each stage's seconds, the growth with SKUs and the forecast's speed-up."""
     from salesflow.benchmarks import scale
@@ -284,6 +289,11 @@ def bench_scale_command(sizes: str, workers: str, largest_workers: str | None,
         largest = scale.parse_workers(largest_workers) if largest_workers else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--largest-workers") from None
-    click.echo(scale.measure(chosen, counts, time_limit, work, write,
+    try:
+        text = scale.measure(chosen, counts, time_limit, work, write,
                              lambda line: click.echo(line, err=True),
-                             program="salesflow bench scale", largest_workers=largest))
+                             program="salesflow bench scale", largest_workers=largest,
+                             merge=merge)
+    except scale.SectionDataError as exc:
+        raise click.BadParameter(str(exc), param_hint="--merge") from None
+    click.echo(text)
