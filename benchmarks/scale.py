@@ -166,11 +166,43 @@ def weekly(data: Generated, workers: int, store: Path, time_limit: float | None)
                gaps=solver_gaps(payload.get("kpis") or {}))
 
 
+PROBE = """
+import time
+import numpy as np
+values = np.random.default_rng(0).random(1_000_000)
+started = time.perf_counter()
+total = 0
+for i in range(2_000_000):
+    total += i * i % 7
+for _ in range(10):
+    np.sort(values)
+print(time.perf_counter() - started)
+"""
+"""A fixed single-process workload (a Python loop and numpy sorts, about a second here)."""
+
+
+def probe_seconds(repeat: int = 3) -> float | None:
+    """How fast the machine is now: the least of ``repeat`` timings of :data:`PROBE`, each
+    in a fresh process (``None`` if it cannot run). On a shared machine the same code's
+    times differ from hour to hour; rows with their probes can be compared."""
+    times = []
+    for _ in range(repeat):
+        try:
+            done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True,
+                                  text=True, timeout=120, check=True)
+            times.append(float(done.stdout.strip()))
+        except (OSError, ValueError, subprocess.SubprocessError):
+            return None
+    return min(times)
+
+
 def run_scale(sizes: Sequence[str], workers: Sequence[int], work: Path,
               time_limit: float | None, say: Callable[[str], None],
-              largest_workers: Sequence[int] | None = None) -> ScaleResult:
+              largest_workers: Sequence[int] | None = None,
+              progress: Callable[[ScaleResult], None] | None = None) -> ScaleResult:
     """Generate each size and run weekly on it with each worker count (the largest size with
-    ``largest_workers`` when given)."""
+    ``largest_workers`` when given), each run after a :func:`probe_seconds`. ``progress``
+    gets the result so far after each dataset and each run."""
     result = ScaleResult()
     for size in sizes:
         counts = largest_workers if largest_workers and size == sizes[-1] else workers
@@ -179,12 +211,19 @@ def run_scale(sizes: Sequence[str], workers: Sequence[int], work: Path,
         result.generated.append(data)
         say(f"  {data.skus:,} SKUs, {data.lines:,} lines ({data.format}) in "
             f"{data.seconds:.0f} s, peak {data.peak_rss_bytes / MiB:,.0f} MiB")
+        if progress is not None:
+            progress(result)
         for count in counts:
-            say(f"weekly on {size} with {count} worker(s) ...")
-            run = weekly(data, count, work / f"store-{size}-{count}", time_limit)
+            probe = probe_seconds()
+            say(f"weekly on {size} with {count} worker(s) (probe "
+                f"{'—' if probe is None else f'{probe:.2f} s'}) ...")
+            run = replace(weekly(data, count, work / f"store-{size}-{count}", time_limit),
+                          probe_seconds=probe)
             result.runs.append(run)
             say(f"  {'ok' if run.ok else 'FAILED: ' + run.error} in {run.seconds:.0f} s, "
                 f"peak {run.peak_rss_bytes / MiB:,.0f} MiB")
+            if progress is not None:
+                progress(result)
     return result
 
 
@@ -297,12 +336,20 @@ def measure(sizes: Sequence[str], workers: Sequence[int], time_limit: float | No
     """
     earlier = earlier_runs() if merge else ScaleResult()
     machine, commit, load = machine_line(), checkout_commit(), load_now()
+    command = command_line(sizes, workers, time_limit, write, program, largest_workers, merge)
+
+    def text_of(result: ScaleResult, moment: str) -> str:
+        sweep = Sweep(machine, commit, command, f"{load} at the start, {load_now()} {moment}")
+        return section(merged(earlier, stamped(result, sweep)))
+
+    def progress(result: ScaleResult) -> None:
+        # each finished row is written at once: a sweep stopped halfway keeps its rows
+        write_section("scale", text_of(result, "after its last row so far"))
+
     with tempfile.TemporaryDirectory(prefix="salesflow-scale-") as tmp:
-        result = run_scale(sizes, workers, work or Path(tmp), time_limit, say, largest_workers)
-    sweep = Sweep(machine, commit, command_line(sizes, workers, time_limit, write, program,
-                                                largest_workers, merge),
-                  f"{load} at the start, {load_now()} at the end")
-    text = section(merged(earlier, stamped(result, sweep)))
+        result = run_scale(sizes, workers, work or Path(tmp), time_limit, say, largest_workers,
+                           progress if write else None)
+    text = text_of(result, "at the end")
     if write:
         write_section("scale", text)
     return text

@@ -54,6 +54,8 @@ class Run:
     error: str = ""
     gaps: dict[str, float | None] = field(default_factory=dict)
     sweep: Sweep | None = None
+    probe_seconds: float | None = None
+    """The machine's speed just before the run: seconds of a fixed CPU workload."""
 
     @property
     def stage_seconds(self) -> dict[str, float]:

@@ -149,22 +149,23 @@ def section(result: ScaleResult) -> str:
             " — |" if several else "")
 
     extra = (" sweep |", " ---: |") if several else ("", "")
-    rows = ["| size | SKUs | sales lines | workers | weekly | peak RSS MiB | workers' peak MiB "
-            "| " + " | ".join(STAGES) + " | forecast series/s | "
+    rows = ["| size | SKUs | sales lines | workers | probe s | weekly | peak RSS MiB "
+            "| workers' peak MiB | " + " | ".join(STAGES) + " | forecast series/s | "
             + " | ".join(f"{stage} gap" for stage in GAP_STAGES) + " |" + extra[0],
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | "
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
             + " | ".join("---:" for _ in STAGES + GAP_STAGES) + " | ---: |" + extra[1]]
     for run in result.runs:
+        probe = "—" if run.probe_seconds is None else f"{run.probe_seconds:.2f}"
         if not run.ok:
-            rows.append(f"| {run.size} | {run.skus:,} | {run.lines:,} | {run.workers} | failed: "
-                        f"{run.error} |" + " |" * (len(STAGES) + len(GAP_STAGES) + 3)
-                        + sweep_cell(run.sweep))
+            rows.append(f"| {run.size} | {run.skus:,} | {run.lines:,} | {run.workers} | "
+                        f"{probe} | failed: {run.error} |"
+                        + " |" * (len(STAGES) + len(GAP_STAGES) + 3) + sweep_cell(run.sweep))
             continue
         stages = " | ".join(f"{run.stage_seconds[s]:.1f}" if s in run.stage_seconds else "—"
                             for s in STAGES)
         throughput = run.forecast_throughput
         rows.append(f"| {run.size} | {run.skus:,} | {run.lines:,} | {run.workers} | "
-                    f"{run.seconds:.0f} s | {_mib(run.peak_rss_bytes)} | "
+                    f"{probe} | {run.seconds:.0f} s | {_mib(run.peak_rss_bytes)} | "
                     f"{_mib(run.workers_peak_bytes)} | {stages} | "
                     f"{'—' if throughput is None else f'{throughput:,.1f}'} | "
                     + " | ".join(_percent(run.gaps.get(stage)) for stage in GAP_STAGES) + " |"
@@ -183,9 +184,12 @@ def section(result: ScaleResult) -> str:
     return "\n".join([
         "## Scale: `salesflow weekly` from tiny to xlarge (issue 19)", "",
         *provenance, "",
-        "Per size (seed 7, default limits unless the command says otherwise): the command's "
-        "wall time, the process's peak RSS (kernel, `wait4`), its worker processes' peak "
-        "(summed, sampled), each stage's seconds as `weekly --json` reports them, and the "
+        "Per size (seed 7, default limits unless the command says otherwise): how fast the "
+        "machine was just before the run (*probe s*: the least of three timings of a fixed "
+        "single-process workload, a Python loop and numpy sorts; this machine is shared, and "
+        "the same code's times differ from hour to hour about as its probe does), the "
+        "command's wall time, the process's peak RSS (kernel, `wait4`), its worker processes' "
+        "peak (summed, sampled), each stage's seconds as `weekly --json` reports them, and the "
         "purchase and staffing solvers' gaps (its KPIs: the reported gap, else objective "
         "against bound).", "",
         *rows, "", "Generating the datasets:", "", *gen, "", *notes(result.runs), "",

@@ -179,7 +179,7 @@ def test_the_section_keeps_its_runs_and_gives_them_back() -> None:
     back = scale_results.from_section(text)
     assert back == old  # every field, the failed run's message and the gaps included
     assert back.sweeps == old.sweeps
-    assert ("| large | 20,000 | 6,000,000 | 1 | failed: Fehler: ungültige Größe «xlarge» "
+    assert ("| large | 20,000 | 6,000,000 | 1 | — | failed: Fehler: ungültige Größe «xlarge» "
             "--> Abbruch |") in text
 
 
@@ -278,3 +278,31 @@ def test_the_commit_is_read_from_the_checkout(tmp_path: Path) -> None:
     assert checkout_commit(tmp_path) == head  # untracked files do not count
     (tmp_path / "a.txt").write_text("2", encoding="utf-8")
     assert checkout_commit(tmp_path) == head + "+changes"
+
+
+def test_the_probe_times_a_fixed_workload_in_a_fresh_process() -> None:
+    seconds = scale.probe_seconds(repeat=1)
+    assert seconds is not None and 0 < seconds < 120
+
+
+def test_a_sweep_writes_each_row_as_it_finishes_with_its_probe(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    probes = iter([0.8, 1.6])
+    monkeypatch.setattr(scale, "probe_seconds", lambda: next(probes))
+    monkeypatch.setattr(scale, "generate", lambda size, folder: scale_results.Generated(
+        size, folder, 1.0, scale_results.MiB, 200, 73_079, "csv"))
+    monkeypatch.setattr(scale, "weekly", lambda data, workers, store, limit: _run(
+        data.size, data.skus, workers, 10.0 * workers, 5.0))
+    monkeypatch.setattr(scale, "checkout_commit", lambda: "abc1234")
+    written: list[scale_results.ScaleResult] = []
+    monkeypatch.setattr(scale, "write_section",
+                        lambda name, text: written.append(scale_results.from_section(text)))
+    text = scale.measure(("small",), (1, 2), None, tmp_path, True, lambda _: None)
+    # the dataset, each run, then the whole sweep once more
+    assert [(len(w.generated), len(w.runs)) for w in written] == [(1, 0), (1, 1), (1, 2),
+                                                                  (1, 2)]
+    assert "after its last row so far" in written[1].sweeps[0].load
+    assert "at the end" in written[-1].sweeps[0].load
+    assert [r.probe_seconds for r in written[-1].runs] == [0.8, 1.6]
+    row = next(line for line in text.splitlines() if line.startswith("| small | 200 |"))
+    assert row.startswith("| small | 200 | 60,000 | 1 | 0.80 | 10 s |")
