@@ -179,6 +179,9 @@ def test_the_section_keeps_its_runs_and_gives_them_back() -> None:
     back = scale_results.from_section(text)
     assert back == old  # every field, the failed run's message and the gaps included
     assert back.sweeps == old.sweeps
+    # a section written before runs had a probe reads as runs without one
+    older = text.replace(', "probe_seconds": null', "")
+    assert "probe_seconds" not in older and scale_results.from_section(older) == old
     assert ("| large | 20,000 | 6,000,000 | 1 | — | failed: Fehler: ungültige Größe «xlarge» "
             "--> Abbruch |") in text
 
