@@ -91,9 +91,11 @@ class ScaleResult:
 
     @property
     def sweeps(self) -> list[Sweep]:
-        """The sweeps of the runs and datasets, in the order they first appear."""
+        """The sweeps of the runs and datasets, oldest first (their machine line starts with
+        the UTC time they started, ``Measured YYYY-MM-DD HH:MM UTC``)."""
         found = [r.sweep for r in self.runs] + [g.sweep for g in self.generated]
-        return list(dict.fromkeys(s for s in found if s is not None))
+        return sorted(dict.fromkeys(s for s in found if s is not None),
+                      key=lambda sweep: sweep.machine)
 
 
 def merged(earlier: ScaleResult, new: ScaleResult) -> ScaleResult:

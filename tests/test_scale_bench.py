@@ -207,6 +207,10 @@ def test_merge_replaces_what_the_new_sweep_measured_and_keeps_the_rest() -> None
     assert "(measured in different sweeps)" not in text  # large's 1-worker run failed
     merged_again = scale_results.merged(scale_results.from_section(text), new)
     assert merged_again == both
+    # numbered oldest first, whichever sweep's rows come first in the table
+    tiny = scale.stamped(scale_results.ScaleResult(runs=[_run("tiny", 20, 1, 9.0, 1.0)]),
+                         new.sweeps[0])
+    assert scale_results.merged(old, tiny).sweeps == [first, second]
     one_worker = scale.stamped(scale_results.ScaleResult(
         runs=[_run("large", 20_000, 1, 795.0, 366.7)]), old.sweeps[0])
     assert "**2.04x** (measured in different sweeps)" in scale_section.section(
