@@ -36,6 +36,24 @@ def checkout_commit(root: Path = BENCHMARKS_MD.parent) -> str:
     return commit + ("+changes" if changed else "")
 
 
+def _checked(path: Path) -> Path:
+    if not path.is_file():
+        raise FileNotFoundError(f"no {path.name} at {path}: the figures are kept in a source "
+                                "checkout of salesflow (run the benchmark from there)")
+    return path
+
+
+def _split(text: str, name: str, path: Path) -> tuple[str, str, str]:
+    """``text`` before the section's BEGIN marker (included), between the markers, and from
+    its END marker (included) on."""
+    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    if begin not in text or end not in text:
+        raise ValueError(f"{path} has no {begin} ... {end} section")
+    head, rest = text.split(begin, 1)
+    body, tail = rest.split(end, 1)
+    return head + begin, body, end + tail
+
+
 def read_section(name: str, path: Path = BENCHMARKS_MD) -> str:
     """The text between ``<!-- BEGIN name -->`` and ``<!-- END name -->``.
 
@@ -46,14 +64,7 @@ def read_section(name: str, path: Path = BENCHMARKS_MD) -> str:
     ValueError
         If the markers are missing.
     """
-    if not path.is_file():
-        raise FileNotFoundError(f"no {path.name} at {path}: the figures are kept in a "
-                                "source checkout of salesflow (run the benchmark from there)")
-    text = path.read_text(encoding="utf-8")
-    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-    if begin not in text or end not in text:
-        raise ValueError(f"{path} has no {begin} ... {end} section")
-    return text.split(begin, 1)[1].split(end, 1)[0]
+    return _split(_checked(path).read_text(encoding="utf-8"), name, path)[1]
 
 
 def write_section(name: str, body: str, path: Path = BENCHMARKS_MD) -> None:
@@ -69,19 +80,12 @@ def write_section(name: str, body: str, path: Path = BENCHMARKS_MD) -> None:
     import fcntl
     import os
 
-    if not path.is_file():
-        raise FileNotFoundError(f"no {path.name} at {path}: the figures are written into a "
-                                "source checkout of salesflow (run the benchmark from there)")
-    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    _checked(path)
     # benchmark scripts of different sections may finish at the same moment: read, replace
     # and rename under one lock so that no section's update is lost
     with path.with_name(path.name + ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        text = path.read_text(encoding="utf-8")
-        if begin not in text or end not in text:
-            raise ValueError(f"{path} has no {begin} ... {end} section")
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
+        head, _, tail = _split(path.read_text(encoding="utf-8"), name, path)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(f"{head}{begin}\n{body.strip()}\n{end}{tail}", encoding="utf-8")
+        temporary.write_text(f"{head}\n{body.strip()}\n{tail}", encoding="utf-8")
         temporary.replace(path)
