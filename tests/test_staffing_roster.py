@@ -162,7 +162,9 @@ def test_the_greedy_roster_stands_in_when_cp_sat_finds_nothing_in_time(
     req = need([(d, h, "picker", 2.0) for d in WEEK[:5] for h in range(8, 16)])
     plan = plan_roster(emp, ONE_SHIFT, req, WEEK, Penalties(60, 10), limits=FAST)
     assert plan.roster.policy == "greedy (cp_sat no solution)"
-    assert plan.solution.status == "feasible" and plan.solution.bound == 1000.0
+    # the bound is the larger of CP-SAT's (1000) and the LP relaxation's: 80 person-hours at 20
+    assert plan.solution.status == "feasible"
+    assert plan.solution.bound == pytest.approx(min(1600.0, plan.solution.objective), rel=1e-5)
     assert plan.violations == ()
     assert plan.cost.total < plan.baseline_cost.total
     wr = warehouse_problem(emp, ONE_SHIFT, req, WEEK, Penalties(60, 10))

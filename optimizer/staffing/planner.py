@@ -6,7 +6,8 @@ rosters by the same formula (:func:`~salesflow.optimizer.staffing.cost.roster_co
 the requirements left short with their reason. Should CP-SAT return no roster (infeasible rules,
 or nothing found in time), the greedy roster is the roster when it obeys every rule and costs
 no more than the fixed pattern, else the fixed pattern; the roster's policy and ``solution``
-say why.
+say why; its bound is then the larger of CP-SAT's and the LP relaxation's
+(:func:`~salesflow.optimizer.staffing.lp_bound.relaxation_bound`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from salesflow.optimizer.staffing.coverage import coverage
 from salesflow.optimizer.staffing.fixed_pattern import fixed_pattern_roster
 from salesflow.optimizer.staffing.greedy import POLICY as GREEDY_POLICY
 from salesflow.optimizer.staffing.greedy import greedy_roster
+from salesflow.optimizer.staffing.lp_bound import relaxation_bound
 from salesflow.optimizer.staffing.roster import Roster
 from salesflow.optimizer.staffing.rule_check import check_rules, solution_cost
 from salesflow.optimizer.staffing.shortfall import (
@@ -41,6 +43,9 @@ from salesflow.optimizer.staffing.warehouse_problem import (
     shifts_of,
     warehouse_problem,
 )
+
+RELAXATION_SHARE = 0.5
+"""Share of the time limit the LP relaxation bound may take when the greedy roster stands in."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +129,14 @@ def plan_roster(employees: pd.DataFrame, shifts: pd.DataFrame, requirements: pd.
                 wr.problem, shifts_of(wr, baseline))["total"]:
             # Nothing found in time (a very large roster): the greedy roster obeys every
             # rule and costs no more, so it stands in rather than the fixed pattern.
+            # CP-SAT's bound is then often 0 (the gap would read 100 % whatever the roster
+            # is worth): the LP relaxation gives one that means something.
             policy = f"{GREEDY_POLICY} (cp_sat {solution.status})"
+            limits = limits or SolveLimits()
+            relaxed = relaxation_bound(wr.problem, RELAXATION_SHARE * limits.time_limit_seconds)
+            bound = max(solution.bound or 0.0, relaxed or 0.0)
             solution = replace(solution, status=SolveStatus.FEASIBLE, shifts=hint,
-                               objective=cost)
+                               objective=cost, bound=min(bound, cost))
         elif solution.has_roster and cost < solution_cost(
                 wr.problem, solution.shifts)["total"] - 1e-6:
             solution = replace(solution, shifts=hint, objective=cost)  # never worse
