@@ -184,7 +184,8 @@ print(time.perf_counter() - started)
 def probe_seconds(repeat: int = 3) -> float | None:
     """How fast the machine is now: the least of ``repeat`` timings of :data:`PROBE`, each
     in a fresh process (``None`` if it cannot run). On a shared machine the same code's
-    times differ from hour to hour; rows with their probes can be compared."""
+    times differ from hour to hour; a row's probe says roughly how fast its hour was (one
+    process: what several processes share, caches and the memory bus, it does not see)."""
     times = []
     for _ in range(repeat):
         try:
