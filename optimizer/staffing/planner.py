@@ -6,7 +6,8 @@ rosters by the same formula (:func:`~salesflow.optimizer.staffing.cost.roster_co
 the requirements left short with their reason. Should CP-SAT return no roster (infeasible rules,
 or nothing found in time), the greedy roster is the roster when it obeys every rule and costs
 no more than the fixed pattern, else the fixed pattern; the roster's policy and ``solution``
-say why; its bound is then the larger of CP-SAT's and the LP relaxation's
+say why. A roster more than :data:`WEAK_BOUND_GAP` above CP-SAT's bound (or the greedy one,
+which has none of its own) reports the larger of CP-SAT's bound and the LP relaxation's
 (:func:`~salesflow.optimizer.staffing.lp_bound.relaxation_bound`).
 """
 
@@ -45,7 +46,9 @@ from salesflow.optimizer.staffing.warehouse_problem import (
 )
 
 RELAXATION_SHARE = 0.5
-"""Share of the time limit the LP relaxation bound may take when the greedy roster stands in."""
+"""Share of the time limit the LP relaxation bound may take."""
+WEAK_BOUND_GAP = 0.01
+"""A roster whose gap to CP-SAT's bound is above this also gets the LP relaxation's bound."""
 
 
 @dataclass(frozen=True)
@@ -129,17 +132,20 @@ def plan_roster(employees: pd.DataFrame, shifts: pd.DataFrame, requirements: pd.
                 wr.problem, shifts_of(wr, baseline))["total"]:
             # Nothing found in time (a very large roster): the greedy roster obeys every
             # rule and costs no more, so it stands in rather than the fixed pattern.
-            # CP-SAT's bound is then often 0 (the gap would read 100 % whatever the roster
-            # is worth): the LP relaxation gives one that means something.
             policy = f"{GREEDY_POLICY} (cp_sat {solution.status})"
-            limits = limits or SolveLimits()
-            relaxed = relaxation_bound(wr.problem, RELAXATION_SHARE * limits.time_limit_seconds)
-            bound = max(solution.bound or 0.0, relaxed or 0.0)
             solution = replace(solution, status=SolveStatus.FEASIBLE, shifts=hint,
-                               objective=cost, bound=min(bound, cost))
+                               objective=cost)
         elif solution.has_roster and cost < solution_cost(
                 wr.problem, solution.shifts)["total"] - 1e-6:
             solution = replace(solution, shifts=hint, objective=cost)  # never worse
+    if solution.has_roster and solution.objective is not None and \
+            (solution.gap is None or solution.gap > WEAK_BOUND_GAP):
+        # CP-SAT's bound on a very large roster is often near 0 (the gap would read 90-100 %
+        # whatever the roster is worth): the LP relaxation gives one that means something.
+        limits = limits or SolveLimits()
+        relaxed = relaxation_bound(wr.problem, RELAXATION_SHARE * limits.time_limit_seconds)
+        if relaxed is not None and relaxed > (solution.bound or 0.0):
+            solution = replace(solution, bound=min(relaxed, solution.objective))
     if solution.has_roster:
         roster = roster_of(wr, solution.shifts, policy)
         violations = check_roster(roster, employees, shifts, dates)
