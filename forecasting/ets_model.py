@@ -1,18 +1,40 @@
-"""statsmodels' ETS model without the parameters' covariance, for :class:`~salesflow.
+"""statsmodels' ETS model, estimated without its per-call overhead, for :class:`~salesflow.
 forecasting.ets.AutoETS`.
 
-``ETSResults`` computes a complex-step Hessian of the likelihood as soon as it is made (about
-a twentieth of the engine's time on a large catalogue) for standard errors the engine never
-reads. The model's own extension point for its results class (``_res_classes``) swaps in one
-whose covariance is left undefined (``nan``); estimates, likelihood, AICc, fitted values and
-forecasts are those of ``ETSModel``. A module of its own so that statsmodels is imported only
-when an ETS model is fitted, and fitted models pickle (to and from worker processes).
+Two things in ``ETSModel`` cost time the engine gets nothing for:
+
+- ``ETSResults`` computes a complex-step Hessian of the likelihood as soon as it is made
+  (about a twentieth of the engine's time on a large catalogue) for standard errors the engine
+  never reads. The model's own extension point for its results class (``_res_classes``) swaps
+  in one whose covariance is left undefined (``nan``).
+- ``ETSModel.fit`` maximises the likelihood with L-BFGS-B and a gradient by forward
+  differences that scipy computes (``approx_grad``): a few hundred likelihood calls per fit,
+  each passing through scipy's finite-difference machinery and statsmodels' generic wrappers,
+  which took about three quarters of a fit's time; the smoothing recursion itself (statsmodels'
+  Cython) about a sixth. :meth:`LeanETSModel.fit` runs the same optimiser from the same start
+  on the same objective, with the same forward differences (same steps, same bound handling as
+  ``scipy.optimize.approx_derivative``), computed here directly: the estimates are those of
+  ``ETSModel.fit`` to the bit (tested against it on drawn series of every form), so are the
+  likelihood, AICc, fitted values and forecasts.
+
+A module of its own so that statsmodels is imported only when an ETS model is fitted, and
+fitted models pickle (to and from worker processes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from scipy.optimize import fmin_l_bfgs_b
+from statsmodels.tools.tools import Bunch
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults, ETSResultsWrapper
+
+#: ``scipy.optimize.fmin_l_bfgs_b``'s defaults, which ``ETSModel.fit`` leaves in place.
+_MAXFUN = 15000
+_FD_STEP = 1e-8
+_EPS = float(np.finfo(np.float64).eps)
 
 
 class LeanETSResults(ETSResults):
@@ -24,9 +46,119 @@ class LeanETSResults(ETSResults):
         return np.full((k, k), np.nan)
 
 
+def forward_difference_gradient(objective: Callable[[np.ndarray], float], x0: np.ndarray,
+                                f0: float, lower: np.ndarray, upper: np.ndarray
+                                ) -> np.ndarray:
+    """The gradient of ``objective`` at ``x0`` by forward differences, as scipy's L-BFGS-B
+    computes it when given no gradient (``approx_derivative(method='2-point',
+    abs_step=1e-8)`` within the bounds): the same steps, turned backwards or shortened
+    where a bound is closer than the step, so the same numbers."""
+    sign = (x0 >= 0).astype(float) * 2 - 1
+    step = np.full(x0.shape, _FD_STEP)
+    step = np.where(((x0 + step) - x0) == 0,
+                    np.sqrt(_EPS) * sign * np.maximum(1.0, np.abs(x0)), step)
+    if not np.all((lower == -np.inf) & (upper == np.inf)):
+        below, above = x0 - lower, upper - x0
+        moved = x0 + step
+        violated = (moved < lower) | (moved > upper)
+        fitting = np.abs(step) <= np.maximum(below, above)
+        step[violated & fitting] *= -1
+        forward = (above >= below) & ~fitting
+        step[forward] = above[forward]
+        backward = (above < below) & ~fitting
+        step[backward] = -below[backward]
+    gradient = np.empty(x0.size)
+    for i in range(x0.size):
+        x1 = np.copy(x0)
+        x1[i] = x0[i] + step[i]
+        gradient[i] = (objective(x1) - f0) / ((x0[i] + step[i]) - x0[i])
+    return gradient
+
+
 class LeanETSModel(ETSModel):
-    """``ETSModel`` fitting to :class:`LeanETSResults`."""
+    """``ETSModel`` estimated by :meth:`fit` below and fitting to :class:`LeanETSResults`."""
 
     @property
     def _res_classes(self) -> dict[str, tuple[type, type]]:
         return {"fit": (LeanETSResults, ETSResultsWrapper)}
+
+    def fit(self, start_params: Any = None, maxiter: int = 1000, full_output: bool = True,
+            disp: bool = False, callback: Any = None, return_params: bool = False,
+            **kwargs: Any) -> Any:
+        """Maximum likelihood as ``ETSModel.fit`` (same start, bounds, optimiser and
+        finite-difference gradient, hence the same estimates), without scipy's and
+        statsmodels' per-call wrappers. Fixed parameters (``fix_params``) and optimiser
+        options go to ``ETSModel.fit``."""
+        if kwargs or callback is not None or self._has_fixed_params:
+            return super().fit(start_params, maxiter, full_output, disp, callback,
+                               return_params, **kwargs)
+        start = self.start_params if start_params is None else np.asarray(start_params)
+        internal = self._convert_and_bound_start_params(start)
+        bounds = self._setup_bounds()
+        use_beta_star = "smoothing_trend" not in self.bounds
+        if use_beta_star:
+            internal[1] /= internal[0]
+        use_gamma_star = "smoothing_seasonal" not in self.bounds
+        if use_gamma_star:
+            internal[2] /= 1 - internal[0]
+        k = self._k_params_internal
+        is_fixed = np.zeros(k, dtype=np.int64)
+        fixed_values = np.empty_like(internal)
+        free_start, free_bounds = [], []
+        for i in range(k):
+            if bounds[i][0] == bounds[i][1]:
+                is_fixed[i] = True
+                fixed_values[i] = bounds[i][0]
+            else:
+                free_start.append(internal[i])
+                free_bounds.append(bounds[i])
+        x0 = np.asarray(free_start)
+        lower = np.array([b[0] for b in free_bounds], dtype=np.float64)
+        upper = np.array([b[1] for b in free_bounds], dtype=np.float64)
+        data, n = self.endog, int(self.nobs)
+        yhat = np.zeros(self.nobs)
+        xhat = np.zeros((self.nobs, self._k_states_internal))
+        smooth, multiplicative = self._smoothing_func, self.error == "mul"
+        two_pi = 2 * np.pi
+
+        def objective(params: np.ndarray) -> float:
+            # ETSModel._loglike_internal, negated and divided by the observations as
+            # statsmodels' optimiser does, term by term (numpy's mean is this sum and
+            # division)
+            smooth(params, data, yhat, xhat, is_fixed, fixed_values, use_beta_star,
+                   use_gamma_star)
+            res = (data - yhat) / yhat if multiplicative else data - yhat
+            loglike = -n / 2 * (np.log(two_pi * (np.add.reduce(res**2) / n)) + 1)
+            if multiplicative:
+                yhat[yhat == 0] = 1e-32
+                loglike -= np.sum(np.log(np.abs(yhat)))
+            return -loglike / n
+
+        def value_and_gradient(params: np.ndarray) -> tuple[float, np.ndarray]:
+            value = objective(params)
+            return value, forward_difference_gradient(objective, params, value, lower, upper)
+
+        # scipy counts the differences' calls against maxfun when it takes them itself
+        xopt, fopt, info = fmin_l_bfgs_b(
+            value_and_gradient, x0, bounds=free_bounds, maxiter=maxiter,
+            maxfun=_MAXFUN // (x0.size + 1))
+        fitted = np.empty_like(internal)
+        free = iter(xopt)
+        for i in range(k):
+            fitted[i] = fixed_values[i] if is_fixed[i] else next(free)
+        if use_beta_star:
+            fitted[1] *= fitted[0]
+        if use_gamma_star:
+            fitted[2] *= 1 - fitted[0]
+        final = self._model_params(fitted)
+        if return_params:
+            return final
+        retvals = {"fopt": fopt, "gopt": info["grad"],
+                   "fcalls": info["funcalls"] * (x0.size + 1),
+                   "warnflag": info["warnflag"], "converged": info["warnflag"] == 0,
+                   "iterations": info["nit"]}
+        result = self.smooth(final)
+        result.mlefit = Bunch(params=xopt, mle_retvals=retvals, mle_settings=None)
+        result.mle_retvals = retvals
+        result.mle_settings = None
+        return result
