@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from salesflow.optimizer.purchasing.break_lots import with_break_lots
+from salesflow.optimizer.purchasing.break_lots import SplitScore, with_break_lots
+from salesflow.optimizer.purchasing.model import credit_caps
 from salesflow.optimizer.purchasing.plan import PurchaseLine
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
 from salesflow.optimizer.purchasing.score import objective_parts
@@ -36,7 +40,7 @@ def test_two_list_price_lots_become_one_break_lot() -> None:
     problem = _problem(0.5)
     lines = [_line(0, 35), _line(2, 30)]
     before = _score(problem, lines)
-    after_lines, after = with_break_lots(problem, lines, before, _score)
+    after_lines, after = with_break_lots(problem, lines, before)
     # 65 units needed: 50 or 65 at 9.00, or 80 at 8.50 with 15 left credited at 8.50; the
     # scorer picks among the breaks the one that scores least, all on the first order date.
     assert [(x.order_date, x.quantity, x.unit_price) for x in after_lines] == \
@@ -48,4 +52,116 @@ def test_a_break_that_does_not_pay_leaves_the_lines() -> None:
     problem = _problem(300.0)  # holding eats any price saving
     lines = [_line(0, 20), _line(1, 15), _line(2, 30)]
     before = _score(problem, lines)
-    assert with_break_lots(problem, lines, before, _score) == (lines, before)
+    assert with_break_lots(problem, lines, before) == (lines, before)
+
+
+def test_a_coupled_part_is_scored_whole() -> None:
+    problem = replace(_problem(0.5), warehouse_m3=0.5)  # 50 units at most
+    lines = [_line(0, 35), _line(2, 30)]
+    before = _score(problem, lines)
+    with pytest.raises(ValueError, match="does not split"):
+        SplitScore(problem, lines)
+    after_lines, after = with_break_lots(problem, lines, before)
+    assert after == _score(problem, after_lines) and after <= before
+
+
+@st.composite
+def _parts(draw: st.DrawFn) -> tuple[PurchaseProblem, list[PurchaseLine]]:
+    """A coupling-free part: 1-2 suppliers (order costs, minimum order values, trucks), 1-4
+    SKUs with price breaks, MOQs and packs, and lines on random weeks."""
+    weeks = draw(st.integers(2, 5))
+    suppliers = {}
+    for s in ("S", "T")[:draw(st.integers(1, 2))]:
+        suppliers[s] = SupplierTerms(
+            s, draw(st.sampled_from([0, 7])), draw(st.sampled_from([0.0, 15.0])),
+            draw(st.sampled_from([0.0, 300.0, 900.0])), (),
+            draw(st.sampled_from([None, 0.5, 2.0])))
+    items = []
+    for k in range(draw(st.integers(1, 4))):
+        price = draw(st.sampled_from([4.0, 10.0]))
+        breaks = tuple((float(q), price * f) for q, f in
+                       [(draw(st.sampled_from([20, 40])), 0.9), (draw(st.sampled_from([60, 90])),
+                                                                  0.8)][:draw(st.integers(0, 2))])
+        items.append(PurchaseItem(f"K{k}", draw(st.sampled_from(sorted(suppliers))), price,
+                                  draw(st.sampled_from([0.0, 0.01])),
+                                  draw(st.sampled_from([1, 5])), draw(st.sampled_from([0, 10])),
+                                  draw(st.sampled_from([0.2, 5.0])), 0.95,
+                                  float(draw(st.integers(0, 30))), breaks))
+    demand = np.array([[draw(st.integers(0, 40)) for _ in range(weeks)] for _ in items], float)
+    safety = np.full(demand.shape, 5.0) if draw(st.booleans()) else None
+    problem = PurchaseProblem(MONDAY, weeks, tuple(items), suppliers, demand,
+                              np.zeros(demand.shape), 7.0, safety_stock=safety)
+    lines = []
+    for item in items:
+        lead = suppliers[item.supplier_id].lead_time_days
+        for w in sorted(draw(st.sets(st.integers(0, weeks - 1), max_size=3))):
+            day = MONDAY + dt.timedelta(days=7 * w)
+            quantity = item.order_quantity(draw(st.integers(1, 70)))
+            lines.append(PurchaseLine(item.sku, item.supplier_id, day,
+                                      day + dt.timedelta(days=lead), quantity,
+                                      item.unit_price(quantity), ""))
+    return problem, lines
+
+
+@settings(max_examples=150, deadline=None)
+@given(part=_parts(), pick=st.integers(0, 3), week=st.integers(0, 4), units=st.integers(1, 120))
+def test_split_score_changes_are_the_whole_scores_differences(
+        part: tuple[PurchaseProblem, list[PurchaseLine]], pick: int, week: int,
+        units: int) -> None:
+    problem, lines = part
+    i = pick % len(problem.items)
+    item = problem.items[i]
+    own = [x for x in lines if x.sku == item.sku]
+    day = MONDAY + dt.timedelta(days=7 * (week % problem.weeks))
+    quantity = item.order_quantity(units)
+    new = [PurchaseLine(item.sku, item.supplier_id, day, day, quantity,
+                        item.unit_price(quantity), "")]
+    after = [x for x in lines if x.sku != item.sku] + new
+    split = SplitScore(problem, lines)
+    change, term = split.change(i, own, split.sku_term(i, own), new)
+    whole = _score(problem, after) - _score(problem, lines)
+    assert change == pytest.approx(whole, rel=1e-9, abs=1e-6)
+    assert term == pytest.approx(split.sku_term(i, new))
+    split.replace(own, new)  # the orders' totals follow: changing back undoes it
+    back, _ = split.change(i, new, term, own)
+    assert back == pytest.approx(-whole, rel=1e-9, abs=1e-6)
+
+
+def _break_lots_scored_whole(part: PurchaseProblem, lines: list[PurchaseLine], score: float
+                             ) -> tuple[list[PurchaseLine], float]:
+    """The break-lot search with every candidate scored whole (before the split score)."""
+    current, caps = list(lines), credit_caps(part)
+    for i, item in enumerate(part.items):
+        own = sorted((x for x in current if x.sku == item.sku), key=lambda x: x.order_date)
+        if not own or not item.breaks:
+            continue
+        total, first = sum(x.quantity for x in own), own[0]
+        rest = [x for x in current if x.sku != item.sku]
+        tried: set[int] = set()
+        for least, _ in item.breaks:
+            if least <= first.quantity or least > total + caps[i]:
+                continue
+            quantity = item.order_quantity(max(least, total))
+            if quantity in tried or (len(own) == 1 and quantity == first.quantity):
+                continue
+            tried.add(quantity)
+            candidate = [*rest, PurchaseLine(item.sku, item.supplier_id, first.order_date,
+                                             first.arrival_date, quantity,
+                                             item.unit_price(quantity), "")]
+            candidate_score = _score(part, candidate)
+            if candidate_score < score - 1e-9:
+                current, score, own = candidate, candidate_score, [candidate[-1]]
+                first = own[0]
+    return current, score
+
+
+@settings(max_examples=150, deadline=None)
+@given(part=_parts())
+def test_break_lots_by_split_score_are_those_scored_whole(
+        part: tuple[PurchaseProblem, list[PurchaseLine]]) -> None:
+    problem, lines = part
+    before = _score(problem, lines)
+    expected_lines, expected = _break_lots_scored_whole(problem, lines, before)
+    got_lines, got = with_break_lots(problem, lines, before)
+    assert got_lines == expected_lines
+    assert got == pytest.approx(expected, rel=1e-12) and got == _score(problem, got_lines)

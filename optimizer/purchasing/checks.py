@@ -103,8 +103,10 @@ def line_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine]) -> 
     return found
 
 
-def order_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine]) -> list[Violation]:
-    """Minimum order value and truck capacity of every supplier order."""
+def order_totals(problem: PurchaseProblem, lines: Sequence[PurchaseLine]
+                 ) -> dict[tuple[str, dt.date], tuple[float, float]]:
+    """Value and volume (m³) of every supplier order ``lines`` make, by supplier and order
+    date."""
     index = {item.sku: item for item in problem.items}
     value: dict[tuple[str, dt.date], float] = defaultdict(float)
     volume: dict[tuple[str, dt.date], float] = defaultdict(float)
@@ -112,21 +114,34 @@ def order_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine]) ->
         item = index[line.sku]
         value[line.supplier_id, line.order_date] += line.quantity * item.unit_price(line.quantity)
         volume[line.supplier_id, line.order_date] += line.quantity * item.unit_volume_m3
+    return {key: (total, volume[key]) for key, total in value.items()}
+
+
+def one_order_violations(problem: PurchaseProblem, supplier: str, day: dt.date, value: float,
+                         volume: float) -> list[Violation]:
+    """Minimum order value and truck capacity of one supplier order of ``value`` and
+    ``volume``."""
     rates = problem.rates
+    terms = problem.suppliers[supplier]
+    week = _monday(problem, day)
     found = []
-    for (supplier, day), total in sorted(value.items()):
-        terms = problem.suppliers[supplier]
-        week = _monday(problem, day)
-        short = terms.min_order_value - total
-        if short > TOLERANCE:
-            found.append(Violation("minimum order value", None, supplier, week, total,
-                                   terms.min_order_value,
-                                   short * rates.min_order_value_per_currency))
-        cap = terms.truck_capacity_m3
-        if cap is not None and volume[supplier, day] - cap > TOLERANCE:
-            over = volume[supplier, day] - cap
-            found.append(Violation("truck capacity", None, supplier, week,
-                                   volume[supplier, day], cap, over * rates.truck_per_m3))
+    short = terms.min_order_value - value
+    if short > TOLERANCE:
+        found.append(Violation("minimum order value", None, supplier, week, value,
+                               terms.min_order_value,
+                               short * rates.min_order_value_per_currency))
+    cap = terms.truck_capacity_m3
+    if cap is not None and volume - cap > TOLERANCE:
+        found.append(Violation("truck capacity", None, supplier, week, volume, cap,
+                               (volume - cap) * rates.truck_per_m3))
+    return found
+
+
+def order_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine]) -> list[Violation]:
+    """Minimum order value and truck capacity of every supplier order."""
+    found = []
+    for (supplier, day), (value, volume) in sorted(order_totals(problem, lines).items()):
+        found += one_order_violations(problem, supplier, day, value, volume)
     return found
 
 

@@ -235,7 +235,7 @@ def start_part(part: PurchaseProblem, _shared: object = None) -> PartStart:
         candidate_score = _model_score(part, candidate)
         if candidate_score < score:
             lines, score = candidate, candidate_score
-    lines, score = with_break_lots(part, lines, score, _model_score)
+    lines, score = with_break_lots(part, lines, score)
     bound = max(lower_bound(part), float(sku_bounds(part, range(len(part.items))).sum()))
     return PartStart(tuple(lines), score, bound)
 
