@@ -157,8 +157,10 @@ class LeanETSModel(ETSModel):
                    "fcalls": info["funcalls"] * (x0.size + 1),
                    "warnflag": info["warnflag"], "converged": info["warnflag"] == 0,
                    "iterations": info["nit"]}
+        settings = {"optimizer": "lbfgs", "start_params": x0, "maxiter": maxiter,
+                    "gradient": "forward differences, step 1e-8"}
         result = self.smooth(final)
-        result.mlefit = Bunch(params=xopt, mle_retvals=retvals, mle_settings=None)
+        result.mlefit = Bunch(params=xopt, mle_retvals=retvals, mle_settings=settings)
         result.mle_retvals = retvals
-        result.mle_settings = None
+        result.mle_settings = settings
         return result

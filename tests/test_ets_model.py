@@ -58,6 +58,7 @@ def test_lean_fit_is_statsmodels_fit_to_the_bit(n: int, kind: str, seed: int,
     assert np.array_equal(lean.forecast(4), full.forecast(4), equal_nan=True)
     assert lean.mle_retvals["iterations"] == full.mle_retvals["iterations"]
     assert lean.mle_retvals["converged"] == full.mle_retvals["converged"]
+    assert lean.mle_settings["optimizer"] == full.mle_settings["optimizer"] == "lbfgs"
 
 
 @settings(max_examples=100, deadline=None)
