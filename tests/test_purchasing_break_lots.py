@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesflow.optimizer.purchasing.break_lots import SplitScore, with_break_lots
-from salesflow.optimizer.purchasing.model import credit_caps
 from salesflow.optimizer.purchasing.plan import PurchaseLine
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem, SupplierTerms
 from salesflow.optimizer.purchasing.score import objective_parts
@@ -129,30 +128,9 @@ def test_split_score_changes_are_the_whole_scores_differences(
 
 def _break_lots_scored_whole(part: PurchaseProblem, lines: list[PurchaseLine], score: float
                              ) -> tuple[list[PurchaseLine], float]:
-    """The break-lot search with every candidate scored whole (before the split score)."""
-    current, caps = list(lines), credit_caps(part)
-    for i, item in enumerate(part.items):
-        own = sorted((x for x in current if x.sku == item.sku), key=lambda x: x.order_date)
-        if not own or not item.breaks:
-            continue
-        total, first = sum(x.quantity for x in own), own[0]
-        rest = [x for x in current if x.sku != item.sku]
-        tried: set[int] = set()
-        for least, _ in item.breaks:
-            if least <= first.quantity or least > total + caps[i]:
-                continue
-            quantity = item.order_quantity(max(least, total))
-            if quantity in tried or (len(own) == 1 and quantity == first.quantity):
-                continue
-            tried.add(quantity)
-            candidate = [*rest, PurchaseLine(item.sku, item.supplier_id, first.order_date,
-                                             first.arrival_date, quantity,
-                                             item.unit_price(quantity), "")]
-            candidate_score = _score(part, candidate)
-            if candidate_score < score - 1e-9:
-                current, score, own = candidate, candidate_score, [candidate[-1]]
-                first = own[0]
-    return current, score
+    """The break-lot search with every candidate scored whole: the same part with a
+    warehouse limit no plan reaches (it scores the same, but no longer splits)."""
+    return with_break_lots(replace(part, warehouse_m3=1e12), lines, score)
 
 
 @settings(max_examples=150, deadline=None)
