@@ -34,7 +34,7 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults, ETSR
 #: ``scipy.optimize.fmin_l_bfgs_b``'s defaults, which ``ETSModel.fit`` leaves in place.
 _MAXFUN = 15000
 _FD_STEP = 1e-8
-_EPS = float(np.finfo(np.float64).eps)
+_SQRT_EPS = float(np.sqrt(np.finfo(np.float64).eps))
 
 
 class LeanETSResults(ETSResults):
@@ -52,26 +52,29 @@ def forward_difference_gradient(objective: Callable[[np.ndarray], float], x0: np
     """The gradient of ``objective`` at ``x0`` by forward differences, as scipy's L-BFGS-B
     computes it when given no gradient (``approx_derivative(method='2-point',
     abs_step=1e-8)`` within the bounds): the same steps, turned backwards or shortened
-    where a bound is closer than the step, so the same numbers."""
-    sign = (x0 >= 0).astype(float) * 2 - 1
-    step = np.full(x0.shape, _FD_STEP)
-    step = np.where(((x0 + step) - x0) == 0,
-                    np.sqrt(_EPS) * sign * np.maximum(1.0, np.abs(x0)), step)
-    if not np.all((lower == -np.inf) & (upper == np.inf)):
-        below, above = x0 - lower, upper - x0
-        moved = x0 + step
-        violated = (moved < lower) | (moved > upper)
-        fitting = np.abs(step) <= np.maximum(below, above)
-        step[violated & fitting] *= -1
-        forward = (above >= below) & ~fitting
-        step[forward] = above[forward]
-        backward = (above < below) & ~fitting
-        step[backward] = -below[backward]
-    gradient = np.empty(x0.size)
-    for i in range(x0.size):
-        x1 = np.copy(x0)
-        x1[i] = x0[i] + step[i]
-        gradient[i] = (objective(x1) - f0) / ((x0[i] + step[i]) - x0[i])
+    where a bound is closer than the step, so the same numbers. The few parameters are
+    stepped as Python floats (the same IEEE arithmetic as numpy's, without its per-call
+    cost on arrays of two to five)."""
+    point = x0.tolist()
+    shifted = np.array(x0, dtype=np.float64)
+    gradient = np.empty(len(point))
+    for i, (x, low, high) in enumerate(zip(point, lower.tolist(), upper.tolist(),
+                                           strict=True)):
+        step = _FD_STEP
+        if (x + step) - x == 0:
+            step = _SQRT_EPS * (1.0 if x >= 0 else -1.0) * max(1.0, abs(x))
+        below, above = x - low, high - x
+        fitting = abs(step) <= max(below, above)
+        if fitting:
+            if x + step < low or x + step > high:
+                step = -step
+        elif above >= below:
+            step = above
+        else:
+            step = -below
+        shifted[i] = x + step
+        gradient[i] = (objective(shifted) - f0) / ((x + step) - x)
+        shifted[i] = x0[i]
     return gradient
 
 

@@ -69,16 +69,16 @@ class _Intermittent(LocalForecaster):
 
     def _quantiles(self, mean: np.ndarray, levels: list[float]) -> dict[float, np.ndarray]:
         p = self.probability_
-        out = {}
-        for level in levels:
-            if self.sizes_.size == 0 or p == 0.0 or level <= 1.0 - p:
-                value = 0.0
-            else:
-                ratio = self.mean_size_ / self.sizes_.mean() if self.sizes_.mean() != 0 else 1.0
-                within = min((level - (1.0 - p)) / p, 1.0)
-                value = float(np.quantile(self.sizes_, within)) * ratio
-            out[level] = np.full(mean.size, value)
-        return out
+        values = dict.fromkeys(levels, 0.0)
+        sized = [level for level in levels
+                 if not (self.sizes_.size == 0 or p == 0.0 or level <= 1.0 - p)]
+        if sized:  # one call for every level: numpy's quantiles, element by element
+            average = self.sizes_.mean()
+            ratio = self.mean_size_ / average if average != 0 else 1.0
+            within = [min((level - (1.0 - p)) / p, 1.0) for level in sized]
+            for level, size in zip(sized, np.quantile(self.sizes_, within), strict=True):
+                values[level] = float(size) * ratio
+        return {level: np.full(mean.size, values[level]) for level in levels}
 
 
 class Croston(_Intermittent):

@@ -35,12 +35,12 @@ def residual_bands(mean: np.ndarray, residuals: np.ndarray, levels: Sequence[flo
     one-season-ahead ``residuals`` (none: 0), widened by :func:`seasons_ahead`. Works on one
     series (1-D) or on a row per series (2-D, all of one season length), the same numbers."""
     widen = seasons_ahead(season_length, mean.shape[-1])
-    out = {}
-    for level in levels:
-        shift = (np.quantile(residuals, level, axis=-1) if residuals.shape[-1]
-                 else np.zeros(residuals.shape[:-1]))
-        out[level] = mean + np.asarray(shift)[..., None] * widen
-    return out
+    levels = list(levels)
+    # one call for every level (numpy's quantiles, element by element)
+    shifts = np.quantile(residuals, levels, axis=-1) if residuals.shape[-1] and levels \
+        else np.zeros((len(levels), *residuals.shape[:-1]))
+    return {level: mean + np.asarray(shift)[..., None] * widen
+            for level, shift in zip(levels, shifts, strict=True)}
 
 
 class SeasonalNaive(LocalForecaster):

@@ -50,8 +50,56 @@ def regression_path(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _ses_without_start(y: np.ndarray, alpha: float) -> np.ndarray:
     """Levels of simple exponential smoothing started from 0 (add ``(1-alpha)^t l_0``)."""
-    levels, _ = signal.lfilter([alpha], [1.0, alpha - 1.0], y, zi=[0.0])
+    levels, _ = _linear_filter(np.array([alpha]), np.array([1.0, alpha - 1.0]), y, -1,
+                               np.zeros(1))
     return levels
+
+
+def _scipy_linear_filter(b: np.ndarray, a: np.ndarray, x: np.ndarray, axis: int,
+                         zi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return signal.lfilter(b, a, x, axis, zi)  # type: ignore[no-any-return]
+
+
+try:  # the C filter behind ``scipy.signal.lfilter``, without its checks (a third of a call)
+    from scipy.signal._sigtools import _linear_filter
+except ImportError:  # pragma: no cover - another scipy layout: the public function
+    _linear_filter = _scipy_linear_filter
+
+
+class _OneStepErrors:
+    """The one-step errors of a series as a function of ``alpha``: everything that does not
+    depend on ``alpha`` (times, regression lines, the burn-in cut) prepared once per fit."""
+
+    def __init__(self, z: np.ndarray, intercept: np.ndarray, slope: np.ndarray,
+                 fixed_theta: float | None) -> None:
+        skip = min(BURN_IN - 1, max(z.size - 3, 0))
+        t = np.arange(1, z.size, dtype=np.float64)
+        self.z, self.skip, self.fixed_theta = z, skip, fixed_theta
+        self.z_head = z[:-1]
+        self.times = t[skip:]
+        self.times_next = (t + 1.0)[skip:]
+        self.intercept = intercept[:-1][skip:]
+        self.slope = slope[:-1][skip:]
+        self.target = z[1:][skip:]
+
+    def solve(self, alpha: float) -> tuple[float, float, float]:
+        """Sum of squared one-step errors, ``l_0`` and ``w`` for one ``alpha``."""
+        decay = (1.0 - alpha) ** self.times
+        drift = decay * self.intercept \
+            + (1.0 - (1.0 - alpha) ** self.times_next) / alpha * self.slope
+        # the levels before each step: a causal filter on z[:-1] is the one on z, cut
+        rest = self.target - _ses_without_start(self.z_head, alpha)[self.skip:]
+        if self.fixed_theta is not None:
+            w = 1.0 - 1.0 / self.fixed_theta
+            level0 = float(decay @ (rest - w * drift) / (decay @ decay))
+        else:
+            design = np.column_stack([decay, drift])
+            (level0, w), *_ = np.linalg.lstsq(design, rest, rcond=None)
+            if not 0.0 <= w <= 1.0:
+                w = min(max(float(w), 0.0), 1.0)
+                level0 = float(decay @ (rest - w * drift) / (decay @ decay))
+        errors = rest - level0 * decay - w * drift
+        return float(errors @ errors), float(level0), float(w)
 
 
 class _ThetaModel(LocalForecaster):
@@ -62,27 +110,6 @@ class _ThetaModel(LocalForecaster):
 
     def __init__(self, season_length: int = 1) -> None:
         self.season_length = season_length
-
-    def _solve(self, z: np.ndarray, intercept: np.ndarray, slope: np.ndarray,
-               alpha: float) -> tuple[float, float, float]:
-        """Sum of squared one-step errors, ``l_0`` and ``w`` for one ``alpha``."""
-        t = np.arange(1, z.size, dtype=np.float64)
-        decay = (1.0 - alpha) ** t
-        drift = decay * intercept[:-1] + (1.0 - (1.0 - alpha) ** (t + 1.0)) / alpha * slope[:-1]
-        rest = z[1:] - _ses_without_start(z, alpha)[:-1]
-        skip = min(BURN_IN - 1, max(z.size - 3, 0))
-        decay, drift, rest = decay[skip:], drift[skip:], rest[skip:]
-        if self._fixed_theta is not None:
-            w = 1.0 - 1.0 / self._fixed_theta
-            level0 = float(decay @ (rest - w * drift) / (decay @ decay))
-        else:
-            design = np.column_stack([decay, drift])
-            (level0, w), *_ = np.linalg.lstsq(design, rest, rcond=None)
-            if not 0.0 <= w <= 1.0:
-                w = min(max(float(w), 0.0), 1.0)
-                level0 = float(decay @ (rest - w * drift) / (decay @ decay))
-        errors = rest - level0 * decay - w * drift
-        return float(errors @ errors), float(level0), float(w)
 
     def fit(self, y: Sequence[float] | np.ndarray) -> _ThetaModel:
         """Estimate ``alpha``, ``l_0`` (and ``theta``) by least squares of one-step errors.
@@ -103,15 +130,16 @@ class _ThetaModel(LocalForecaster):
         if z.size < 3:
             alpha, level0, w, sse = 0.5, float(z[0]), 0.0, 0.0
         else:
+            errors = _OneStepErrors(z, intercept, slope, self._fixed_theta)
             grid = np.linspace(*ALPHA_BOUNDS, 12)
-            losses = [self._solve(z, intercept, slope, a)[0] for a in grid]
+            losses = [errors.solve(a)[0] for a in grid]
             best = int(np.argmin(losses))
             low, high = grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]
             refined = optimize.minimize_scalar(
-                lambda a: self._solve(z, intercept, slope, a)[0], bounds=(low, high),
+                lambda a: errors.solve(a)[0], bounds=(low, high),
                 method="bounded", options={"xatol": 1e-4})
             alpha = float(refined.x) if refined.fun <= losses[best] else float(grid[best])
-            sse, level0, w = self._solve(z, intercept, slope, alpha)
+            sse, level0, w = errors.solve(alpha)
         n = z.size
         self.adjustment_ = adjustment
         self.alpha_ = alpha
