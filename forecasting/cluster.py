@@ -69,6 +69,16 @@ each series as its chunk arrives), start with the same intervals (the profiler s
 not concern them): that process's CPU while the cluster idles falls from 6.1 % of a core to
 1.0 % (same section)."""
 
+LOCAL_NANNY_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+"""The embedded cluster's worker processes keep glibc's own memory settings. Dask's nannies set
+``MALLOC_TRIM_THRESHOLD_=65536`` before starting a worker, to hand freed memory back to the
+system sooner; setting it switches off glibc's adaptive threshold for ``mmap``, so every numpy
+array over 128 KiB is mapped fresh from the system (page faults, zeroed pages) and returned
+when freed. The purchase start's per-SKU dynamic program, whose blocks are arrays of a few
+megabytes, took 17.2 s on xlarge's six largest suppliers with the setting against 12.9 s
+without it in one process (its order-cost table 4.6 s against 1.4 s). Workers of a cluster
+started elsewhere (``--scheduler``) keep whatever their nannies set."""
+
 
 class SchedulerError(UserError):
     """The Dask scheduler cannot be reached (or Dask is not installed). Exit code 2."""
@@ -209,7 +219,7 @@ class ClusterSession:
                 # process's configuration and these settings on top.
                 # The scheduler and the nannies live in this process: they read the same
                 # wake-up intervals when they start (this process's settings are restored).
-                with dask.config.set(LOCAL_WORKER_CONFIG):
+                with dask.config.set({**LOCAL_WORKER_CONFIG, **LOCAL_NANNY_CONFIG}):
                     self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                                  processes=True, dashboard_address=":0",
                                                  silence_logs=40, config=LOCAL_WORKER_CONFIG)

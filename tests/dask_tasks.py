@@ -58,3 +58,8 @@ def note_start(part: int, shared: tuple[str, str, float]) -> int:
     (Path(folder) / f"{tag}-{part}").write_text(str(time.monotonic_ns()))
     time.sleep(seconds)
     return part
+
+
+def malloc_trim_setting(dask_worker: object) -> str | None:
+    """The worker process's ``MALLOC_TRIM_THRESHOLD_`` (``client.run`` passes the worker)."""
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")

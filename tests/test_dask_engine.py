@@ -18,6 +18,7 @@ distributed = pytest.importorskip("distributed")
 from dask_tasks import (  # noqa: E402
     chunk_sum,
     hold_gil,
+    malloc_trim_setting,
     note_start,
     profiler_running,
     square_or_die,
@@ -94,15 +95,19 @@ QUIET = {"tick": 1000, "monitor": 5000, "memory_monitor": 2000}
 100)."""
 
 
-def test_the_local_clusters_workers_run_without_the_profiler() -> None:
+def test_the_local_clusters_workers_run_without_the_profiler(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The embedded cluster's workers do not sample their tasks' stacks (a dashboard feature)
     and wake their event loops less often, also after their nannies restart them; so do the
     scheduler and the nannies, which run in this process beside its own work; this process's
-    configuration is left alone."""
+    configuration is left alone. Their nannies do not set ``MALLOC_TRIM_THRESHOLD_`` (glibc's
+    adaptive memory settings stay on)."""
     import dask
 
     from salesflow.forecasting.cluster import current_session
 
+    # a nanny started by another test of this process (Dask's defaults) put it in os.environ
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     try:
         session = current_session()
         client = session.client(2)
@@ -115,10 +120,14 @@ def test_the_local_clusters_workers_run_without_the_profiler() -> None:
         answers = client.run(profiler_running)
         assert answers and not any(answers.values())
         assert list(client.run(wake_up_intervals).values()) == [QUIET, QUIET]
+        assert list(client.run(malloc_trim_setting).values()) == [None, None]
         client.restart()
         answers = client.run(profiler_running)
         assert len(answers) == 2 and not any(answers.values())
         assert list(client.run(wake_up_intervals).values()) == [QUIET, QUIET]
+        assert list(client.run(malloc_trim_setting).values()) == [None, None]
+        assert dask.config.get("distributed.nanny.pre-spawn-environ")[
+            "MALLOC_TRIM_THRESHOLD_"] == 65536
         assert dask.config.get("distributed.worker.profile.enabled")
         assert dask.config.get("distributed.admin.tick.interval") == "20ms"
     finally:
@@ -126,9 +135,11 @@ def test_the_local_clusters_workers_run_without_the_profiler() -> None:
 
 
 def test_a_worker_started_by_hand_runs_without_the_profiler_as_the_readme_says(
-        scheduler: str) -> None:
+        scheduler: str, tmp_path: Path) -> None:
     """README: the ``DASK_DISTRIBUTED__...`` variables before ``dask worker`` give a worker
-    started by hand the embedded cluster's settings."""
+    started by hand the embedded cluster's settings; a Dask configuration file that sets
+    ``distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_`` to ``null`` keeps its
+    nanny from setting it."""
     import os
     import subprocess
     import sys
@@ -139,7 +150,15 @@ def test_a_worker_started_by_hand_runs_without_the_profiler_as_the_readme_says(
                     for line in readme.splitlines()
                     if line.strip().startswith("export DASK_DISTRIBUTED__"))
     assert len(exported) == 4
-    env = {**os.environ, **exported,
+    assert "`distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_` to `null`" in \
+        " ".join(readme.split())
+    settings = tmp_path / "workers.yaml"
+    settings.write_text("distributed:\n  nanny:\n    pre-spawn-environ:\n"
+                        "      MALLOC_TRIM_THRESHOLD_: null\n", encoding="utf-8")
+    env = {**{k: v for k, v in os.environ.items()
+              # put there by the fixture's nanny (Dask's defaults) in this process
+              if k != "MALLOC_TRIM_THRESHOLD_"},
+           **exported, "DASK_CONFIG": str(settings),
            # the task module, as the fixture's workers have it (spawned from pytest)
            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent),
                                          os.environ.get("PYTHONPATH", "")])}
@@ -163,6 +182,9 @@ def test_a_worker_started_by_hand_runs_without_the_profiler_as_the_readme_says(
         assert answers[by_hand()[0]] is False
         assert any(answers.values())  # the fixture's workers keep Dask's default
         assert client.run(wake_up_intervals, workers=by_hand())[by_hand()[0]] == QUIET
+        trim = client.run(malloc_trim_setting)
+        assert trim[by_hand()[0]] is None
+        assert "65536" in trim.values()  # the fixture's workers keep Dask's default
     finally:
         client.retire_workers(by_hand(), close_workers=True)
         client.close()

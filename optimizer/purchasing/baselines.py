@@ -116,24 +116,29 @@ def simulate(problem: PurchaseProblem, rule: Rule, policy: str) -> PurchasePlan:
         lead = dt.timedelta(days=terms.lead_time_days)
         days = problem.order_days(supplier)
         arrival_weeks = problem.arrival_weeks(supplier)
-        arrivals = {i: problem.open_arrivals[i].copy() for i in positions}
+        # a row per SKU of the supplier; each week's stock of all of them from one cumulative
+        # sum along the rows (the same sums, element by element, as one per SKU)
+        rows = np.asarray(positions, dtype=int)
+        row_of = {i: k for k, i in enumerate(positions)}
+        arrivals = problem.open_arrivals[rows].copy()
+        demand = problem.demand[rows]
+        on_hand = np.array([problem.items[i].on_hand for i in positions])[:, None]
         for w, a in enumerate(arrival_weeks):
             if a >= problem.weeks:
                 break
             lines: list[list[float]] = []
-            for i in positions:
-                item = problem.items[i]
-                stock = item.on_hand + np.cumsum(arrivals[i] - problem.demand[i])
-                quantity = rule(problem, i, a, float(stock[a]))
+            stock_at = (on_hand + np.cumsum(arrivals - demand, axis=1))[:, a].tolist()
+            for i, level in zip(positions, stock_at, strict=True):
+                quantity = rule(problem, i, a, level)
                 if quantity > 0:
                     lines.append([i, quantity])
             top_up(problem, supplier, lines)
             for position, amount in lines:
                 i, quantity = int(position), int(amount)
                 item = problem.items[i]
-                arrivals[i][a] += quantity
+                arrivals[row_of[i], a] += quantity
                 reasons = [policy.replace("_", "-")]
-                stock = item.on_hand + np.cumsum(arrivals[i] - problem.demand[i])
+                stock = on_hand[row_of[i]] + np.cumsum(arrivals[row_of[i]] - demand[row_of[i]])
                 if item.moq > item.pack_size and quantity == item.min_packs * item.pack_size:
                     reasons.append(f"MOQ {item.moq}")
                 if w == 0 and a > 0 and (stock[:a] < -1e-9).any():

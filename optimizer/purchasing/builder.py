@@ -5,6 +5,7 @@ against and the ABC classes that set each SKU's service level."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,11 @@ def abc_classes(sales: pd.DataFrame, skus: pd.DataFrame, cutoffs: tuple[float, .
     second, C beyond); a SKU with no sales is C.
     """
     cost = skus.set_index("sku")["unit_cost"]
-    price = sales["unit_price"].fillna(sales["sku"].map(cost))
+    price = sales["unit_price"]
+    missing = price.isna().to_numpy()
+    if missing.any():  # looked up only where missing (a lookup per line: 13 s on 27M lines)
+        price = price.copy()
+        price[missing] = sales["sku"][missing].map(cost).to_numpy()
     revenue = (sales["quantity"] * price).groupby(sales["sku"]).sum()
     revenue = revenue.reindex(skus["sku"], fill_value=0.0)
     revenue = revenue.sort_values(ascending=False, kind="stable")
@@ -59,6 +64,19 @@ def abc_classes(sales: pd.DataFrame, skus: pd.DataFrame, cutoffs: tuple[float, .
                        np.where(share_before < cutoffs[1], "B", "C"))
     classes = np.where(revenue.to_numpy() > 0, classes, "C")
     return pd.Series(classes, index=revenue.index, name="abc").reindex(skus["sku"])
+
+
+def price_breaks_by_sku(table: pd.DataFrame) -> dict[object, tuple[tuple[float, float], ...]]:
+    """Each SKU's ``(min_qty, unit_price)`` levels, fewest units first: runs of one SKU in
+    the sorted table (a group per SKU took 17 s on 100,000 SKUs)."""
+    ordered = table.sort_values(["sku", "min_qty"])
+    keys = ordered["sku"].to_numpy()
+    if keys.size == 0:
+        return {}
+    levels = list(zip(ordered["min_qty"].astype(float).tolist(),
+                      ordered["unit_price"].astype(float).tolist(), strict=True))
+    starts = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), keys.size]
+    return {keys[a]: tuple(levels[a:b]) for a, b in itertools.pairwise(starts)}
 
 
 def warehouse_capacity(depots: pd.DataFrame) -> float | None:
@@ -106,10 +124,7 @@ def build_purchase_problem(dataset: Dataset, demand: pd.DataFrame, week_start: d
     level_of = {"A": config.service_levels.A, "B": config.service_levels.B,
                 "C": config.service_levels.C}
     on_hand = dataset["inventory"].groupby("sku")["on_hand"].sum()
-    breaks = {sku: tuple(zip(g["min_qty"].astype(float), g["unit_price"].astype(float),
-                             strict=True))
-              for sku, g in dataset["price_breaks"].sort_values(["sku", "min_qty"])
-              .groupby("sku", sort=False)}
+    breaks = price_breaks_by_sku(dataset["price_breaks"])
     items = tuple(
         PurchaseItem(
             sku=row.sku, supplier_id=row.supplier_id, unit_cost=float(row.unit_cost),
