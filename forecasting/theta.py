@@ -57,7 +57,7 @@ def _ses_without_start(y: np.ndarray, alpha: float) -> np.ndarray:
 
 def _scipy_linear_filter(b: np.ndarray, a: np.ndarray, x: np.ndarray, axis: int,
                          zi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return signal.lfilter(b, a, x, axis, zi)  # type: ignore[no-any-return]
+    return signal.lfilter(b, a, x, axis, zi)
 
 
 try:  # the C filter behind ``scipy.signal.lfilter``, without its checks (a third of a call)
