@@ -149,5 +149,7 @@ class LocalForecaster(BaseEstimator):
         steps = check_horizon(horizon)
         levels = check_levels(quantiles)
         mean, sd = self._predict(steps)
-        sd = np.nan_to_num(np.maximum(np.asarray(sd, dtype=np.float64), 0.0))
+        sd = np.maximum(np.asarray(sd, dtype=np.float64), 0.0)
+        if not np.isfinite(sd).all():  # NaN to 0, inf to the largest float
+            sd = np.nan_to_num(sd)
         return Prediction(np.asarray(mean, dtype=np.float64), sd, self._quantiles(mean, levels))
