@@ -74,7 +74,7 @@ class _OneStepErrors:
                  fixed_theta: float | None) -> None:
         skip = min(BURN_IN - 1, max(z.size - 3, 0))
         t = np.arange(1, z.size, dtype=np.float64)
-        self.z, self.skip, self.fixed_theta = z, skip, fixed_theta
+        self.skip, self.fixed_theta = skip, fixed_theta
         self.z_head = z[:-1]
         self.times = t[skip:]
         self.times_next = (t + 1.0)[skip:]

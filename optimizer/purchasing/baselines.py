@@ -135,10 +135,10 @@ def simulate(problem: PurchaseProblem, rule: Rule, policy: str) -> PurchasePlan:
             top_up(problem, supplier, lines)
             for position, amount in lines:
                 i, quantity = int(position), int(amount)
-                item = problem.items[i]
-                arrivals[row_of[i], a] += quantity
+                item, k = problem.items[i], row_of[i]
+                arrivals[k, a] += quantity
                 reasons = [policy.replace("_", "-")]
-                stock = on_hand[row_of[i]] + np.cumsum(arrivals[row_of[i]] - demand[row_of[i]])
+                stock = on_hand[k] + np.cumsum(arrivals[k] - demand[k])
                 if item.moq > item.pack_size and quantity == item.min_packs * item.pack_size:
                     reasons.append(f"MOQ {item.moq}")
                 if w == 0 and a > 0 and (stock[:a] < -1e-9).any():
