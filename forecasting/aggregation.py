@@ -34,7 +34,7 @@ def _ses_levels(x: np.ndarray, alpha: float) -> np.ndarray:
     if x.size == 1:
         return x.astype(np.float64)
     rest, _ = signal.lfilter([alpha], [1.0, alpha - 1.0], x[1:], zi=[(1.0 - alpha) * x[0]])
-    return np.r_[x[0], rest]
+    return np.concatenate((x[:1], rest))
 
 
 def best_alpha(x: np.ndarray) -> float:
@@ -101,9 +101,9 @@ class ADIDA(_Intermittent):
         """
         alpha = None if self.alpha is None else _check_rate("alpha", self.alpha)
         values = as_series(y)
-        if np.any(values < 0):
+        if (values < 0).any():
             raise ValueError("intermittent demand models need non-negative y")
-        share = float(np.mean(values != 0))
+        share = float((values != 0).mean())
         if share == 0.0:
             self.aggregation_level_ = 1
             self.forecast_ = 0.0
