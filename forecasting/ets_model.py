@@ -15,7 +15,9 @@ Two things in ``ETSModel`` cost time the engine gets nothing for:
   on the same objective, with the same forward differences (same steps, same bound handling as
   ``scipy.optimize.approx_derivative``), computed here directly: the estimates are those of
   ``ETSModel.fit`` to the bit (tested against it on drawn series of every form), so are the
-  likelihood, AICc, fitted values and forecasts.
+  likelihood, AICc, fitted values and forecasts. The optimiser's loop around scipy's
+  L-BFGS-B routine is :func:`minimize_lbfgsb`: ``fmin_l_bfgs_b``'s loop without the wrappers
+  it puts around every call of the objective (tested to return what it returns).
 
 A module of its own so that statsmodels is imported only when an ETS model is fitted, and
 fitted models pickle (to and from worker processes).
@@ -28,6 +30,11 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import fmin_l_bfgs_b
+
+try:  # scipy's L-BFGS-B routine, the one fmin_l_bfgs_b drives (private: checked on import)
+    from scipy.optimize import _lbfgsb as _lbfgsb_routine
+except ImportError:  # pragma: no cover - a scipy without it: fmin_l_bfgs_b itself
+    _lbfgsb_routine = None
 from statsmodels.tools.tools import Bunch
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults, ETSResultsWrapper
 
@@ -35,6 +42,8 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults, ETSR
 _MAXFUN = 15000
 _FD_STEP = 1e-8
 _SQRT_EPS = float(np.sqrt(np.finfo(np.float64).eps))
+#: ``fmin_l_bfgs_b``'s other defaults: corrections kept, ``factr``, ``pgtol``, line-search steps.
+_CORRECTIONS, _FACTR, _PGTOL, _MAXLS = 10, 1e7, 1e-5, 20
 
 
 class LeanETSResults(ETSResults):
@@ -76,6 +85,79 @@ def forward_difference_gradient(objective: Callable[[np.ndarray], float], x0: np
         gradient[i] = (objective(shifted) - f0) / ((x + step) - x)
         shifted[i] = x0[i]
     return gradient
+
+
+def minimize_lbfgsb(value_and_gradient: Callable[[np.ndarray], tuple[float, np.ndarray]],
+                    x0: np.ndarray, bounds: list[tuple[float, float]], maxiter: int,
+                    maxfun: int) -> tuple[np.ndarray, float, dict[str, Any]]:
+    """``fmin_l_bfgs_b(value_and_gradient, x0, bounds=bounds, maxiter=maxiter,
+    maxfun=maxfun)`` (its other options at their defaults), returning what it returns: the
+    same loop around scipy's L-BFGS-B routine (the objective evaluated at the start, then
+    wherever the routine asks, a point asked twice in a row not evaluated again; the
+    iteration and evaluation limits checked at each new iteration), without the wrappers
+    scipy puts around the objective at every call (about a third of an ETS fit). Where
+    scipy lacks that routine or calls it otherwise, ``fmin_l_bfgs_b`` itself runs."""
+    routine = getattr(_lbfgsb_routine, "setulb", None)
+    if routine is None:  # pragma: no cover - see the import
+        return fmin_l_bfgs_b(value_and_gradient, x0, bounds=bounds, maxiter=maxiter,
+                             maxfun=maxfun)
+    n = x0.size
+    lower = np.array([-np.inf if b[0] is None else float(b[0]) for b in bounds])
+    upper = np.array([np.inf if b[1] is None else float(b[1]) for b in bounds])
+    nbd = np.zeros(n, np.int32)
+    low_bnd, upper_bnd = np.zeros(n, np.float64), np.zeros(n, np.float64)
+    for i in range(n):
+        finite_low, finite_high = not np.isinf(lower[i]), not np.isinf(upper[i])
+        if finite_low:
+            low_bnd[i] = lower[i]
+        if finite_high:
+            upper_bnd[i] = upper[i]
+        # scipy's codes: 0 unbounded, 1 lower only, 2 both, 3 upper only
+        nbd[i] = (2 if finite_high else 1) if finite_low else (3 if finite_high else 0)
+    x = np.array(np.clip(np.asarray(x0, dtype=np.float64).ravel(), lower, upper),
+                 dtype=np.float64)
+    m = _CORRECTIONS
+    wa = np.zeros(2 * m * n + 5 * n + 11 * m * m + 8 * m, np.float64)
+    iwa = np.zeros(3 * n, dtype=np.int32)
+    task = np.zeros(2, dtype=np.int32)
+    ln_task = np.zeros(2, dtype=np.int32)
+    lsave = np.zeros(4, dtype=np.int32)
+    isave = np.zeros(44, dtype=np.int32)
+    dsave = np.zeros(29, dtype=np.float64)
+    factr = _FACTR * np.finfo(float).eps / np.finfo(float).eps  # as scipy passes it back
+    # the objective at the start, as scipy evaluates it before the routine's first call
+    evaluated = x.copy()
+    value, gradient = value_and_gradient(x.copy())
+    cached: tuple[float, np.ndarray] = (float(value), np.atleast_1d(gradient))
+    f: Any = np.array(0.0, dtype=np.float64)
+    g = np.zeros(n, dtype=np.float64)
+    nfev, iterations = 1, 0
+    while True:
+        g = g.astype(np.float64)
+        routine(m, x, low_bnd, upper_bnd, nbd, f, g, factr, _PGTOL, wa, iwa, task, lsave,
+                isave, dsave, _MAXLS, ln_task)
+        if task[0] == 3:  # the routine asks for the value and gradient at x
+            if not np.array_equal(x, evaluated):
+                evaluated = x.copy()
+                value, gradient = value_and_gradient(x.copy())
+                cached = (float(value), np.atleast_1d(gradient))
+                nfev += 1
+            f, g = cached
+        elif task[0] == 1:  # a new iteration
+            iterations += 1
+            if iterations >= maxiter:
+                task[0], task[1] = 5, 504
+            elif nfev > maxfun:
+                task[0], task[1] = 5, 502
+        else:
+            break
+    if task[0] == 4:
+        warnflag = 0
+    elif nfev > maxfun or iterations >= maxiter:
+        warnflag = 1
+    else:
+        warnflag = 2
+    return x, f, {"grad": g, "funcalls": nfev, "nit": iterations, "warnflag": warnflag}
 
 
 class LeanETSModel(ETSModel):
@@ -142,9 +224,8 @@ class LeanETSModel(ETSModel):
             return value, forward_difference_gradient(objective, params, value, lower, upper)
 
         # scipy counts the differences' calls against maxfun when it takes them itself
-        xopt, fopt, info = fmin_l_bfgs_b(
-            value_and_gradient, x0, bounds=free_bounds, maxiter=maxiter,
-            maxfun=_MAXFUN // (x0.size + 1))
+        xopt, fopt, info = minimize_lbfgsb(value_and_gradient, x0, free_bounds, maxiter,
+                                           _MAXFUN // (x0.size + 1))
         fitted = np.empty_like(internal)
         free = iter(xopt)
         for i in range(k):
