@@ -67,10 +67,14 @@ def aggregate(y: np.ndarray, level: int) -> np.ndarray:
 def aggregation_level(y: np.ndarray) -> int:
     """The mean interval between demands, rounded half to even (at least 1, at most the
     series' length)."""
-    _, intervals = demand_intervals(y)
+    return _level_of(demand_intervals(y)[1], y.size)
+
+
+def _level_of(intervals: np.ndarray, n_obs: int) -> int:
+    """:func:`aggregation_level` from the series' intervals between demands."""
     if intervals.size == 0:
         return 1
-    return int(min(max(round(float(intervals.mean())), 1), y.size))
+    return int(min(max(round(float(intervals.mean())), 1), n_obs))
 
 
 class ADIDA(_Intermittent):
@@ -109,11 +113,12 @@ class ADIDA(_Intermittent):
             self.forecast_ = 0.0
             self._finish(values, 0.0, 0.0)
             return self
-        k = aggregation_level(values)
+        sizes, intervals = demand_intervals(values)
+        k = _level_of(intervals, values.size)
         self.aggregation_level_ = k
         self.forecast_ = float(np.mean([ses_forecast(aggregate(values, level), alpha) / level
                                         for level in self._levels(k)]))
-        self._finish(values, share, self.forecast_ / share)
+        self._finish(values, share, self.forecast_ / share, sizes)
         return self
 
 

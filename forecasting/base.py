@@ -9,6 +9,7 @@ has a distribution of its own (the intermittent models), explicit quantiles.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -105,6 +106,33 @@ def check_season_length(season_length: object) -> int:
             or season_length < 1:
         raise ValueError(f"season_length must be a positive integer; got {season_length!r}")
     return int(season_length)
+
+
+def linear_quantiles(ordered: Sequence[float], probabilities: Sequence[float]) -> list[float]:
+    """``np.quantile(values, probabilities)`` (its default, linear interpolation: method 7
+    of Hyndman and Fan) of the finite ``values`` (no negative zero) sorted ascending as
+    ``ordered``, on Python
+    floats: the same arithmetic step by step (the virtual index ``(n - 1) * p``, the lower
+    neighbour's share, numpy's ``_lerp``), hence the same numbers, without numpy's cost of
+    about 0.2 ms a call on the few demand sizes of a slow mover."""
+    n = len(ordered)
+    out = []
+    for p in probabilities:
+        virtual = (n - 1) * p
+        if virtual >= n - 1:  # numpy takes the last value, its weight counted from -1
+            below = above = n - 1
+            gamma = virtual + 1.0
+        elif virtual < 0:
+            below = above = 0
+            gamma = virtual
+        else:
+            below = math.floor(virtual)
+            above = below + 1
+            gamma = virtual - below
+        a, b = ordered[below], ordered[above]
+        step = b - a
+        out.append(b - step * (1 - gamma) if gamma >= 0.5 else a + step * gamma)
+    return out
 
 
 def residual_sd(residuals: np.ndarray) -> float:

@@ -8,6 +8,7 @@ seasons ahead (the seasonal-naive "before" of the weekly plan).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from salesflow.forecasting.base import (
     LocalForecaster,
     as_series,
     check_season_length,
+    linear_quantiles,
     residual_sd,
 )
 
@@ -36,9 +38,14 @@ def residual_bands(mean: np.ndarray, residuals: np.ndarray, levels: Sequence[flo
     series (1-D) or on a row per series (2-D, all of one season length), the same numbers."""
     widen = seasons_ahead(season_length, mean.shape[-1])
     levels = list(levels)
-    # one call for every level (numpy's quantiles, element by element)
-    shifts = np.quantile(residuals, levels, axis=-1) if residuals.shape[-1] and levels \
-        else np.zeros((len(levels), *residuals.shape[:-1]))
+    if residuals.ndim == 1 and residuals.size and levels and \
+            not np.signbit(residuals[residuals == 0]).any():
+        # one series: numpy's quantiles on Python floats (a sort cannot tell a negative
+        # zero from a zero where numpy's partition would have picked one of them)
+        shifts: Any = linear_quantiles(sorted(residuals.tolist()), levels)
+    else:  # one call for every level (numpy's quantiles, element by element)
+        shifts = np.quantile(residuals, levels, axis=-1) if residuals.shape[-1] and levels \
+            else np.zeros((len(levels), *residuals.shape[:-1]))
     return {level: mean + np.asarray(shift)[..., None] * widen
             for level, shift in zip(levels, shifts, strict=True)}
 

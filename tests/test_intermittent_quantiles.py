@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesflow.forecasting.intermittent import TSB, Croston, linear_quantiles
+from salesflow.forecasting.base import linear_quantiles
+from salesflow.forecasting.intermittent import TSB, Croston
 
 VALUES = st.lists(st.one_of(
     st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: x + 0.0),  # no negative zero
@@ -56,3 +57,22 @@ def test_mixture_quantiles_are_the_sizes_numpy_quantiles(y: list[float],
                 ratio = fitted.mean_size_ / sizes.mean()
                 expected = float(np.quantile(sizes, min((level - (1.0 - p)) / p, 1.0))) * ratio
             assert _bits(got[level]) == _bits([expected] * 3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(residuals=st.lists(st.sampled_from([-3.0, -1.0, 0.0, -0.0, 0.5, 2.0, 7.0]),
+                          min_size=1, max_size=30),
+       mean=st.lists(st.floats(0.0, 50.0), min_size=1, max_size=8),
+       levels=st.lists(st.sampled_from([0.1, 0.5, 0.9, 0.25]), min_size=1, max_size=3,
+                       unique=True),
+       season=st.integers(1, 4))
+def test_residual_bands_of_one_series_are_numpys(residuals: list[float], mean: list[float],
+                                                 levels: list[float], season: int) -> None:
+    """The seasonal naive's quantiles of one series (Python floats) equal the rows of the
+    many-series path (numpy's quantile), negative zeros among the residuals included."""
+    from salesflow.forecasting.naive import residual_bands
+
+    one = residual_bands(np.array(mean), np.array(residuals), levels, season)
+    many = residual_bands(np.array([mean]), np.array([residuals]), levels, season)
+    for level in levels:
+        assert _bits(one[level]) == _bits(many[level][0])
