@@ -111,10 +111,9 @@ def check_season_length(season_length: object) -> int:
 def linear_quantiles(ordered: Sequence[float], probabilities: Sequence[float]) -> list[float]:
     """``np.quantile(values, probabilities)`` (its default, linear interpolation: method 7
     of Hyndman and Fan) of the finite ``values`` (no negative zero) sorted ascending as
-    ``ordered``, on Python
-    floats: the same arithmetic step by step (the virtual index ``(n - 1) * p``, the lower
-    neighbour's share, numpy's ``_lerp``), hence the same numbers, without numpy's cost of
-    about 0.2 ms a call on the few demand sizes of a slow mover."""
+    ``ordered``, on Python floats: the same arithmetic step by step (the virtual index
+    ``(n - 1) * p``, the lower neighbour's share, numpy's ``_lerp``), hence the same numbers,
+    without numpy's cost of about 0.2 ms a call on the few demand sizes of a slow mover."""
     n = len(ordered)
     out = []
     for p in probabilities:

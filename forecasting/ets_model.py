@@ -30,13 +30,13 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import fmin_l_bfgs_b
+from statsmodels.tools.tools import Bunch
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults, ETSResultsWrapper
 
 try:  # scipy's L-BFGS-B routine, the one fmin_l_bfgs_b drives (private: checked on import)
     from scipy.optimize import _lbfgsb as _lbfgsb_routine
 except ImportError:  # pragma: no cover - a scipy without it: fmin_l_bfgs_b itself
     _lbfgsb_routine = None
-from statsmodels.tools.tools import Bunch
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults, ETSResultsWrapper
 
 #: ``scipy.optimize.fmin_l_bfgs_b``'s defaults, which ``ETSModel.fit`` leaves in place.
 _MAXFUN = 15000
