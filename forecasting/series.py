@@ -65,8 +65,8 @@ def weekly_demand(sales: pd.DataFrame, skus: pd.Series | list[str], end: dt.date
 def _positions(column: pd.Series, index: pd.Index) -> np.ndarray:
     """Position in ``index`` (unique) of each value of ``column``, -1 when absent (or
     missing). Each distinct value is looked up once: through the categories when the column
-    is categorical (as the Parquet loader reads it), else through its factorisation (a tenth
-    of a lookup per line on 27M lines of text)."""
+    is categorical (as the Parquet loader reads it), else through its factorisation (0.45 s
+    against 2.36 s for a lookup per line on 8.9M lines of text)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         lookup = index.get_indexer(column.cat.categories)
         codes = column.cat.codes.to_numpy()
@@ -129,8 +129,9 @@ def weekly_features(sales: pd.DataFrame, skus: pd.Series | list[str], end: dt.da
     weeks = pd.DatetimeIndex(weeks, name="ds")
     if not sku_index.is_unique or not weeks.is_unique:
         return _weekly_features_grouped(lines, sku_index, weeks, columns)
-    # The sums per SKU and week by one group-by on the cell's number (the same sums, in the
-    # same order, as grouping by SKU text and week: a fifth of the time on 27M lines).
+    # The sums per SKU and week by one group-by on the cell's number: the same sums, in the
+    # same order, as grouping by SKU text and week (large's 5.4M lines: 2.4 s against 4.6 s
+    # for the whole function).
     n_weeks = len(weeks)
     sku = _positions(lines["sku"], sku_index)
     week = _week_positions(lines["order_date"], weeks)
