@@ -25,6 +25,7 @@ fitted models pickle (to and from worker processes).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -96,11 +97,50 @@ def minimize_lbfgsb(value_and_gradient: Callable[[np.ndarray], tuple[float, np.n
     wherever the routine asks, a point asked twice in a row not evaluated again; the
     iteration and evaluation limits checked at each new iteration), without the wrappers
     scipy puts around the objective at every call (about a third of an ETS fit). Where
-    scipy lacks that routine or calls it otherwise, ``fmin_l_bfgs_b`` itself runs."""
-    routine = getattr(_lbfgsb_routine, "setulb", None)
-    if routine is None:  # pragma: no cover - see the import
+    scipy's routine is missing or is called otherwise (:func:`checked_routine`: the Fortran
+    one before scipy 1.15 takes other arguments), ``fmin_l_bfgs_b`` itself runs."""
+    routine = checked_routine()
+    if routine is None:
         return fmin_l_bfgs_b(value_and_gradient, x0, bounds=bounds, maxiter=maxiter,
                              maxfun=maxfun)
+    return _lbfgsb_loop(routine, value_and_gradient, x0, bounds, maxiter, maxfun)
+
+
+def _probe(x: np.ndarray) -> tuple[float, np.ndarray]:
+    """A small curved objective and its gradient (:func:`checked_routine`'s test)."""
+    d = x - np.array([0.3, -1.2, 2.0])
+    return float(np.sum(d ** 4 + d ** 2) + 3.0 * (x[1] - x[0] ** 2) ** 2), \
+        4 * d ** 3 + 2 * d + np.array([-12.0 * x[0] * (x[1] - x[0] ** 2),
+                                       6.0 * (x[1] - x[0] ** 2), 0.0])
+
+
+@functools.cache
+def checked_routine() -> Callable[..., Any] | None:
+    """scipy's L-BFGS-B routine if the loop of :func:`minimize_lbfgsb` drives it as this
+    scipy's ``fmin_l_bfgs_b`` does: checked once per process on a small problem with bounds
+    on both sides, one side and none (the same point, value and counts, or ``None``)."""
+    routine = getattr(_lbfgsb_routine, "setulb", None)
+    if routine is None:
+        return None
+    start = np.array([2.5, 0.5, -1.0])
+    bounds: list[tuple[float, float]] = [(-1.0, 2.0), (-3.0, np.inf), (-np.inf, np.inf)]
+    try:
+        x, f, info = _lbfgsb_loop(routine, _probe, start, bounds, 100, 200)
+    except Exception:  # another scipy's routine refusing these arguments
+        return None
+    x_ref, f_ref, ref = fmin_l_bfgs_b(_probe, start, bounds=bounds, maxiter=100, maxfun=200)
+    same = x.tobytes() == np.asarray(x_ref, dtype=np.float64).tobytes() and \
+        float(f) == float(f_ref) and \
+        (info["funcalls"], info["nit"], info["warnflag"]) == \
+        (ref["funcalls"], ref["nit"], ref["warnflag"])
+    return routine if same else None
+
+
+def _lbfgsb_loop(routine: Callable[..., Any],
+                 value_and_gradient: Callable[[np.ndarray], tuple[float, np.ndarray]],
+                 x0: np.ndarray, bounds: list[tuple[float, float]], maxiter: int,
+                 maxfun: int) -> tuple[np.ndarray, float, dict[str, Any]]:
+    """:func:`minimize_lbfgsb`'s loop around ``routine`` (scipy 1.15's ``setulb``)."""
     n = x0.size
     lower = np.array([-np.inf if b[0] is None else float(b[0]) for b in bounds])
     upper = np.array([np.inf if b[1] is None else float(b[1]) for b in bounds])

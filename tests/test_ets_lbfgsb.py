@@ -49,3 +49,34 @@ def test_minimize_lbfgsb_returns_what_fmin_l_bfgs_b_returns(data, n: int, scale:
     assert np.asarray(info["grad"]).tobytes() == np.asarray(ref["grad"]).tobytes()
     assert (info["funcalls"], info["nit"], info["warnflag"]) == \
         (ref["funcalls"], ref["nit"], ref["warnflag"])
+
+
+def test_a_routine_called_otherwise_falls_back_to_fmin_l_bfgs_b(monkeypatch) -> None:
+    """scipy before 1.15 has a Fortran ``setulb`` taking other arguments (CI's lowest
+    versions refused the call): the check once per process finds it out and
+    ``fmin_l_bfgs_b`` runs instead; a routine that runs but answers otherwise is refused too."""
+    from types import SimpleNamespace
+
+    from salesflow.forecasting import ets_model
+
+    def refuses(*args: object) -> None:
+        raise TypeError("setulb() missing required argument 'maxls' (pos 18)")
+
+    def wrong(m, x, *rest) -> None:  # moves x and reports convergence at once
+        x += 0.1
+        rest[9][0] = 4
+
+    objective = _objective(np.array([0.5, -0.5]), 3.0)
+    bounds = [(-2.0, 2.0), (None, None)]
+    expected = fmin_l_bfgs_b(objective, np.array([1.0, 1.0]), bounds=bounds, maxiter=100,
+                             maxfun=300)
+    assert ets_model.checked_routine() is not None  # this scipy's routine passes the check
+    for fake in (refuses, wrong):
+        monkeypatch.setattr(ets_model, "_lbfgsb_routine", SimpleNamespace(setulb=fake))
+        ets_model.checked_routine.cache_clear()
+        assert ets_model.checked_routine() is None
+        x, f, info = minimize_lbfgsb(objective, np.array([1.0, 1.0]), bounds, 100, 300)
+        assert x.tobytes() == expected[0].tobytes() and f == expected[1]
+        assert info["funcalls"] == expected[2]["funcalls"]
+    monkeypatch.undo()
+    ets_model.checked_routine.cache_clear()
