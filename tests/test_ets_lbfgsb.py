@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import fmin_l_bfgs_b
@@ -70,7 +71,9 @@ def test_a_routine_called_otherwise_falls_back_to_fmin_l_bfgs_b(monkeypatch) -> 
     bounds = [(-2.0, 2.0), (None, None)]
     expected = fmin_l_bfgs_b(objective, np.array([1.0, 1.0]), bounds=bounds, maxiter=100,
                              maxfun=300)
-    assert ets_model.checked_routine() is not None  # this scipy's routine passes the check
+    # from scipy 1.15 (its routine in C) the routine passes the check, and the loop runs
+    major, minor = (int(part) for part in scipy.__version__.split(".")[:2])
+    assert ets_model.checked_routine() is not None or (major, minor) < (1, 15)
     for fake in (refuses, wrong):
         monkeypatch.setattr(ets_model, "_lbfgsb_routine", SimpleNamespace(setulb=fake))
         ets_model.checked_routine.cache_clear()
