@@ -73,7 +73,7 @@ def forecast_once(data: Path, workers: int) -> dict[str, float | int]:
     cpu = cpu_seconds()
     started = time.perf_counter()
     try:
-        _, series = demand_forecast(dataset, history, week_start, n_jobs=workers)
+        series = demand_forecast(dataset, history, week_start, n_jobs=workers).series
     finally:
         seconds = time.perf_counter() - started
         close_session()  # its worker processes are ended and reaped: their CPU is counted

@@ -81,13 +81,32 @@ class SeriesProgress:
             self._progress.__exit__(*exc)
 
 
-def _summary(series: Any) -> dict[str, Any]:
+def _summary(series: Any, pools: Any) -> dict[str, Any]:
     mase = series["backtest_mase"].dropna()
     return {"series": len(series),
             "classes": {str(k): int(v) for k, v in
                         series["demand_class"].value_counts().items()},
             "models": {str(k): int(v) for k, v in series["model"].value_counts().items()},
-            "backtest_mase_median": float(mase.median()) if len(mase) else None}
+            "backtest_mase_median": float(mase.median()) if len(mase) else None,
+            "pools": [{"classes": r.classes.split(","), "candidates": r.candidates.split(","),
+                       "series": int(r.series), "chosen_on": int(r.chosen_on),
+                       "model": r.model} for r in pools.itertuples()]}
+
+
+def _pool_lines(pools: list[dict[str, Any]]) -> list[str]:
+    """One line per pool of the model choice: its classes, series and chosen model, and the
+    sample it chose on when it did not choose on all its series."""
+    lines = []
+    for pool in pools:
+        classes = ", ".join(_(DEMAND_CLASSES[k]) if k in DEMAND_CLASSES else k
+                            for k in pool["classes"])
+        line = _("{classes} ({series} series): {model}").format(
+            classes=classes, series=format_number(pool["series"]), model=pool["model"])
+        if pool["chosen_on"] < pool["series"]:
+            line += _(", chosen on a random sample of {count} series").format(
+                count=format_number(pool["chosen_on"]))
+        lines.append("  " + line)
+    return lines
 
 
 def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
@@ -111,7 +130,7 @@ def _forecast_table(series_file: Path, horizon: int | None, season_length: int,
         frame["ds"] = frame["ds"].dt.strftime("%Y-%m-%d")
     write_atomic(out, csv_bytes(rounded_forecast(frame, significant=True)))
     return {"input": table.file, "horizon": horizon, "season_length": season_length,
-            **_summary(engine.series_)}
+            **_summary(engine.series_, engine.pools_)}
 
 
 def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | None,
@@ -136,9 +155,9 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
     history = dataset.history_before(week_start)
     rules = planner_overrides(dataset, week_start)
     with SeriesProgress(_("forecast")) as progress:
-        demand, series = demand_forecast(dataset, history, week_start, horizon=horizon,
-                                         quantiles=quantiles, n_jobs=workers,
-                                         progress=progress)
+        demand, series, pools = demand_forecast(dataset, history, week_start,
+                                                horizon=horizon, quantiles=quantiles,
+                                                n_jobs=workers, progress=progress)
     demand, applied = apply_overrides(demand, rules, dataset.skus.set_index("sku")["category"])
     table = demand.merge(series.drop(columns="model"), on="unique_id", how="left")
     table = table.rename(columns={"unique_id": "sku", "ds": "week_start"})
@@ -152,7 +171,7 @@ def _forecast_dataset(data_dir: Path | None, week: str | None, horizon: int | No
     write_files_atomically(out.parent, files)
     return {"data": str(dataset.root), "week": iso_week(week_start),
             "week_start": week_start.isoformat(),
-            "horizon": int(demand["ds"].nunique()), **_summary(series),
+            "horizon": int(demand["ds"].nunique()), **_summary(series, pools),
             "overrides_applied": len(applied),
             "overrides_out": None if overrides_out is None else str(overrides_out),
             **({"warnings": warnings} if warnings else {})}
@@ -233,6 +252,7 @@ def forecast_command(series_file: Path | None, horizon: int | None, season_lengt
         + (" ..." if len(result["models"]) > 4 else ""),
         "  " + _("median backtest MASE: {mase}").format(
             mase=_("n/a") if mase is None else format_number(mase, 3)),
+        *_pool_lines(result["pools"]),
         *(["  " + _("planner overrides: {count} SKU-weeks changed; statistical forecasts in "
                     "{file}").format(count=format_number(result["overrides_applied"]),
                                      file=result["overrides_out"])]

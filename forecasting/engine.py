@@ -13,10 +13,8 @@ processes; the same input and seed give the same numbers with any number of work
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -37,18 +35,23 @@ from salesflow.forecasting.frame import SeriesSet, split_series
 from salesflow.forecasting.gbm import EXOG_COLUMNS, GlobalGBM
 from salesflow.forecasting.gbm_windows import global_forecasts
 from salesflow.forecasting.parallel import MIN_PARALLEL_ITEMS, map_chunks, resolve_jobs, runs_here
-from salesflow.forecasting.pooled_choice import choose_pooled
+from salesflow.forecasting.pooled_choice import apply_choices, pool_choices
+from salesflow.forecasting.pooled_run import (
+    CHOICE_SAMPLE,
+    GlobalInBackground,
+    fit_pooled_map,
+    fit_sampled,
+    pool_table,
+    sample_pools,
+)
 from salesflow.forecasting.series_fit import (
     STRATEGIES,
     ExternalForecast,
     FitSettings,
-    LocalFit,
     SeriesFit,
     SeriesTask,
     clip_at_zero,
     combine,
-    finish_pooled,
-    fit_local_many,
     fit_many,
 )
 
@@ -99,6 +102,10 @@ class Forecaster(BaseEstimator):
         Called as ``progress(done, total)`` as series finish.
     source:
         What to call the input in error messages (a file name).
+    choice_sample:
+        Series of one pool the pooled choice is learnt on: a larger pool chooses on a seeded
+        random sample of this many and fits its other series with the chosen candidates only
+        (:mod:`salesflow.forecasting.pooled_run`); ``None``: every series.
     """
 
     def __init__(self, horizon: int = 1, season_length: int = 1,
@@ -108,7 +115,7 @@ class Forecaster(BaseEstimator):
                  step: int | None = None, global_model: bool = False,
                  nonnegative: bool | str = "auto", freq: str | None = None, n_jobs: int = 1,
                  random_state: int = 0, progress: ProgressCallback | None = None,
-                 source: str = "series") -> None:
+                 source: str = "series", choice_sample: int | None = CHOICE_SAMPLE) -> None:
         self.horizon = horizon
         self.season_length = season_length
         self.quantiles = quantiles
@@ -124,6 +131,7 @@ class Forecaster(BaseEstimator):
         self.random_state = random_state
         self.progress = progress
         self.source = source
+        self.choice_sample = choice_sample
 
     # -- settings and checks -------------------------------------------------------------
 
@@ -142,6 +150,10 @@ class Forecaster(BaseEstimator):
         step = horizon if self.step is None else self.step
         if not isinstance(step, int) or step < 1:
             raise ValueError(f"step must be a positive integer; got {self.step!r}")
+        if self.choice_sample is not None and (
+                not isinstance(self.choice_sample, int) or self.choice_sample < 1):
+            raise ValueError(f"choice_sample must be a positive integer or None; "
+                             f"got {self.choice_sample!r}")
         if self.nonnegative not in (True, False, "auto"):
             raise ValueError(f"nonnegative must be True, False or 'auto'; "
                              f"got {self.nonnegative!r}")
@@ -199,16 +211,28 @@ class Forecaster(BaseEstimator):
 
     def _run(self, series: SeriesSet, settings: FitSettings) \
             -> tuple[list[SeriesFit], IntervalCalibration, GlobalGBM | None]:
-        if self._global_alongside(series, settings):
-            fits, gbm = self._fit_alongside_global(series, settings)
+        sample = sample_pools(series.values, settings, self.choice_sample, self.random_state)
+        if sample is not None or self._global_alongside(series, settings):
+            external = GlobalInBackground(lambda: self._global(series, settings),
+                                          background=self._global_alongside(series, settings))
+            if sample is None:
+                fits = fit_pooled_map(series, range(len(series.ids)), settings, external,
+                                      self.n_jobs, self.progress)
+                choices = pool_choices(fits, series.values, settings)
+            else:
+                fits, choices = fit_sampled(series, settings, sample, external, self.n_jobs,
+                                            self.progress)
+            gbm = external.result()[1]
         else:
-            external, gbm = self._global(series, settings)
-            tasks = [SeriesTask(uid, values, external.get(i, {}))
+            given, gbm = self._global(series, settings)
+            tasks = [SeriesTask(uid, values, given.get(i, {}))
                      for i, (uid, values) in enumerate(zip(series.ids, series.values,
                                                            strict=True))]
             fits = map_chunks(fit_many, tasks, settings, n_jobs=self.n_jobs,
                               progress=self.progress)
-        fits = choose_pooled(fits, series.values, settings)
+            choices = pool_choices(fits, series.values, settings)
+        self.pools_ = pool_table(fits, settings, choices, sample)
+        fits = apply_choices(fits, series.values, settings, choices)
         errors = [(f.backtest.actual, f.backtest.forecast, f.backtest.sd)
                   for f in fits if f.backtest is not None and not f.prediction.quantiles]
         calibration = calibrate(errors, settings.levels, settings.horizon)
@@ -221,55 +245,6 @@ class Forecaster(BaseEstimator):
         the other does the global model's last fit."""
         return bool(self.global_model) and settings.strategy in ("auto", "pooled") and \
             not runs_here(len(series.ids), self.n_jobs, MIN_PARALLEL_ITEMS)
-
-    def _fit_alongside_global(self, series: SeriesSet, settings: FitSettings) \
-            -> tuple[list[SeriesFit], GlobalGBM | None]:
-        """The per-series map without the global model (:func:`fit_local_many`) while a
-        thread has the global model's fits run as tasks of the same cluster; each series is
-        finished with its forecasts (:func:`finish_pooled`) in this process as soon as both
-        are there, while the workers go on with the map. The same fits as :func:`fit_many`
-        given the global forecasts first."""
-        answer: list[tuple[dict[int, dict[str, ExternalForecast]], GlobalGBM | None]] = []
-        errors: list[BaseException] = []
-        ready = threading.Event()
-
-        def fit_global() -> None:
-            try:
-                answer.append(self._global(series, settings))
-            except BaseException as exc:  # re-raised in the calling thread
-                errors.append(exc)
-            finally:
-                ready.set()
-
-        fits: list[SeriesFit | None] = [None] * len(series.ids)
-        waiting: list[tuple[int, list[LocalFit]]] = []
-
-        def finish_waiting() -> None:
-            external = answer[0][0]
-            while waiting:
-                start, chunk = waiting.pop()
-                for i, local in enumerate(chunk, start):
-                    fits[i] = finish_pooled(local, series.values[i], external.get(i, {}),
-                                            settings)
-
-        def arrived(start: int, chunk: list[LocalFit]) -> None:
-            waiting.append((start, chunk))
-            if ready.is_set() and answer:
-                finish_waiting()
-
-        # A daemon thread: a Ctrl-C in the map does not wait for the global model's tasks.
-        thread = threading.Thread(target=fit_global, name="salesflow-global-model",
-                                  daemon=True)
-        thread.start()
-        tasks = [SeriesTask(uid, values) for uid, values in zip(series.ids, series.values,
-                                                                  strict=True)]
-        map_chunks(fit_local_many, tasks, settings, n_jobs=self.n_jobs,
-                   progress=self.progress, on_chunk=arrived)
-        thread.join()
-        if errors:
-            raise errors[0]
-        finish_waiting()
-        return [cast(SeriesFit, fit) for fit in fits], answer[0][1]
 
     def _frame(self, series: SeriesSet, fits: Sequence[SeriesFit],
                calibration: IntervalCalibration, settings: FitSettings) -> pd.DataFrame:
@@ -326,7 +301,9 @@ class Forecaster(BaseEstimator):
         """Choose and fit a model per series, and calibrate the quantiles.
 
         Learns ``series_`` (per series: demand class, ADI, CV², chosen model, backtest
-        MASE and WAPE), ``calibration_`` and what :meth:`predict` needs.
+        MASE and WAPE), ``pools_`` (per pool of the pooled choice: its classes, candidates,
+        series, the series it chose on and its choice), ``calibration_`` and what
+        :meth:`predict` needs.
 
         Raises
         ------
@@ -384,7 +361,8 @@ class Forecaster(BaseEstimator):
 
     def forecast(self, df: pd.DataFrame, horizon: int | None = None) -> pd.DataFrame:
         """Fit on ``df`` and forecast ``horizon`` steps (default: ``self.horizon``) in one
-        pass, without keeping the fitted models; ``series_`` and ``calibration_`` are set.
+        pass, without keeping the fitted models; ``series_``, ``pools_`` and
+        ``calibration_`` are set.
 
         Raises
         ------

@@ -9,11 +9,12 @@ the pool from it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from salesflow.forecasting.base import Prediction
+from salesflow.forecasting.classify import DemandClass
 from salesflow.forecasting.options import PackedOptions
 from salesflow.forecasting.pooled_smape import best_smape_subset
 from salesflow.forecasting.pooling import POINT, SparseChoice, choose_sparse
@@ -27,40 +28,86 @@ from salesflow.forecasting.series_fit import (
     label_of,
 )
 
+PoolKey = tuple[bool, tuple[str, ...]]
+"""A pool: whether its demand is intermittent, and its candidates."""
+
+
+def pool_key(demand: DemandClass, settings: FitSettings) -> PoolKey:
+    """The pool of a series of class ``demand``: series whose classes have the same candidates
+    (and are all intermittent or all regular) are chosen for together."""
+    return demand.intermittent, tuple(settings.candidates[demand.label])
+
+
+@dataclass(frozen=True)
+class PoolChoice:
+    """What one pool chose: the members whose median is the point forecast and, for an
+    intermittent pool, the quantile sources (``sparse``)."""
+
+    members: tuple[str, ...]
+    sparse: SparseChoice | None = None
+
+    def sources_for(self, demand_class: str) -> dict[float, str]:
+        """The quantile sources of a series of ``demand_class`` (empty for a regular pool:
+        calibrated quantiles)."""
+        return self.sparse.sources_for(demand_class) if self.sparse is not None else {}
+
+    def needs(self, demand_class: str) -> set[str]:
+        """The candidates a series of ``demand_class`` uses: the members and its quantile
+        sources."""
+        sources = self.sources_for(demand_class).values()
+        return set(self.members) | {s for s in sources if s != POINT}
+
 
 def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
                   settings: FitSettings) -> list[SeriesFit]:
-    """Finish the ``pooled`` strategy. Series whose demand classes have the same candidates
-    form a pool (smooth and erratic by default; intermittent and lumpy by default). Per
-    regular pool: the subset of candidates whose median has the lowest backtest sMAPE averaged
-    over the windows of the pool's series
-    (:func:`~salesflow.forecasting.pooled_smape.best_smape_subset`); per intermittent pool:
-    the subset with the lowest pooled backtest MASE and, per quantile level, the source with
-    the lowest pinball loss, chosen per demand class where the class is large enough
-    (:func:`~salesflow.forecasting.pooling.choose_sparse`). Only series where every candidate
-    was fitted and backtested vote; ties go to the earlier subset, smaller first. Then every
-    series of the pool is recombined from those members (from all it has, if it lacks them).
-    Fits without options pass through unchanged.
-    """
-    out = list(fits)
-    pools: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
+    """Finish the ``pooled`` strategy: :func:`pool_choices`, then :func:`apply_choices`."""
+    return apply_choices(fits, values, settings, pool_choices(fits, values, settings))
+
+
+def pool_choices(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
+                 settings: FitSettings) -> dict[PoolKey, PoolChoice]:
+    """The choice of every pool with fits that have options (:func:`pool_key`; smooth and
+    erratic series form one by default, intermittent and lumpy another). Per regular pool:
+    the subset of candidates whose median has the lowest backtest sMAPE averaged over the
+    windows of the pool's series (:func:`~salesflow.forecasting.pooled_smape.
+    best_smape_subset`); per intermittent pool: the subset with the lowest pooled backtest
+    MASE and, per quantile level, the source with the lowest pinball loss, chosen per demand
+    class where the class is large enough (:func:`~salesflow.forecasting.pooling.
+    choose_sparse`). Only series where every candidate was fitted and backtested vote; ties
+    go to the earlier subset, smaller first; without a voter, every candidate."""
+    pools: dict[PoolKey, list[int]] = {}
     for i, fit in enumerate(fits):
         if fit.options:
-            key = (fit.demand.intermittent, tuple(settings.candidates[fit.demand.label]))
-            pools.setdefault(key, []).append(i)
-    for (sparse, names), indices in pools.items():
+            pools.setdefault(pool_key(fit.demand, settings), []).append(i)
+    choices = {}
+    for key, indices in pools.items():
+        sparse, names = key
         voting = [i for i in indices if _can_vote(fits[i], names)]
-        best: Sequence[str] = names
-        choice: SparseChoice | None = None
         if sparse:
             choice = choose_sparse([fits[i] for i in voting], [values[i] for i in voting],
                                    names, settings, [fits[i].demand.label for i in voting])
-            best = choice.members
-        elif voting:
-            best = best_smape_subset([fits[i] for i in voting], names, settings.nonnegative)
-        for i in indices:
-            sources = choice.sources_for(fits[i].demand.label) if choice is not None else {}
-            out[i] = _recombine(fits[i], values[i], best, settings, sources)
+            choices[key] = PoolChoice(choice.members, choice)
+        else:
+            best = best_smape_subset([fits[i] for i in voting], names, settings.nonnegative) \
+                if voting else names
+            choices[key] = PoolChoice(tuple(best))
+    return choices
+
+
+def apply_choices(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
+                  settings: FitSettings, choices: Mapping[PoolKey, PoolChoice]
+                  ) -> list[SeriesFit]:
+    """Every fit with options recombined from its pool's choice (from all the candidates it
+    has if it lacks the members; the median of all of them for a pool without a choice);
+    fits without options pass through unchanged."""
+    out = list(fits)
+    for i, fit in enumerate(fits):
+        if not fit.options:
+            continue
+        key = pool_key(fit.demand, settings)
+        choice = choices.get(key) or PoolChoice(key[1])
+        out[i] = _recombine(fit, values[i], choice.members, settings,
+                            choice.sources_for(fit.demand.label))
     return out
 
 

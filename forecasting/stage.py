@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from salesflow.data.i18n import _
 from salesflow.forecasting.baseline import seasonal_naive_forecast
 from salesflow.forecasting.engine import Forecaster
 from salesflow.forecasting.overrides import apply_overrides, empty_applied
+from salesflow.forecasting.pooled_run import POOL_COLUMNS
 from salesflow.forecasting.series import daily_orders, weekly_demand, weekly_features
 
 POLICIES = ("engine", "baseline")
@@ -34,6 +36,11 @@ def _empty_series() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object if c in ("unique_id", "demand_class",
                                                             "model") else "float64")
                          for c in SERIES_COLUMNS})
+
+
+def _empty_pools() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("series", "chosen_on")
+                                      else object) for c in POOL_COLUMNS})
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,10 @@ class ForecastResult:
         The planner's overrides applied to ``demand`` (engine policy), one row per SKU and
         week with the statistical forecast beside the final one
         (:data:`~salesflow.forecasting.overrides.APPLIED_COLUMNS`).
+    pools:
+        Per pool of the pooled model choice (engine policy): its demand ``classes``,
+        ``candidates``, ``series``, the series it chose on (``chosen_on``: a seeded random
+        sample of a large pool, else all) and the chosen ``model``.
     """
 
     demand: pd.DataFrame
@@ -64,6 +75,16 @@ class ForecastResult:
     series: pd.DataFrame = field(default_factory=_empty_series)
     policy: str = "engine"
     overrides: pd.DataFrame = field(default_factory=empty_applied)
+    pools: pd.DataFrame = field(default_factory=_empty_pools)
+
+
+class DemandForecast(NamedTuple):
+    """The engine's weekly demand forecast: the long frame, the per-SKU summary and the
+    pools of the model choice (see :class:`ForecastResult`)."""
+
+    demand: pd.DataFrame
+    series: pd.DataFrame
+    pools: pd.DataFrame
 
 
 def _season_for(n_weeks: int, season_length: int) -> int:
@@ -74,13 +95,14 @@ def _season_for(n_weeks: int, season_length: int) -> int:
 def demand_forecast(dataset: Dataset, history: pd.DataFrame, week_start: dt.date,
                     horizon: int | None = None, quantiles: Sequence[float] | None = None,
                     n_jobs: int | None = None, progress: ProgressCallback | None = None) \
-        -> tuple[pd.DataFrame, pd.DataFrame]:
+        -> DemandForecast:
     """Weekly demand forecast per SKU with the engine.
 
     Returns
     -------
-    The long forecast frame (``unique_id, ds, forecast, model, p10, ...``) and the per-SKU
-    summary (see :attr:`ForecastResult.series`).
+    The long forecast frame (``unique_id, ds, forecast, model, p10, ...``), the per-SKU
+    summary (see :attr:`ForecastResult.series`) and the pools of the model choice
+    (:attr:`ForecastResult.pools`).
 
     Raises
     ------
@@ -112,7 +134,7 @@ def demand_forecast(dataset: Dataset, history: pd.DataFrame, week_start: dt.date
         progress=progress, source=dataset.files["sales"])
     demand = engine.forecast(frame)
     summary = engine.series_[list(SERIES_COLUMNS)].reset_index(drop=True)
-    return demand, summary
+    return DemandForecast(demand, summary, engine.pools_)
 
 
 def _orders_per_day(history: pd.DataFrame, week_start: dt.date, policy: str) -> pd.Series:
@@ -152,10 +174,11 @@ def forecast_stage(dataset: Dataset, history: pd.DataFrame, week_start: dt.date,
     if policy == "baseline":
         return baseline_forecast_stage(dataset, history, week_start, horizon)
     rules = planner_overrides(dataset, week_start)  # checked before the engine runs
-    demand, series = demand_forecast(dataset, history, week_start, horizon, progress=progress)
+    demand, series, pools = demand_forecast(dataset, history, week_start, horizon,
+                                            progress=progress)
     demand, applied = apply_overrides(demand, rules, dataset.skus.set_index("sku")["category"])
     return ForecastResult(demand, _orders_per_day(history, week_start, policy), series,
-                          policy, applied)
+                          policy, applied, pools)
 
 
 def baseline_forecast_stage(dataset: Dataset, history: pd.DataFrame,

@@ -37,8 +37,7 @@ def seasonal_naive_demand(dataset: Dataset, history: pd.DataFrame,
 
 def engine_demand(dataset: Dataset, history: pd.DataFrame, week_start: dt.date) -> pd.DataFrame:
     """salesflow's forecast: the engine's weekly demand per SKU with its quantiles."""
-    demand, _ = demand_forecast(dataset, history, week_start, planning_horizon(dataset))
-    return demand
+    return demand_forecast(dataset, history, week_start, planning_horizon(dataset)).demand
 
 
 class OptimizedPurchaser:

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from salesflow.forecasting import engine as engine_module
+from salesflow.forecasting import pooled_run
 from salesflow.forecasting.engine import Forecaster
 from salesflow.forecasting.series_fit import (
     ExternalForecast,
@@ -48,8 +49,10 @@ KWARGS = {"horizon": 4, "season_length": 1, "global_model": True, "random_state"
           "n_windows": 2, "step": 2}
 
 
-def _same_fit(a: object, b: object) -> None:
+def _same_fit(a: object, b: object, ignore: tuple[str, ...] = ()) -> None:
     for field in dataclasses.fields(a):  # type: ignore[arg-type]
+        if field.name in ignore:
+            continue
         x, y = getattr(a, field.name), getattr(b, field.name)
         if field.name in ("prediction", "backtest"):
             assert (x is None) == (y is None), field.name
@@ -73,16 +76,16 @@ def test_the_global_model_beside_the_map_gives_the_same_fits(
         monkeypatch: pytest.MonkeyPatch) -> None:
     frame = _mixed_frame()
     beside = []
-    original = Forecaster._fit_alongside_global
+    original = pooled_run.GlobalInBackground
 
-    def spy(self: Forecaster, *args: object) -> object:
-        beside.append(self.n_jobs)
-        return original(self, *args)
+    def spy(compute: Callable[[], object], background: bool) -> object:
+        beside.append(background)
+        return original(compute, background)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Forecaster, "_fit_alongside_global", spy)
+    monkeypatch.setattr(engine_module, "GlobalInBackground", spy)
     one = Forecaster(**KWARGS, n_jobs=1).fit(frame)
     two = Forecaster(**KWARGS, n_jobs=2).fit(frame)
-    assert beside == [2]  # one process: the global model first, then the series
+    assert beside == [True]  # one process: the global model first, then the series
     classes = set(one.series_["demand_class"])
     assert {"intermittent", "lumpy"} <= classes and classes & {"smooth", "erratic"}
     assert any("gbm" in fit.members for fit in one.fits_)
@@ -97,7 +100,7 @@ def test_series_are_finished_while_the_map_goes_on(monkeypatch: pytest.MonkeyPat
     (``finish_pooled``) while the workers go on with the map, not all after it."""
     finished: list[object] = []
     at_map_end: list[int] = []
-    original_finish, original_map = engine_module.finish_pooled, engine_module.map_chunks
+    original_finish, original_map = pooled_run.finish_pooled, pooled_run.map_chunks
 
     def finish(local: LocalFit, *args: object) -> SeriesFit:
         finished.append(local.unique_id)
@@ -115,8 +118,8 @@ def test_series_are_finished_while_the_map_goes_on(monkeypatch: pytest.MonkeyPat
         at_map_end.append(len(finished))
         return out
 
-    monkeypatch.setattr(engine_module, "finish_pooled", finish)
-    monkeypatch.setattr(engine_module, "map_chunks", map_chunks)
+    monkeypatch.setattr(pooled_run, "finish_pooled", finish)
+    monkeypatch.setattr(pooled_run, "map_chunks", map_chunks)
     forecaster = Forecaster(**KWARGS, n_jobs=2).fit(_mixed_frame())
     assert at_map_end == [72]  # every series finished as its chunk came in
     assert sorted(finished) == [f"sku{i:02d}" for i in range(72)]
