@@ -8,13 +8,19 @@ forecasts must equal that definition's to the bit, with one process or with work
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_forecast_global_alongside import _mixed_frame, _same_fit
 
+from salesflow.forecasting import engine as engine_module
 from salesflow.forecasting.classify import DemandClass, classify_demand
 from salesflow.forecasting.engine import Forecaster
 from salesflow.forecasting.pooled_choice import (
@@ -25,7 +31,7 @@ from salesflow.forecasting.pooled_choice import (
     pool_key,
 )
 from salesflow.forecasting.pooled_run import PoolSample, restricted, sample_pools
-from salesflow.forecasting.series_fit import SeriesFit, SeriesTask, fit_series
+from salesflow.forecasting.series_fit import FitSettings, SeriesFit, SeriesTask, fit_series
 
 KWARGS = {"horizon": 4, "season_length": 1, "random_state": 3, "n_windows": 2, "step": 2}
 LIMIT = 9
@@ -154,3 +160,31 @@ def test_the_rest_is_fitted_with_what_the_choice_uses() -> None:
         needed = choices[key].needs(label)
         assert narrow.candidates[label] == tuple(n for n in names if n in needed)
         assert set(choices[key].members) <= set(narrow.candidates[label])
+
+
+def test_the_forecast_command_names_each_pool_and_its_sample(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        run_cli: Callable[..., Result]) -> None:
+    """``salesflow forecast`` prints each pool's choice and, for a pool that chose on a
+    sample, its size (``pools`` in ``--json``); the pools cover every series."""
+    drawn = sample_pools
+
+    def small_sample(values: Sequence[np.ndarray], fit_settings: FitSettings,
+                     limit: int | None, seed: int) -> PoolSample | None:
+        return drawn(values, fit_settings, LIMIT, seed)
+
+    monkeypatch.setattr(engine_module, "sample_pools", small_sample)
+    table = tmp_path / "series.csv"
+    _mixed_frame()[["unique_id", "ds", "y"]].to_csv(table, index=False)
+    args = ("forecast", "--series", table, "--horizon", "4", "--workers", "1",
+            "--out", tmp_path / "fc.csv")
+    result = run_cli(*args, "--json")
+    assert result.exit_code == 0, result.output
+    pools = json.loads(result.stdout)["pools"]
+    assert sum(p["series"] for p in pools) == 72
+    assert {p["chosen_on"] for p in pools} == {LIMIT}
+    assert {"intermittent", "lumpy"} <= {c for p in pools for c in p["classes"]}
+    text = run_cli(*args).stdout
+    for pool in pools:
+        assert f"({pool['series']} series): {pool['model']}, chosen on a random sample of " \
+               f"{LIMIT} series" in text
