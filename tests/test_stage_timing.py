@@ -122,3 +122,40 @@ def test_clock_samples_child_processes() -> None:
 def test_what_the_figures_measure_is_said(run_cli: Callable[..., object]) -> None:
     result = run_cli("weekly", "--help")
     assert "peak memory" in result.output
+
+
+def test_children_are_found_through_the_kernels_lists_with_their_memory() -> None:
+    """The workers' memory reads the kernel's lists of children (a child and its own child
+    here), and sums the resident memory psutil reports for the same processes."""
+    import os
+    import time
+
+    import psutil
+
+    from salesflow.optimizer.stage_timing import _children_rss, _descendants
+
+    if _descendants(os.getpid()) is None:
+        pytest.skip("this kernel keeps no /proc/PID/task/TID/children lists")
+    grandchild = ("import time; block = bytearray(40_000_000); block[::4096] = b'x' * "
+                  "len(block[::4096]); time.sleep(60)")
+    child = subprocess.Popen([sys.executable, "-c", (
+        "import subprocess, sys, time; "
+        f"subprocess.Popen([sys.executable, '-c', {grandchild!r}]); time.sleep(60)")])
+    me = psutil.Process()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            family = me.children(recursive=True)
+            if len(family) >= 2 and max(p.memory_info().rss for p in family) > 40_000_000:
+                break
+            time.sleep(0.1)
+        family = me.children(recursive=True)
+        assert {child.pid} < {p.pid for p in family}
+        assert sorted(_descendants(os.getpid()) or []) == sorted(p.pid for p in family)
+        expected = sum(p.memory_info().rss for p in family)
+        assert expected > 40_000_000
+        assert abs(_children_rss(me) - expected) < 2_000_000
+    finally:
+        for process in me.children(recursive=True):
+            process.kill()
+        child.wait(10)

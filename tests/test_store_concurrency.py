@@ -1,9 +1,8 @@
 """Two planners at once: concurrent ``salesflow weekly`` processes writing into one store.
 
-Rounds of two CLI processes started together (three in CI, five with
-``HYPOTHESIS_PROFILE=slow``), on SQLite and on PostgreSQL (see ``store_backends.py``).
-Afterwards the store holds a plan per process with distinct ids, each the plan a process
-reported; every plan's files on disk are exactly its rows in the database (names and
+Five rounds of two CLI processes started together, on SQLite and on PostgreSQL (see
+``store_backends.py``). Afterwards the store holds ten plans with distinct ids, each the plan a
+process reported; every plan's files on disk are exactly its rows in the database (names and
 SHA-256 digests, recomputed here from both sides); no process printed a traceback or
 "database is locked"; no temporary folder is left.
 """
@@ -18,15 +17,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 from store_backends import Backend
 
 from salesflow.data.atomic import TMP_PREFIX
 from salesflow.data.store.plan_store import PlanStore
 
-#: Three rounds in CI (each round is two full weekly runs at once, about 25 s on two cores),
-#: five in the slow profile.
-ROUNDS = 5 if settings.get_current_profile_name() == "slow" else 3
+ROUNDS = 5
 AT_ONCE = 2
 CLI = [sys.executable, "-c", "from salesflow.cli.main import main; main()"]
 
