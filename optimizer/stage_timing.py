@@ -103,8 +103,8 @@ def _rss_now(process: Any) -> int:
 
 def _descendants(pid: int) -> list[int] | None:
     """Every descendant of process ``pid`` from the kernel's ``/proc/PID/task/TID/children``
-    lists; ``None`` where the kernel has no such list (then psutil walks all of ``/proc``,
-    about 3 ms a call here, 20 times a second: a core's tenth on a busy machine)."""
+    lists; ``None`` where the kernel has no such list (then psutil walks all of ``/proc``:
+    3 ms a call with 66 processes here, 20 calls a second, 6 % of a core; this, 0.14 ms)."""
     if not Path(f"/proc/{pid}/task/{pid}/children").exists():
         return None
     found: list[int] = []
