@@ -212,9 +212,9 @@ class Forecaster(BaseEstimator):
     def _run(self, series: SeriesSet, settings: FitSettings) \
             -> tuple[list[SeriesFit], IntervalCalibration, GlobalGBM | None]:
         sample = sample_pools(series.values, settings, self.choice_sample, self.random_state)
-        if sample is not None or self._global_alongside(series, settings):
-            external = GlobalInBackground(lambda: self._global(series, settings),
-                                          background=self._global_alongside(series, settings))
+        alongside = self._global_alongside(series, settings)
+        if sample is not None or alongside:
+            external = GlobalInBackground(lambda: self._global(series, settings), alongside)
             if sample is None:
                 fits = fit_pooled_map(series, range(len(series.ids)), settings, external,
                                       self.n_jobs, self.progress)

@@ -2,7 +2,7 @@
 
 The ``pooled`` strategy keeps, per series, each candidate's final forecast and its forecast
 at every backtest cut-off until the pool has chosen
-(:func:`~salesflow.forecasting.series_fit.choose_pooled`). Kept as
+(:mod:`~salesflow.forecasting.pooled_choice`). Kept as
 :class:`~salesflow.forecasting.base.Prediction` objects that was 30.6 KB per series (a dozen
 small arrays and dicts per candidate; about 3 GB on 100,000 series in the process that gathers
 them). :class:`PackedOptions` holds the same numbers as one array per series (12.4 KB) and

@@ -1,9 +1,9 @@
 """The pooled choice: one combination of candidates for all series with the same candidates.
 
 After every series has been fitted with all its candidates (:func:`~salesflow.forecasting.
-series_fit.fit_series` with the ``pooled`` strategy), :func:`choose_pooled` picks per pool the
-subset whose median forecasts best on the pooled backtests, and recombines every series of
-the pool from it.
+series_fit.fit_series` with the ``pooled`` strategy), :func:`pool_choices` picks per pool the
+subset whose median forecasts best on the pooled backtests, and :func:`apply_choices`
+recombines every series of the pool from it.
 """
 
 from __future__ import annotations
@@ -56,12 +56,6 @@ class PoolChoice:
         sources."""
         sources = self.sources_for(demand_class).values()
         return set(self.members) | {s for s in sources if s != POINT}
-
-
-def choose_pooled(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],
-                  settings: FitSettings) -> list[SeriesFit]:
-    """Finish the ``pooled`` strategy: :func:`pool_choices`, then :func:`apply_choices`."""
-    return apply_choices(fits, values, settings, pool_choices(fits, values, settings))
 
 
 def pool_choices(fits: Sequence[SeriesFit], values: Sequence[np.ndarray],

@@ -99,7 +99,8 @@ class SeriesFit:
     fitted:
         The fitted members (only with ``keep_models``).
     options:
-        With the ``pooled`` strategy until :func:`choose_pooled` has run: every fitted
+        With the ``pooled`` strategy until the pool's choice is applied (:func:`~salesflow.
+        forecasting.pooled_choice.apply_choices`): every fitted
         candidate's final forecast, backtest forecasts and (with ``keep_models``) model.
     """
 
@@ -328,7 +329,7 @@ def finish_pooled(local: LocalFit, y: np.ndarray, external: Mapping[str, Externa
     """One series' fit for the ``pooled`` strategy from its :func:`fit_local` and the global
     models' forecasts ``external`` (by model name; a model missing from it, or with another
     number of backtest windows, counts as failed): every candidate that could be fitted is a
-    member until :func:`~salesflow.forecasting.pooled_choice.choose_pooled` chooses."""
+    member until the pool chooses (:mod:`salesflow.forecasting.pooled_choice`)."""
     y = np.asarray(y, dtype=np.float64)
     names = settings.candidates[local.demand.label]
     cutoffs = list(local.cutoffs)

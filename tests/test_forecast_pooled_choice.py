@@ -50,7 +50,7 @@ def _reference_smape_loss(fits: Sequence[SimpleNamespace], members: Sequence[str
 @st.composite
 def pools(draw: st.DrawFn, ragged: bool = True, quantiles: bool = False) \
         -> tuple[list[SimpleNamespace], list[np.ndarray], tuple[str, ...]]:
-    """Voters as ``choose_pooled`` passes them (every candidate backtested on every window),
+    """Voters as ``pool_choices`` passes them (every candidate backtested on every window),
     with their histories: 0 to 3 windows each, without a backtest at times, window lengths
     that differ between voters when ``ragged``, candidates that copy another (ties) and, with
     ``quantiles``, candidates with their own quantiles (missing in some windows at times)."""
