@@ -14,14 +14,15 @@ reported below ``getrusage``'s maximum once that maximum was set during the stag
 ``rss_growth_bytes`` is that peak minus the resident memory when the stage started: what the
 stage itself added. ``workers_peak_rss_bytes`` is the peak of the summed resident memory of the
 process's child processes and their children (the forecast's worker pool, a local Dask
-cluster's workers), sampled every :data:`SAMPLE_SECONDS` from the kernel's lists of children
-and each one's ``/proc/PID/statm`` (psutil where the kernel keeps no such lists; 0 without
-psutil or without children), or what workers elsewhere reported through
-:meth:`StageClock.note_workers`.
+cluster's workers), each one's ``/proc/PID/statm`` read every :data:`SAMPLE_SECONDS`, the
+children listed from the kernel's lists every :data:`LIST_SECONDS` (psutil where the kernel
+keeps no such lists; 0 without psutil or without children), or what workers elsewhere
+reported through :meth:`StageClock.note_workers`.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import resource
 import sys
@@ -35,6 +36,12 @@ from typing import Any
 
 SAMPLE_SECONDS = 0.05
 """How often the sampler reads the children's (and, without ``VmHWM``, the process's) memory."""
+LIST_SECONDS = 1.0
+"""How often the sampler lists the children anew (and when a stage starts and ends). Listing
+reads the kernel's list of every thread of every process in the family: 2.8 ms a call in
+xlarge's weekly run (dozens of threads in this process and each worker), 45 s of this
+process's time over the stages after the forecast when it was listed at every sample; reading
+the listed children's memory is a file each."""
 
 _CLEAR_REFS = Path("/proc/self/clear_refs")
 _STATUS = Path("/proc/self/status")
@@ -125,16 +132,27 @@ def _descendants(pid: int) -> list[int] | None:
     return found
 
 
-def _children_rss(process: Any) -> int:
+def _family(process: Any) -> list[int]:
+    """The process ids of ``process``'s children and their children (none without psutil)."""
+    if process is None:
+        return []
+    pids = _descendants(process.pid)
+    if pids is None:
+        pids = [child.pid for child in process.children(recursive=True)]
+    return pids
+
+
+def _children_rss(process: Any, pids: list[int] | None = None) -> int:
     """Summed resident memory of this process's children and their children (0 without
-    psutil): each one's resident pages from ``/proc/PID/statm``, as psutil reads them."""
+    psutil), or of the processes ``pids`` when given (a list :func:`_family` made earlier):
+    each one's resident pages from ``/proc/PID/statm``, as psutil reads them; a process that
+    has ended since counts nothing."""
     if process is None:
         return 0
     import psutil
 
-    pids = _descendants(process.pid)
     if pids is None:
-        pids = [child.pid for child in process.children(recursive=True)]
+        pids = _family(process)
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
     for pid in pids:
@@ -149,34 +167,44 @@ def _children_rss(process: Any) -> int:
 
 
 class _Sampler:
-    """A daemon thread keeping the peaks of the process's and its children's memory."""
+    """A daemon thread keeping the peaks of the process's and its children's memory: the
+    children's every :data:`SAMPLE_SECONDS`, the list of them renewed every
+    :data:`LIST_SECONDS` (a child that starts and ends between two lists is not seen)."""
 
     def __init__(self, process: Any, own: bool) -> None:
         self._process = process
         self._own = own
         self.own_peak = 0
         self.children_peak = 0
+        self.lists = 0
+        """How many times the children were listed."""
+        self._pids: list[int] = []
+        self._listed = -math.inf
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stage-memory", daemon=True)
 
-    def _sample(self) -> None:
+    def _sample(self, relist: bool = False) -> None:
         if self._own:
             self.own_peak = max(self.own_peak, _rss_now(self._process))
-        self.children_peak = max(self.children_peak, _children_rss(self._process))
+        now = time.monotonic()
+        if relist or now >= self._listed + LIST_SECONDS:
+            self._pids, self._listed = _family(self._process), now
+            self.lists += 1
+        self.children_peak = max(self.children_peak, _children_rss(self._process, self._pids))
 
     def _run(self) -> None:
         while not self._stop.wait(SAMPLE_SECONDS):
             self._sample()
 
     def __enter__(self) -> _Sampler:
-        self._sample()
+        self._sample(relist=True)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self._sample()
+        self._sample(relist=True)
 
 
 class StageClock:

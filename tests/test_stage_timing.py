@@ -159,3 +159,56 @@ def test_children_are_found_through_the_kernels_lists_with_their_memory() -> Non
         for process in me.children(recursive=True):
             process.kill()
         child.wait(10)
+
+
+def test_the_sampler_lists_the_children_once_a_second_and_reads_their_memory_at_each_sample(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing the children walks every thread of the family: done when a stage starts and
+    ends and every LIST_SECONDS, while the listed children's memory is read at every
+    sample; a child that has ended counts nothing."""
+    import time
+
+    import psutil
+
+    from salesflow.optimizer import stage_timing
+
+    listed: list[int] = []
+    child = subprocess.Popen([sys.executable, "-c", (
+        "import time; block = bytearray(30_000_000); block[::4096] = b'x' * "
+        "len(block[::4096]); time.sleep(60)")])
+    try:
+        me = psutil.Process()
+        deadline = time.monotonic() + 30
+        while psutil.Process(child.pid).memory_info().rss < 30_000_000:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        real_family = stage_timing._family
+
+        def family(process: object) -> list[int]:
+            listed.append(1)
+            return real_family(process)
+
+        reads: list[int] = []
+        real_rss = stage_timing._children_rss
+
+        def children_rss(process: object, pids: list[int] | None = None) -> int:
+            reads.append(1)
+            return real_rss(process, pids)
+
+        monkeypatch.setattr(stage_timing, "_family", family)
+        monkeypatch.setattr(stage_timing, "_children_rss", children_rss)
+        monkeypatch.setattr(stage_timing, "SAMPLE_SECONDS", 0.01)
+        monkeypatch.setattr(stage_timing, "LIST_SECONDS", 10.0)
+        with stage_timing._Sampler(me, own=False) as sampler:
+            time.sleep(0.5)
+        assert len(listed) == sampler.lists == 2  # the start and the end of the stage
+        assert len(reads) > 10
+        assert sampler.children_peak >= 30_000_000
+        pid = child.pid
+        child.kill()
+        child.wait(10)
+        assert stage_timing._children_rss(me, [pid]) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
