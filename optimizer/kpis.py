@@ -14,6 +14,7 @@ The procurement figures (cost change, turnover, fill rate) come from the one acc
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import numpy as np
@@ -149,7 +150,7 @@ def _plan_week_costs(problem: PurchaseProblem, plan: PurchasePlan,
     week_end = problem.week_date(1)
     lines = [x for x in plan.lines if x.order_date < week_end]
     orders = {(x.supplier_id, x.order_date) for x in lines}
-    ordering = sum(problem.suppliers[s].order_cost for s, _ in orders)
+    ordering = math.fsum(problem.suppliers[s].order_cost for s, _ in orders)
     stock = evaluation.inventory[:, 0] if problem.weeks else np.zeros(len(problem.items))
     rate = np.array([item.holding_cost_per_week for item in problem.items])
     return {"purchase": float(sum(x.line_cost for x in lines)),

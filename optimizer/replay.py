@@ -23,6 +23,7 @@ and is not the "best baseline" while another one fits.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -168,7 +169,7 @@ def _week_costs(problem: PurchaseProblem, lines: Sequence) -> tuple[float, float
     purchase = sum(line.quantity * problem.items[index[line.sku]].unit_price(line.quantity)
                    for line in lines)
     orders = {(line.supplier_id, line.order_date) for line in lines}
-    ordering = sum(problem.suppliers[s].order_cost for s, _ in orders)
+    ordering = math.fsum(problem.suppliers[s].order_cost for s, _ in orders)
     return purchase, ordering, len(orders)
 
 

@@ -84,3 +84,25 @@ def test_all_units_price_is_charged_whatever_the_line_says() -> None:
     problem = _problem()
     evaluation = evaluate_plan(problem, PurchasePlan((_line("A", 100), _line("B", 10)), "t"))
     assert evaluation.purchase == pytest.approx(100 * 9.0 + 10 * 2.0)
+
+
+def test_the_ordering_cost_is_the_exact_sum_of_the_orders_whatever_their_order() -> None:
+    """The distinct orders (supplier, day) are a set, whose order of iteration follows the
+    strings' hashes, which change from one process to the next: their costs are summed
+    exactly (``math.fsum``), so the figure is the same to the bit in every run."""
+    import math
+
+    costs = [0.1, 0.7, 1e16, 0.3, -1e16, 0.2]  # a plain sum depends on the order
+    suppliers = {f"S{k}": SupplierTerms(f"S{k}", 0, cost, 0.0, ()) for k, cost in
+                 enumerate(costs)}
+    items = tuple(PurchaseItem(f"A{k}", f"S{k}", 1.0, 0.0, 1, 0, 0.0, 0.95, 0.0, ())
+                  for k in range(len(costs)))
+    problem = PurchaseProblem(MONDAY, 1, items, suppliers, np.zeros((len(costs), 1)),
+                              np.zeros((len(costs), 1)), 1.0)
+    lines = [PurchaseLine(f"A{k}", f"S{k}", MONDAY, MONDAY, 1, 1.0, "")
+             for k in range(len(costs))]
+    exact = math.fsum(costs)
+    assert exact != sum(costs)
+    for shift in range(len(lines)):
+        turned = tuple(lines[shift:] + lines[:shift])
+        assert evaluate_plan(problem, PurchasePlan(turned, "test")).ordering == exact

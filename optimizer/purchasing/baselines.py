@@ -138,10 +138,10 @@ def simulate(problem: PurchaseProblem, rule: Rule, policy: str) -> PurchasePlan:
                 item, k = problem.items[i], row_of[i]
                 arrivals[k, a] += quantity
                 reasons = [policy.replace("_", "-")]
-                stock = on_hand[k] + np.cumsum(arrivals[k] - demand[k])
                 if item.moq > item.pack_size and quantity == item.min_packs * item.pack_size:
                     reasons.append(f"MOQ {item.moq}")
-                if w == 0 and a > 0 and (stock[:a] < -1e-9).any():
+                if w == 0 and a > 0 and (  # the stock before the arrival: the first orders'
+                        on_hand[k] + np.cumsum(arrivals[k, :a] - demand[k, :a]) < -1e-9).any():
                     reasons.append("late: lead time longer than the time to need")
                 if target[i, a] > 0 and policy != "lot_for_lot":
                     reasons.append("safety stock")

@@ -86,20 +86,21 @@ def line_violations(problem: PurchaseProblem, lines: Sequence[PurchaseLine]) -> 
     for line in lines:
         item = index[line.sku]
         terms = problem.suppliers[line.supplier_id]
-        week = _monday(problem, line.order_date)
+        broken: list[tuple[str, float, float]] = []
         if line.quantity % item.pack_size:
-            found.append(Violation("pack size", line.sku, line.supplier_id, week,
-                                   line.quantity, item.pack_size, 0.0))
+            broken.append(("pack size", line.quantity, item.pack_size))
         if line.quantity < max(item.moq, 1):
-            found.append(Violation("MOQ", line.sku, line.supplier_id, week, line.quantity,
-                                   max(item.moq, 1), 0.0))
+            broken.append(("MOQ", line.quantity, max(item.moq, 1)))
         if terms.order_weekdays and line.order_date.weekday() not in terms.order_weekdays:
-            found.append(Violation("order weekday", line.sku, line.supplier_id, week,
-                                   line.order_date.weekday(), terms.order_weekdays[0], 0.0))
+            broken.append(("order weekday", line.order_date.weekday(),
+                           terms.order_weekdays[0]))
         lead = (line.arrival_date - line.order_date).days
         if lead < terms.lead_time_days:
-            found.append(Violation("lead time", line.sku, line.supplier_id, week, lead,
-                                   terms.lead_time_days, 0.0))
+            broken.append(("lead time", lead, terms.lead_time_days))
+        if broken:  # the week only for a line that breaks a rule (most break none)
+            week = _monday(problem, line.order_date)
+            found += [Violation(rule, line.sku, line.supplier_id, week, value, limit, 0.0)
+                      for rule, value, limit in broken]
     return found
 
 

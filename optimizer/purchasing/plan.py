@@ -14,6 +14,8 @@ plan for infeasible data really costs.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,6 +99,40 @@ class PlanEvaluation:
                 "violations": len(self.violations)}
 
 
+def plan_arrivals(problem: PurchaseProblem, lines: Sequence[PurchaseLine]
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Units arriving per SKU and horizon week, the open orders' and ``lines``' (a line due
+    before the horizon counts in its first week, one due after it not at all), and each
+    line's arrival week (0 before the horizon).
+
+    Raises
+    ------
+    KeyError
+        If a line names a SKU that is not in the problem.
+    """
+    index = {item.sku: i for i, item in enumerate(problem.items)}
+    arrivals = problem.open_arrivals.copy()
+    line_weeks = np.empty(len(lines), dtype=int)
+    week_of: dict[dt.date, int] = {}  # a plan's lines arrive on a few dozen dates
+    for k, line in enumerate(lines):
+        week = week_of.get(line.arrival_date)
+        if week is None:
+            week = week_of[line.arrival_date] = problem.week_of(line.arrival_date)
+        line_weeks[k] = max(week, 0)
+        if 0 <= week < problem.weeks:
+            arrivals[index[line.sku], week] += line.quantity
+        elif week < 0:
+            arrivals[index[line.sku], 0] += line.quantity
+    return arrivals, line_weeks
+
+
+def projected_stock(problem: PurchaseProblem, arrivals: np.ndarray) -> np.ndarray:
+    """End-of-week stock per SKU and horizon week (negative: backordered) with
+    ``arrivals`` (:func:`plan_arrivals`)."""
+    on_hand = np.array([item.on_hand for item in problem.items])
+    return on_hand[:, None] + np.cumsum(arrivals - problem.demand, axis=1)
+
+
 def evaluate_plan(problem: PurchaseProblem, plan: PurchasePlan) -> PlanEvaluation:
     """Cost, projected stock, fill rate, turnover and broken rules of ``plan`` on ``problem``.
 
@@ -106,24 +142,17 @@ def evaluate_plan(problem: PurchaseProblem, plan: PurchasePlan) -> PlanEvaluatio
         If a line names a SKU or supplier that is not in the problem.
     """
     index = {item.sku: i for i, item in enumerate(problem.items)}
-    arrivals = problem.open_arrivals.copy()
     purchase = 0.0
-    line_weeks = np.empty(len(plan.lines), dtype=int)
-    for k, line in enumerate(plan.lines):
+    for line in plan.lines:
         purchase += line.quantity * problem.items[index[line.sku]].unit_price(line.quantity)
-        week = problem.week_of(line.arrival_date)
-        line_weeks[k] = max(week, 0)
-        if 0 <= week < problem.weeks:
-            arrivals[index[line.sku], week] += line.quantity
-        elif week < 0:
-            arrivals[index[line.sku], 0] += line.quantity
+    arrivals, line_weeks = plan_arrivals(problem, plan.lines)
     orders = {(line.supplier_id, line.order_date) for line in plan.lines}
-    ordering = sum(problem.suppliers[s].order_cost for s, _ in orders)
+    ordering = math.fsum(problem.suppliers[s].order_cost for s, _ in orders)
 
     on_hand = np.array([item.on_hand for item in problem.items])
     unit_cost = np.array([item.unit_cost for item in problem.items])
     holding_rate = np.array([item.holding_cost_per_week for item in problem.items])
-    inventory = on_hand[:, None] + np.cumsum(arrivals - problem.demand, axis=1)
+    inventory = projected_stock(problem, arrivals)
     before = np.concatenate([on_hand[:, None], inventory[:, :-1]], axis=1)
     available = np.maximum(before + arrivals, 0.0)
     served = np.minimum(problem.demand, available)

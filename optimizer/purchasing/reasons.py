@@ -28,7 +28,12 @@ from functools import lru_cache
 
 from salesflow.data.i18n import N_, _, format_number, ngettext
 from salesflow.optimizer.purchasing.counterfactual import LineNeeds, line_needs
-from salesflow.optimizer.purchasing.plan import PurchaseLine, PurchasePlan, evaluate_plan
+from salesflow.optimizer.purchasing.plan import (
+    PurchaseLine,
+    PurchasePlan,
+    plan_arrivals,
+    projected_stock,
+)
 from salesflow.optimizer.purchasing.problem import PurchaseItem, PurchaseProblem
 
 PRIMARY_REASONS: dict[str, str] = {
@@ -125,7 +130,7 @@ def explain(problem: PurchaseProblem, lines: list[PurchaseLine]) -> list[Purchas
     if not lines:
         return []
     index = {item.sku: i for i, item in enumerate(problem.items)}
-    inventory = evaluate_plan(problem, PurchasePlan(tuple(lines), "explain")).inventory
+    inventory = projected_stock(problem, plan_arrivals(problem, lines)[0])
     needs = line_needs(problem, lines, inventory)
     order_size = Counter((line.supplier_id, line.order_date) for line in lines)
     order_value: dict[tuple, float] = defaultdict(float)
