@@ -200,6 +200,7 @@ class _Judge:
         self.productivity = productivity
         self.base = capacity_minutes(staffed, self.dates, productivity)
         self._extra: dict[int, dict[str, np.ndarray]] = {}
+        self._summed: tuple[tuple[int, ...], dict[str, np.ndarray]] = ((), self.base)
         self.evaluations = 0
         self.budget, self.deadline = budget, deadline
 
@@ -211,16 +212,36 @@ class _Judge:
             return STOP_TIME
         return None
 
+    def _plus(self, capacity: dict[str, np.ndarray], c: _Candidate) -> dict[str, np.ndarray]:
+        """``capacity`` with candidate ``c``'s minutes added (a new dict; arrays not shared
+        with ``capacity`` where ``c`` adds to them)."""
+        if id(c) not in self._extra:
+            self._extra[id(c)] = capacity_minutes(c.rows, self.dates, self.productivity)
+        out = dict(capacity)
+        n = len(self.dates) * 24
+        for skill, minutes in self._extra[id(c)].items():
+            out[skill] = out.get(skill, np.zeros(n)) + minutes
+        return out
+
+    def capacity(self, added: list[_Candidate]) -> dict[str, np.ndarray]:
+        """Today's minutes plus ``added``'s, added in list order. The search tries one more
+        candidate on the same list many times: the sum of all but the last is kept, so a
+        trial adds one candidate rather than all (the same sums, in the same order)."""
+        keys = tuple(map(id, added))
+        known, summed = self._summed
+        if keys[:-1] == known:
+            return self._plus(summed, added[-1]) if added else summed
+        if keys == known:
+            return summed
+        capacity = self.base
+        for c in added[:-1]:
+            capacity = self._plus(capacity, c)
+        self._summed = (keys[:-1], capacity)
+        return self._plus(capacity, added[-1]) if added else capacity
+
     def cycle(self, added: list[_Candidate]) -> CycleTime:
         self.evaluations += 1
-        capacity = {skill: minutes.copy() for skill, minutes in self.base.items()}
-        n = len(self.dates) * 24
-        for c in added:
-            if id(c) not in self._extra:
-                self._extra[id(c)] = capacity_minutes(c.rows, self.dates, self.productivity)
-            for skill, minutes in self._extra[id(c)].items():
-                capacity[skill] = capacity.get(skill, np.zeros(n)) + minutes
-        return self.flow.cycle(capacity)
+        return self.flow.cycle(self.capacity(added))
 
 
 def score(cycle: CycleTime) -> float:
