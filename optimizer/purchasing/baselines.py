@@ -140,7 +140,7 @@ def simulate(problem: PurchaseProblem, rule: Rule, policy: str) -> PurchasePlan:
                 reasons = [policy.replace("_", "-")]
                 if item.moq > item.pack_size and quantity == item.min_packs * item.pack_size:
                     reasons.append(f"MOQ {item.moq}")
-                if w == 0 and a > 0 and (  # the stock before the arrival: the first orders'
+                if w == 0 and a > 0 and (  # a first-week line short before it arrives
                         on_hand[k] + np.cumsum(arrivals[k, :a] - demand[k, :a]) < -1e-9).any():
                     reasons.append("late: lead time longer than the time to need")
                 if target[i, a] > 0 and policy != "lot_for_lot":
