@@ -230,6 +230,33 @@ def test_european_cp1252_semicolons_decimal_commas(run_cli: Callable[..., object
     load_dataset(out)
 
 
+FRENCH_TABS = (
+    "InvoiceNo\tStockCode\tDescription\tQuantity\tInvoiceDate\tUnitPrice\tCustomerID\n"
+    "536365\t85123A\tCRÈME BRÛLÉE SET\t6\t01.12.2010 08:26\t2,55\t17850\n"
+    "536366\t71053\tLANTERNE MÉTAL\t12\t02.12.2010 09:00\t3,39\t17850\n"
+    "536367\t71053\tLANTERNE MÉTAL\t1\t13.12.2010 10:15\t1 250,00\t13047\n")
+
+
+def test_decimal_commas_in_a_later_column_of_a_tab_file(run_cli: Callable[..., object],
+                                                        tmp_path: Path) -> None:
+    """A tab-separated UTF-16 export (Excel "Unicode text") from a French system: the whole
+    quantities come first and show no decimal mark, the prices after them carry decimal
+    commas. The file's mark is decided from all its number columns: ``2,55`` is 2.55, not
+    255."""
+    src = tmp_path / "ventes.txt"
+    src.write_bytes(FRENCH_TABS.encode("utf-16"))
+    out = tmp_path / "fr"
+    report = _import(run_cli, out, src)
+    info = _file(report, src.name)
+    assert info["encoding"] == "utf-16" and info["decimal"] == ","
+    sales = _sales(out)
+    assert sales["quantity"].astype(float).tolist() == [6, 12, 1]
+    assert sales["unit_price"].astype(float).tolist() == [2.55, 3.39, 1250.0]
+    mapping = (out / "mapping.toml").read_text(encoding="utf-8")
+    assert 'decimal = ","' in mapping
+    load_dataset(out)
+
+
 def test_woocommerce_xlsx(run_cli: Callable[..., object], tmp_path: Path) -> None:
     frame = pd.DataFrame({
         "Order Number": [1201, 1201, 1202, 1203],

@@ -19,7 +19,7 @@ from salesflow.data.importing.cells import strip_cells
 from salesflow.data.importing.dates import SHOWN, AmbiguousDates, date_rule, parse_dates
 from salesflow.data.importing.delimited import Source
 from salesflow.data.importing.mapping import FileMapping
-from salesflow.data.importing.numbers import parse_numbers
+from salesflow.data.importing.numbers import decide_decimal, parse_numbers
 from salesflow.data.importing.recognise import KIND_BY_TABLE
 
 DATE_FIELDS = ("order_date", "arrival_date")
@@ -49,12 +49,20 @@ def _rows_text(rows: np.ndarray) -> str:
         row=shown)
 
 
+def file_decimal(src: Source, columns: list[str]) -> str:
+    """The decimal mark of ``src``'s number ``columns``, decided once from all their values
+    together (:func:`~salesflow.data.importing.numbers.decide_decimal`; a ``;``-delimited file
+    hints at decimal commas). One file writes its numbers one way: a quantity column of whole
+    numbers says nothing, and must not decide for the price column beside it (``2,55``)."""
+    hint = "," if src.delimiter == ";" else "."
+    distinct = {text.strip() for column in columns
+                for text in src.frame[column].astype(str).unique()} - {""}
+    return decide_decimal(sorted(distinct), hint)
+
+
 def _number_column(src: Source, column: str, field: str, mapping: FileMapping,
                    problems: list[Problem]) -> np.ndarray:
-    hint = "," if src.delimiter == ";" else "."
-    numbers = parse_numbers(src.frame[column], hint, mapping.decimal or None)
-    if not mapping.decimal or numbers.decimal == ",":
-        mapping.decimal = numbers.decimal  # the file's mark: a comma once any column has one
+    numbers = parse_numbers(src.frame[column], decimal=mapping.decimal)
     if numbers.bad.any():
         rows = src.frame.index.to_numpy()[numbers.bad]
         first = src.frame[column].to_numpy()[numbers.bad][0]
@@ -128,6 +136,9 @@ def convert(src: Source, mapping: FileMapping, date_format: str | None,
         problems.append(missing)
         return None
     data: dict[str, object] = {"_row": src.frame.index.to_numpy()}
+    if not mapping.decimal:  # given in a --mapping, it wins
+        mapping.decimal = file_decimal(src, [c for c, f in present.items()
+                                             if f in NUMBER_FIELDS])
     for column, field in present.items():
         if field in DATE_FIELDS:
             values, minutes = _date_column(src, column, field, mapping, date_format, problems)
