@@ -257,6 +257,61 @@ def test_decimal_commas_in_a_later_column_of_a_tab_file(run_cli: Callable[..., o
     load_dataset(out)
 
 
+TW_REPORT = ["銷貨明細表（113年11月）,,,,,", "列印日期：113/12/01,,,,,", ",,,,,",
+             "日期,單號,客戶,品號,數量,單價",
+             "113/11/01,S1,C01,P-1,5,100", '113/11/08,S2,C02,P-2,3,"1,250.5"',
+             "小計,,,,8,", "113/11/15,S3,C01,P-1,2,100", "總計,,,,10,"]
+
+
+def test_a_report_with_title_rows_and_total_lines(run_cli: Callable[..., object],
+                                                   tmp_path: Path) -> None:
+    """A Taiwanese ERP's printed report saved as Big5 CSV: a title, a print date and a blank
+    row above the header, a subtotal line and a closing total. The table is read from its
+    header (row 4), the total lines are left out, and both are said, with their rows."""
+    src = tmp_path / "銷貨明細表.csv"
+    src.write_bytes(("\r\n".join(TW_REPORT) + "\r\n").encode("cp950"))
+    out = tmp_path / "tw"
+    report = _import(run_cli, out, src)
+    assert _columns(report, src.name) == {"日期": "order_date", "單號": "order_id",
+                                          "客戶": "customer_id", "品號": "sku",
+                                          "數量": "quantity", "單價": "unit_price"}
+    sales = _sales(out)
+    assert sales["order_id"].tolist() == ["S1", "S2", "S3"]
+    assert sales["order_date"].tolist() == ["2024-11-01", "2024-11-08", "2024-11-15"]
+    assert sales["unit_price"].astype(float).tolist() == [100.0, 1250.5, 100.0]
+    notes = "\n".join(report["notes"])
+    assert f"{src}: rows 1-3 above the header skipped" in notes
+    assert "銷貨明細表（113年11月）" in notes
+    assert f"{src}: total lines skipped (rows 7, 9: '小計')" in notes
+    load_dataset(out)
+
+
+def test_a_workbook_report_and_excels_sep_line(run_cli: Callable[..., object],
+                                                tmp_path: Path) -> None:
+    """The same report layout in an XLSX (title in row 1, header in row 3, total in row 6),
+    and a CSV whose first line is Excel's ``sep=;`` (not a header: it names the delimiter,
+    and Excel does not show it)."""
+    book = tmp_path / "report.xlsx"
+    pd.DataFrame([["Sales by day", None, None, None], [None] * 4,
+                  ["Date", "Order", "SKU", "Qty"],
+                  ["2026-03-02", "A1", "X-1", 2], ["2026-03-09", "A2", "X-2", 1],
+                  ["Grand Total", None, None, 3]]).to_excel(book, header=False, index=False)
+    report = _import(run_cli, tmp_path / "xl", book)
+    assert _sales(tmp_path / "xl")["order_id"].tolist() == ["A1", "A2"]
+    assert any("rows 1-2 above the header skipped" in n for n in report["notes"])
+    assert any("total lines skipped (row 6: 'Grand Total')" in n for n in report["notes"])
+
+    sep = tmp_path / "excel.csv"
+    sep.write_bytes("\ufeffsep=;\nOrder;Date;SKU;Qty;Price\nA1;2026-03-02;X-1;2;9,99\n"
+                    "A2;2026-03-09;X-2;1;19,50\n".encode("utf-8"))
+    report = _import(run_cli, tmp_path / "sep", sep)
+    info = _file(report, sep.name)
+    assert info["delimiter"] == ";" and info["decimal"] == ","
+    sales = _sales(tmp_path / "sep")
+    assert sales["unit_price"].astype(float).tolist() == [9.99, 19.5]
+    assert not [n for n in report["notes"] if "skipped" in n]
+
+
 def test_woocommerce_xlsx(run_cli: Callable[..., object], tmp_path: Path) -> None:
     frame = pd.DataFrame({
         "Order Number": [1201, 1201, 1202, 1203],

@@ -147,6 +147,31 @@ def test_delimiters_sniffed_and_quoted_line_breaks_kept(sep: str) -> None:
     assert src.frame["qty"].tolist() == ["3", "4"]
 
 
+def test_a_header_naming_few_columns_stays_the_header() -> None:
+    """Row 1 names 2 of 6 columns; row 2 fills all six with data (numbers, a date): it is not
+    a header below a report title, so nothing is skipped and the unnamed columns are left
+    out as before."""
+    text = "Order,,,,Qty,\nA1,2026-03-02,C1,X-1,2,9.5\nA2,2026-03-09,C2,X-2,1,4\n"
+    src = read_delimited(text.encode("utf-8"), "f.csv")
+    assert list(src.frame.columns) == ["Order", "Qty"]
+    assert src.frame["Qty"].tolist() == ["2", "1"] and src.frame.index.tolist() == [2, 3]
+    assert src.notes == ()
+
+
+def test_title_rows_are_skipped_and_rows_keep_their_numbers() -> None:
+    text = "Stock on 2026-03-01\n\nSKU,On hand,Warehouse\nX-1,4,A\nTotal,4,\n"
+    src = read_delimited(text.encode("utf-8"), "stock.csv")
+    assert list(src.frame.columns) == ["SKU", "On hand", "Warehouse"]
+    assert src.frame.index.tolist() == [4]  # the line number, the blank line counted
+    assert src.notes == ("stock.csv: rows 1-2 above the header skipped (a report title: "
+                         "'Stock on 2026-03-01')", "stock.csv: total lines skipped (row 5: "
+                         "'Total')")
+    # blank lines above a header are not a title: nothing to say
+    src = read_delimited(b"\n\nSKU,On hand\nX-1,4\n", "blank.csv")
+    assert list(src.frame.columns) == ["SKU", "On hand"] and src.frame.index.tolist() == [4]
+    assert src.notes == ()
+
+
 @pytest.mark.parametrize(("name", "field"), [
     ("Order ID", "order_id"), ("invoice_no", "order_id"), ("Document No.", "order_id"),
     ("訂單編號", "order_id"), ("單號", "order_id"), ("单号", "order_id"),

@@ -1,18 +1,27 @@
 """Read one export (CSV/TSV/TXT, XLSX or Parquet) into a frame of text cells.
 
-Text files are decoded by :mod:`.text`, their delimiter (``,`` ``;`` tab ``|``) sniffed with
-``csv.Sniffer`` on the first lines (or given), and read by pandas' C parser, which keeps
-quoted fields with line breaks whole. Cells are kept as text (blank = ``""``), headers as the
-user wrote them; the index is the row number as a spreadsheet shows it (header = 1).
+Text files are decoded by :mod:`.text`, their delimiter (``,`` ``;`` tab ``|``) taken from
+Excel's ``sep=`` first line, or sniffed with ``csv.Sniffer`` on the first lines (or given), and
+read by pandas' C parser, which keeps quoted fields with line breaks whole. Cells are kept as
+text (blank = ``""``), headers as the user wrote them; the index is the row number as a
+spreadsheet shows it.
+
+Exports printed as reports are read as their table: rows above the header (a title, a print
+date: rows with fewer than half the cells of the widest of the first rows) are skipped, and so
+are total lines (a first cell that says ``合計``, ``小計``, ``Total``, ...), each said in
+:attr:`Source.notes`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import itertools
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from salesflow.data.dataset.readers import _column_text
@@ -23,6 +32,16 @@ from salesflow.data.importing.text import read_text
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab", ".dat")
+#: Rows at the top of a file searched for the header (a report's title lines are above it).
+HEADER_SEARCH_ROWS = 30
+#: Excel's first line naming the delimiter (``sep=;``), which Excel itself does not show.
+_SEP_LINE = re.compile(r"(?i)^sep=(.)\s*$")
+#: A cell that is data, not a column name: a number or a date as exports write them.
+_DATA_CELL = re.compile(r"^[-+(]?[\d.,'\s/:\-]*\d[\d.,'\s/:\-)%]*$")
+#: A report's total line: its first non-blank cell says so, and only that.
+_TOTAL_LABEL = re.compile(
+    r"(?i)^(合計|總計|小計|合计|总计|小计|總合計|总合计|total|totals|grand total|sub-?total|"
+    r"sum|summe|gesamt|totaal|totale)\s*[:：]?$")
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,8 @@ class Source:
         ``csv``, ``xlsx`` or ``parquet``.
     encoding, delimiter:
         How a text file was read (empty for XLSX and Parquet).
+    notes:
+        Rows of a report layout that were skipped (title rows, total lines), said to the user.
     """
 
     file: str
@@ -46,6 +67,7 @@ class Source:
     format: str
     encoding: str = ""
     delimiter: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -75,19 +97,100 @@ def _unique_header(header: list[str], file: str) -> list[str]:
     return header
 
 
-def _frame_from_grid(grid: pd.DataFrame, file: str) -> pd.DataFrame:
+def header_position(grid: pd.DataFrame) -> int:
+    """Position of the header among ``grid``'s rows: the first of the first
+    :data:`HEADER_SEARCH_ROWS` with at least half the filled cells of the fullest of them (and
+    two at least), the rows above being a report's title lines; 0 when no row has two, or when
+    that row looks like data (a quarter of its cells or more are numbers or dates: then the
+    first row is a header that names few of its columns)."""
+    head = grid.iloc[:HEADER_SEARCH_ROWS].astype(str).apply(lambda c: c.str.strip())
+    filled = (head != "").sum(axis=1).to_numpy()
+    if not filled.any():
+        return 0
+    first = int(np.argmax(filled > 0))  # blank lines above the header are no title
+    widest = int(filled.max())
+    if widest < 2:
+        return first
+    need = max(2, -(-widest // 2))
+    top = int(next(i for i, count in enumerate(filled) if count >= need))
+    if top > first:
+        cells = [c for c in head.iloc[top].tolist() if c]
+        numeric = sum(bool(_DATA_CELL.match(c)) for c in cells)
+        if 4 * numeric >= len(cells):
+            return first
+    return top
+
+
+def _total_rows(body: pd.DataFrame) -> pd.Index:
+    """Rows of ``body`` whose first non-blank cell is a total label (:data:`_TOTAL_LABEL`)."""
+    if body.empty or not len(body.columns):
+        return body.index[:0]
+    codes, uniques = pd.factorize(body.iloc[:, 0].to_numpy())  # each distinct text once
+    texts = [str(u).strip() for u in uniques]
+    total = np.array([bool(_TOTAL_LABEL.match(t)) for t in texts] + [False])[codes]
+    blank = np.array([not t for t in texts] + [True])[codes]
+    if blank.any():  # few rows: their first filled cell, looked for across the row
+        cells = body.loc[blank].apply(lambda c: c.astype(str).str.strip())
+        first = cells.where(cells != "").bfill(axis=1).iloc[:, 0].fillna("")
+        total[blank] = first.str.match(_TOTAL_LABEL).to_numpy(dtype=bool)
+    return body.index[total]
+
+
+def _row_span(rows: list[int]) -> str:
+    return (_("row {row}").format(row=rows[0]) if len(rows) == 1 else
+            _("rows {first}-{last}").format(first=rows[0], last=rows[-1])
+            if rows == list(range(rows[0], rows[-1] + 1)) else
+            _("rows {rows}").format(rows=", ".join(map(str, rows))))
+
+
+def _frame_from_grid(grid: pd.DataFrame, file: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The table of ``grid`` (header found by :func:`header_position`, total lines left out)
+    and the notes saying what was skipped."""
     if grid.shape[0] == 0:
         raise InvalidInputError([Problem(file, None, None, None,
                                          _("file is empty: a header row is required"))])
-    header = _unique_header([str(h).strip() for h in grid.iloc[0].tolist()], file)
+    top = header_position(grid)
+    notes = []
+    title = next((str(v).strip() for v in grid.iloc[:top].to_numpy().ravel()
+                  if str(v).strip()), "")
+    if title:
+        notes.append(_("{file}: {rows} above the header skipped (a report title: {title})")
+                     .format(file=file, rows=_row_span(list(range(1, top + 1))),
+                             title=repr(title)))
+    header = _unique_header([str(h).strip() for h in grid.iloc[top].tolist()], file)
     # cells keep their spaces here; each field strips its distinct values (cheaper)
-    body = grid.iloc[1:].copy()
+    body = grid.iloc[top + 1:].copy()
     body.columns = header
     body = body.loc[:, [h != "" for h in header]]
-    body.index = pd.RangeIndex(2, 2 + len(body))
+    body.index = pd.RangeIndex(top + 2, top + 2 + len(body))
     if len(body.columns):
         body = body[(body != "").any(axis=1)]
-    return body
+    totals = _total_rows(body)
+    if len(totals):
+        notes.append(_("{file}: total lines skipped ({rows}: {label})").format(
+            file=file, rows=_row_span([int(r) for r in totals]),
+            label=repr(next(str(v).strip() for v in body.loc[totals[0]].tolist()
+                            if str(v).strip()))))
+        body = body.drop(index=totals)
+    return body, tuple(notes)
+
+
+def _widest_row(text: str, sep: str) -> int:
+    """The most fields of a row among the first :data:`HEADER_SEARCH_ROWS` + 1 rows (a report
+    title above the header has fewer than the header: pandas would size the table by it)."""
+    rows = itertools.islice(csv.reader(io.StringIO(text), delimiter=sep, quotechar='"'),
+                            HEADER_SEARCH_ROWS + 1)
+    try:
+        return max((len(row) for row in rows), default=0)
+    except csv.Error:
+        return 0
+
+
+def _sep_line(text: str) -> tuple[str | None, str]:
+    """Excel's ``sep=X`` first line: the delimiter it names and the text after it."""
+    first, _newline, rest = text.partition("\n")
+    found = _SEP_LINE.match(first.strip())
+    return (found.group(1), rest) if found else (None, text)
 
 
 def read_delimited(data: bytes, file: str, encoding: str | None = None,
@@ -100,11 +203,14 @@ def read_delimited(data: bytes, file: str, encoding: str | None = None,
         If the bytes do not decode (line named) or the text is not delimited rows.
     """
     decoded = read_text(data, file, encoding)
-    sep = delimiter or sniff_delimiter(decoded.text)
+    named, text = _sep_line(decoded.text)
+    sep = delimiter or named or sniff_delimiter(text)
+    width = _widest_row(text, sep)
     try:
-        grid = pd.read_csv(io.StringIO(decoded.text), header=None, dtype=str, sep=sep,
-                           keep_default_na=False, na_filter=False, skip_blank_lines=True,
-                           engine="c", quotechar='"')
+        grid = pd.read_csv(io.StringIO(text), header=None, dtype=str, sep=sep,
+                           keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                           engine="c", quotechar='"',
+                           names=range(width) if width > 1 else None)
     except pd.errors.EmptyDataError:
         raise InvalidInputError([Problem(file, None, None, None,
                                          _("file is empty: a header row is required"))]) \
@@ -115,7 +221,8 @@ def read_delimited(data: bytes, file: str, encoding: str | None = None,
             _("cannot be read as {delimiter}-separated text: {error}").format(
                 delimiter=DELIMITER_NAMES.get(sep, repr(sep)), error=exc))]
         ) from None
-    return Source(file, _frame_from_grid(grid, file), "csv", decoded.encoding, sep)
+    frame, notes = _frame_from_grid(grid, file)
+    return Source(file, frame, "csv", decoded.encoding, sep, notes)
 
 
 def read_xlsx(data: bytes, file: str) -> Source:
@@ -134,7 +241,8 @@ def read_xlsx(data: bytes, file: str) -> Source:
                                          _("cannot be read as an XLSX workbook: {error}")
                                          .format(error=exc))]) from None
     text = pd.DataFrame({i: _column_text(grid.iloc[:, i]) for i in range(grid.shape[1])})
-    return Source(file, _frame_from_grid(text, file), "xlsx")
+    frame, notes = _frame_from_grid(text, file)
+    return Source(file, frame, "xlsx", notes=notes)
 
 
 def read_parquet(data: bytes, file: str) -> Source:

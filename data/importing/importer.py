@@ -75,7 +75,7 @@ def _mapping_for(path: Path, names: list[str], given: FileMapping | None,
 
 
 def _read_all(paths: list[Path], mappings: dict[str, FileMapping], encoding: str | None,
-              date_format: str | None, problems: list[Problem]) \
+              date_format: str | None, problems: list[Problem], notes: list[str]) \
         -> tuple[list[Converted], list[FileMapping], dict[str, dict[str, int]]]:
     parts: list[Converted] = []
     used: list[FileMapping] = []
@@ -89,6 +89,7 @@ def _read_all(paths: list[Path], mappings: dict[str, FileMapping], encoding: str
         except InvalidInputError as exc:
             problems += exc.problems
             continue
+        notes += src.notes
         mapping, scores[path.name] = _mapping_for(path, list(src.frame.columns), given,
                                                   src.encoding, src.delimiter)
         used.append(mapping)
@@ -208,9 +209,10 @@ def import_files(paths: list[Path], out: Path, *, mappings: dict[str, FileMappin
         raise UserError(_("{folder} is not empty; choose another folder or pass --force").format(
             folder=out))
     problems: list[Problem] = []
-    parts, used, scores = _read_all(paths, mappings or {}, encoding, date_format, problems)
-    assumed: list[Assumption] = []
     notes: list[str] = []
+    parts, used, scores = _read_all(paths, mappings or {}, encoding, date_format, problems,
+                                    notes)
+    assumed: list[Assumption] = []
     tables, sales = _tables(parts, defaults, problems, assumed, notes) if not problems \
         else ({}, None)
     if problems or sales is None:
