@@ -172,6 +172,16 @@ def test_title_rows_are_skipped_and_rows_keep_their_numbers() -> None:
     assert src.notes == ()
 
 
+@pytest.mark.parametrize("label", ["合計", "小計", "總計", "合计", "Total", "TOTAL:",
+                                   "Subtotal", "Sub-total", "Grand Total", "Summe", "合計："])
+def test_total_lines_are_skipped_by_their_label(label: str) -> None:
+    text = f"SKU,Qty\nX-1,4\n{label},4\n,Total\nTotal cost,3\n"
+    src = read_delimited(text.encode("utf-8"), "t.csv")
+    # the label's line goes; a label behind a blank first cell too; "Total cost" is a product
+    assert src.frame["SKU"].tolist() == ["X-1", "Total cost"]
+    assert src.notes == (f"t.csv: total lines skipped (rows 3-4: {label!r})",)
+
+
 @pytest.mark.parametrize(("name", "field"), [
     ("Order ID", "order_id"), ("invoice_no", "order_id"), ("Document No.", "order_id"),
     ("訂單編號", "order_id"), ("單號", "order_id"), ("单号", "order_id"),
