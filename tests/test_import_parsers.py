@@ -51,7 +51,9 @@ STYLES = {
     "MDY": lambda d: f"{d.month}/{d.day}/{d.year}",
     "ROC": lambda d: f"{d.year - 1911}/{d.month:02d}/{d.day:02d}",
     "SERIAL": lambda d: str((d - dt.date(1899, 12, 30)).days),
+    "MON": lambda d: f"{d.day:02d}-{MONTH_ABBR[d.month - 1]}-{d.year}",
 }
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @settings(max_examples=200, deadline=None)
@@ -85,6 +87,22 @@ def test_day_month_order_told_or_refused(values: list[dt.date], style: str) -> N
         assert text.iloc[info.value.position] == info.value.text
         first, second = info.value.text.replace(".", "/").split("/")[:2]
         assert first != second
+
+
+def test_english_month_names() -> None:
+    """SAP and US reports, Oracle's DD-MON-RR: the month's name says which number is the day,
+    so no --date-format is asked for, and ISO dates read beside them."""
+    parsed = parse_dates(pd.Series(["05-Nov-2024", "Nov 12, 2024", "November 19 2024 2:30 PM",
+                                    "26 Nov 2024", "3-DEC-24", "31-DEC-99", "Sept. 1st, 2025",
+                                    "2024-Nov-05", "2024-11-05", ""]))
+    assert parsed.order == "MON"
+    assert [str(pd.Timestamp(v).date()) if not pd.isna(v) else "" for v in parsed.values] == [
+        "2024-11-05", "2024-11-12", "2024-11-19", "2024-11-26", "2024-12-03", "1999-12-31",
+        "2025-09-01", "2024-11-05", "2024-11-05", ""]
+    assert parsed.minutes.tolist()[2] == 14 * 60 + 30
+    assert not parsed.bad.any()
+    wrong = parse_dates(pd.Series(["05-Nov-2024", "05-Nox-2024", "31-Feb-2024"]))
+    assert wrong.bad.tolist() == [False, True, True]
 
 
 def test_roc_and_chinese_dates() -> None:

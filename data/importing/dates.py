@@ -3,7 +3,9 @@
 Shapes recognised per cell: ISO ``2026-11-27`` (also ``/`` or ``.``), ``YYYYMMDD``,
 ``2026年11月27日``, day-month-year with a four-digit year (``27/11/2026``, ``11/27/2026``,
 ``27.11.2026``), ROC years (``115/11/27``, ``115.11.27``, ``1151127``, ``民國115年11月27日``),
-Excel serial numbers, each optionally followed by a time. Whether ``a/b/YYYY`` is day-first or
+English month names (``27-Nov-2026``, ``27 November 2026``, ``Nov 27, 2026``, ``2026-Nov-27``,
+and Oracle's ``27-NOV-26``, whose two-digit year is 2000-2049 below 50, else 1950-1999), Excel
+serial numbers, each optionally followed by a time. Whether ``a/b/YYYY`` is day-first or
 month-first is decided for the whole column: a first number above 12 means day-first, a second
 above 12 month-first. When no row settles it, the import stops and asks for ``--date-format``,
 naming a row; it never guesses.
@@ -20,7 +22,13 @@ import pandas as pd
 
 from salesflow.data.i18n import N_, _
 
-ORDERS = ("YMD", "DMY", "MDY", "ROC", "SERIAL")
+ORDERS = ("YMD", "DMY", "MDY", "ROC", "SERIAL", "MON")
+#: English month names and their abbreviations (``Sept`` too), lower case.
+MONTHS = {name: number for number, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1)
+    for name in names}
 _FORMAT_ALIASES = {
     "ymd": "YMD", "iso": "YMD", "yyyy-mm-dd": "YMD", "%y-%m-%d": "YMD", "yyyy/mm/dd": "YMD",
     "dmy": "DMY", "d/m/yyyy": "DMY", "dd/mm/yyyy": "DMY", "%d/%m/%y": "DMY", "d.m.yyyy": "DMY",
@@ -28,9 +36,13 @@ _FORMAT_ALIASES = {
     "mdy": "MDY", "m/d/yyyy": "MDY", "mm/dd/yyyy": "MDY", "%m/%d/%y": "MDY",
     "mm-dd-yyyy": "MDY", "%m-%d-%y": "MDY",
     "roc": "ROC", "民國": "ROC", "yyy/mm/dd": "ROC", "serial": "SERIAL", "excel": "SERIAL",
+    "dd-mon-yyyy": "MON", "%d-%b-%y": "MON", "%d %b %y": "MON", "%b %d, %y": "MON",
 }
 SHOWN = {"YMD": "YYYY-MM-DD", "DMY": "D/M/YYYY", "MDY": "M/D/YYYY", "ROC": N_("ROC yyy/MM/dd"),
-         "SERIAL": N_("Excel serial number"), "AMBIGUOUS": N_("a/b/YYYY (day or month first)")}
+         "SERIAL": N_("Excel serial number"), "AMBIGUOUS": N_("a/b/YYYY (day or month first)"),
+         "MON": "D-Mon-YYYY"}
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_YEAR = r"(?P<y>\d{4}|\d{2})"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _ZONE = r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
 _TIME_TAIL = rf"[ T]+\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?{_ZONE}\s*$"
@@ -45,6 +57,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ROC", r"(?P<y>\d{2,3})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
         ("ROC", r"(?P<y>1\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"),
         ("AB", r"(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})"),
+        ("MON", rf"(?P<d>\d{{1,2}})[-/.\s]\s*{_MONTH}[-/.,\s]\s*{_YEAR}"),
+        ("MON", rf"{_MONTH}\s*[-/\s]\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*[-/\s]\s*{_YEAR}"),
+        ("MON", rf"(?P<y>\d{{4}})[-/.\s]\s*{_MONTH}[-/.\s]\s*(?P<d>\d{{1,2}})"),
         ("SERIAL", r"(?P<n>\d{5}(?:\.\d+)?)"),
     ))
 
@@ -147,6 +162,13 @@ def _ymd(kind: str, parts: dict[str, str], order: str) -> pd.Timestamp | None:
         year = int(parts["y"])
         if kind == "ROC":
             year += 1911
+        if kind == "MON":
+            if len(parts["y"]) == 2:  # Oracle's RR years
+                year += 2000 if year < 50 else 1900
+            month = MONTHS.get(parts["mon"].lower())
+            if month is None:
+                return None
+            return pd.Timestamp(year=year, month=month, day=int(parts["d"]))
         if kind == "AB":
             a, b = int(parts["a"]), int(parts["b"])
             day, month = (a, b) if order == "DMY" else (b, a)
@@ -181,9 +203,12 @@ def _column_order(shapes: list[tuple[str, dict[str, str]] | None], given: str | 
 
 
 def _fits(kind: str, order: str) -> bool:
+    """Whether a cell of shape ``kind`` reads in a column of format ``order``: ISO dates and
+    month names say which number is the day, so they read in any column of days."""
     if kind == "AB":
         return order in ("DMY", "MDY")
-    return kind == order or (kind == "YMD" and order in ("DMY", "MDY", "ROC"))
+    return kind == order or (kind in ("YMD", "MON") and order in ("YMD", "DMY", "MDY", "ROC",
+                                                                   "MON"))
 
 
 def parse_dates(text: pd.Series, date_format: str | None = None) -> Dates:
