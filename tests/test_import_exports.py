@@ -312,6 +312,22 @@ def test_a_workbook_report_and_excels_sep_line(run_cli: Callable[..., object],
     assert not [n for n in report["notes"] if "skipped" in n]
 
 
+def test_a_workbook_whose_first_sheet_is_a_cover(run_cli: Callable[..., object],
+                                                 tmp_path: Path) -> None:
+    """An ERP's workbook: an "Info" sheet (who exported what, when) before the "Sales" sheet.
+    The sheet whose columns are recognised is read, and the note names both."""
+    book = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame([["Exported by", "ERP 9"], ["Filter", "All customers"]]).to_excel(
+            writer, sheet_name="Info", header=False, index=False)
+        pd.DataFrame({"Order": ["S1", "S2"], "Date": ["2026-03-02", "2026-03-09"],
+                      "SKU": ["X-1", "X-2"], "Qty": [2, 3]}).to_excel(
+            writer, sheet_name="Sales", index=False)
+    report = _import(run_cli, tmp_path / "wb", book)
+    assert _sales(tmp_path / "wb")["order_id"].tolist() == ["S1", "S2"]
+    assert f"{book}: sheet 'Sales' read; not read: 'Info'" in report["notes"]
+
+
 def test_woocommerce_xlsx(run_cli: Callable[..., object], tmp_path: Path) -> None:
     frame = pd.DataFrame({
         "Order Number": [1201, 1201, 1202, 1203],

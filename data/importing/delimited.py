@@ -27,6 +27,7 @@ import pandas as pd
 from salesflow.data.dataset.readers import _column_text
 from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.data.i18n import _
+from salesflow.data.importing.recognise import recognise
 from salesflow.data.importing.text import read_text
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -225,8 +226,14 @@ def read_delimited(data: bytes, file: str, encoding: str | None = None,
     return Source(file, frame, "csv", decoded.encoding, sep, notes)
 
 
+def _sheet_score(frame: pd.DataFrame) -> int:
+    """How well a sheet's columns are recognised as a table of some kind (0: none)."""
+    return max(recognise([str(c) for c in frame.columns]).scores.values(), default=0)
+
+
 def read_xlsx(data: bytes, file: str) -> Source:
-    """Read the first sheet of a workbook (cells as a user would type them).
+    """Read a workbook (cells as a user would type them): its one sheet, or of several the
+    one whose columns are recognised best (the first of equals), the others named in a note.
 
     Raises
     ------
@@ -234,14 +241,28 @@ def read_xlsx(data: bytes, file: str) -> Source:
         If the file is not a readable workbook.
     """
     try:
-        grid = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object,
-                             engine="openpyxl")
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object,
+                               engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise InvalidInputError([Problem(file, None, None, None,
                                          _("cannot be read as an XLSX workbook: {error}")
                                          .format(error=exc))]) from None
-    text = pd.DataFrame({i: _column_text(grid.iloc[:, i]) for i in range(grid.shape[1])})
-    frame, notes = _frame_from_grid(text, file)
+    read: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
+    for name, grid in sheets.items():
+        text = pd.DataFrame({i: _column_text(grid.iloc[:, i]) for i in range(grid.shape[1])})
+        if len(sheets) > 1 and text.shape[0] == 0:
+            continue  # an empty sheet beside others
+        frame, notes = _frame_from_grid(text, file)
+        read.append((str(name), frame, notes))
+    if not read:  # every sheet empty: the first one's message
+        _frame_from_grid(pd.DataFrame(), file)
+    best = max(range(len(read)), key=lambda i: (_sheet_score(read[i][1]), -i)) \
+        if len(read) > 1 else 0
+    name, frame, notes = read[best]
+    if len(sheets) > 1:
+        others = ", ".join(repr(str(n)) for n in sheets if str(n) != name)
+        notes = (_("{file}: sheet {sheet} read; not read: {others}").format(
+            file=file, sheet=repr(name), others=others), *notes)
     return Source(file, frame, "xlsx", notes=notes)
 
 
