@@ -66,7 +66,7 @@ def _human(result: ImportResult) -> None:
         used = USED.get(m.table or "", frozenset())
         for source, target in m.columns.items():
             kept = "" if target in used else "  " + _("(recognised, not kept in the dataset)")
-            click.echo(f"  {source} -> {target}{kept}")
+            click.echo(f"  {' '.join(source.split())} -> {target}{kept}")
         if m.unplaced:
             click.echo("  " + _("not imported (no field): {columns}").format(
                 columns=", ".join(m.unplaced)))

@@ -328,6 +328,21 @@ def test_a_workbook_whose_first_sheet_is_a_cover(run_cli: Callable[..., object],
     assert f"{book}: sheet 'Sales' read; not read: 'Info'" in report["notes"]
 
 
+def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
+    and written to a mapping.toml that reads back (and imports the same)."""
+    src = tmp_path / "h.csv"
+    src.write_text('"訂單\n編號",日期,品號,"數量\n(個)"\nS1,2024/11/05,P-1,2\n', encoding="utf-8")
+    report = _import(run_cli, tmp_path / "a", src)
+    assert _columns(report, src.name) == {"訂單\n編號": "order_id", "日期": "order_date",
+                                          "品號": "sku", "數量\n(個)": "quantity"}
+    printed = run_cli("import", src, "--out", tmp_path / "b")
+    assert "  數量 (個) -> quantity" in printed.stdout
+    again = _import(run_cli, tmp_path / "c", src, "--mapping", tmp_path / "a" / "mapping.toml")
+    assert _columns(again, src.name) == _columns(report, src.name)
+    assert _sales(tmp_path / "c").equals(_sales(tmp_path / "a"))
+
+
 def test_woocommerce_xlsx(run_cli: Callable[..., object], tmp_path: Path) -> None:
     frame = pd.DataFrame({
         "Order Number": [1201, 1201, 1202, 1203],

@@ -4,6 +4,7 @@ delimiters and column synonyms."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,6 +15,7 @@ from salesflow.data.errors import InvalidInputError
 from salesflow.data.importing.columns import match_column, match_columns
 from salesflow.data.importing.dates import AmbiguousDates, parse_dates
 from salesflow.data.importing.delimited import read_delimited, sniff_delimiter
+from salesflow.data.importing.mapping import FileMapping, mapping_toml, read_mapping
 from salesflow.data.importing.numbers import format_number, parse_numbers
 from salesflow.data.importing.recognise import recognise
 from salesflow.data.importing.text import detect_encoding, read_text
@@ -249,3 +251,21 @@ def test_day_equal_to_month_everywhere_is_not_ambiguous() -> None:
     parsed = parse_dates(pd.Series(["1/1/2026", "2/2/2026", "12/12/2025"]))
     assert [str(pd.Timestamp(v).date()) for v in parsed.values] == \
         ["2026-01-01", "2026-02-02", "2025-12-12"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6, unique=True),
+       st.text(min_size=1, max_size=20))
+def test_mapping_file_round_trips_any_column_name(names: list[str], file: str) -> None:
+    """mapping.toml is valid TOML whatever the headers hold (line breaks, quotes,
+    backslashes, control characters) and reads back to the same mapping."""
+    import tempfile
+
+    columns = dict(zip(names, ["order_id", "order_date", "sku", "quantity", "unit_price",
+                               "customer_id"], strict=False))
+    mapping = FileMapping(file, "sales", columns, [], "cp950", "\t", "ROC", ",")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mapping.toml"
+        path.write_text(mapping_toml([mapping]), encoding="utf-8")
+        back = read_mapping(path)
+    assert back == {file: mapping}

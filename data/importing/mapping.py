@@ -44,8 +44,15 @@ class FileMapping:
     decimal: str = ""
 
 
-def _quote(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n",
+            "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string: quotes, backslashes and control characters escaped
+    (a header with a line break, ``"數量\\n(個)"``, is a column name like any other)."""
+    escaped = "".join(_ESCAPES.get(c) or (f"\\u{ord(c):04X}" if ord(c) < 0x20 or c == "\x7f"
+                                          else c) for c in text)
     return f'"{escaped}"'
 
 
@@ -55,14 +62,15 @@ def mapping_toml(mappings: list[FileMapping]) -> str:
              "# columns: source column = field ('' = not imported). Fields: " + ", ".join(FIELDS),
              "# tables: " + ", ".join(KIND_BY_TABLE), ""]
     for m in mappings:
-        lines += ["[[file]]", f"name = {_quote(m.name)}", f"table = {_quote(m.table or '')}"]
+        lines += ["[[file]]", f"name = {toml_string(m.name)}",
+                  f"table = {toml_string(m.table or '')}"]
         for key in ("encoding", "delimiter", "date_format", "decimal"):
-            lines.append(f"{key} = {_quote(getattr(m, key))}")
+            lines.append(f"{key} = {toml_string(getattr(m, key))}")
         lines.append("[file.columns]")
         for source, target in m.columns.items():
-            lines.append(f"{_quote(source)} = {_quote(target)}")
+            lines.append(f"{toml_string(source)} = {toml_string(target)}")
         for source in m.unplaced:
-            lines.append(f"{_quote(source)} = \"\"  # not placed")
+            lines.append(f"{toml_string(source)} = \"\"  # not placed")
         lines.append("")
     return "\n".join(lines)
 
