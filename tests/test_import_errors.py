@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 HEADER = "Invoice No,Invoice Date,Customer ID,SKU,Quantity,Unit Price\n"
 
@@ -79,6 +80,22 @@ def test_bad_numbers_name_decimal_commas_once(run_cli: Callable[..., object],
     assert len(lines) == 1
     assert "row 3, column Quantity: value 'two'" in lines[0]
     assert "2 cell(s) of quantity are not numbers (rows 3, 5)" in lines[0]
+
+
+@pytest.mark.parametrize(("cell", "unit"), [("12 pcs", "pcs"), ("3 箱", "箱"), ("2.5kg", "kg")])
+def test_quantities_with_units_are_refused_naming_the_unit(run_cli: Callable[..., object],
+                                                           tmp_path: Path, cell: str,
+                                                           unit: str) -> None:
+    """A unit after the number is not read away: 3 boxes are not 3 pieces. Exit 2, naming the
+    cell and the unit, not a decimal mark."""
+    src = _write(tmp_path / "u.csv", f"Order,Date,SKU,Qty\nS1,2026-01-05,X-1,{cell}\n"
+                                     "S2,2026-01-06,X-2,4\n")
+    result = run_cli("import", src, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"row 2, column Qty: value '{cell}'" in result.stderr
+    assert f"1 cell(s) of quantity carry a unit ('{unit}') after the number (row 2)" \
+        in result.stderr
+    assert "decimal" not in result.stderr and not (tmp_path / "out").exists()
 
 
 def test_bad_date_shows_expected_and_seen_formats(run_cli: Callable[..., object],

@@ -8,6 +8,7 @@ the formats seen), not once per cell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,8 @@ NUMBER_FIELDS = ("quantity", "unit_price", "line_total", "unit_cost", "lead_time
                  "order_cost", "pack_size", "moq", "unit_weight_kg", "unit_volume_m3",
                  "on_hand", "lat", "lon", "hourly_cost")
 _ROWS_SHOWN = 5
+#: A number followed by a unit word: ``12 pcs``, ``3 箱``, ``2.5kg``.
+_UNIT_AFTER_NUMBER = re.compile(r"^[-+]?\d[\d.,\s]*\s*(?P<unit>[^\W\d_]{1,8}\.?)$")
 
 
 @dataclass
@@ -66,6 +69,16 @@ def _number_column(src: Source, column: str, field: str, mapping: FileMapping,
     if numbers.bad.any():
         rows = src.frame.index.to_numpy()[numbers.bad]
         first = src.frame[column].to_numpy()[numbers.bad][0]
+        unit = _UNIT_AFTER_NUMBER.match(str(first).strip())
+        if unit:  # "12 pcs", "3 箱": a unit the import cannot convert, not a decimal mark
+            problems.append(Problem(
+                src.file, int(rows[0]), column, str(first),
+                _("{count} cell(s) of {field} carry a unit ({unit}) after the number ({rows}); "
+                  "the import reads plain numbers in one unit: export the column without "
+                  "units (and pack sizes as their own column)").format(
+                      count=len(rows), field=field, unit=repr(unit["unit"]),
+                      rows=_rows_text(rows))))
+            return numbers.values
         mark = (_("decimal commas (1.234,50)") if numbers.decimal == ","
                 else _("decimal points (1,234.50)"))
         problems.append(Problem(
