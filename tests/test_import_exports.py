@@ -343,6 +343,29 @@ def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path
     assert _sales(tmp_path / "c").equals(_sales(tmp_path / "a"))
 
 
+def test_excel_text_formulas_keep_leading_zeros(run_cli: Callable[..., object],
+                                               tmp_path: Path) -> None:
+    """Exports meant for Excel write codes as ``="0012345"`` so that Excel keeps the zeros
+    (and a number with a comma as ``="1,250.00"``): read as the text they stand for."""
+    src = _write_text(tmp_path / "eq.csv",
+                      'Order,Date,SKU,Qty,Price\n="000123",2024-11-05,="0012345",2,="1,250.00"\n'
+                      '="000124",2024-11-12,="0012346",3,50\n')
+    report = _import(run_cli, tmp_path / "eq", src)
+    sales = _sales(tmp_path / "eq")
+    assert sales["order_id"].tolist() == ["000123", "000124"]
+    assert sales["sku"].tolist() == ["0012345", "0012346"]
+    assert sales["unit_price"].astype(float).tolist() == [1250.0, 50.0]
+    assert f'{src}: 5 cell(s) written as Excel text formulas (="00123") read as their text' \
+        in report["notes"]
+    dataset = load_dataset(tmp_path / "eq")
+    assert sorted(dataset.sales["sku"].unique()) == ["0012345", "0012346"]
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_woocommerce_xlsx(run_cli: Callable[..., object], tmp_path: Path) -> None:
     frame = pd.DataFrame({
         "Order Number": [1201, 1201, 1202, 1203],

@@ -187,6 +187,15 @@ def _widest_row(text: str, sep: str) -> int:
         return 0
 
 
+def _unwrap_text_formulas(text: str, sep: str) -> tuple[str, int]:
+    """Cells exported as Excel text formulas, ``="00123"`` (so that Excel keeps the leading
+    zeros), as the quoted text they stand for; and how many there were. Their quotes do not
+    start the field, so a CSV parser would split ``="1,250.00"`` at its comma."""
+    if '="' not in text:
+        return text, 0
+    return re.subn(rf'(^|{re.escape(sep)})="', r'\1"', text, flags=re.MULTILINE)
+
+
 def _sep_line(text: str) -> tuple[str | None, str]:
     """Excel's ``sep=X`` first line: the delimiter it names and the text after it."""
     first, _newline, rest = text.partition("\n")
@@ -206,6 +215,7 @@ def read_delimited(data: bytes, file: str, encoding: str | None = None,
     decoded = read_text(data, file, encoding)
     named, text = _sep_line(decoded.text)
     sep = delimiter or named or sniff_delimiter(text)
+    text, formulas = _unwrap_text_formulas(text, sep)
     width = _widest_row(text, sep)
     try:
         grid = pd.read_csv(io.StringIO(text), header=None, dtype=str, sep=sep,
@@ -223,6 +233,9 @@ def read_delimited(data: bytes, file: str, encoding: str | None = None,
                 delimiter=DELIMITER_NAMES.get(sep, repr(sep)), error=exc))]
         ) from None
     frame, notes = _frame_from_grid(grid, file)
+    if formulas:
+        notes = (_("{file}: {count} cell(s) written as Excel text formulas (=\"00123\") read as "
+                   "their text").format(file=file, count=formulas), *notes)
     return Source(file, frame, "csv", decoded.encoding, sep, notes)
 
 
