@@ -16,6 +16,9 @@ M3 data is: the last ``horizon`` periods of every series are held out.
   its first week with a sale.
 * ``retail_country``: the same, per stock code and country outside the United Kingdom:
   a much sparser weekly set (about 80 % zeros).
+* ``retail_daily``: the same lines as daily units per stock code (season 7: the shop sends
+  no invoice on Saturdays), the last 14 days held out; a series starts at its first day with a
+  sale and needs :data:`MIN_TRAIN_DAYS` training days with :data:`MIN_SALE_DAYS` days of sales.
 """
 
 from __future__ import annotations
@@ -29,12 +32,15 @@ import pandas as pd
 
 CARPARTS_FILE = "carparts.rda"
 RETAIL_FOLDER = "retail-by-day"
-SETS = ("carparts", "carparts_1046", "retail_item", "retail_country")
+SETS = ("carparts", "carparts_1046", "retail_item", "retail_country", "retail_daily")
 #: Training weeks a retail series needs after its first sale (two conformal windows of the
 #: horizon and a few more for statsforecast's intermittent models).
 MIN_TRAIN_WEEKS = 24
 #: Weeks with a sale in the training part of a retail series.
 MIN_SALE_WEEKS = 4
+#: Training days a daily retail series needs after its first sale, and days with a sale.
+MIN_TRAIN_DAYS = 120
+MIN_SALE_DAYS = 20
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class RealSet:
     name:
         One of :data:`SETS`.
     freq:
-        pandas offset of ``ds`` (``MS`` or ``W-MON``).
+        pandas offset of ``ds`` (``MS``, ``W-MON`` or ``D``).
     season_length:
         Season length given to every method.
     horizon:
@@ -164,6 +170,25 @@ def load_retail(data_dir: Path, level: str = "item", horizon: int = 8,
     return _split(f"retail_{level}", wide, "W-MON", 1, horizon)
 
 
+def load_retail_daily(data_dir: Path, horizon: int = 14,
+                      lines: pd.DataFrame | None = None) -> RealSet:
+    """Daily units per stock code (every calendar day, season 7); series start at their
+    first day with a sale and need :data:`MIN_TRAIN_DAYS` training days with
+    :data:`MIN_SALE_DAYS` days of sales."""
+    lines = retail_lines(data_dir) if lines is None else lines
+    day = pd.to_datetime(lines["InvoiceDate"]).dt.normalize()
+    days = pd.date_range(day.min(), day.max(), freq="D")
+    wide = lines.assign(day=day).pivot_table(index="day", columns="StockCode", values="Quantity",
+                                             aggfunc="sum", fill_value=0)
+    wide = wide.reindex(days, fill_value=0).astype(np.float64)
+    started = (wide > 0).cummax()
+    train_part = wide.iloc[:-horizon]
+    enough = (started.iloc[:-horizon].sum() >= MIN_TRAIN_DAYS) \
+        & ((train_part > 0).sum() >= MIN_SALE_DAYS)
+    wide = wide.loc[:, enough].where(started.loc[:, enough])
+    return _split("retail_daily", wide, "D", 7, horizon)
+
+
 def load_sets(data_dir: Path, names: Sequence[str]) -> list[RealSet]:
     """The named sets (:data:`SETS`), in the order given.
 
@@ -184,6 +209,9 @@ def load_sets(data_dir: Path, names: Sequence[str]) -> list[RealSet]:
         elif name in ("retail_item", "retail_country"):
             lines = retail_lines(data_dir) if lines is None else lines
             out.append(load_retail(data_dir, name.split("_")[1], lines=lines))
+        elif name == "retail_daily":
+            lines = retail_lines(data_dir) if lines is None else lines
+            out.append(load_retail_daily(data_dir, lines=lines))
         else:
             raise ValueError(f"set must be one of {', '.join(SETS)}; got {name!r}")
     return out
