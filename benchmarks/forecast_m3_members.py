@@ -95,7 +95,9 @@ def fit_peers(data_dir: Path, group: str, peers: tuple[str, ...], workers: int) 
     train["ds"] = train.groupby("unique_id").cumcount()
     cut = train[train.groupby("unique_id")["ds"].transform("max") - train["ds"] >= h]
     warm = train[train["unique_id"].isin(sorted(train["unique_id"].unique())[:2])]
-    backtest, final, seconds = [], [], {}
+    backtest: list[np.ndarray] = []
+    final: list[np.ndarray] = []
+    seconds: dict[str, float] = {}
     for name in peers:
         model = getattr(sf_models, name)
         StatsForecast(models=[model(season_length=m)], freq=1, n_jobs=1).forecast(
@@ -165,8 +167,8 @@ def main(argv: list[str] | None = None) -> None:
         if peers:
             fitted = fit_peers(folder, args.group, peers, args.workers)
             cache["peer_seconds"] = fitted["peer_seconds"]
-            for key in ("backtest", "final"):
-                cache[key] = np.concatenate([cache[key], fitted[key]], axis=1)
+            for part in ("backtest", "final"):
+                cache[part] = np.concatenate([cache[part], fitted[part]], axis=1)
         cache["names"] = names
         if args.cache is not None:
             with args.cache.open("wb") as handle:
