@@ -326,6 +326,15 @@ def test_a_workbook_whose_first_sheet_is_a_cover(run_cli: Callable[..., object],
     report = _import(run_cli, tmp_path / "wb", book)
     assert _sales(tmp_path / "wb")["order_id"].tolist() == ["S1", "S2"]
     assert f"{book}: sheet 'Sales' read; not read: 'Info'" in report["notes"]
+    # a cover whose heading repeats a word is no table, and does not stop the import
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame([["Note", "Note"], ["a", "b"]]).to_excel(
+            writer, sheet_name="Cover", header=False, index=False)
+        pd.DataFrame({"Order": ["S9"], "Date": ["2026-03-02"], "SKU": ["X-1"],
+                      "Qty": [2]}).to_excel(writer, sheet_name="Sales", index=False)
+    report = _import(run_cli, tmp_path / "wb2", book)
+    assert _sales(tmp_path / "wb2")["order_id"].tolist() == ["S9"]
+    assert f"{book}: sheet 'Sales' read; not read: 'Cover'" in report["notes"]
 
 
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:

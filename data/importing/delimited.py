@@ -198,9 +198,11 @@ def _unwrap_text_formulas(text: str, sep: str) -> tuple[str, int]:
 
 def _sep_line(text: str) -> tuple[str | None, str]:
     """Excel's ``sep=X`` first line: the delimiter it names and the text after it."""
-    first, _newline, rest = text.partition("\n")
-    found = _SEP_LINE.match(first.strip())
-    return (found.group(1), rest) if found else (None, text)
+    end = text.find("\n")
+    found = _SEP_LINE.match(text[:end if end >= 0 else len(text)][:16].strip())
+    if found is None:  # no copy of a large text for nothing
+        return None, text
+    return found.group(1), (text[end + 1:] if end >= 0 else "")
 
 
 def read_delimited(data: bytes, file: str, encoding: str | None = None,
@@ -261,13 +263,20 @@ def read_xlsx(data: bytes, file: str) -> Source:
                                          _("cannot be read as an XLSX workbook: {error}")
                                          .format(error=exc))]) from None
     read: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
+    unreadable: list[InvalidInputError] = []
     for name, grid in sheets.items():
         text = pd.DataFrame({i: _column_text(grid.iloc[:, i]) for i in range(grid.shape[1])})
         if len(sheets) > 1 and text.shape[0] == 0:
             continue  # an empty sheet beside others
-        frame, notes = _frame_from_grid(text, file)
+        try:
+            frame, notes = _frame_from_grid(text, file)
+        except InvalidInputError as exc:  # e.g. a cover sheet repeating a heading
+            unreadable.append(exc)
+            continue
         read.append((str(name), frame, notes))
-    if not read:  # every sheet empty: the first one's message
+    if not read:  # no sheet is a table: the first one's problem
+        if unreadable:
+            raise unreadable[0]
         _frame_from_grid(pd.DataFrame(), file)
     best = max(range(len(read)), key=lambda i: (_sheet_score(read[i][1]), -i)) \
         if len(read) > 1 else 0
