@@ -147,6 +147,23 @@ def retail_lines(data_dir: Path) -> pd.DataFrame:
     return lines[lines["week"] < lines["week"].max()]   # the last week is partial
 
 
+def _units_from_first_sale(period: pd.Series, key: pd.Series, quantity: pd.Series,
+                           freq: str, horizon: int, min_periods: int,
+                           min_sales: int) -> pd.DataFrame:
+    """Units per ``key`` and ``period`` (every period of ``freq`` between the first and the
+    last, 0 without a sale), each series from its first sale (NaN before), keeping those with
+    ``min_periods`` training periods since it and ``min_sales`` training periods with a sale
+    (the last ``horizon`` periods are the test)."""
+    periods = pd.date_range(period.min(), period.max(), freq=freq)
+    wide = pd.DataFrame({"period": period, "key": key, "units": quantity}).pivot_table(
+        index="period", columns="key", values="units", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(periods, fill_value=0).astype(np.float64)
+    started = (wide > 0).cummax()
+    enough = (started.iloc[:-horizon].sum() >= min_periods) \
+        & ((wide.iloc[:-horizon] > 0).sum() >= min_sales)
+    return wide.loc[:, enough].where(started.loc[:, enough])
+
+
 def load_retail(data_dir: Path, level: str = "item", horizon: int = 8,
                 lines: pd.DataFrame | None = None) -> RealSet:
     """Weekly units per stock code (``level="item"``) or per stock code and country outside
@@ -158,15 +175,8 @@ def load_retail(data_dir: Path, level: str = "item", horizon: int = 8,
         keys = lines["StockCode"] + "@" + lines["Country"]
     else:
         keys = lines["StockCode"]
-    weeks = pd.date_range(lines["week"].min(), lines["week"].max(), freq="W-MON")
-    wide = lines.assign(key=keys).pivot_table(index="week", columns="key", values="Quantity",
-                                              aggfunc="sum", fill_value=0)
-    wide = wide.reindex(weeks, fill_value=0).astype(np.float64)
-    started = (wide > 0).cummax()
-    train_part = wide.iloc[:-horizon]
-    enough = (started.iloc[:-horizon].sum() >= MIN_TRAIN_WEEKS) \
-        & ((train_part > 0).sum() >= MIN_SALE_WEEKS)
-    wide = wide.loc[:, enough].where(started.loc[:, enough])
+    wide = _units_from_first_sale(lines["week"], keys, lines["Quantity"], "W-MON", horizon,
+                                  MIN_TRAIN_WEEKS, MIN_SALE_WEEKS)
     return _split(f"retail_{level}", wide, "W-MON", 1, horizon)
 
 
@@ -177,15 +187,8 @@ def load_retail_daily(data_dir: Path, horizon: int = 14,
     :data:`MIN_SALE_DAYS` days of sales."""
     lines = retail_lines(data_dir) if lines is None else lines
     day = pd.to_datetime(lines["InvoiceDate"]).dt.normalize()
-    days = pd.date_range(day.min(), day.max(), freq="D")
-    wide = lines.assign(day=day).pivot_table(index="day", columns="StockCode", values="Quantity",
-                                             aggfunc="sum", fill_value=0)
-    wide = wide.reindex(days, fill_value=0).astype(np.float64)
-    started = (wide > 0).cummax()
-    train_part = wide.iloc[:-horizon]
-    enough = (started.iloc[:-horizon].sum() >= MIN_TRAIN_DAYS) \
-        & ((train_part > 0).sum() >= MIN_SALE_DAYS)
-    wide = wide.loc[:, enough].where(started.loc[:, enough])
+    wide = _units_from_first_sale(day, lines["StockCode"], lines["Quantity"], "D", horizon,
+                                  MIN_TRAIN_DAYS, MIN_SALE_DAYS)
     return _split("retail_daily", wide, "D", 7, horizon)
 
 
