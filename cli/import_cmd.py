@@ -25,10 +25,12 @@ Examples:
   salesflow validate --data shop
 
 \b
-The mapping used is printed and written to DIR/mapping.toml: edit it (column = field, table,
-encoding, delimiter, date_format, decimal) and pass it back with --mapping. Defaults assumed
-for master data the files do not have are listed in DIR/assumptions.csv and set in the
-[import] section of DIR/config.toml (give your own with --config, e.g. that config.toml).
+Of a workbook, every sheet whose columns are recognised is read (monthly sales sheets, a
+products sheet, a stock sheet). The mapping used is printed and written to DIR/mapping.toml:
+edit it (column = field, table, sheet, encoding, delimiter, date_format, decimal) and pass it
+back with --mapping. Defaults assumed for master data the files do not have are listed in
+DIR/assumptions.csv and set in the [import] section of DIR/config.toml (give your own with
+--config, e.g. that config.toml).
 """
 
 
@@ -42,7 +44,7 @@ def _human(result: ImportResult) -> None:
         same = (m.table, m.encoding, m.delimiter, m.date_format, m.decimal,
                 tuple(m.columns.items()), tuple(m.unplaced))
         if same in shown:
-            shown[same].append(m.name)
+            shown[same].append(m.label)
             continue
         shown[same] = []
         how = [_("table {table}").format(table=m.table or "?")]
@@ -56,8 +58,8 @@ def _human(result: ImportResult) -> None:
             how.append(_("dates {date_format}").format(date_format=shown_format(m.date_format)))
         if m.decimal == ",":
             how.append(_("decimal commas"))
-        click.echo(f"{m.name}: {', '.join(how)}")
-        scores = result.scores.get(m.name, {})
+        click.echo(f"{m.label}: {', '.join(how)}")
+        scores = result.scores.get(m.label, {})
         ranked = ", ".join(f"{t} {s}" for t, s in sorted(scores.items(), key=lambda kv: -kv[1])
                            if s)
         if ranked:
@@ -119,9 +121,10 @@ def import_command(files: tuple[Path, ...], out: Path, mapping_path: Path | None
                    force: bool, as_json: bool) -> None:
     """Turn company exports (CSV, TXT, XLSX, Parquet) into a salesflow dataset folder.
 
-    Each FILE is recognised by its column names (English, Traditional or Simplified Chinese;
-    Odoo, SAP Business One, Shopify, WooCommerce, Taiwanese ERPs) as sales lines, products,
-    stock, open orders, customers or suppliers. Returns and cancellations are kept apart.
+    Each FILE (each sheet of a workbook) is recognised by its column names (English,
+    Traditional or Simplified Chinese; Odoo, SAP Business One, Shopify, WooCommerce, Taiwanese
+    ERPs) as sales lines, products, stock, open orders, customers or suppliers. Returns and
+    cancellations are kept apart.
     """
     from salesflow.data.importing.dates import normalise_format
     from salesflow.data.importing.defaults import read_defaults

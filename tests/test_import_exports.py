@@ -337,6 +337,102 @@ def test_a_workbook_whose_first_sheet_is_a_cover(run_cli: Callable[..., object],
     assert f"{book}: sheet 'Sales' read; not read: 'Cover'" in report["notes"]
 
 
+def _erp_workbook(book: Path, november_quantity: object = 4) -> None:
+    """A Taiwanese ERP's workbook: a cover, a sales sheet per month, products, stock and an
+    empty sheet."""
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame([["銷貨資料匯出"], ["匯出日期", "115/12/01"]]).to_excel(
+            writer, sheet_name="說明", header=False, index=False)
+        pd.DataFrame({"單號": ["S1", "S2", "S3"],
+                      "單據日期": ["115/10/05", "115/10/12", "115/10/20"],
+                      "品號": ["P-1", "P-2", "P-1"], "數量": [3, 5, 2],
+                      "單價": [100, 80, 100]}).to_excel(writer, sheet_name="10月", index=False)
+        pd.DataFrame({"單號": ["S4", "S5"], "單據日期": ["115/11/03", "115/11/17"],
+                      "品號": ["P-2", "P-3"], "數量": [1, november_quantity],
+                      "單價": [80, 50]}).to_excel(writer, sheet_name="11月", index=False)
+        pd.DataFrame({"品號": ["P-1", "P-2", "P-3"], "品名": ["紅茶", "綠茶", "烏龍"],
+                      "類別": ["茶", "茶", "茶"], "進價": [60, 50, 30]}).to_excel(
+            writer, sheet_name="商品資料", index=False)
+        pd.DataFrame({"品號": ["P-1", "P-2"], "庫存數量": [10, 0]}).to_excel(
+            writer, sheet_name="庫存", index=False)
+        pd.DataFrame().to_excel(writer, sheet_name="空白", index=False)
+
+
+def test_a_workbook_of_sales_products_and_stock_sheets(run_cli: Callable[..., object],
+                                                       tmp_path: Path) -> None:
+    """Every sheet whose columns are recognised is read as a file of its own: both monthly
+    sales sheets, the products and the stock; the cover and the empty sheet are named as not
+    read. mapping.toml names each sheet and, given back, imports the same; a bad cell names
+    its sheet."""
+    book = tmp_path / "erp.xlsx"
+    _erp_workbook(book)
+    out = tmp_path / "shop"
+    report = _import(run_cli, out, book)
+    assert [(f["sheet"], f["table"]) for f in report["files"]] == [
+        ("10月", "sales"), ("11月", "sales"), ("商品資料", "skus"), ("庫存", "inventory")]
+    assert (f"{book}: sheets '10月', '11月', '商品資料', '庫存' read; not read: '說明', '空白'"
+            in report["notes"])
+    assert set(report["scores"]) == {f"erp.xlsx, sheet '{s}'"
+                                     for s in ("10月", "11月", "商品資料", "庫存")}
+    sales = _sales(out)
+    assert sales["order_id"].tolist() == ["S1", "S2", "S3", "S4", "S5"]
+    assert sales["order_date"].tolist()[-1] == "2026-11-17"
+    skus = pd.read_csv(out / "skus.csv", dtype=str).set_index("sku")
+    assert skus.loc[["P-1", "P-2", "P-3"], "name"].tolist() == ["紅茶", "綠茶", "烏龍"]
+    assert skus.loc["P-3", "unit_cost"] == "30.0" and skus.loc["P-3", "category"] == "茶"
+    stock = pd.read_csv(out / "inventory.csv", dtype=str)
+    assert stock.values.tolist() == [["P-1", "10.0"], ["P-2", "0.0"]]
+    load_dataset(out)
+    mapping = (out / "mapping.toml").read_text(encoding="utf-8")
+    assert 'name = "erp.xlsx"\nsheet = "商品資料"\ntable = "skus"' in mapping
+
+    again = _import(run_cli, tmp_path / "again", book, "--mapping", out / "mapping.toml")
+    assert again["files"] == report["files"]
+    for table in ("sales", "skus", "inventory"):
+        assert (tmp_path / "again" / f"{table}.csv").read_bytes() == \
+            (out / f"{table}.csv").read_bytes()
+
+    # A mapping entry without a sheet (written by hand, or before sheets were named) is
+    # taken for the sheets whose header holds all its columns; the others are recognised.
+    whole = tmp_path / "whole.toml"
+    whole.write_text('[[file]]\nname = "erp.xlsx"\ntable = "sales"\ndate_format = "ROC"\n'
+                     '[file.columns]\n"單號" = "order_id"\n"單據日期" = "order_date"\n'
+                     '"品號" = "sku"\n"數量" = "quantity"\n', encoding="utf-8")
+    by_hand = _import(run_cli, tmp_path / "by_hand", book, "--mapping", whole)
+    assert [(f["sheet"], f["table"]) for f in by_hand["files"]] == [
+        ("10月", "sales"), ("11月", "sales"), ("商品資料", "skus"), ("庫存", "inventory")]
+    assert _sales(tmp_path / "by_hand")["order_id"].tolist() == ["S1", "S2", "S3", "S4", "S5"]
+
+    _erp_workbook(book, november_quantity="很多")
+    result = run_cli("import", book, "--out", tmp_path / "bad")
+    assert result.exit_code == 2
+    assert "erp.xlsx, sheet '11月', row 3, column 數量: value '很多'" in result.output
+    assert not (tmp_path / "bad").exists()
+
+
+def test_a_product_in_two_files_is_one_row_of_their_values(run_cli: Callable[..., object],
+                                                          tmp_path: Path) -> None:
+    """A product list with categories and costs, a price list with suppliers: a product in
+    both gets the first value of each column that is not blank, and a column that one file
+    lacks is blank (stated defaults), never the text "nan"."""
+    (tmp_path / "sales.csv").write_text("Date,SKU,Qty\n2026-11-02,A,2\n2026-11-03,B,1\n",
+                                        encoding="utf-8")
+    (tmp_path / "products.csv").write_text("SKU,Name,Category,Cost\nA,Apple,Fruit,1.5\n"
+                                           "B,Bean,,2\n", encoding="utf-8")
+    (tmp_path / "prices.csv").write_text("SKU,Name,Supplier\nB,Bean,S9\nC,Corn,S8\n",
+                                         encoding="utf-8")
+    out = tmp_path / "shop"
+    _import(run_cli, out, tmp_path / "sales.csv", tmp_path / "products.csv",
+            tmp_path / "prices.csv")
+    skus = pd.read_csv(out / "skus.csv", dtype=str, keep_default_na=False).set_index("sku")
+    assert skus.loc[["A", "B", "C"], "supplier_id"].tolist() == ["SUP-Fruit", "S9", "S8"]
+    assert skus.loc[["A", "B", "C"], "category"].tolist() == ["Fruit", "unassigned",
+                                                              "unassigned"]
+    assert skus.loc[["A", "B"], "unit_cost"].tolist() == ["1.5", "2.0"]
+    assert "nan" not in skus.to_numpy()
+    load_dataset(out)
+
+
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
     and written to a mapping.toml that reads back (and imports the same)."""

@@ -255,17 +255,18 @@ def test_day_equal_to_month_everywhere_is_not_ambiguous() -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6, unique=True),
-       st.text(min_size=1, max_size=20))
-def test_mapping_file_round_trips_any_column_name(names: list[str], file: str) -> None:
-    """mapping.toml is valid TOML whatever the headers hold (line breaks, quotes,
-    backslashes, control characters) and reads back to the same mapping."""
+       st.text(min_size=1, max_size=20), st.text(max_size=31))
+def test_mapping_file_round_trips_any_column_name(names: list[str], file: str,
+                                                  sheet: str) -> None:
+    """mapping.toml is valid TOML whatever the headers (and sheet names) hold (line breaks,
+    quotes, backslashes, control characters) and reads back to the same mapping."""
     import tempfile
 
     columns = dict(zip(names, ["order_id", "order_date", "sku", "quantity", "unit_price",
                                "customer_id"], strict=False))
-    mapping = FileMapping(file, "sales", columns, [], "cp950", "\t", "ROC", ",")
+    mapping = FileMapping(file, "sales", columns, [], "cp950", "\t", "ROC", ",", sheet=sheet)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "mapping.toml"
         path.write_text(mapping_toml([mapping]), encoding="utf-8")
         back = read_mapping(path)
-    assert back == {file: mapping}
+    assert back == {(file, sheet): mapping}

@@ -1,4 +1,5 @@
-"""Read one export (CSV/TSV/TXT, XLSX or Parquet) into a frame of text cells.
+"""Read one export (CSV/TSV/TXT, XLSX or Parquet) into frames of text cells: one table, or
+one per sheet of a workbook that holds one.
 
 Text files are decoded by :mod:`.text`, their delimiter (``,`` ``;`` tab ``|``) taken from
 Excel's ``sep=`` first line, or sniffed with ``csv.Sniffer`` on the first lines (or given), and
@@ -27,7 +28,6 @@ import pandas as pd
 from salesflow.data.dataset.readers import _column_text
 from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.data.i18n import _
-from salesflow.data.importing.recognise import recognise
 from salesflow.data.importing.text import read_text
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -61,6 +61,10 @@ class Source:
         How a text file was read (empty for XLSX and Parquet).
     notes:
         Rows of a report layout that were skipped (title rows, total lines), said to the user.
+    sheet:
+        The sheet of a workbook of several sheets (``file`` then names it too), else empty.
+    sheets:
+        All the sheets of that workbook, in its order.
     """
 
     file: str
@@ -69,6 +73,8 @@ class Source:
     encoding: str = ""
     delimiter: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    sheet: str = ""
+    sheets: tuple[str, ...] = ()
 
 
 def sniff_delimiter(text: str) -> str:
@@ -241,19 +247,21 @@ def read_delimited(data: bytes, file: str, encoding: str | None = None,
     return Source(file, frame, "csv", decoded.encoding, sep, notes)
 
 
-def _sheet_score(frame: pd.DataFrame) -> int:
-    """How well a sheet's columns are recognised as a table of some kind (0: none)."""
-    return max(recognise([str(c) for c in frame.columns]).scores.values(), default=0)
+def sheet_file(file: str, sheet: str) -> str:
+    """How a workbook's sheet is named to the user (in problems, notes and the printout)."""
+    return _("{file}, sheet {sheet}").format(file=file, sheet=repr(sheet))
 
 
-def read_xlsx(data: bytes, file: str) -> Source:
-    """Read a workbook (cells as a user would type them): its one sheet, or of several the
-    one whose columns are recognised best (the first of equals), the others named in a note.
+def read_xlsx(data: bytes, file: str) -> list[Source]:
+    """Read a workbook (cells as a user would type them): every sheet that holds a table, in
+    the workbook's order. A workbook of several sheets names each (:attr:`Source.sheet`, and
+    ``file`` says the sheet); empty sheets beside others are left out.
 
     Raises
     ------
     InvalidInputError
-        If the file is not a readable workbook.
+        If the file is not a readable workbook, or none of its sheets is a table (the first
+        sheet's problem).
     """
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object,
@@ -262,30 +270,26 @@ def read_xlsx(data: bytes, file: str) -> Source:
         raise InvalidInputError([Problem(file, None, None, None,
                                          _("cannot be read as an XLSX workbook: {error}")
                                          .format(error=exc))]) from None
-    read: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
+    read: list[Source] = []
     unreadable: list[InvalidInputError] = []
+    several = len(sheets) > 1
     for name, grid in sheets.items():
         text = pd.DataFrame({i: _column_text(grid.iloc[:, i]) for i in range(grid.shape[1])})
-        if len(sheets) > 1 and text.shape[0] == 0:
+        if several and text.shape[0] == 0:
             continue  # an empty sheet beside others
+        where = sheet_file(file, str(name)) if several else file
         try:
-            frame, notes = _frame_from_grid(text, file)
+            frame, notes = _frame_from_grid(text, where)
         except InvalidInputError as exc:  # e.g. a cover sheet repeating a heading
             unreadable.append(exc)
             continue
-        read.append((str(name), frame, notes))
+        read.append(Source(where, frame, "xlsx", notes=notes,
+                           sheet=str(name) if several else "", sheets=tuple(map(str, sheets))))
     if not read:  # no sheet is a table: the first one's problem
         if unreadable:
             raise unreadable[0]
         _frame_from_grid(pd.DataFrame(), file)
-    best = max(range(len(read)), key=lambda i: (_sheet_score(read[i][1]), -i)) \
-        if len(read) > 1 else 0
-    name, frame, notes = read[best]
-    if len(sheets) > 1:
-        others = ", ".join(repr(str(n)) for n in sheets if str(n) != name)
-        notes = (_("{file}: sheet {sheet} read; not read: {others}").format(
-            file=file, sheet=repr(name), others=others), *notes)
-    return Source(file, frame, "xlsx", notes=notes)
+    return read
 
 
 def read_parquet(data: bytes, file: str) -> Source:
@@ -308,8 +312,10 @@ def read_parquet(data: bytes, file: str) -> Source:
     return Source(file, text, "parquet")
 
 
-def read_source(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Source:
-    """Read an export by its suffix (text files of any suffix but .xlsx/.parquet).
+def read_sources(path: Path, encoding: str | None = None,
+                 delimiter: str | None = None) -> list[Source]:
+    """Read an export by its suffix (text files of any suffix but .xlsx/.parquet): one table,
+    or for a workbook each sheet that holds one.
 
     Raises
     ------
@@ -327,5 +333,5 @@ def read_source(path: Path, encoding: str | None = None, delimiter: str | None =
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(data, file)
     if suffix in (".parquet", ".pq"):
-        return read_parquet(data, file)
-    return read_delimited(data, file, encoding, delimiter)
+        return [read_parquet(data, file)]
+    return [read_delimited(data, file, encoding, delimiter)]

@@ -1,6 +1,7 @@
 """``import_files``: company exports -> a salesflow dataset folder, written atomically.
 
-Steps: read each file (:mod:`.delimited`), place its columns and recognise its kind
+Steps: read each file (:mod:`.delimited`; of a workbook every sheet whose columns are
+recognised, each as if it were a file of its own), place its columns and recognise its kind
 (:mod:`.recognise`, or the ``--mapping`` given), type its cells (:mod:`.convert`), build the
 tables (:mod:`.sales`, :mod:`.master`), then write everything into a temporary folder beside
 ``out`` and rename it into place: on any error nothing is left half-written.
@@ -21,7 +22,7 @@ from salesflow.data.errors import InvalidInputError, Problem, UserError
 from salesflow.data.i18n import _
 from salesflow.data.importing.convert import Converted, convert
 from salesflow.data.importing.defaults import ImportDefaults
-from salesflow.data.importing.delimited import read_source
+from salesflow.data.importing.delimited import Source, read_sources
 from salesflow.data.importing.mapping import FileMapping, mapping_toml
 from salesflow.data.importing.master import (
     build_customers,
@@ -60,8 +61,9 @@ class ImportResult:
                 "assumptions": [asdict(a) for a in self.assumptions], "notes": self.notes}
 
 
-def _mapping_for(path: Path, names: list[str], given: FileMapping | None,
-                 encoding: str, delimiter: str) -> tuple[FileMapping, dict[str, int]]:
+def _mapping_for(path: Path, src: Source, given: FileMapping | None) \
+        -> tuple[FileMapping, dict[str, int]]:
+    names = list(src.frame.columns)
     found = recognise(names, given.table if given else None)
     if given is not None and given.columns:
         columns = {c: f for c, f in given.columns.items()}
@@ -69,41 +71,80 @@ def _mapping_for(path: Path, names: list[str], given: FileMapping | None,
     else:
         columns, unplaced = found.columns, found.unplaced
     mapping = FileMapping(path.name, given.table if given and given.table else found.table,
-                          columns, unplaced, encoding, delimiter,
-                          given.date_format if given else "", given.decimal if given else "")
+                          columns, unplaced, src.encoding, src.delimiter,
+                          given.date_format if given else "", given.decimal if given else "",
+                          sheet=src.sheet)
     return mapping, found.scores
 
 
-def _read_all(paths: list[Path], mappings: dict[str, FileMapping], encoding: str | None,
-              date_format: str | None, problems: list[Problem], notes: list[str]) \
+def _given(mappings: dict[tuple[str, str], FileMapping], name: str,
+           src: Source) -> FileMapping | None:
+    """The mapping given for ``src``: its own entry (file and sheet), else, for a sheet, the
+    file's entry without a sheet if this sheet's header holds every column that entry names
+    (an entry naming no columns is taken for every sheet)."""
+    own = mappings.get((name, src.sheet))
+    if own is not None or not src.sheet:
+        return own
+    whole = mappings.get((name, ""))
+    if whole is not None and set(whole.columns) <= set(src.frame.columns):
+        return whole
+    return None
+
+
+def _sheets_to_read(path: Path, sources: list[Source],
+                    mappings: dict[tuple[str, str], FileMapping], notes: list[str]) \
+        -> list[Source]:
+    """Of a workbook's sheets, those whose columns are recognised as a table or that the
+    mapping names (of none, the first, whose problem is then reported); the others are named
+    in a note. A text file or a workbook of one sheet is read as it is."""
+    if len(sources) == 1 and not sources[0].sheet:
+        return sources
+    chosen = [src for src in sources if _given(mappings, path.name, src) is not None
+              or recognise([str(c) for c in src.frame.columns]).table is not None]
+    chosen = chosen or sources[:1]
+    read = {src.sheet for src in chosen}
+    others = [s for s in sources[0].sheets if s not in read]
+    if others:
+        shown = ", ".join(repr(s) for s in others)
+        notes.append(_("{file}: sheet {sheet} read; not read: {others}").format(
+            file=path, sheet=repr(chosen[0].sheet), others=shown) if len(chosen) == 1 else
+            _("{file}: sheets {sheets} read; not read: {others}").format(
+                file=path, sheets=", ".join(repr(src.sheet) for src in chosen), others=shown))
+    return chosen
+
+
+def _read_all(paths: list[Path], mappings: dict[tuple[str, str], FileMapping],
+              encoding: str | None, date_format: str | None, problems: list[Problem],
+              notes: list[str]) \
         -> tuple[list[Converted], list[FileMapping], dict[str, dict[str, int]]]:
     parts: list[Converted] = []
     used: list[FileMapping] = []
     scores: dict[str, dict[str, int]] = {}
     for path in paths:
-        given = mappings.get(path.name)
-        forced = encoding or (given.encoding if given and given.encoding else None)
-        delimiter = given.delimiter if given and given.delimiter else None
+        whole = mappings.get((path.name, ""))
+        forced = encoding or (whole.encoding if whole and whole.encoding else None)
+        delimiter = whole.delimiter if whole and whole.delimiter else None
         try:
-            src = read_source(path, forced, delimiter)
+            sources = read_sources(path, forced, delimiter)
         except InvalidInputError as exc:
             problems += exc.problems
             continue
-        notes += src.notes
-        mapping, scores[path.name] = _mapping_for(path, list(src.frame.columns), given,
-                                                  src.encoding, src.delimiter)
-        used.append(mapping)
-        if mapping.table is None:
-            problems.append(Problem(
-                str(path), 1, None, None,
-                _("cannot tell what this file holds: no columns for sales lines (date, product, "
-                  "quantity), products, stock, customers or suppliers; columns found: {found}; "
-                  "name them in a --mapping file").format(
-                      found=", ".join(map(repr, src.frame.columns)))))
-            continue
-        converted = convert(src, mapping, date_format, problems)
-        if converted is not None:
-            parts.append(converted)
+        for src in _sheets_to_read(path, sources, mappings, notes):
+            notes += src.notes
+            mapping, scores_of_kinds = _mapping_for(path, src, _given(mappings, path.name, src))
+            scores[mapping.label] = scores_of_kinds
+            used.append(mapping)
+            if mapping.table is None:
+                problems.append(Problem(
+                    src.file, 1, None, None,
+                    _("cannot tell what this file holds: no columns for sales lines (date, "
+                      "product, quantity), products, stock, customers or suppliers; columns "
+                      "found: {found}; name them in a --mapping file").format(
+                          found=", ".join(map(repr, src.frame.columns)))))
+                continue
+            converted = convert(src, mapping, date_format, problems)
+            if converted is not None:
+                parts.append(converted)
     return parts, used, scores
 
 
@@ -192,7 +233,8 @@ def _merge_repeats(assumed: list[Assumption]) -> list[Assumption]:
             for key, group in merged.items()]
 
 
-def import_files(paths: list[Path], out: Path, *, mappings: dict[str, FileMapping] | None = None,
+def import_files(paths: list[Path], out: Path, *,
+                 mappings: dict[tuple[str, str], FileMapping] | None = None,
                  encoding: str | None = None, date_format: str | None = None,
                  defaults: ImportDefaults | None = None, force: bool = False) -> ImportResult:
     """Import ``paths`` into the dataset folder ``out`` (see the module docstring).

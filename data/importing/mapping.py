@@ -13,7 +13,14 @@
     "訂單編號" = "order_id"
     "備註" = ""                  # "" = not imported (listed as unplaced)
 
-A mapping given back with ``--mapping`` wins over detection for the files it names.
+    [[file]]
+    name = "export.xlsx"
+    sheet = "商品"               # a workbook of several sheets: one entry per sheet read
+    table = "skus"
+
+A mapping given back with ``--mapping`` wins over detection for the files (and sheets) it
+names; an entry without a sheet is taken for each sheet of the workbook whose header holds
+every column it names (for every sheet, if it names none).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.data.i18n import _
 from salesflow.data.importing.columns import SYNONYMS
 from salesflow.data.importing.defaults import read_toml
+from salesflow.data.importing.delimited import sheet_file
 from salesflow.data.importing.recognise import KIND_BY_TABLE
 
 FIELDS = tuple(SYNONYMS)
@@ -42,6 +50,17 @@ class FileMapping:
     delimiter: str = ""
     date_format: str = ""
     decimal: str = ""
+    sheet: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What the mapping is looked up by: the file name and the sheet (or "")."""
+        return self.name, self.sheet
+
+    @property
+    def label(self) -> str:
+        """The file (and sheet) as the printout names it."""
+        return sheet_file(self.name, self.sheet) if self.sheet else self.name
 
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n",
@@ -62,8 +81,10 @@ def mapping_toml(mappings: list[FileMapping]) -> str:
              "# columns: source column = field ('' = not imported). Fields: " + ", ".join(FIELDS),
              "# tables: " + ", ".join(KIND_BY_TABLE), ""]
     for m in mappings:
-        lines += ["[[file]]", f"name = {toml_string(m.name)}",
-                  f"table = {toml_string(m.table or '')}"]
+        lines += ["[[file]]", f"name = {toml_string(m.name)}"]
+        if m.sheet:
+            lines.append(f"sheet = {toml_string(m.sheet)}")
+        lines.append(f"table = {toml_string(m.table or '')}")
         for key in ("encoding", "delimiter", "date_format", "decimal"):
             lines.append(f"{key} = {toml_string(getattr(m, key))}")
         lines.append("[file.columns]")
@@ -75,8 +96,8 @@ def mapping_toml(mappings: list[FileMapping]) -> str:
     return "\n".join(lines)
 
 
-def read_mapping(path: Path) -> dict[str, FileMapping]:
-    """Read a mapping file; file name -> mapping.
+def read_mapping(path: Path) -> dict[tuple[str, str], FileMapping]:
+    """Read a mapping file; (file name, sheet or "") -> mapping.
 
     Raises
     ------
@@ -86,9 +107,10 @@ def read_mapping(path: Path) -> dict[str, FileMapping]:
     file = str(path)
     raw = read_toml(path)
     problems: list[Problem] = []
-    out: dict[str, FileMapping] = {}
+    out: dict[tuple[str, str], FileMapping] = {}
     for entry in raw.get("file", []):
         name = str(entry.get("name", ""))
+        sheet = str(entry.get("sheet", ""))
         table = str(entry.get("table", "")) or None
         if not name:
             problems.append(Problem(file, None, "file.name", None,
@@ -109,9 +131,11 @@ def read_mapping(path: Path) -> dict[str, FileMapping]:
                                             known=", ".join(FIELDS))))
             else:
                 columns[source] = str(target)
-        out[name] = FileMapping(name, table, columns, unplaced,
-                                *(str(entry.get(k, "")) for k in
-                                  ("encoding", "delimiter", "date_format", "decimal")))
+        out[name, sheet] = FileMapping(
+            name, table, columns, unplaced, encoding=str(entry.get("encoding", "")),
+            delimiter=str(entry.get("delimiter", "")),
+            date_format=str(entry.get("date_format", "")),
+            decimal=str(entry.get("decimal", "")), sheet=sheet)
     if problems:
         raise InvalidInputError(problems)
     return out

@@ -21,8 +21,28 @@ from salesflow.data.importing.sales import Assumption, SalesLines
 
 
 def _first(parts: list[Converted], table: str) -> pd.DataFrame | None:
+    """The rows of every export of ``table`` (files, sheets), in order; a field that one of
+    them lacks is blank in its rows ("" for text, NaN for numbers), never the text "nan"."""
     frames = [c.frame for c in parts if c.table == table]
-    return pd.concat(frames, ignore_index=True) if frames else None
+    if not frames:
+        return None
+    rows = pd.concat(frames, ignore_index=True)
+    text = [c for c in rows.columns if rows[c].dtype == object]
+    rows[text] = rows[text].fillna("")
+    return rows
+
+
+def _one_row_each(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """One row per ``key`` (rows without one left out): of a key's several rows (a product
+    in a product file and in a price list, or twice in one file) each field's first value
+    that is not blank."""
+    rows = rows[rows[key].astype(str) != ""]
+    if not rows[key].duplicated().any():
+        return rows
+    merged = rows.mask(rows.eq("")).groupby(key, sort=False, as_index=False).first()
+    text = [c for c in merged.columns if merged[c].dtype == object]
+    merged[text] = merged[text].fillna("")
+    return merged
 
 
 def _text(frame: pd.DataFrame, field: str) -> pd.Series:
@@ -35,7 +55,7 @@ def build_skus(parts: list[Converted], sales: SalesLines | None, defaults: Impor
     products = _first(parts, "skus")
     if products is None:
         products = pd.DataFrame({"sku": pd.Series(dtype=object)})
-    products = products[products["sku"].astype(str) != ""].drop_duplicates("sku")
+    products = _one_row_each(products, "sku")
     known = set(products["sku"].astype(str))
     extra: list[str] = []
     for source in ([sales.lines["sku"]] if sales is not None else []) + \
@@ -120,7 +140,7 @@ def build_suppliers(parts: list[Converted], skus: pd.DataFrame, defaults: Import
     given = _first(parts, "suppliers")
     if given is None:
         given = pd.DataFrame({"supplier_id": pd.Series(dtype=object)})
-    given = given[given["supplier_id"].astype(str) != ""].drop_duplicates("supplier_id")
+    given = _one_row_each(given, "supplier_id")
     ids = list(dict.fromkeys(list(given["supplier_id"].astype(str)) +
                              list(skus["supplier_id"].astype(str))))
     base = given.set_index(given["supplier_id"].astype(str))
