@@ -107,8 +107,8 @@ def _human(result: ImportResult) -> None:
 @click.option("--mapping", "mapping_path", type=click.Path(path_type=Path), default=None,
               help="A mapping.toml from an earlier import; it wins over detection.")
 @click.option("--encoding", default=None,
-              help="Text encoding of the files (utf-8, big5/cp950, gb18030, cp1252, utf-16). "
-                   "Default: detected.")
+              help="Text encoding of the files (utf-8, big5/cp950, gb18030, shift_jis/cp932, "
+                   "cp1252, utf-16). Default: detected.")
 @click.option("--date-format", "date_format", default=None,
               help="Day/month order when the dates do not show it: DMY, MDY, YMD, ROC "
                    "(also D/M/YYYY, M/D/YYYY, %d.%m.%Y).")
@@ -122,9 +122,9 @@ def import_command(files: tuple[Path, ...], out: Path, mapping_path: Path | None
     """Turn company exports (CSV, TXT, XLSX, Parquet) into a salesflow dataset folder.
 
     Each FILE (each sheet of a workbook) is recognised by its column names (English,
-    Traditional or Simplified Chinese; Odoo, SAP Business One, Shopify, WooCommerce, Taiwanese
-    ERPs) as sales lines, products, stock, open orders, customers or suppliers. Returns and
-    cancellations are kept apart.
+    Traditional or Simplified Chinese, Spanish, French, German, Portuguese, Japanese; Odoo, SAP
+    Business One, Shopify, WooCommerce, Taiwanese ERPs) as sales lines, products, stock, open
+    orders, customers or suppliers. Returns and cancellations are kept apart.
     """
     from salesflow.data.importing.dates import normalise_format
     from salesflow.data.importing.defaults import read_defaults

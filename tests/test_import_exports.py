@@ -433,6 +433,69 @@ def test_a_product_in_two_files_is_one_row_of_their_values(run_cli: Callable[...
     load_dataset(out)
 
 
+def test_superstore_workbook_sales_amount_and_state(run_cli: Callable[..., object],
+                                                    tmp_path: Path) -> None:
+    """The shape of Tableau's "Sample - Superstore.xlsx" (read here from
+    AGH11/Time_Series_Analysis @ f68606d, "Sample - Superstore.xlsx": sheets Orders, Returns,
+    People; 9,994 lines): "Sales" is the line's amount beside "Quantity", so the unit price is
+    Sales / Quantity (stated); "State" beside "Country" and "City" is a place, not an order
+    status; the Returns and People sheets are named as not read."""
+    book = tmp_path / "Sample - Superstore.xlsx"
+    orders = pd.DataFrame({
+        "Row ID": [1, 2, 3], "Order ID": ["CA-2016-152156", "CA-2016-152156", "US-2015-108966"],
+        "Order Date": pd.to_datetime(["2016-11-08", "2016-11-08", "2015-10-11"]),
+        "Ship Mode": ["Second Class"] * 3, "Customer ID": ["CG-12520", "CG-12520", "SO-20335"],
+        "Customer Name": ["Claire Gute", "Claire Gute", "Sean O'Donnell"],
+        "Country": ["United States"] * 3, "City": ["Henderson", "Henderson", "Fort Lauderdale"],
+        "State": ["Kentucky", "Kentucky", "Florida"], "Region": ["South"] * 3,
+        "Product ID": ["FUR-BO-10001798", "FUR-CH-10000454", "FUR-TA-10000577"],
+        "Category": ["Furniture"] * 3, "Sales": [261.96, 731.94, 957.5775],
+        "Quantity": [2, 3, 5], "Discount": [0, 0, 0.45], "Profit": [41.9136, 219.582, -383.031]})
+    with pd.ExcelWriter(book) as writer:
+        orders.to_excel(writer, sheet_name="Orders", index=False)
+        pd.DataFrame({"Returned": ["Yes"], "Order ID": ["CA-2016-152156"]}).to_excel(
+            writer, sheet_name="Returns", index=False)
+        pd.DataFrame({"Person": ["Anna Andreadi"], "Region": ["West"]}).to_excel(
+            writer, sheet_name="People", index=False)
+    out = tmp_path / "store"
+    report = _import(run_cli, out, book)
+    info = _file(report, book.name)
+    assert info["sheet"] == "Orders"
+    assert info["columns"]["Sales"] == "line_total" and "State" in info["unplaced"]
+    assert f"{book}: sheet 'Orders' read; not read: 'Returns', 'People'" in report["notes"]
+    assert report["returns"] == 0
+    sales = _sales(out)
+    assert sales["unit_price"].astype(float).round(4).tolist() == [130.98, 243.98, 191.5155]
+    assumed = _assumed(out)
+    assert ((assumed["column"] == "unit_price") & (assumed["value"] == "line_total / quantity")
+            ).any()
+
+    # date, store, item, sales: with no quantity column, "sales" are the units sold
+    kaggle = tmp_path / "train.csv"
+    kaggle.write_text("date,store,item,sales\n2013-01-01,1,1,13\n2013-01-02,1,1,11\n",
+                      encoding="utf-8")
+    report = _import(run_cli, tmp_path / "kaggle", kaggle)
+    assert _columns(report, "train.csv")["sales"] == "quantity"
+    assert _sales(tmp_path / "kaggle")["quantity"].astype(float).tolist() == [13.0, 11.0]
+
+
+def test_return_words_start_a_word(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """A status says return or cancellation by a word that starts with it, in several
+    languages (Cancelado, Storniert, partially_refunded); a word that only contains the letters
+    (Confirmado: "rma") is demand."""
+    src = tmp_path / "pedidos.csv"
+    src.write_text("Pedido,Fecha,SKU,Cantidad,Estado\n"
+                   "P1,2026-03-02,A,2,Confirmado\nP2,2026-03-02,A,1,Cancelado\n"
+                   "P3,2026-03-03,B,4,Storniert\nP4,2026-03-03,B,3,partially_refunded\n"
+                   "P5,2026-03-04,A,5,Entregado\n", encoding="utf-8")
+    report = _import(run_cli, tmp_path / "es", src)
+    assert _file(report, src.name)["columns"]["Estado"] == "status"
+    assert _sales(tmp_path / "es")["order_id"].tolist() == ["P1", "P5"]
+    returns = pd.read_csv(tmp_path / "es" / "returns.csv", dtype=str)
+    assert returns["reason"].tolist() == ["status Cancelado", "status Storniert",
+                                          "status partially_refunded"]
+
+
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
     and written to a mapping.toml that reads back (and imports the same)."""

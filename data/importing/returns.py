@@ -35,8 +35,13 @@ def reason_words(reason: str) -> str:
     return _(reason) if reason in RETURN_REASONS else reason
 
 
-_CREDIT_WORDS = re.compile(r"(?i)(?:credit|return|refund|cancel|void|rma|銷退|退貨|折讓|作廢|"
-                           r"取消|退款|销退|退货|折让|作废)")
+#: Words of a return or cancellation, at the start of a word in the alphabetic languages
+#: (``Cancelled``, ``partially_refunded``, ``OrderCancelled``, ``Devolución``, ``Storniert``,
+#: ``Annulée``, ``RMA 12``; but not ``Confirmado`` nor ``Normandie``), anywhere in Chinese.
+_CREDIT_WORDS = re.compile(r"(?:(?<![^\W_])|(?<=[a-z])(?=[A-Z]))"
+                           r"(?i:credit|return|refund|cancel|void|rma|retour|storn|annul|anulad|"
+                           r"devolu|reembols|rembours|gutschrift)|"
+                           r"銷退|退貨|折讓|作廢|取消|退款|销退|退货|折让|作废")
 _CREDIT_PREFIX = re.compile(r"^(?:C|CN|CR|RMA)[-_ ]?\d+$", flags=re.IGNORECASE)
 _DIGITS = re.compile(r"^\d+$")
 

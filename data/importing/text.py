@@ -2,10 +2,10 @@
 
 Order of evidence: a byte-order mark (UTF-8, UTF-16 LE/BE as Excel's "Unicode text" writes),
 then strict UTF-8, then charset-normalizer restricted to the encodings companies really send
-(Big5 as cp950, GB18030, cp1252; it ranks the two CJK ones). When a file decodes both in a
-CJK encoding and in cp1252, the bytes decide: CJK text has its high bytes in runs (two a
-character) that read as ideographs, European text single accented letters between ASCII
-ones. ``--encoding`` overrides all of this.
+(Big5 as cp950, GB18030, Shift_JIS as cp932, cp1252; it ranks the CJK ones). When a file
+decodes both in a CJK encoding and in cp1252, the bytes decide: CJK text has its high bytes
+in runs (two a character) that read as ideographs, European text single accented letters
+between ASCII ones. ``--encoding`` overrides all of this.
 An undecodable byte is reported with its line and the encoding tried, and suggests
 ``--encoding``.
 """
@@ -21,10 +21,11 @@ import charset_normalizer
 from salesflow.data.errors import InvalidInputError, Problem
 from salesflow.data.i18n import _
 
-CANDIDATES = ("cp950", "gb18030", "cp1252")
-_CJK = ("cp950", "gb18030")
+CANDIDATES = ("cp950", "gb18030", "cp932", "cp1252")
+_CJK = ("cp950", "gb18030", "cp932")
 _ALIASES = {"big5": "cp950", "big5hkscs": "big5hkscs", "gbk": "gb18030", "gb2312": "gb18030",
-            "utf8": "utf-8", "utf-16": "utf-16", "latin1": "cp1252", "windows-1252": "cp1252"}
+            "utf8": "utf-8", "utf-16": "utf-16", "latin1": "cp1252", "windows-1252": "cp1252",
+            "shift-jis": "cp932", "sjis": "cp932", "shiftjis": "cp932", "ms932": "cp932"}
 _SAMPLE = 4_000_000  # bytes given to charset-normalizer; the whole file is decoded after
 
 
@@ -124,13 +125,25 @@ def detect_encoding(data: bytes) -> str:
     matches = charset_normalizer.from_bytes(sample, cp_isolation=list(CANDIDATES))
     ranked = [m.encoding for m in matches]
     ranked += [c for c in CANDIDATES if c not in ranked]
-    decodable = [enc for enc in ranked if _strict(data, enc)]
+    decodable = sorted((enc for enc in ranked if _strict(data, enc)),
+                       key=lambda enc: _misread_as_katakana(sample, enc))
     if not decodable:
         return ranked[0]
     cjk = [enc for enc in decodable if enc in _CJK]
     if cjk and "cp1252" in decodable:
         return cjk[0] if _cjk_plausible(sample, cjk[0]) else "cp1252"
     return decodable[0]
+
+
+def _misread_as_katakana(sample: bytes, encoding: str) -> bool:
+    """Whether ``sample`` read as ``encoding`` is mostly half-width katakana: what Big5 or
+    GB18030 bytes become when read as Shift_JIS (``品號`` as ``ｫ~ｸｹ``); Japanese text writes
+    its katakana full width. Such a reading goes after the others (charset-normalizer may
+    rank it first: half-width katakana are no chaos to it)."""
+    text = sample.decode(encoding, errors="replace")
+    wide = [ch for ch in text if ord(ch) > 127]
+    half = sum(1 for ch in wide if "\uff61" <= ch <= "\uff9f")
+    return bool(wide) and half > 0.2 * len(wide)
 
 
 def _cjk_plausible(sample: bytes, encoding: str) -> bool:
