@@ -496,6 +496,48 @@ def test_return_words_start_a_word(run_cli: Callable[..., object], tmp_path: Pat
                                           "status partially_refunded"]
 
 
+def test_lines_repeated_across_exports_are_counted_once(run_cli: Callable[..., object],
+                                                       tmp_path: Path) -> None:
+    """The UCI "Online Retail II" workbook's two sheets (Year 2009-2010, Year 2010-2011) both
+    hold 1-9 December 2010 (441 lines in the copy at Sammy-E/Science-des-Donn-es @ fcb81dc,
+    online_retail_II.xlsx): a line that an earlier sheet or file already has (same order,
+    date, customer, product, quantity and price) is counted once, and said; a product twice
+    on one invoice of one export stays twice; lines without order numbers are never merged."""
+    header = ["Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price",
+              "Customer ID", "Country"]
+    first = [[489434, "85048", "15CM CHRISTMAS GLASS BALL 20 LIGHTS", 12, "2010-11-30 10:00",
+              6.95, 13085, "United Kingdom"],
+             [538171, "22956", "36 FOIL HEART CAKE CASES", 6, "2010-12-09 20:01", 2.1,
+              17530, "United Kingdom"],
+             [538171, "22956", "36 FOIL HEART CAKE CASES", 6, "2010-12-09 20:01", 2.1,
+              17530, "United Kingdom"]]
+    second = [first[1], first[2],
+              [538172, "21915", "RED HARMONICA IN BOX", 12, "2010-12-10 09:00", 1.25, 15805,
+               "United Kingdom"]]
+    book = tmp_path / "online_retail_II.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame(first, columns=header).to_excel(writer, sheet_name="Year 2009-2010",
+                                                     index=False)
+        pd.DataFrame(second, columns=header).to_excel(writer, sheet_name="Year 2010-2011",
+                                                      index=False)
+    out = tmp_path / "retail"
+    report = _import(run_cli, out, book)
+    assert report["rows"]["sales"] == 4  # 3 + the new one; the two repeats counted once
+    sales = _sales(out)
+    assert sales["order_id"].tolist() == ["489434", "538171", "538171", "538172"]
+    stated = _assumed(out).query("value == 'counted once'")["why"].tolist()
+    assert stated == ["2 lines repeat lines of an earlier export (same order, date, customer, "
+                      f"product, quantity and price): counted once ({book}, "
+                      "sheet 'Year 2010-2011': 2)"]
+
+    # without order numbers the same line in two files is two sales (two branches)
+    for name in ("north.csv", "south.csv"):
+        (tmp_path / name).write_text("Date,SKU,Qty\n2026-03-02,A,2\n", encoding="utf-8")
+    _import(run_cli, tmp_path / "branches", tmp_path / "north.csv", tmp_path / "south.csv")
+    assert len(_sales(tmp_path / "branches")) == 2
+    assert not (_assumed(tmp_path / "branches")["value"] == "counted once").any()
+
+
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
     and written to a mapping.toml that reads back (and imports the same)."""

@@ -142,6 +142,7 @@ def _one_file(conv: Converted, defaults: ImportDefaults, problems: list[Problem]
                                     "per customer and day").format(
                                         count=int(blank_order.sum()), file=file)))
     out["order_id"] = _whole_ids(order, "order_id", file, assumed)
+    out["_numbered"] = ~blank_order
     if "unit_price" in frame:
         out["unit_price"] = frame["unit_price"].to_numpy()
     elif "line_total" in frame:
@@ -227,12 +228,38 @@ def _one_date_and_customer(lines: pd.DataFrame, assumed: list[Assumption]) -> pd
     return lines
 
 
+def _repeats(lines: pd.DataFrame, assumed: list[Assumption]) -> np.ndarray:
+    """Lines of a later export that an earlier one already has: the same order number (as
+    the export wrote it), date, customer, product, quantity and price, once per copy the
+    earlier export has (a workbook with an "All" sheet beside its monthly sheets, files of
+    overlapping months). Copies inside one export stay: an order may list a product twice.
+    Lines without an order number are never taken for repeats (two branches may sell the
+    same on one day)."""
+    key = [c for c in ("order_id", "order_date", "customer_id", "sku", "quantity",
+                       "unit_price") if c in lines]
+    copy = lines.groupby([*key, "_file"], sort=False, dropna=False).cumcount()
+    repeat = lines.assign(_copy=copy.to_numpy()).duplicated([*key, "_copy"]).to_numpy() \
+        & lines["_numbered"].to_numpy(dtype=bool)
+    if repeat.any():
+        counts = lines.loc[repeat, "_file"].value_counts(sort=False)
+        assumed.append(Assumption("sales", "*", "order_id", "counted once", _(
+            "{count} lines repeat lines of an earlier export (same order, date, customer, "
+            "product, quantity and price): counted once ({files})").format(
+                count=format_number(int(repeat.sum())), files="; ".join(
+                    f"{file}: {format_number(int(n))}" for file, n in counts.items()))))
+    return repeat
+
+
 def build_sales(parts: list[Converted], defaults: ImportDefaults, problems: list[Problem],
                 assumed: list[Assumption]) -> SalesLines:
-    """Sales lines of every sales export, returns apart (with their reason)."""
+    """Sales lines of every sales export (a line repeated from an earlier export counted
+    once), returns apart (with their reason)."""
     frames = [_one_file(c, defaults, problems, assumed) for c in parts]
     lines = pd.concat(frames, ignore_index=True) if len(frames) > 1 else \
         frames[0].reset_index(drop=True)
+    if len(frames) > 1 and not problems:
+        lines = lines.loc[~_repeats(lines, assumed)].reset_index(drop=True)
+    lines = lines.drop(columns="_numbered")
     no_customer = lines.pop("_no_customer").to_numpy(dtype=bool)
     if no_customer.any():
         files = lines.loc[no_customer, "_file"].nunique()
