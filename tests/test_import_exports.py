@@ -478,6 +478,22 @@ def test_superstore_workbook_sales_amount_and_state(run_cli: Callable[..., objec
     assert _columns(report, "train.csv")["sales"] == "quantity"
     assert _sales(tmp_path / "kaggle")["quantity"].astype(float).tolist() == [13.0, 11.0]
 
+    # Kaggle's "sales_data_sample.csv" (Sgupta1-prog/Sample_Sales_Data @ 7615d34): SALES is
+    # the amount beside QUANTITYORDERED, PRODUCTLINE the category, STATE a place beside STATUS
+    sample = tmp_path / "sales_data_sample.csv"
+    sample.write_text(
+        "ORDERNUMBER,QUANTITYORDERED,PRICEEACH,ORDERLINENUMBER,SALES,ORDERDATE,STATUS,"
+        "PRODUCTLINE,MSRP,PRODUCTCODE,CUSTOMERNAME,CITY,STATE,COUNTRY\n"
+        "10107,30,95.7,2,2871,2/24/2003 0:00,Shipped,Motorcycles,95,S10_1678,"
+        "Land of Toys Inc.,NYC,NY,USA\n"
+        "10121,34,81.35,5,2765.9,5/7/2003 0:00,Cancelled,Motorcycles,95,S10_1678,"
+        "Reims Collectables,Reims,,France\n", encoding="utf-8")
+    report = _import(run_cli, tmp_path / "sample", sample)
+    columns = _columns(report, sample.name)
+    assert (columns["SALES"], columns["PRODUCTLINE"], columns["STATUS"]) == \
+        ("line_total", "category", "status")
+    assert "STATE" not in columns and report["returns"] == 1
+
 
 def test_return_words_start_a_word(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """A status says return or cancellation by a word that starts with it, in several

@@ -77,7 +77,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "category": (
         "category", "product category", "item group", "itmsgrpnam", "product type", "type",
-        "類別", "商品類別", "品類", "分類", "类别", "商品类别", "分类",
+        "product line", "product group", "product family", "類別", "商品類別", "品類", "分類",
+        "类别", "商品类别", "分类",
         "categoría", "categoria", "familia", "catégorie", "famille", "kategorie", "warengruppe",
         "artikelgruppe", "カテゴリ", "カテゴリー",
     ),
