@@ -554,6 +554,34 @@ def test_lines_repeated_across_exports_are_counted_once(run_cli: Callable[..., o
     assert not (_assumed(tmp_path / "branches")["value"] == "counted once").any()
 
 
+def test_shopee_style_order_export(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """A Taiwanese marketplace's order export (the headers Shopee writes): the order's status
+    (not its number) from 訂單狀態, the order date from 訂單成立日期, the buyer's account as the
+    customer, the unit price from 商品原價; 訂單總金額 is the order's total, not a line's amount,
+    so it is not placed; cancelled (已取消) and never-completed (不成立) orders are no demand."""
+    src = tmp_path / "Order.all.20241101_20241130.csv"
+    src.write_text(
+        "訂單編號,訂單狀態,買家帳號,訂單成立日期,訂單總金額,商品名稱,商品原價,數量,主商品貨號,"
+        "收件者姓名\n"
+        "241105ABC,已完成,tea_lover,2024-11-05 10:21,900,紅茶禮盒,450,2,P-100,王小明\n"
+        "241106DEF,已取消,oolong88,2024-11-06 21:40,320,烏龍茶葉,320,1,P-200,林小華\n"
+        "241107GHI,不成立,oolong88,2024-11-07 08:02,320,烏龍茶葉,320,1,P-200,林小華\n"
+        "241108JKL,運送中,tea_lover,2024-11-08 12:00,640,烏龍茶葉,320,2,P-200,王小明\n",
+        encoding="utf-8")
+    report = _import(run_cli, tmp_path / "shop", src)
+    columns = _columns(report, src.name)
+    assert columns == {"訂單編號": "order_id", "訂單狀態": "status", "買家帳號": "customer_id",
+                       "訂單成立日期": "order_date", "商品名稱": "name",
+                       "商品原價": "unit_price", "數量": "quantity", "主商品貨號": "sku",
+                       "收件者姓名": "customer_name"}
+    assert _file(report, src.name)["unplaced"] == ["訂單總金額"]
+    sales = _sales(tmp_path / "shop")
+    assert sales[["order_id", "customer_id", "sku", "quantity"]].values.tolist() == [
+        ["241105ABC", "tea_lover", "P-100", "2.0"], ["241108JKL", "tea_lover", "P-200", "2.0"]]
+    assert sales["order_time"].tolist() == ["10:21", "12:00"]
+    assert report["return_reasons"] == {"status": 2}
+
+
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
     and written to a mapping.toml that reads back (and imports the same)."""

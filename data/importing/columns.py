@@ -46,7 +46,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "客戶", "客戶代碼", "客户编号", "客户代号", "客户", "客户代码",
         "cliente", "id cliente", "código cliente", "codigo cliente", "code client", "n client",
         "kunde", "kundennummer", "kunden nr", "kundennr", "código do cliente", "顧客コード",
-        "得意先コード", "得意先", "顧客",
+        "得意先コード", "得意先", "顧客", "買家帳號", "买家账号", "買家會員名", "买家会员名",
+        "會員編號", "会员编号", "會員卡號", "会员卡号",
     ),
     "customer_name": (
         "customer name", "cardname", "card name", "partner name", "client name", "company",
@@ -61,7 +62,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "article", "article number", "part number", "part no", "product internal reference",
         "internal reference", "default code", "lineitem sku", "product", "product variant",
         "品號", "料號", "商品編號", "產品編號", "貨號", "品号", "料号", "商品编号", "产品编号",
-        "货号",
+        "货号", "商品id", "產品id", "产品id", "商品代碼", "商品代码", "barcode", "ean", "gtin",
+        "upc", "條碼", "条码", "商品條碼", "商品条码", "國際條碼", "国际条码",
         "código", "codigo", "referencia", "ref", "código artículo", "codigo articulo", "artículo",
         "articulo", "référence", "code article", "réf", "artikel", "artikelnummer", "artikel nr",
         "artikelnr", "materialnummer", "produto", "código produto", "codigo produto",
@@ -170,12 +172,14 @@ PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("arrival_date", ("到貨", "到货", "預交", "预交", "交貨日", "交货日", "expectedarrival",
                       "arrival", "lieferdatum", "fechaentrega", "fechadeentrega",
                       "datedelivraison", "dataentrega", "dataprevista", "納期", "入荷予定")),
-    ("order_date", ("日期", "date", "日付", "fecha", "datum")),
+    ("order_date", ("日期", "date", "日付", "fecha", "datum", "時間", "时间", "日時")),
+    ("status", ("狀態", "状态", "status", "estado", "statut")),
     ("customer_name", ("客戶名", "客户名", "客戶全名", "客户全名", "客戶簡稱", "客户简称",
                        "customername", "clientname", "nombrecliente", "nomclient",
-                       "kundenname", "nomecliente", "顧客名", "得意先名")),
+                       "kundenname", "nomecliente", "顧客名", "得意先名", "收件者", "收件人",
+                       "收貨人", "收货人")),
     ("customer_id", ("客戶", "客户", "customer", "client", "buyer", "買方", "买方", "kunde",
-                     "顧客", "得意先")),
+                     "顧客", "得意先", "買家", "买家", "會員", "会员")),
     ("supplier_name", ("廠商名", "厂商名", "供應商名", "供应商名", "suppliername", "vendorname")),
     ("supplier_id", ("廠商", "厂商", "供應商", "供应商", "supplier", "vendor", "proveedor",
                      "fournisseur", "lieferant", "fornecedor", "仕入先")),
@@ -185,12 +189,13 @@ PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
              "productid", "sku", "stockcode", "partno", "partnumber", "articleno", "material",
              "artikelnummer", "artikelnr", "codigoarticulo", "códigoartículo", "codearticle",
              "codigoproduto", "códigoproduto", "商品コード", "品番", "référenceartic",
-             "referenceartic", "réfarticle", "refarticle", "referenciaartic")),
+             "referenceartic", "réfarticle", "refarticle", "referenciaartic", "貨號", "货号",
+             "條碼", "条码", "barcode")),
     ("name", ("品名", "名稱", "名称", "description", "productname", "itemname", "descrip",
               "bezeichnung", "designation", "désignation", "libellé", "descrição", "商品名")),
     ("quantity", ("數量", "数量", "qty", "quantity", "cantidad", "quantit", "menge", "anzahl")),
     ("unit_price", ("單價", "单价", "售價", "售价", "unitprice", "price", "precio", "prix",
-                    "preis", "preço", "preco", "単価")),
+                    "preis", "preço", "preco", "単価", "價格", "价格", "原價", "原价")),
     ("line_total", ("金額", "金额", "小計", "小计", "amount", "total")),
     ("order_id", ("單號", "单号", "訂單", "订单", "發票", "发票", "憑證", "凭证", "orderno",
                   "ordernumber", "orderid", "invoice", "documentno", "docno", "commande",
@@ -201,6 +206,10 @@ PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("on_hand", ("庫存", "库存", "onhand", "instock", "existencia", "lagerbestand", "estoque",
                  "在庫")),
 )
+
+
+#: An order's total (``訂單總金額``, ``Order Total``): not a line's amount, so not placed.
+_ORDER_TOTAL = re.compile(r"(訂單|订单|order).*(總|总|total)")
 
 
 def normalise(name: str) -> str:
@@ -228,6 +237,8 @@ def match_column(name: str) -> tuple[str, int] | None:
         return _INDEX[tail]
     if key.endswith("id") and key[:-2] in _INDEX:  # product_id, partner_id, order_id
         return _INDEX[key[:-2]]
+    if _ORDER_TOTAL.search(key):  # the order's total, not the line's amount
+        return None
     for offset, (field, words) in enumerate(PATTERNS):
         if any(normalise(word) in key for word in words):
             return field, PATTERN_RANK + offset

@@ -37,11 +37,12 @@ def reason_words(reason: str) -> str:
 
 #: Words of a return or cancellation, at the start of a word in the alphabetic languages
 #: (``Cancelled``, ``partially_refunded``, ``OrderCancelled``, ``Devolución``, ``Storniert``,
-#: ``Annulée``, ``RMA 12``; but not ``Confirmado`` nor ``Normandie``), anywhere in Chinese.
+#: ``Annulée``, ``RMA 12``; but not ``Confirmado`` nor ``Normandie``), anywhere in Chinese
+#: (``已取消``, ``退款成功``, a shop's ``不成立``: an order that never came about).
 _CREDIT_WORDS = re.compile(r"(?:(?<![^\W_])|(?<=[a-z])(?=[A-Z]))"
                            r"(?i:credit|return|refund|cancel|void|rma|retour|storn|annul|anulad|"
                            r"devolu|reembols|rembours|gutschrift)|"
-                           r"銷退|退貨|折讓|作廢|取消|退款|销退|退货|折让|作废")
+                           r"銷退|退貨|折讓|作廢|取消|退款|不成立|销退|退货|折让|作废")
 _CREDIT_PREFIX = re.compile(r"^(?:C|CN|CR|RMA)[-_ ]?\d+$", flags=re.IGNORECASE)
 _DIGITS = re.compile(r"^\d+$")
 
