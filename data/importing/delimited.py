@@ -137,9 +137,10 @@ def _total_rows(body: pd.DataFrame) -> pd.Index:
     total = np.array([bool(_TOTAL_LABEL.match(t)) for t in texts] + [False])[codes]
     blank = np.array([not t for t in texts] + [True])[codes]
     if blank.any():  # few rows: their first filled cell, looked for across the row
-        cells = body.loc[blank].apply(lambda c: c.astype(str).str.strip())
-        first = cells.where(cells != "").bfill(axis=1).iloc[:, 0].fillna("")
-        total[blank] = first.str.match(_TOTAL_LABEL).to_numpy(dtype=bool)
+        cells = body.loc[blank].apply(lambda c: c.astype(str).str.strip()).to_numpy(dtype=str)
+        filled = cells != ""
+        first = cells[np.arange(len(cells)), filled.argmax(axis=1)]
+        total[blank] = [bool(_TOTAL_LABEL.match(t)) for t in first]
     return body.index[total]
 
 

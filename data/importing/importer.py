@@ -34,6 +34,7 @@ from salesflow.data.importing.master import (
 )
 from salesflow.data.importing.recognise import recognise
 from salesflow.data.importing.sales import Assumption, SalesLines, build_sales
+from salesflow.data.outputs.writers import newline_line_breaks
 
 MAPPING_FILE = "mapping.toml"
 RETURNS_FILE = "returns.csv"
@@ -191,10 +192,12 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], sales: SalesLines,
         for column in frame.columns:
             if frame[column].dtype.kind == "M":
                 frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-        frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+        newline_line_breaks(frame).to_csv(folder / f"{name}.csv", index=False,
+                                          lineterminator="\n")
     returns = sales.returns.copy()
     returns["order_date"] = returns["order_date"].dt.strftime("%Y-%m-%d")
-    returns.to_csv(folder / RETURNS_FILE, index=False, lineterminator="\n")
+    newline_line_breaks(returns).to_csv(folder / RETURNS_FILE, index=False,
+                                        lineterminator="\n")
     pd.DataFrame([asdict(a) for a in result.assumptions],
                  columns=["table", "key", "column", "value", "why"]) \
         .to_csv(folder / ASSUMPTIONS_FILE, index=False, lineterminator="\n")

@@ -81,9 +81,29 @@ def rounded_forecast(frame: pd.DataFrame, significant: bool = False) -> pd.DataF
     return out
 
 
+def newline_line_breaks(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the line breaks inside text cells written ``\\n``: a CSV with ``\\n``
+    line ends quotes a cell that holds one, but not a cell that holds a bare carriage return
+    (Python's csv module), whose row would then break in two when read back."""
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        has_cr = values.astype(str).str.contains("\r", regex=False).to_numpy(dtype=bool)
+        if has_cr.any():
+            out = out.copy() if out is frame else out
+            fixed = values[has_cr].astype(str).str.replace("\r\n", "\n", regex=False) \
+                .str.replace("\r", "\n", regex=False)
+            out[column] = values.astype(object).where(~has_cr, fixed)
+    return out
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV of ``frame`` (no index, ``\\n`` line ends), formula cells neutralized."""
-    return neutralize_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """UTF-8 CSV of ``frame`` (no index, ``\\n`` line ends), formula cells neutralized, line
+    breaks inside cells as ``\\n`` (:func:`newline_line_breaks`)."""
+    return newline_line_breaks(neutralize_frame(frame)).to_csv(
+        index=False, lineterminator="\n").encode("utf-8")
 
 
 def _plain(value: Any) -> Any:
