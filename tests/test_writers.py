@@ -34,6 +34,14 @@ def test_csv_bytes_round_trip() -> None:
     assert back["qty"].tolist() == [1.5, -2.0]
 
 
+def test_csv_bytes_keeps_a_row_whose_cell_holds_a_carriage_return() -> None:
+    """A name with a bare carriage return (an ERP's text field): the row stays one row."""
+    frame = pd.DataFrame({"name": ["Tea\rbox", "Mug\r\nwhite", "ok"], "qty": [1, 2, 3]})
+    back = pd.read_csv(io.BytesIO(csv_bytes(frame)))
+    assert back["name"].tolist() == ["Tea\nbox", "Mug\nwhite", "ok"]
+    assert back["qty"].tolist() == [1, 2, 3]
+
+
 def test_json_bytes_handles_nan_and_numpy() -> None:
     import datetime as dt
 
