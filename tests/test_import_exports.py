@@ -582,6 +582,43 @@ def test_shopee_style_order_export(run_cli: Callable[..., object], tmp_path: Pat
     assert report["return_reasons"] == {"status": 2}
 
 
+def test_excel_97_workbook_and_files_named_for_another_format(
+        run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """An .xls workbook (Excel 97-2003, as older ERPs export; tests/data/erp-export.xls): its
+    sheets read as an XLSX's are, date cells as dates. A file is read by its first bytes, not
+    its name: the same workbook named .csv, an XLSX named .xls. A damaged .xls is exit 2 and
+    says so, not an encoding problem."""
+    xls = Path(__file__).parent / "data" / "erp-export.xls"
+    report = _import(run_cli, tmp_path / "xls", xls)
+    assert [(f["sheet"], f["table"]) for f in report["files"]] == [("銷貨明細", "sales"),
+                                                                   ("商品資料", "skus")]
+    sales = _sales(tmp_path / "xls")
+    assert sales[["order_id", "order_date", "sku", "quantity"]].values.tolist() == [
+        ["S1150001", "2026-10-05", "P-100", "3.0"], ["S1150002", "2026-10-12", "P-200", "5.0"]]
+    assert report["returns"] == 1
+    skus = pd.read_csv(tmp_path / "xls" / "skus.csv", dtype=str).set_index("sku")
+    assert skus.loc["P-100", ["name", "category", "unit_cost"]].tolist() == ["紅茶禮盒", "茶",
+                                                                            "300.0"]
+    load_dataset(tmp_path / "xls")
+
+    renamed = tmp_path / "export.csv"
+    renamed.write_bytes(xls.read_bytes())
+    _import(run_cli, tmp_path / "renamed", renamed)
+    assert (tmp_path / "renamed" / "sales.csv").read_bytes() == \
+        (tmp_path / "xls" / "sales.csv").read_bytes()
+    xlsx_as_xls = tmp_path / "orders.xls"
+    pd.DataFrame({"Order": ["S1"], "Date": ["2026-03-02"], "SKU": ["X-1"], "Qty": [2]}) \
+        .to_excel(xlsx_as_xls, index=False, engine="openpyxl")
+    _import(run_cli, tmp_path / "xlsx_as_xls", xlsx_as_xls)
+    assert _sales(tmp_path / "xlsx_as_xls")["order_id"].tolist() == ["S1"]
+
+    damaged = tmp_path / "damaged.xls"
+    damaged.write_bytes(xls.read_bytes()[:1000])
+    result = run_cli("import", damaged, "--out", tmp_path / "bad")
+    assert result.exit_code == 2
+    assert "damaged.xls: cannot be read as an XLS (Excel 97-2003) workbook" in result.stderr
+
+
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
     and written to a mapping.toml that reads back (and imports the same)."""

@@ -52,11 +52,14 @@ def _check(files: list[Path], out: Path) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=3000), st.sampled_from([".csv", ".txt", ".xlsx", ".parquet", ".tsv"]))
-def test_any_bytes(data: bytes, suffix: str) -> None:
+@given(st.binary(max_size=3000),
+       st.sampled_from([".csv", ".txt", ".xlsx", ".xls", ".parquet", ".tsv"]),
+       # the first bytes of a workbook, an Excel 97 file or Parquet, on bytes that are none
+       st.sampled_from([b"", b"PK\x03\x04", bytes.fromhex("D0CF11E0A1B11AE1"), b"PAR1"]))
+def test_any_bytes(data: bytes, suffix: str, start: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"export{suffix}"
-        src.write_bytes(data)
+        src.write_bytes(start + data)
         _check([src], Path(tmp) / "out")
 
 

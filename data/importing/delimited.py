@@ -39,6 +39,10 @@ HEADER_SEARCH_ROWS = 30
 _SEP_LINE = re.compile(r"(?i)^sep=(.)\s*$")
 #: A cell that is data, not a column name: a number or a date as exports write them.
 _DATA_CELL = re.compile(r"^[-+(]?[\d.,'\s/:\-]*\d[\d.,'\s/:\-)%]*$")
+#: The first bytes of a workbook or Parquet file, whatever its name ends with.
+_OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # Excel 97-2003 (.xls)
+_ZIP = b"PK\x03\x04"  # XLSX
+_PARQUET = b"PAR1"
 #: A report's total line: its first non-blank cell says so, and only that.
 _TOTAL_LABEL = re.compile(
     r"(?i)^(合計|總計|小計|合计|总计|小计|總合計|总合计|total|totals|grand total|sub-?total|"
@@ -253,10 +257,11 @@ def sheet_file(file: str, sheet: str) -> str:
     return _("{file}, sheet {sheet}").format(file=file, sheet=repr(sheet))
 
 
-def read_xlsx(data: bytes, file: str) -> list[Source]:
+def read_workbook(data: bytes, file: str, engine: str = "openpyxl") -> list[Source]:
     """Read a workbook (cells as a user would type them): every sheet that holds a table, in
     the workbook's order. A workbook of several sheets names each (:attr:`Source.sheet`, and
-    ``file`` says the sheet); empty sheets beside others are left out.
+    ``file`` says the sheet); empty sheets beside others are left out. ``engine``: openpyxl
+    for XLSX, xlrd for Excel 97-2003 (.xls).
 
     Raises
     ------
@@ -266,11 +271,12 @@ def read_xlsx(data: bytes, file: str) -> list[Source]:
     """
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object,
-                               engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for a damaged file
+                               engine=engine)
+    except Exception as exc:  # openpyxl and xlrd raise many types for a damaged file
+        kind = "XLSX" if engine == "openpyxl" else "XLS (Excel 97-2003)"
         raise InvalidInputError([Problem(file, None, None, None,
-                                         _("cannot be read as an XLSX workbook: {error}")
-                                         .format(error=exc))]) from None
+                                         _("cannot be read as an {kind} workbook: {error}")
+                                         .format(kind=kind, error=exc))]) from None
     read: list[Source] = []
     unreadable: list[InvalidInputError] = []
     several = len(sheets) > 1
@@ -331,8 +337,11 @@ def read_sources(path: Path, encoding: str | None = None,
                                          _("cannot be read: {error}").format(
                                              error=exc.strerror))]) from None
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(data, file)
-    if suffix in (".parquet", ".pq"):
+    # the bytes first: an .xls that is an XLSX inside (or the other way round) is common
+    if data.startswith(_OLE2) or (suffix == ".xls" and not data.startswith(_ZIP)):
+        return read_workbook(data, file, engine="xlrd")
+    if data.startswith(_ZIP) or suffix in (".xlsx", ".xlsm"):
+        return read_workbook(data, file)
+    if data.startswith(_PARQUET) or suffix in (".parquet", ".pq"):
         return [read_parquet(data, file)]
     return [read_delimited(data, file, encoding, delimiter)]
