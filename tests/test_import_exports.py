@@ -619,6 +619,30 @@ def test_excel_97_workbook_and_files_named_for_another_format(
     assert "damaged.xls: cannot be read as an XLS (Excel 97-2003) workbook" in result.stderr
 
 
+def test_opendocument_spreadsheet(run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """An .ods workbook (LibreOffice; the document standard of Taiwan's public sector): read
+    as a workbook, its cover sheet named as not read; named .xlsx, it is still read as ODS."""
+    book = tmp_path / "銷貨.ods"
+    with pd.ExcelWriter(book, engine="odf") as writer:
+        pd.DataFrame([["銷貨明細匯出"], ["115/12/01"]]).to_excel(writer, sheet_name="說明",
+                                                             header=False, index=False)
+        pd.DataFrame({"單號": ["S1", "S2"],
+                      "單據日期": [dt.date(2026, 10, 5), dt.date(2026, 10, 12)],
+                      "品號": ["P-1", "P-2"], "數量": [3, 5]}).to_excel(
+            writer, sheet_name="銷貨", index=False)
+    report = _import(run_cli, tmp_path / "ods", book)
+    assert _file(report, book.name)["sheet"] == "銷貨"
+    assert f"{book}: sheet '銷貨' read; not read: '說明'" in report["notes"]
+    sales = _sales(tmp_path / "ods")
+    assert sales[["order_id", "order_date", "sku", "quantity"]].values.tolist() == [
+        ["S1", "2026-10-05", "P-1", "3.0"], ["S2", "2026-10-12", "P-2", "5.0"]]
+    misnamed = tmp_path / "sales.xlsx"
+    misnamed.write_bytes(book.read_bytes())
+    _import(run_cli, tmp_path / "misnamed", misnamed)
+    assert (tmp_path / "misnamed" / "sales.csv").read_bytes() == \
+        (tmp_path / "ods" / "sales.csv").read_bytes()
+
+
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
     and written to a mapping.toml that reads back (and imports the same)."""

@@ -53,9 +53,11 @@ def _check(files: list[Path], out: Path) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=3000),
-       st.sampled_from([".csv", ".txt", ".xlsx", ".xls", ".parquet", ".tsv"]),
+       st.sampled_from([".csv", ".txt", ".xlsx", ".xls", ".ods", ".parquet", ".tsv"]),
        # the first bytes of a workbook, an Excel 97 file or Parquet, on bytes that are none
-       st.sampled_from([b"", b"PK\x03\x04", bytes.fromhex("D0CF11E0A1B11AE1"), b"PAR1"]))
+       st.sampled_from([b"", b"PK\x03\x04", bytes.fromhex("D0CF11E0A1B11AE1"), b"PAR1",
+                        b"PK\x03\x04" + bytes(26) + b"mimetype"
+                        b"application/vnd.oasis.opendocument.spreadsheet"]))
 def test_any_bytes(data: bytes, suffix: str, start: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"export{suffix}"

@@ -1,5 +1,5 @@
-"""Read one export (CSV/TSV/TXT, XLSX or Parquet) into frames of text cells: one table, or
-one per sheet of a workbook that holds one.
+"""Read one export (CSV/TSV/TXT, XLSX, XLS, ODS or Parquet) into frames of text cells: one
+table, or one per sheet of a workbook that holds one.
 
 Text files are decoded by :mod:`.text`, their delimiter (``,`` ``;`` tab ``|``) taken from
 Excel's ``sep=`` first line, or sniffed with ``csv.Sniffer`` on the first lines (or given), and
@@ -43,6 +43,9 @@ _DATA_CELL = re.compile(r"^[-+(]?[\d.,'\s/:\-]*\d[\d.,'\s/:\-)%]*$")
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # Excel 97-2003 (.xls)
 _ZIP = b"PK\x03\x04"  # XLSX
 _PARQUET = b"PAR1"
+#: An OpenDocument spreadsheet is a ZIP whose first entry, stored, names its type.
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+_ZIP_HEAD = 120
 #: A report's total line: its first non-blank cell says so, and only that.
 _TOTAL_LABEL = re.compile(
     r"(?i)^(合計|總計|小計|合计|总计|小计|總合計|总合计|total|totals|grand total|sub-?total|"
@@ -261,7 +264,7 @@ def read_workbook(data: bytes, file: str, engine: str = "openpyxl") -> list[Sour
     """Read a workbook (cells as a user would type them): every sheet that holds a table, in
     the workbook's order. A workbook of several sheets names each (:attr:`Source.sheet`, and
     ``file`` says the sheet); empty sheets beside others are left out. ``engine``: openpyxl
-    for XLSX, xlrd for Excel 97-2003 (.xls).
+    for XLSX, xlrd for Excel 97-2003 (.xls), odf for OpenDocument (.ods).
 
     Raises
     ------
@@ -273,7 +276,8 @@ def read_workbook(data: bytes, file: str, engine: str = "openpyxl") -> list[Sour
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object,
                                engine=engine)
     except Exception as exc:  # openpyxl and xlrd raise many types for a damaged file
-        kind = "XLSX" if engine == "openpyxl" else "XLS (Excel 97-2003)"
+        kind = {"openpyxl": "XLSX", "xlrd": "XLS (Excel 97-2003)",
+                "odf": "ODS (OpenDocument)"}.get(engine, engine)
         raise InvalidInputError([Problem(file, None, None, None,
                                          _("cannot be read as an {kind} workbook: {error}")
                                          .format(kind=kind, error=exc))]) from None
@@ -340,6 +344,9 @@ def read_sources(path: Path, encoding: str | None = None,
     # the bytes first: an .xls that is an XLSX inside (or the other way round) is common
     if data.startswith(_OLE2) or (suffix == ".xls" and not data.startswith(_ZIP)):
         return read_workbook(data, file, engine="xlrd")
+    if (data.startswith(_ZIP) and _ODS in data[:_ZIP_HEAD]) or \
+            (suffix == ".ods" and not data.startswith(_ZIP)):
+        return read_workbook(data, file, engine="odf")
     if data.startswith(_ZIP) or suffix in (".xlsx", ".xlsm"):
         return read_workbook(data, file)
     if data.startswith(_PARQUET) or suffix in (".parquet", ".pq"):
