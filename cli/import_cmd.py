@@ -22,6 +22,8 @@ Examples:
   salesflow import 訂單.csv 商品.xlsx 庫存.csv --out shop --encoding big5
   salesflow import sales.csv --out shop --date-format DMY
   salesflow import sales.csv --out shop --mapping shop/mapping.toml --force
+  salesflow import exports/ --out shop            (every export in the folder)
+  salesflow import "exports/2024-*.csv" --out shop
   salesflow validate --data shop
 
 \b

@@ -643,6 +643,34 @@ def test_opendocument_spreadsheet(run_cli: Callable[..., object], tmp_path: Path
         (tmp_path / "ods" / "sales.csv").read_bytes()
 
 
+def test_a_folder_or_a_pattern_of_exports(run_cli: Callable[..., object],
+                                          tmp_path: Path) -> None:
+    """A folder is read as its exports (one file a day, as the UCI retail data comes), leaving
+    out hidden files, Excel's lock files and files of other kinds; a pattern that no shell
+    expanded (Windows) is expanded; a folder or pattern with no export is exit 2."""
+    days = tmp_path / "by-day"
+    days.mkdir()
+    for day, qty in (("2011-12-01", 6), ("2011-12-02", 12)):
+        (days / f"{day}.csv").write_text(
+            f"InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
+            f"5{day[-2:]}365,85123A,{qty},{day} 08:26:00,2.55,17850\n", encoding="utf-8")
+    (days / "~$2011-12-03.xlsx").write_bytes(b"lock")
+    (days / ".DS_Store").write_bytes(b"\0")
+    (days / "README.md").write_text("one file a day\n", encoding="utf-8")
+    report = _import(run_cli, tmp_path / "folder", days)
+    assert [f["name"] for f in report["files"]] == ["2011-12-01.csv", "2011-12-02.csv"]
+    assert _sales(tmp_path / "folder")["quantity"].tolist() == ["6.0", "12.0"]
+    report = _import(run_cli, tmp_path / "pattern", days / "2011-12-0*.csv")
+    assert [f["name"] for f in report["files"]] == ["2011-12-01.csv", "2011-12-02.csv"]
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("import", empty, tmp_path / "none-*.csv", "--out", tmp_path / "x")
+    assert result.exit_code == 2
+    assert f"{empty}: the folder holds no exports (.csv," in result.stderr
+    assert f"{tmp_path / 'none-*.csv'}: no export matches this pattern" in result.stderr
+
+
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
     and written to a mapping.toml that reads back (and imports the same)."""

@@ -62,6 +62,43 @@ class ImportResult:
                 "assumptions": [asdict(a) for a in self.assumptions], "notes": self.notes}
 
 
+#: What a folder given to the import is read for (its other files are left alone).
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".xlsx", ".xlsm", ".xls", ".ods",
+                   ".parquet", ".pq")
+
+
+def _listed(found: list[Path]) -> list[Path]:
+    """Exports among ``found``, by name: no hidden files, no Office lock files (``~$book.xlsx``,
+    there while a workbook is open)."""
+    return sorted((f for f in found if f.is_file() and not f.name.startswith((".", "~$"))
+                   and f.suffix.lower() in EXPORT_SUFFIXES), key=lambda f: str(f))
+
+
+def expand_paths(paths: list[Path], problems: list[Problem]) -> list[Path]:
+    """The files to import: a file as given; a folder as its exports (:data:`EXPORT_SUFFIXES`,
+    not its subfolders); a name with ``*`` or ``?`` that is no file as the exports it matches
+    (shells on Windows do not expand them). A folder or pattern with none is a problem."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = _listed(list(path.iterdir()))
+            if not found:
+                problems.append(Problem(str(path), None, None, None, _(
+                    "the folder holds no exports ({suffixes})").format(
+                        suffixes=", ".join(EXPORT_SUFFIXES))))
+            files += found
+        elif not path.exists() and any(c in str(path) for c in "*?["):
+            root = Path(path.anchor) if path.is_absolute() else Path()
+            found = _listed(list(root.glob(str(path.relative_to(root)))))
+            if not found:
+                problems.append(Problem(str(path), None, None, None,
+                                        _("no export matches this pattern")))
+            files += found
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
+
+
 def _mapping_for(path: Path, src: Source, given: FileMapping | None) \
         -> tuple[FileMapping, dict[str, int]]:
     names = list(src.frame.columns)
@@ -240,7 +277,8 @@ def import_files(paths: list[Path], out: Path, *,
                  mappings: dict[tuple[str, str], FileMapping] | None = None,
                  encoding: str | None = None, date_format: str | None = None,
                  defaults: ImportDefaults | None = None, force: bool = False) -> ImportResult:
-    """Import ``paths`` into the dataset folder ``out`` (see the module docstring).
+    """Import ``paths`` (files, folders of exports, patterns: :func:`expand_paths`) into the
+    dataset folder ``out`` (see the module docstring).
 
     Raises
     ------
@@ -255,6 +293,7 @@ def import_files(paths: list[Path], out: Path, *,
             folder=out))
     problems: list[Problem] = []
     notes: list[str] = []
+    paths = expand_paths(paths, problems)
     parts, used, scores = _read_all(paths, mappings or {}, encoding, date_format, problems,
                                     notes)
     assumed: list[Assumption] = []
