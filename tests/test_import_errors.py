@@ -187,3 +187,42 @@ def test_no_sales_lines_is_an_error(run_cli: Callable[..., object], tmp_path: Pa
     assert result.exit_code == 2
     assert "no sales lines to plan from (1 returns and nothing else)" in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("periods", [["2024-01", "2024-02", "2024-03"],
+                                     ["113年10月", "113年11月", "113年12月"],
+                                     ["2024-W44", "2024-W45", "2024-W46", "2024-W47"],
+                                     ["Oct-24", "Nov-24", "Dec-24"]])
+def test_a_report_with_one_column_per_period_is_refused(periods: list[str],
+                                                        run_cli: Callable[..., object],
+                                                        tmp_path: Path) -> None:
+    """A monthly or weekly sales report (one row per product, one column per period) is not
+    sales lines: exit 2 saying so and naming the periods, not a product list nor a guess."""
+    src = _write(tmp_path / "report.csv", "品號,品名," + ",".join(periods) + "\n"
+                 "P-1,紅茶," + ",".join("3" for _ in periods) + "\n")
+    result = run_cli("import", src, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert (f"report.csv, row 1: {len(periods)} columns are periods ({periods[0]!r} ... "
+            f"{periods[-1]!r}): this is a report with one column per period") in result.stderr
+    # age bands or size ranges are no periods
+    fine = _write(tmp_path / "sales.csv", "Date,SKU,Qty,18-24,25-34,35-44\n"
+                  "2026-03-02,A,2,1,0,1\n")
+    assert run_cli("import", fine, "--out", tmp_path / "fine").exit_code == 0
+
+
+def test_a_period_report_beside_the_sales_lines_in_a_workbook_is_not_read(
+        run_cli: Callable[..., object], tmp_path: Path) -> None:
+    """A workbook with the sales lines and a monthly report of them: the report sheet is named
+    as not read, and its numbers are not taken for products or sales."""
+    book = tmp_path / "sales.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"單號": ["S1", "S2"], "日期": ["2024-10-05", "2024-11-12"],
+                      "品號": ["P-1", "P-1"], "數量": [3, 5]}).to_excel(
+            writer, sheet_name="明細", index=False)
+        pd.DataFrame({"品號": ["P-1"], "品名": ["紅茶"], "2024-10": [3], "2024-11": [5],
+                      "2024-12": [0]}).to_excel(writer, sheet_name="月報", index=False)
+    result = run_cli("import", book, "--out", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [f["sheet"] for f in report["files"]] == ["明細"]
+    assert f"{book}: sheet '明細' read; not read: '月報'" in report["notes"]

@@ -292,3 +292,23 @@ def match_columns(names: list[str]) -> tuple[dict[str, str], list[str]]:
     mapping = {name: field for field, (_, name) in best.items()}
     ordered = {name: mapping[name] for name in names if name in mapping}
     return ordered, [name for name in names if name not in mapping]
+
+
+#: A column name that is a period: a date, a month, an ISO week or a quarter (``2024-11-04``,
+#: ``2024/11``, ``Nov-24``, ``113年11月``, ``11月``, ``2024-W45``, ``Week 45``, ``Q4 2024``).
+_PERIOD = re.compile(r"""(?ix)^(
+    (\d{4}|1\d{2})\s?[-/.]\s?\d{1,2}(\s?[-/.]\s?\d{1,2})?(\s00:00(:00)?)?
+  | \d{2,4}\s?年\s?\d{1,2}\s?月(份)?(\s?\d{1,2}\s?日)?
+  | \d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}
+  | (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[-\s'/]?\d{2,4}
+  | \d{1,2}[-\s](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*([-\s]\d{2,4})?
+  | \d{4}-?w\d{1,2} | w(ee)?k?\s?\d{1,2}
+  | \d{1,2}\s?月(份)?
+  | q[1-4][-\s]?\d{2,4} | \d{4}[-\s]?q[1-4]
+)$""")
+
+
+def period_columns(names: list[str]) -> list[str]:
+    """The column names that are periods (:data:`_PERIOD`): a report with one column per
+    week or month (a product's sales across), not sales lines."""
+    return [n for n in names if _PERIOD.match(unicodedata.normalize("NFKC", str(n)).strip())]

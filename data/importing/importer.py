@@ -20,6 +20,7 @@ import pandas as pd
 from salesflow.data.dataset.config import PlanningConfig, default_config_toml
 from salesflow.data.errors import InvalidInputError, Problem, UserError
 from salesflow.data.i18n import _
+from salesflow.data.importing.columns import period_columns
 from salesflow.data.importing.convert import Converted, convert
 from salesflow.data.importing.defaults import ImportDefaults
 from salesflow.data.importing.delimited import Source, read_sources
@@ -61,6 +62,9 @@ class ImportResult:
                 "return_reasons": self.return_reasons,
                 "assumptions": [asdict(a) for a in self.assumptions], "notes": self.notes}
 
+
+#: Period columns (weeks, months) that make an export a report with one column per period.
+WIDE_PERIODS = 3
 
 #: What a folder given to the import is read for (its other files are left alone).
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".xlsx", ".xlsm", ".xls", ".ods",
@@ -132,13 +136,15 @@ def _given(mappings: dict[tuple[str, str], FileMapping], name: str,
 def _sheets_to_read(path: Path, sources: list[Source],
                     mappings: dict[tuple[str, str], FileMapping], notes: list[str]) \
         -> list[Source]:
-    """Of a workbook's sheets, those whose columns are recognised as a table or that the
-    mapping names (of none, the first, whose problem is then reported); the others are named
-    in a note. A text file or a workbook of one sheet is read as it is."""
+    """Of a workbook's sheets, those whose columns are recognised as a table (a report with one
+    column per period is not one) or that the mapping names (of none, the first, whose problem
+    is then reported); the others are named in a note. A text file or a workbook of one sheet
+    is read as it is."""
     if len(sources) == 1 and not sources[0].sheet:
         return sources
     chosen = [src for src in sources if _given(mappings, path.name, src) is not None
-              or recognise([str(c) for c in src.frame.columns]).table is not None]
+              or (recognise([str(c) for c in src.frame.columns]).table is not None
+                  and len(period_columns([str(c) for c in src.frame.columns])) < WIDE_PERIODS)]
     chosen = chosen or sources[:1]
     read = {src.sheet for src in chosen}
     others = [s for s in sources[0].sheets if s not in read]
@@ -172,6 +178,16 @@ def _read_all(paths: list[Path], mappings: dict[tuple[str, str], FileMapping],
             mapping, scores_of_kinds = _mapping_for(path, src, _given(mappings, path.name, src))
             scores[mapping.label] = scores_of_kinds
             used.append(mapping)
+            periods = period_columns([str(c) for c in src.frame.columns])
+            if len(periods) >= WIDE_PERIODS and _given(mappings, path.name, src) is None:
+                problems.append(Problem(
+                    src.file, 1, None, None,
+                    _("{count} columns are periods ({first} ... {last}): this is a report with "
+                      "one column per period, not sales lines; export the sales lines instead "
+                      "(one row per sale or per product and day: date, product, quantity)")
+                    .format(count=len(periods), first=repr(periods[0]),
+                            last=repr(periods[-1]))))
+                continue
             if mapping.table is None:
                 problems.append(Problem(
                     src.file, 1, None, None,
