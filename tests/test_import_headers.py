@@ -28,6 +28,13 @@ def test_header_variants_are_placed(header: str, field: str) -> None:
     assert hit is not None and hit[0] == field, (header, hit)
 
 
+def test_a_barcode_is_the_product_code_only_without_another() -> None:
+    assert match_columns(["條碼", "品名", "數量"])[0] == {"條碼": "sku", "品名": "name",
+                                                      "數量": "quantity"}
+    mapping, unplaced = match_columns(["品號", "EAN", "數量"])
+    assert mapping == {"品號": "sku", "數量": "quantity"} and unplaced == ["EAN"]
+
+
 def test_an_exact_synonym_beats_a_pattern() -> None:
     # "數量" is the field's synonym, "訂購數量(個)" only contains it: the synonym takes the field
     # and the other column is listed as not placed.
