@@ -341,7 +341,7 @@ def _erp_workbook(book: Path, november_quantity: object = 4) -> None:
     """A Taiwanese ERP's workbook: a cover, a sales sheet per month, products, stock and an
     empty sheet."""
     with pd.ExcelWriter(book) as writer:
-        pd.DataFrame([["銷貨資料匯出"], ["匯出日期", "115/12/01"]]).to_excel(
+        pd.DataFrame([["銷貨資料匯出", ""], ["匯出日期", "115/12/01"]]).to_excel(
             writer, sheet_name="說明", header=False, index=False)
         pd.DataFrame({"單號": ["S1", "S2", "S3"],
                       "單據日期": ["115/10/05", "115/10/12", "115/10/20"],

@@ -260,11 +260,13 @@ def sheet_file(file: str, sheet: str) -> str:
     return _("{file}, sheet {sheet}").format(file=file, sheet=repr(sheet))
 
 
-def read_workbook(data: bytes, file: str, engine: str = "openpyxl") -> list[Source]:
+def read_workbook(data: bytes, file: str, engine: str = "openpyxl",
+                  kind: str = "") -> list[Source]:
     """Read a workbook (cells as a user would type them): every sheet that holds a table, in
     the workbook's order. A workbook of several sheets names each (:attr:`Source.sheet`, and
     ``file`` says the sheet); empty sheets beside others are left out. ``engine``: openpyxl
-    for XLSX, xlrd for Excel 97-2003 (.xls), odf for OpenDocument (.ods).
+    for XLSX, calamine for Excel 97-2003 (.xls) and OpenDocument (.ods); ``kind`` names the
+    format in a problem (default: by the engine).
 
     Raises
     ------
@@ -275,9 +277,8 @@ def read_workbook(data: bytes, file: str, engine: str = "openpyxl") -> list[Sour
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object,
                                engine=engine)
-    except Exception as exc:  # openpyxl and xlrd raise many types for a damaged file
-        kind = {"openpyxl": "XLSX", "xlrd": "XLS (Excel 97-2003)",
-                "odf": "ODS (OpenDocument)"}.get(engine, engine)
+    except Exception as exc:  # openpyxl and calamine raise many types for a damaged file
+        kind = kind or ("XLSX" if engine == "openpyxl" else "XLS (Excel 97-2003)")
         raise InvalidInputError([Problem(file, None, None, None,
                                          _("cannot be read as an {kind} workbook: {error}")
                                          .format(kind=kind, error=exc))]) from None
@@ -343,10 +344,10 @@ def read_sources(path: Path, encoding: str | None = None,
     suffix = path.suffix.lower()
     # the bytes first: an .xls that is an XLSX inside (or the other way round) is common
     if data.startswith(_OLE2) or (suffix == ".xls" and not data.startswith(_ZIP)):
-        return read_workbook(data, file, engine="xlrd")
+        return read_workbook(data, file, engine="calamine")
     if (data.startswith(_ZIP) and _ODS in data[:_ZIP_HEAD]) or \
             (suffix == ".ods" and not data.startswith(_ZIP)):
-        return read_workbook(data, file, engine="odf")
+        return read_workbook(data, file, engine="calamine", kind="ODS (OpenDocument)")
     if data.startswith(_ZIP) or suffix in (".xlsx", ".xlsm"):
         return read_workbook(data, file)
     if data.startswith(_PARQUET) or suffix in (".parquet", ".pq"):

@@ -27,8 +27,20 @@ def _first(parts: list[Converted], table: str) -> pd.DataFrame | None:
     if not frames:
         return None
     rows = pd.concat(frames, ignore_index=True)
-    text = [c for c in rows.columns if rows[c].dtype == object]
-    rows[text] = rows[text].fillna("")
+    return _blank_text(rows)
+
+
+def _text_columns(rows: pd.DataFrame) -> list[str]:
+    """The text columns of ``rows`` (object, or pandas' string dtype)."""
+    return [c for c in rows.columns
+            if rows[c].dtype == object or pd.api.types.is_string_dtype(rows[c])]
+
+
+def _blank_text(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with a text column's missing values as "" (never the text "nan")."""
+    text = _text_columns(rows)
+    if text:
+        rows[text] = rows[text].fillna("")
     return rows
 
 
@@ -40,9 +52,7 @@ def _one_row_each(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     if not rows[key].duplicated().any():
         return rows
     merged = rows.mask(rows.eq("")).groupby(key, sort=False, as_index=False).first()
-    text = [c for c in merged.columns if merged[c].dtype == object]
-    merged[text] = merged[text].fillna("")
-    return merged
+    return _blank_text(merged)
 
 
 def _text(frame: pd.DataFrame, field: str) -> pd.Series:
