@@ -119,6 +119,25 @@ def test_roc_and_chinese_dates() -> None:
     assert iso.minutes.tolist() == [-1, -1, 20 * 60 + 5]
 
 
+def test_weekdays_and_chinese_half_days() -> None:
+    """Excel's CSV on a zh-TW Windows writes 上午/下午 before the time; reports print the
+    weekday beside the date. Both are read; 上午 12:05 is five past midnight."""
+    parsed = parse_dates(pd.Series(["2024/11/5 下午 02:30:00", "2024/11/6 上午 12:05",
+                                    "2024/11/7 上午 11:59:00", "2024/11/7 下午 12:10",
+                                    "2024/11/8 午後 3:00"]))
+    assert [str(pd.Timestamp(v).date()) for v in parsed.values] == \
+        ["2024-11-05", "2024-11-06", "2024-11-07", "2024-11-07", "2024-11-08"]
+    assert parsed.minutes.tolist() == [14 * 60 + 30, 5, 11 * 60 + 59, 12 * 60 + 10, 15 * 60]
+    days = parse_dates(pd.Series(["113/11/05(二)", "113/11/06（週三）", "113/11/07 星期四",
+                                  "113/11/08 (五) 09:00"]))
+    assert days.order == "ROC" and not days.bad.any()
+    assert [str(pd.Timestamp(v).date()) for v in days.values] == \
+        ["2024-11-05", "2024-11-06", "2024-11-07", "2024-11-08"]
+    english = parse_dates(pd.Series(["Tue, 05 Nov 2024", "06 Nov 2024 (Wed)"]))
+    assert [str(pd.Timestamp(v).date()) for v in english.values] == ["2024-11-05",
+                                                                     "2024-11-06"]
+
+
 @pytest.mark.parametrize(("text", "encoding"), [
     ("品號,品名,數量\nA-1,不鏽鋼螺絲,10\nB-2,六角螺帽,5\n", "cp950"),
     ("品号,品名,数量\nA-1,不锈钢螺丝,10\nB-2,六角螺母,5\n", "gb18030"),

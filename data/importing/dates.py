@@ -5,10 +5,11 @@ Shapes recognised per cell: ISO ``2026-11-27`` (also ``/`` or ``.``), ``YYYYMMDD
 ``27.11.2026``), ROC years (``115/11/27``, ``115.11.27``, ``1151127``, ``民國115年11月27日``),
 English month names (``27-Nov-2026``, ``27 November 2026``, ``Nov 27, 2026``, ``2026-Nov-27``,
 and Oracle's ``27-NOV-26``, whose two-digit year is 2000-2049 below 50, else 1950-1999), Excel
-serial numbers, each optionally followed by a time. Whether ``a/b/YYYY`` is day-first or
-month-first is decided for the whole column: a first number above 12 means day-first, a second
-above 12 month-first. When no row settles it, the import stops and asks for ``--date-format``,
-naming a row; it never guesses.
+serial numbers, each optionally followed by a time (``14:30``, ``2:30 PM``, and ``下午 02:30:00``
+as Windows writes it in Chinese) and with a weekday beside it left out (``113/11/05(二)``).
+Whether ``a/b/YYYY`` is day-first or month-first is decided for the whole column: a first
+number above 12 means day-first, a second above 12 month-first. When no row settles it, the
+import stops and asks for ``--date-format``, naming a row; it never guesses.
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ _ZONE = r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
 _TIME_TAIL = rf"[ T]+\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?{_ZONE}\s*$"
 _TIME = re.compile(r"^[ T]*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2}(?:\.\d+)?)?\s*"
                    rf"(?P<ap>[AaPp][Mm])?{_ZONE}\s*$")
+#: A weekday written beside the date, left out: ``113/11/05(二)``, ``2024年11月5日 星期二``,
+#: ``（週三）``, ``05 Nov 2024 (Tue)``, ``Tue, 05 Nov 2024``.
+_WEEKDAY = (r"(?i)\s*[(（]\s*(?:週|周|星期|禮拜|礼拜)?[一二三四五六日天]\s*[)）]"
+            r"|\s*(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]"
+            r"|\s*\((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)"
+            r"|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
+#: Morning and afternoon as Chinese and Japanese Windows write them, before the time
+#: (``2024/11/5 下午 02:30:00``, Excel's CSV on a zh-TW system): as AM/PM after it.
+_HALF_DAY = (("上午|午前", "AM"), ("下午|午後|晚上", "PM"))
+#: Any cell that may hold one of them.
+_MARKED = (r"(?i)[(（]|[上下]午|午[前後]|晚上|星期|週|周|禮拜|礼拜"
+           r"|^(?:mon|tue|wed|thu|fri|sat|sun)")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^{body}\s*$")) for kind, body in (
         ("YMD", r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
@@ -150,6 +163,11 @@ def split_time(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         arrow = text.astype(str).str.strip().astype("string[pyarrow]")
     except (ImportError, TypeError, ValueError):
         arrow = text.astype(str).str.strip()
+    if arrow.str.contains(_MARKED, regex=True).any():  # one pass when there is nothing to do
+        arrow = arrow.str.replace(_WEEKDAY, "", regex=True)
+        for marker, half in _HALF_DAY:
+            arrow = arrow.str.replace(rf"(?:{marker})\s*(\d{{1,2}}:\d{{2}}(?::\d{{2}})?)",
+                                      rf"\1 {half}", regex=True)
     times = arrow.str.extract(f"({_TIME_TAIL})", expand=False).fillna("")
     dates = arrow.str.replace(_TIME_TAIL, "", regex=True)
     return dates.astype(object), times.astype(object)
