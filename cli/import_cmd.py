@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from salesflow.cli.common import emit, json_option
+from salesflow.cli.common import emit, json_option, wants_json
 from salesflow.data.i18n import N_, _, format_number
 
 DELIMITERS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
@@ -143,6 +144,21 @@ def import_command(files: tuple[Path, ...], out: Path, mapping_path: Path | None
         normalise_encoding(encoding)
     mappings = read_mapping(mapping_path) if mapping_path else None
     defaults = read_defaults(config_path)
-    result = import_files(list(files), out, mappings=mappings, encoding=encoding,
-                          date_format=date_format, defaults=defaults, force=force)
+    if wants_json() or not sys.stderr.isatty():
+        result = import_files(list(files), out, mappings=mappings, encoding=encoding,
+                              date_format=date_format, defaults=defaults, force=force)
+    else:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(_("import"), total=None)
+
+            def progress(done: int, total: int, label: str) -> None:
+                bar.update(task, completed=done, total=total,
+                           description=_("import {what}").format(what=label))
+
+            result = import_files(list(files), out, mappings=mappings, encoding=encoding,
+                                  date_format=date_format, defaults=defaults, force=force,
+                                  progress=progress)
     emit({"ok": True, **result.to_dict()}, lambda: _human(result))

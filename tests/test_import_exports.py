@@ -671,6 +671,21 @@ def test_a_folder_or_a_pattern_of_exports(run_cli: Callable[..., object],
     assert f"{tmp_path / 'none-*.csv'}: no export matches this pattern" in result.stderr
 
 
+def test_progress_is_told_of_each_file_then_the_tables_and_the_folder(tmp_path: Path) -> None:
+    """What the progress bar of `salesflow import` shows (a folder of daily files can take
+    seconds): each file read, then building the tables, then writing the folder."""
+    from salesflow.data.importing.importer import import_files
+
+    for day in ("2011-12-01", "2011-12-02"):
+        (tmp_path / f"{day}.csv").write_text(f"Date,SKU,Qty\n{day},A,2\n", encoding="utf-8")
+    told: list[tuple[int, int, str]] = []
+    out = tmp_path / "out"
+    import_files([tmp_path / "2011-12-01.csv", tmp_path / "2011-12-02.csv"], out,
+                 progress=lambda done, total, label: told.append((done, total, label)))
+    assert told == [(0, 4, "2011-12-01.csv"), (1, 4, "2011-12-02.csv"), (2, 4, "the tables"),
+                    (3, 4, str(out))]
+
+
 def test_headers_with_line_breaks(run_cli: Callable[..., object], tmp_path: Path) -> None:
     """Excel headers typed with Alt+Enter ("數量" over "(個)"): recognised, printed on one line,
     and written to a mapping.toml that reads back (and imports the same)."""

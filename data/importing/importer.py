@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,9 @@ from salesflow.data.importing.master import (
 from salesflow.data.importing.recognise import recognise
 from salesflow.data.importing.sales import Assumption, SalesLines, build_sales
 from salesflow.data.outputs.writers import newline_line_breaks
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, label)``: steps done of ``total``, what is being done now."""
 
 MAPPING_FILE = "mapping.toml"
 RETURNS_FILE = "returns.csv"
@@ -159,12 +163,13 @@ def _sheets_to_read(path: Path, sources: list[Source],
 
 def _read_all(paths: list[Path], mappings: dict[tuple[str, str], FileMapping],
               encoding: str | None, date_format: str | None, problems: list[Problem],
-              notes: list[str]) \
+              notes: list[str], progress: Progress) \
         -> tuple[list[Converted], list[FileMapping], dict[str, dict[str, int]]]:
     parts: list[Converted] = []
     used: list[FileMapping] = []
     scores: dict[str, dict[str, int]] = {}
-    for path in paths:
+    for done, path in enumerate(paths):
+        progress(done, len(paths) + 2, path.name)
         whole = mappings.get((path.name, ""))
         forced = encoding or (whole.encoding if whole and whole.encoding else None)
         delimiter = whole.delimiter if whole and whole.delimiter else None
@@ -292,9 +297,11 @@ def _merge_repeats(assumed: list[Assumption]) -> list[Assumption]:
 def import_files(paths: list[Path], out: Path, *,
                  mappings: dict[tuple[str, str], FileMapping] | None = None,
                  encoding: str | None = None, date_format: str | None = None,
-                 defaults: ImportDefaults | None = None, force: bool = False) -> ImportResult:
+                 defaults: ImportDefaults | None = None, force: bool = False,
+                 progress: Progress = lambda done, total, label: None) -> ImportResult:
     """Import ``paths`` (files, folders of exports, patterns: :func:`expand_paths`) into the
-    dataset folder ``out`` (see the module docstring).
+    dataset folder ``out`` (see the module docstring). ``progress(done, total, label)`` is
+    told of each file read, then of building the tables and of writing ``out``.
 
     Raises
     ------
@@ -311,7 +318,8 @@ def import_files(paths: list[Path], out: Path, *,
     notes: list[str] = []
     paths = expand_paths(paths, problems)
     parts, used, scores = _read_all(paths, mappings or {}, encoding, date_format, problems,
-                                    notes)
+                                    notes, progress)
+    progress(len(paths), len(paths) + 2, _("the tables"))
     assumed: list[Assumption] = []
     tables, sales = _tables(parts, defaults, problems, assumed, notes) if not problems \
         else ({}, None)
@@ -329,6 +337,7 @@ def import_files(paths: list[Path], out: Path, *,
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.tmp-") as tmp:
         folder = Path(tmp) / "data"
         folder.mkdir()
+        progress(len(paths) + 1, len(paths) + 2, str(out))
         _write(folder, tables, sales, result, defaults)
         _place(folder, out, force)
     return result
