@@ -63,7 +63,7 @@ class Source:
     frame:
         Text cells, columns as in the file, index = row number (header row 1).
     format:
-        ``csv``, ``xlsx`` or ``parquet``.
+        ``csv``, ``xlsx``, ``xls``, ``ods`` or ``parquet``.
     encoding, delimiter:
         How a text file was read (empty for XLSX and Parquet).
     notes:
@@ -261,12 +261,12 @@ def sheet_file(file: str, sheet: str) -> str:
 
 
 def read_workbook(data: bytes, file: str, engine: str = "openpyxl",
-                  kind: str = "") -> list[Source]:
+                  kind: str = "", form: str = "xlsx") -> list[Source]:
     """Read a workbook (cells as a user would type them): every sheet that holds a table, in
     the workbook's order. A workbook of several sheets names each (:attr:`Source.sheet`, and
     ``file`` says the sheet); empty sheets beside others are left out. ``engine``: openpyxl
     for XLSX, calamine for Excel 97-2003 (.xls) and OpenDocument (.ods); ``kind`` names the
-    format in a problem (default: by the engine).
+    format in a problem (default: by the engine), ``form`` in :attr:`Source.format`.
 
     Raises
     ------
@@ -295,7 +295,7 @@ def read_workbook(data: bytes, file: str, engine: str = "openpyxl",
         except InvalidInputError as exc:  # e.g. a cover sheet repeating a heading
             unreadable.append(exc)
             continue
-        read.append(Source(where, frame, "xlsx", notes=notes,
+        read.append(Source(where, frame, form, notes=notes,
                            sheet=str(name) if several else "", sheets=tuple(map(str, sheets))))
     if not read:  # no sheet is a table: the first one's problem
         if unreadable:
@@ -326,8 +326,9 @@ def read_parquet(data: bytes, file: str) -> Source:
 
 def read_sources(path: Path, encoding: str | None = None,
                  delimiter: str | None = None) -> list[Source]:
-    """Read an export by its suffix (text files of any suffix but .xlsx/.parquet): one table,
-    or for a workbook each sheet that holds one.
+    """Read an export by its first bytes (an Excel 97-2003 or OpenDocument workbook, an XLSX,
+    Parquet), else by its suffix, else as delimited text: one table, or for a workbook each
+    sheet that holds one.
 
     Raises
     ------
@@ -344,10 +345,11 @@ def read_sources(path: Path, encoding: str | None = None,
     suffix = path.suffix.lower()
     # the bytes first: an .xls that is an XLSX inside (or the other way round) is common
     if data.startswith(_OLE2) or (suffix == ".xls" and not data.startswith(_ZIP)):
-        return read_workbook(data, file, engine="calamine")
+        return read_workbook(data, file, engine="calamine", form="xls")
     if (data.startswith(_ZIP) and _ODS in data[:_ZIP_HEAD]) or \
             (suffix == ".ods" and not data.startswith(_ZIP)):
-        return read_workbook(data, file, engine="calamine", kind="ODS (OpenDocument)")
+        return read_workbook(data, file, engine="calamine", kind="ODS (OpenDocument)",
+                             form="ods")
     if data.startswith(_ZIP) or suffix in (".xlsx", ".xlsm"):
         return read_workbook(data, file)
     if data.startswith(_PARQUET) or suffix in (".parquet", ".pq"):

@@ -53,11 +53,6 @@ class FileMapping:
     sheet: str = ""
 
     @property
-    def key(self) -> tuple[str, str]:
-        """What the mapping is looked up by: the file name and the sheet (or "")."""
-        return self.name, self.sheet
-
-    @property
     def label(self) -> str:
         """The file (and sheet) as the printout names it."""
         return sheet_file(self.name, self.sheet) if self.sheet else self.name
