@@ -27,6 +27,8 @@ _ALIASES = {"big5": "cp950", "big5hkscs": "big5hkscs", "gbk": "gb18030", "gb2312
             "utf8": "utf-8", "utf-16": "utf-16", "latin1": "cp1252", "windows-1252": "cp1252",
             "shift-jis": "cp932", "sjis": "cp932", "shiftjis": "cp932", "ms932": "cp932"}
 _SAMPLE = 4_000_000  # bytes given to charset-normalizer; the whole file is decoded after
+_KATAKANA_SAMPLE = 200_000  # bytes looked at for half-width katakana
+_HALF_WIDTH_KATAKANA = re.compile("[\uff61-\uff9f]")
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,9 @@ def _misread_as_katakana(sample: bytes, encoding: str) -> bool:
     GB18030 bytes become when read as Shift_JIS (``品號`` as ``ｫ~ｸｹ``); Japanese text writes
     its katakana full width. Such a reading goes after the others (charset-normalizer may
     rank it first: half-width katakana are no chaos to it)."""
-    text = sample.decode(encoding, errors="replace")
-    wide = [ch for ch in text if ord(ch) > 127]
-    half = sum(1 for ch in wide if "\uff61" <= ch <= "\uff9f")
-    return bool(wide) and half > 0.2 * len(wide)
+    text = sample[:_KATAKANA_SAMPLE].decode(encoding, errors="ignore")
+    wide = len(text) - len(text.encode("ascii", errors="ignore"))
+    return wide > 0 and len(_HALF_WIDTH_KATAKANA.findall(text)) > 0.2 * wide
 
 
 def _cjk_plausible(sample: bytes, encoding: str) -> bool:
