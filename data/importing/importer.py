@@ -137,6 +137,13 @@ def _given(mappings: dict[tuple[str, str], FileMapping], name: str,
     return None
 
 
+def _period_report(src: Source) -> list[str]:
+    """The period columns of ``src`` if it is a report with one column per period (at least
+    :data:`WIDE_PERIODS` of them), else none."""
+    periods = period_columns([str(c) for c in src.frame.columns])
+    return periods if len(periods) >= WIDE_PERIODS else []
+
+
 def _sheets_to_read(path: Path, sources: list[Source],
                     mappings: dict[tuple[str, str], FileMapping], notes: list[str]) \
         -> list[Source]:
@@ -148,7 +155,7 @@ def _sheets_to_read(path: Path, sources: list[Source],
         return sources
     chosen = [src for src in sources if _given(mappings, path.name, src) is not None
               or (recognise([str(c) for c in src.frame.columns]).table is not None
-                  and len(period_columns([str(c) for c in src.frame.columns])) < WIDE_PERIODS)]
+                  and not _period_report(src))]
     chosen = chosen or sources[:1]
     read = {src.sheet for src in chosen}
     others = [s for s in sources[0].sheets if s not in read]
@@ -180,11 +187,12 @@ def _read_all(paths: list[Path], mappings: dict[tuple[str, str], FileMapping],
             continue
         for src in _sheets_to_read(path, sources, mappings, notes):
             notes += src.notes
-            mapping, scores_of_kinds = _mapping_for(path, src, _given(mappings, path.name, src))
-            scores[mapping.label] = scores_of_kinds
+            given = _given(mappings, path.name, src)
+            mapping, found = _mapping_for(path, src, given)
+            scores[mapping.label] = found
             used.append(mapping)
-            periods = period_columns([str(c) for c in src.frame.columns])
-            if len(periods) >= WIDE_PERIODS and _given(mappings, path.name, src) is None:
+            periods = _period_report(src) if given is None else []
+            if periods:
                 problems.append(Problem(
                     src.file, 1, None, None,
                     _("{count} columns are periods ({first} ... {last}): this is a report with "
@@ -243,6 +251,11 @@ def _tables(parts: list[Converted], defaults: ImportDefaults, problems: list[Pro
     return tables, sales
 
 
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """``frame`` as CSV with ``\\n`` line ends, line breaks in cells kept inside their row."""
+    newline_line_breaks(frame).to_csv(path, index=False, lineterminator="\n")
+
+
 def _write(folder: Path, tables: dict[str, pd.DataFrame], sales: SalesLines,
            result: ImportResult, defaults: ImportDefaults) -> None:
     for name, frame in tables.items():
@@ -250,15 +263,13 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], sales: SalesLines,
         for column in frame.columns:
             if frame[column].dtype.kind == "M":
                 frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-        newline_line_breaks(frame).to_csv(folder / f"{name}.csv", index=False,
-                                          lineterminator="\n")
+        _write_csv(frame, folder / f"{name}.csv")
     returns = sales.returns.copy()
     returns["order_date"] = returns["order_date"].dt.strftime("%Y-%m-%d")
-    newline_line_breaks(returns).to_csv(folder / RETURNS_FILE, index=False,
-                                        lineterminator="\n")
-    pd.DataFrame([asdict(a) for a in result.assumptions],
-                 columns=["table", "key", "column", "value", "why"]) \
-        .to_csv(folder / ASSUMPTIONS_FILE, index=False, lineterminator="\n")
+    _write_csv(returns, folder / RETURNS_FILE)
+    _write_csv(pd.DataFrame([asdict(a) for a in result.assumptions],
+                            columns=["table", "key", "column", "value", "why"]),
+               folder / ASSUMPTIONS_FILE)
     (folder / MAPPING_FILE).write_text(mapping_toml(result.mappings), encoding="utf-8")
     (folder / "config.toml").write_text(default_config_toml(
         PlanningConfig(import_=defaults), with_import=True),
